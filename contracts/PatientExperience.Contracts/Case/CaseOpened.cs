@@ -1,0 +1,16 @@
+namespace PatientExperience.Contracts.Case;
+
+/// <summary>A case was opened for a submission. Exactly one case exists per submission.</summary>
+public sealed record CaseOpened
+{
+    public required Guid CaseId { get; init; }
+    public required string CaseNumber { get; init; }
+    public required Guid SubmissionId { get; init; }
+    public required string FacilityId { get; init; }
+    public string? DepartmentId { get; init; }
+    public string? UnitId { get; init; }
+    public required string Channel { get; init; }
+    public string? Kind { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset OpenedAt { get; init; }
+}

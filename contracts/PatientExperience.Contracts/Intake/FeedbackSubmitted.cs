@@ -1,0 +1,20 @@
+namespace PatientExperience.Contracts.Intake;
+
+/// <summary>
+/// A patient, family member or member of staff submitted feedback through one of the intake channels.
+/// Carries ids and classification hints only: the text and the patient's details stay in intake and are read over gRPC.
+/// </summary>
+public sealed record FeedbackSubmitted
+{
+    public required Guid SubmissionId { get; init; }
+    public required string FacilityId { get; init; }
+    public string? DepartmentId { get; init; }
+    public string? UnitId { get; init; }
+    /// <summary>web, phone, email, letter, kiosk, staff.</summary>
+    public required string Channel { get; init; }
+    /// <summary>complaint, grievance, compliment, suggestion, question; null when the submitter did not say.</summary>
+    public string? Kind { get; init; }
+    public required bool ResponseRequested { get; init; }
+    public required bool PatientIdentified { get; init; }
+    public required DateTimeOffset SubmittedAt { get; init; }
+}

@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Security;
+
+namespace PatientExperience.Gateway.DevTokens;
+
+public sealed record DevToken(string AccessToken, string TokenType, int ExpiresIn);
+
+/// <summary>
+/// Development only: a signed token for any role and facility scope, so a newcomer can call the staff API at once.
+/// Never mapped outside the Development environment.
+/// </summary>
+public static class DevTokenEndpoint
+{
+    public static void MapDevTokenEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapGet("/dev/token", Issue)
+            .AllowAnonymous()
+            .WithTags("Development")
+            .WithSummary("Development only: a bearer token for a role and facility ('*' for all; several separated by commas).");
+
+    internal static Results<Ok<DevToken>, ValidationProblem> Issue(IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, TimeProvider clock, string role = "patient-relations", string facility = "*")
+    {
+        if (!PlatformClaims.Roles.Contains(role))
+            return ProblemResults.Validation(new Dictionary<string, string[]> { ["role"] = ["Must be one of: " + string.Join(", ", PlatformClaims.Roles) + "."] });
+        var facilities = facility.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (facilities.Length == 0)
+            return ProblemResults.Validation(new Dictionary<string, string[]> { ["facility"] = ["Give a facility id, several separated by commas, or '*'."] });
+
+        var claims = new List<Claim> { new("sub", $"dev-{role}"), new("name", $"Development {role}"), new(PlatformClaims.Role, role) };
+        claims.AddRange(facilities.Select(f => new Claim(PlatformClaims.Facility, f)));
+        var minutes = gateway.Value.DevTokenMinutes;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims),
+            Issuer = auth.Value.Issuer,
+            Audience = auth.Value.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(minutes),
+            SigningCredentials = new SigningCredentials(AuthenticationExtensions.SigningKey(auth.Value), SecurityAlgorithms.HmacSha256),
+        });
+        return TypedResults.Ok(new DevToken(token, "Bearer", minutes * 60));
+    }
+}

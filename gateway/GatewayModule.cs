@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using PatientExperience.Gateway.DevTokens;
+
+namespace PatientExperience.Gateway;
+
+public static class GatewayModule
+{
+    public const string PublicFormsPolicy = "public-forms";
+    public const string CorrelationHeader = "X-Correlation-Id";
+    public const string CorsPolicy = "front-ends";
+    private const string RoutesFile = "gateway.routes.json";
+
+    public static IHostApplicationBuilder AddGatewayModule(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Routes and clusters ship as a file next to the binary; any other source (appsettings, environment, Aspire) overrides them,
+        // so deployments only set the cluster addresses.
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = RoutesFile,
+            Optional = false,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PublicFormsPolicy, http =>
+            {
+                var o = http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = o.PublicPermitLimit, Window = TimeSpan.FromSeconds(o.PublicWindowSeconds), QueueLimit = 0 });
+            });
+            limiter.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests.", Detail = "This client sent too many requests to a public form; try again later." },
+                });
+            };
+        });
+
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            var origins = builder.Configuration.GetSection($"{GatewayOptions.Section}:AllowedOrigins").Get<string[]>() ?? [];
+            policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("Location", "ETag", CorrelationHeader);
+        }));
+        return builder;
+    }
+
+    /// <summary>Correlation, size limits, CORS, problem details, authentication, authorization and rate limiting, in that order.</summary>
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
+        app.Use(CorrelateAsync);
+        app.Use(LimitBodySizeAsync);
+        app.UseCors(CorsPolicy);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>The proxy routes, plus <c>/dev/token</c> in Development. The returned builder lets a host restrict them (standalone mode).</summary>
+    public static ReverseProxyConventionBuilder MapGateway(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoint();
+        return app.MapReverseProxy();
+    }
+
+    /// <summary>
+    /// Every request carries a correlation id: the caller's <c>X-Correlation-Id</c> if it sent a sane one, else the trace id.
+    /// It is forwarded to the services, returned to the caller and tagged on the trace.
+    /// </summary>
+    private static Task CorrelateAsync(HttpContext context, RequestDelegate next)
+    {
+        var given = context.Request.Headers[CorrelationHeader].ToString();
+        var id = given.Length is > 0 and <= 64 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? given
+            : Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        context.Request.Headers[CorrelationHeader] = id;
+        // Set as the response starts, replacing any copy the proxied service returned, so the caller sees one value.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[CorrelationHeader] = id;
+            return Task.CompletedTask;
+        });
+        Activity.Current?.SetTag("correlation.id", id);
+        return next(context);
+    }
+
+    private static Task LimitBodySizeAsync(HttpContext context, RequestDelegate next)
+    {
+        var max = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > max)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = 413, Title = "Request body too large.", Detail = $"The limit is {max} bytes." },
+            }).AsTask();
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = max;
+        return next(context);
+    }
+}

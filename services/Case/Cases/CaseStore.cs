@@ -1,0 +1,46 @@
+using PatientExperience.Messaging.Outbox;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Case.Cases;
+
+public sealed record CaseFilter(IReadOnlyList<string>? Facilities, string? Status, DateTimeOffset? OpenedFrom, DateTimeOffset? OpenedTo);
+
+/// <summary>The cases port. A case and the events it raises are one atomic write; one case per submission is a unique key.</summary>
+public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocumentStore store)
+{
+    public static readonly CollectionDefinition Definition = new("cases")
+    {
+        UniqueFields = ["submissionId"],
+        IndexedFields = ["facilityId", "status", "openedAt", "caseNumber"],
+    };
+
+    private readonly IDocumentCollection<Case> _cases = store.Collection<Case>(Definition);
+
+    public Task<Stored<Case>?> GetAsync(Guid id, CancellationToken ct) => _cases.GetAsync(id.ToString(), ct);
+
+    public Task<Stored<Case>?> FindBySubmissionAsync(Guid submissionId, CancellationToken ct) => _cases.FindOneAsync("submissionId", submissionId.ToString(), ct);
+
+    /// <summary>Stores a newly opened case with its CaseOpened event. False when the submission already has a case.</summary>
+    public async Task<bool> TryOpenAsync(Case opened, CancellationToken ct)
+    {
+        try
+        {
+            await _cases.InsertAsync(opened.Id.ToString(), opened, [OutboxMessages.Create(opened.ToOpenedEvent(), opened.OpenedAt)], ct);
+            return true;
+        }
+        catch (DuplicateDocumentException)
+        {
+            return false;
+        }
+    }
+
+    public Task<Page<Stored<Case>>> ListAsync(CaseFilter filter, int page, int pageSize, CancellationToken ct)
+    {
+        var filters = new List<FieldFilter>();
+        if (filter.Facilities is { } facilities) filters.Add(FieldFilter.In("facilityId", facilities));
+        if (filter.Status is { } status) filters.Add(FieldFilter.Eq("status", status));
+        if (filter.OpenedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
+        if (filter.OpenedTo is { } to) filters.Add(FieldFilter.Lt("openedAt", to));
+        return _cases.QueryAsync(new DocumentQuery { Filters = filters, SortBy = "openedAt", Descending = true, PageNumber = page, PageSize = pageSize }, ct);
+    }
+}

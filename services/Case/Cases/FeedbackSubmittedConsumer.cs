@@ -1,0 +1,31 @@
+using MassTransit;
+using PatientExperience.Contracts.Intake;
+
+namespace PatientExperience.Case.Cases;
+
+/// <summary>
+/// Opens exactly one case per submission. A redelivered or duplicated FeedbackSubmitted finds the case already there
+/// (or loses the race on the unique submission key) and changes nothing.
+/// </summary>
+public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger) : IConsumer<FeedbackSubmitted>
+{
+    public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
+    {
+        var submitted = context.Message;
+        if (await cases.FindBySubmissionAsync(submitted.SubmissionId, context.CancellationToken) is not null)
+        {
+            LogDuplicate(logger, submitted.SubmissionId);
+            return;
+        }
+
+        var opened = Case.Open(submitted, clock.GetUtcNow());
+        if (await cases.TryOpenAsync(opened, context.CancellationToken)) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
+        else LogDuplicate(logger, submitted.SubmissionId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opened case {CaseId} ({CaseNumber}) for submission {SubmissionId} at {FacilityId}")]
+    private static partial void LogOpened(ILogger logger, Guid caseId, string caseNumber, Guid submissionId, string facilityId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId} already has a case; duplicate event ignored")]
+    private static partial void LogDuplicate(ILogger logger, Guid submissionId);
+}

@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PatientExperience.Intake.Audit;
+using PatientExperience.Intake.Facilities;
+using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Intake.Feedback;
+
+public static class FeedbackApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapFeedbackApi(this RouteGroupBuilder api)
+    {
+        var feedback = api.MapGroup("/feedback").WithTags("Feedback");
+
+        feedback.MapPost("/", SubmitAsync)
+            .AllowAnonymous()
+            .WithName("SubmitFeedback")
+            .WithSummary("Submit a concern, complaint, grievance, compliment, suggestion or question.")
+            .WithDescription("Anonymous (public forms, kiosks) or staff. Send an Idempotency-Key header to make retries safe: the same key and body return the same submission.");
+
+        feedback.MapGet("/{id:guid}", GetAsync)
+            .RequireAuthorization(AuthenticationExtensions.StaffPolicy)
+            .WithName("GetFeedback")
+            .WithSummary("A submission with its status and, once opened, its case. The read of patient details is audited.");
+
+        return api;
+    }
+
+    internal static async Task<Results<Accepted<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+        SubmitFeedbackRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        FeedbackValidator validator,
+        IFacilityDirectory directory,
+        SubmissionStore store,
+        IPhiProtector phi,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 128 || idempotencyKey.Any(c => c < 0x21 || c > 0x7e)))
+        {
+            return ProblemResults.Validation(new Dictionary<string, string[]> { [IdempotencyKeyHeader] = ["Must be 1 to 128 visible ASCII characters."] });
+        }
+
+        FacilityLookup lookup;
+        if (string.IsNullOrWhiteSpace(request.FacilityId))
+        {
+            lookup = new FacilityLookup(true, null);
+        }
+        else
+        {
+            try
+            {
+                lookup = await directory.FindAsync(request.FacilityId, ct);
+            }
+            catch (DirectoryUnavailableException)
+            {
+                return ProblemResults.Unavailable("The facility directory cannot be reached to check the facility; nothing was stored. Try again shortly.");
+            }
+        }
+
+        var errors = validator.Validate(request, lookup.Facility, lookup.Known);
+        if (errors.Count > 0) return ProblemResults.Validation(errors);
+
+        var hash = RequestHash(request);
+        if (idempotencyKey is not null && await ReplayAsync(store, idempotencyKey, hash, ct) is { } replay) return replay;
+
+        var submission = Submission.Accept(request, idempotencyKey, hash, clock.GetUtcNow(), phi);
+        try
+        {
+            await store.AddAsync(submission, ct);
+        }
+        catch (DuplicateDocumentException) when (idempotencyKey is not null)
+        {
+            // A concurrent request with the same key won the race: answer as it did.
+            return await ReplayAsync(store, idempotencyKey, hash, ct) ?? throw new InvalidOperationException("Idempotency key taken but not found.");
+        }
+
+        return Accepted(submission.Id);
+    }
+
+    private static async Task<Results<Accepted<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        SubmissionStore store, string key, string hash, CancellationToken ct)
+    {
+        var existing = await store.FindByIdempotencyKeyAsync(key, ct);
+        if (existing is null) return null;
+        if (existing.Document.RequestHash != hash)
+        {
+            return ProblemResults.Unprocessable("Idempotency-Key reused.", "This Idempotency-Key was already used with a different request; nothing was stored. Use a new key for a new submission.");
+        }
+
+        return Accepted(existing.Document.Id);
+    }
+
+    private static Accepted<SubmissionAccepted> Accepted(Guid id) => TypedResults.Accepted($"/api/v1/feedback/{id}", new SubmissionAccepted(id));
+
+    private static string RequestHash(SubmitFeedbackRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
+
+    internal static async Task<Results<Ok<SubmissionView>, NotFound>> GetAsync(
+        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, PhiAuditLog audit, CancellationToken ct)
+    {
+        var stored = await store.GetAsync(id, ct);
+        // Outside the caller's facilities a submission does not exist, so its existence is not disclosed either.
+        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
+
+        var s = stored.Document;
+        await audit.RecordAsync(user, "feedback.read", s.Id, s.FacilityId, ct);
+        var content = s.Reveal(phi);
+        return TypedResults.Ok(new SubmissionView
+        {
+            SubmissionId = s.Id,
+            FacilityId = s.FacilityId,
+            DepartmentId = s.DepartmentId,
+            UnitId = s.UnitId,
+            Channel = s.Channel,
+            Kind = s.Kind,
+            Status = s.Status,
+            CaseId = s.CaseId,
+            ResponseRequested = s.ResponseRequested,
+            SubmittedAt = s.SubmittedAt,
+            Description = content.Description,
+            Patient = content.Patient,
+            Submitter = content.Submitter,
+        });
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using PatientExperience.Contracts.Intake;
+using PatientExperience.ServiceDefaults.Security;
+
+namespace PatientExperience.Intake.Feedback;
+
+/// <summary>
+/// What came in, as stored. Everything that identifies the patient or tells their story (names, contact details, MRN,
+/// the description) is kept only inside <see cref="ProtectedContent"/>, encrypted; the rest is what queries and events need.
+/// </summary>
+public sealed class Submission
+{
+    public required Guid Id { get; init; }
+    public required string FacilityId { get; init; }
+    public string? DepartmentId { get; init; }
+    public string? UnitId { get; init; }
+    public required string Channel { get; init; }
+    public string? Kind { get; init; }
+    public required bool ResponseRequested { get; init; }
+    public required bool PatientIdentified { get; init; }
+    public string? SubmitterRelationship { get; init; }
+    public required DateTimeOffset SubmittedAt { get; init; }
+    public required string Status { get; set; }
+    public Guid? CaseId { get; set; }
+    public string? IdempotencyKey { get; init; }
+    /// <summary>SHA-256 of the request, to tell a retry (same body) from a reused key (different body).</summary>
+    public string? RequestHash { get; init; }
+    public required string ProtectedContent { get; init; }
+
+    public const string Received = "received";
+    public const string CaseOpened = "case-opened";
+
+    public static Submission Accept(SubmitFeedbackRequest request, string? idempotencyKey, string requestHash, DateTimeOffset now, IPhiProtector phi)
+    {
+        var content = new ProtectedSubmissionContent(request.Description!, request.Patient, request.Submitter);
+        return new Submission
+        {
+            Id = Guid.CreateVersion7(now),
+            FacilityId = request.FacilityId!,
+            DepartmentId = request.DepartmentId,
+            UnitId = request.UnitId,
+            Channel = request.Channel!,
+            Kind = request.Kind,
+            ResponseRequested = request.ResponseRequested,
+            PatientIdentified = !string.IsNullOrWhiteSpace(request.Patient?.Mrn) || !string.IsNullOrWhiteSpace(request.Patient?.Name),
+            SubmitterRelationship = request.Submitter?.Relationship,
+            SubmittedAt = now,
+            Status = Received,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+            ProtectedContent = phi.Protect(JsonSerializer.Serialize(content, JsonSerializerOptions.Web)),
+        };
+    }
+
+    public FeedbackSubmitted ToEvent() => new()
+    {
+        SubmissionId = Id,
+        FacilityId = FacilityId,
+        DepartmentId = DepartmentId,
+        UnitId = UnitId,
+        Channel = Channel,
+        Kind = Kind,
+        ResponseRequested = ResponseRequested,
+        PatientIdentified = PatientIdentified,
+        SubmittedAt = SubmittedAt,
+    };
+
+    public ProtectedSubmissionContent Reveal(IPhiProtector phi) =>
+        JsonSerializer.Deserialize<ProtectedSubmissionContent>(phi.Unprotect(ProtectedContent), JsonSerializerOptions.Web)!;
+
+    /// <summary>Records the case opened for this submission. Returns false when that is already known (a redelivered event).</summary>
+    public bool LinkCase(Guid caseId)
+    {
+        if (Status == CaseOpened && CaseId == caseId) return false;
+        Status = CaseOpened;
+        CaseId = caseId;
+        return true;
+    }
+}
+
+/// <summary>The PHI of a submission, only ever stored encrypted.</summary>
+public sealed record ProtectedSubmissionContent(string Description, PatientDetails? Patient, SubmitterDetails? Submitter);

@@ -1,0 +1,27 @@
+using PatientExperience.Messaging.Outbox;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Intake.Feedback;
+
+/// <summary>The port intake keeps submissions through. The submission and its FeedbackSubmitted event are one atomic write.</summary>
+public sealed class SubmissionStore([FromKeyedServices(IntakeModule.ServiceName)] IDocumentStore store)
+{
+    public static readonly CollectionDefinition Definition = new("submissions")
+    {
+        UniqueFields = ["idempotencyKey"],
+        IndexedFields = ["facilityId", "submittedAt", "status"],
+    };
+
+    private readonly IDocumentCollection<Submission> _submissions = store.Collection<Submission>(Definition);
+
+    public Task<Stored<Submission>?> GetAsync(Guid id, CancellationToken ct) => _submissions.GetAsync(id.ToString(), ct);
+
+    public Task<Stored<Submission>?> FindByIdempotencyKeyAsync(string key, CancellationToken ct) => _submissions.FindOneAsync("idempotencyKey", key, ct);
+
+    /// <exception cref="DuplicateDocumentException">The idempotency key was taken by a concurrent request.</exception>
+    public Task<Stored<Submission>> AddAsync(Submission submission, CancellationToken ct) =>
+        _submissions.InsertAsync(submission.Id.ToString(), submission, [OutboxMessages.Create(submission.ToEvent(), submission.SubmittedAt)], ct);
+
+    public Task<Stored<Submission>> UpdateAsync(Stored<Submission> stored, CancellationToken ct) =>
+        _submissions.ReplaceAsync(stored.Id, stored.Document, stored.Version, [], ct);
+}

@@ -1,0 +1,48 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using PatientExperience.Contracts.Intake.V1;
+using PatientExperience.Intake.Audit;
+using PatientExperience.Intake.Feedback;
+using Submission = PatientExperience.Contracts.Intake.V1.Submission;
+using PatientExperience.ServiceDefaults.Security;
+
+namespace PatientExperience.Intake.Grpc;
+
+/// <summary>Answers other services about a submission. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
+[Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
+public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, PhiAuditLog audit) : IntakeService.IntakeServiceBase
+{
+    public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.SubmissionId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "submission_id must be a UUID."));
+        var user = context.GetHttpContext().User;
+        var stored = await store.GetAsync(id, context.CancellationToken);
+        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) throw new RpcException(new Status(StatusCode.NotFound, "No such submission."));
+
+        var s = stored.Document;
+        await audit.RecordAsync(user, "feedback.read.grpc", s.Id, s.FacilityId, context.CancellationToken);
+        var content = s.Reveal(phi);
+        var reply = new Submission
+        {
+            SubmissionId = s.Id.ToString(),
+            FacilityId = s.FacilityId,
+            DepartmentId = s.DepartmentId ?? "",
+            UnitId = s.UnitId ?? "",
+            Channel = s.Channel,
+            Kind = s.Kind ?? "",
+            Status = s.Status,
+            CaseId = s.CaseId?.ToString() ?? "",
+            ResponseRequested = s.ResponseRequested,
+            SubmitterRelationship = s.SubmitterRelationship ?? "",
+            SubmittedAt = Timestamp.FromDateTimeOffset(s.SubmittedAt),
+            Description = content.Description,
+        };
+        if (content.Patient is { } p)
+        {
+            reply.Patient = new Patient { Mrn = p.Mrn ?? "", Name = p.Name ?? "", Email = p.Email ?? "", Phone = p.Phone ?? "", PreferredLanguage = p.PreferredLanguage ?? "" };
+        }
+
+        return reply;
+    }
+}

@@ -1,0 +1,96 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PatientExperience.Messaging.Outbox;
+
+namespace PatientExperience.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string RabbitMqConnectionName = "rabbitmq";
+
+    /// <summary>A module's consumers, sagas and endpoints; applied when <see cref="AddPlatformMessaging"/> builds the one bus of the process.</summary>
+    public static IServiceCollection AddMessagingModule(this IServiceCollection services, Action<IBusRegistrationConfigurator> configure)
+    {
+        services.AddSingleton(new MessagingModule(configure));
+        return services;
+    }
+
+    /// <summary>
+    /// The one bus of the process, after every module has been added: RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set,
+    /// in-memory otherwise. Durable queues, publisher confirms, retry then the <c>_error</c> queue; the host does not report
+    /// started until the bus is.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformMessaging(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MessagingOptions>()
+            .Bind(builder.Configuration.GetSection(MessagingOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryMinIntervalMs <= o.RetryMaxIntervalMs, "Messaging:RetryMinIntervalMs must not exceed RetryMaxIntervalMs.")
+            .ValidateOnStart();
+
+        var modules = builder.Services.Where(d => d.ServiceType == typeof(MessagingModule))
+            .Select(d => (MessagingModule)d.ImplementationInstance!).ToList();
+        var rabbit = builder.Configuration.GetConnectionString(RabbitMqConnectionName);
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            foreach (var module in modules) module.Configure(x);
+
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                var o = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                if (o.PrefetchCount > 0) endpoint.PrefetchCount = o.PrefetchCount;
+                if (o.RetryLimit > 0)
+                {
+                    endpoint.UseMessageRetry(r => r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(o.RetryMinIntervalMs),
+                        TimeSpan.FromMilliseconds(o.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(o.RetryMinIntervalMs)));
+                }
+            });
+
+            if (string.IsNullOrWhiteSpace(rabbit))
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else
+            {
+                var uri = RabbitMqUri.Parse(rabbit);
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(uri.Host, uri.Port, uri.VirtualHost, h =>
+                    {
+                        h.Username(uri.Username);
+                        h.Password(uri.Password);
+                        h.PublisherConfirmation = true;
+                        if (uri.UseTls) h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+                    });
+                    cfg.Durable = true;
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<MessagingOptions>>((host, o) =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(o.Value.StartTimeoutSeconds);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Publishes the outbox of a service's store. Add after <see cref="AddPlatformMessaging"/> so the bus starts first.</summary>
+    public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxRelay>(sp, serviceName));
+        return builder;
+    }
+
+    internal sealed record MessagingModule(Action<IBusRegistrationConfigurator> Configure);
+}

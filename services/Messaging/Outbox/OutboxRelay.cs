@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Messaging.Outbox;
+
+/// <summary>
+/// Publishes the messages a service's store committed, oldest first, each with its outbox id as the message id, then removes
+/// them. A crash between publish and removal publishes again (at least once); consumers are idempotent. Woken at once by
+/// writes, and polls as a fallback (several replicas, or messages left by a crashed process).
+/// </summary>
+internal sealed partial class OutboxRelay : BackgroundService
+{
+    private static readonly ActivitySource Source = new("PatientExperience");
+    private readonly IDocumentStore _store;
+    private readonly IBus _bus;
+    private readonly OutboxRelayOptions _options;
+    private readonly ILogger<OutboxRelay> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public OutboxRelay(string serviceName, IServiceProvider services, IBus bus, IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger)
+    {
+        _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
+        _bus = bus;
+        _options = options.Value.Outbox;
+        _logger = logger;
+        _store.Outbox.MessagesAdded += Wake;
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try { _wake.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.Paused)
+        {
+            LogPaused(_logger, _store.Name);
+            return;
+        }
+
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await PublishBatchAsync(stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                LogFailed(_logger, _store.Name, e.GetType().Name, failures);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            if (published < _options.BatchSize)
+            {
+                await ((Task)_wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = await _store.Outbox.ClaimAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), cancellationToken);
+        foreach (var pending in batch)
+        {
+            var message = pending.Message;
+            var type = OutboxMessages.ResolveType(message.MessageType);
+            var payload = OutboxMessages.Deserialize(message, type);
+
+            ActivityContext.TryParse(
+                message.Headers.GetValueOrDefault(OutboxMessages.TraceParentHeader),
+                message.Headers.GetValueOrDefault(OutboxMessages.TraceStateHeader),
+                isRemote: true,
+                out var parent);
+            using (var activity = Source.StartActivity("outbox relay " + type.Name, ActivityKind.Internal, parent))
+            {
+                activity?.SetTag("messaging.message.id", message.Id.ToString());
+                activity?.SetTag("pxp.service", _store.Name);
+                await _bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
+            }
+
+            await _store.Outbox.MarkPublishedAsync(pending, cancellationToken);
+        }
+
+        return batch.Count;
+    }
+
+    public override void Dispose()
+    {
+        _store.Outbox.MessagesAdded -= Wake;
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} is paused: messages are kept in the store until it is resumed")]
+    private static partial void LogPaused(ILogger logger, string service);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} failed to publish ({ExceptionType}), attempt {Attempt}; retrying")]
+    private static partial void LogFailed(ILogger logger, string service, string exceptionType, int attempt);
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace PatientExperience.ServiceDefaults;
+
+/// <summary>
+/// Turns an unexpected exception into a plain RFC 7807 500 response. The exception's message is never echoed
+/// to the caller (it may quote input); it is logged by type and trace id only, so no PHI reaches the logs.
+/// </summary>
+internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService problems, ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = "The body is not valid JSON of the expected shape, or is too large." },
+            });
+        }
+
+        LogUnhandled(logger, exception.GetType().FullName ?? "unknown", httpContext.TraceIdentifier);
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error has been recorded; quote the trace id when reporting it." },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving request {TraceIdentifier}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceIdentifier);
+}

@@ -1,0 +1,35 @@
+namespace PatientExperience.Storage;
+
+public enum FilterOperator { Equal, In, GreaterThanOrEqual, LessThan }
+
+/// <summary>A condition on one indexed field. Values are compared as they serialise to JSON (ISO 8601 UTC for instants).</summary>
+public sealed record FieldFilter(string Field, FilterOperator Operator, object Value)
+{
+    public static FieldFilter Eq(string field, object value) => new(field, FilterOperator.Equal, value);
+    public static FieldFilter In(string field, IEnumerable<object> values) => new(field, FilterOperator.In, values.ToArray());
+    public static FieldFilter Gte(string field, object value) => new(field, FilterOperator.GreaterThanOrEqual, value);
+    public static FieldFilter Lt(string field, object value) => new(field, FilterOperator.LessThan, value);
+}
+
+/// <summary>Filters (all must hold), a sort field and a 1-based page.</summary>
+public sealed record DocumentQuery
+{
+    public IReadOnlyList<FieldFilter> Filters { get; init; } = [];
+    public string? SortBy { get; init; }
+    public bool Descending { get; init; }
+    public int PageNumber { get; init; } = 1;
+    public int PageSize { get; init; } = 50;
+
+    internal int Skip => (Math.Max(PageNumber, 1) - 1) * PageSize;
+
+    internal void Validate(CollectionDefinition definition)
+    {
+        var known = definition.AllFields.ToHashSet(StringComparer.Ordinal);
+        foreach (var f in Filters.Select(f => f.Field).Append(SortBy).OfType<string>())
+        {
+            if (!known.Contains(f)) throw new ArgumentException($"Field '{f}' is not indexed in '{definition.Name}'.");
+        }
+
+        if (PageSize is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(PageSize));
+    }
+}

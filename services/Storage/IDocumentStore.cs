@@ -1,0 +1,63 @@
+namespace PatientExperience.Storage;
+
+/// <summary>
+/// One service's database: named collections of JSON documents with optimistic concurrency, and an outbox whose
+/// messages are written in the same atomic write as the document that caused them.
+/// </summary>
+public interface IDocumentStore
+{
+    /// <summary>The service that owns this database (also its file or database name).</summary>
+    string Name { get; }
+
+    IDocumentCollection<T> Collection<T>(CollectionDefinition definition) where T : class;
+
+    IOutbox Outbox { get; }
+
+    /// <summary>Creates tables, collections and indexes. Idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Answers whether the database can be reached, for the readiness check.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A collection's name and the fields queries filter and sort on (camelCase JSON paths, dots for nesting).</summary>
+public sealed record CollectionDefinition(string Name)
+{
+    public IReadOnlyList<string> IndexedFields { get; init; } = [];
+
+    /// <summary>Fields whose non-null values must be unique across the collection.</summary>
+    public IReadOnlyList<string> UniqueFields { get; init; } = [];
+
+    internal IEnumerable<string> AllFields => UniqueFields.Concat(IndexedFields).Distinct(StringComparer.Ordinal);
+}
+
+public interface IDocumentCollection<T> where T : class
+{
+    Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a new document and its outbox messages atomically.</summary>
+    /// <exception cref="DuplicateDocumentException">The id, or a unique field's value, is taken.</exception>
+    Task<Stored<T>> InsertAsync(string id, T document, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a document if it is still at <paramref name="expectedVersion"/>, with its outbox messages, atomically.</summary>
+    /// <exception cref="ConcurrencyConflictException">The document changed since it was read, or is gone.</exception>
+    Task<Stored<T>> ReplaceAsync(string id, T document, long expectedVersion, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken);
+
+    /// <summary>The first document whose field equals the value (use an indexed field).</summary>
+    Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken);
+
+    Task<Page<Stored<T>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A document as stored: its id, its version (starts at 1, bumped by every replace) and its content.</summary>
+public sealed record Stored<T>(string Id, long Version, T Document) where T : class;
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+
+public sealed class DuplicateDocumentException(string collection, Exception? inner = null)
+    : Exception($"A document with the same id or unique key already exists in '{collection}'.", inner);
+
+public sealed class ConcurrencyConflictException(string collection, string id)
+    : Exception($"Document '{id}' in '{collection}' was changed by someone else or no longer exists.");

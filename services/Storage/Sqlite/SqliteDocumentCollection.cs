@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace PatientExperience.Storage.Sqlite;
+
+internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, CollectionDefinition definition) : IDocumentCollection<T> where T : class
+{
+    private const int SqliteConstraintError = 19;
+    private readonly string _table = $"\"{definition.Name}\"";
+
+    public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT id, version, data FROM {_table} WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<Stored<T>> InsertAsync(string id, T document, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(document, StoreJson.Options);
+        try
+        {
+            await store.WriteAsync(async (connection, tx) =>
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = $"INSERT INTO {_table}(id, version, data, updated_at) VALUES ($id, 1, $data, $now)";
+                cmd.Parameters.AddWithValue("$id", id);
+                cmd.Parameters.AddWithValue("$data", json);
+                cmd.Parameters.AddWithValue("$now", SqlNames.Timestamp(DateTimeOffset.UtcNow));
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+                await SqliteDocumentStore.InsertOutboxAsync(connection, tx, definition.Name, id, outbox, cancellationToken);
+                return true;
+            }, outbox.Count > 0, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintError)
+        {
+            throw new DuplicateDocumentException(definition.Name, e);
+        }
+
+        return new Stored<T>(id, 1, document);
+    }
+
+    public async Task<Stored<T>> ReplaceAsync(string id, T document, long expectedVersion, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(document, StoreJson.Options);
+        bool updated;
+        try
+        {
+            updated = await store.WriteAsync(async (connection, tx) =>
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = $"UPDATE {_table} SET version = version + 1, data = $data, updated_at = $now WHERE id = $id AND version = $version";
+                cmd.Parameters.AddWithValue("$id", id);
+                cmd.Parameters.AddWithValue("$version", expectedVersion);
+                cmd.Parameters.AddWithValue("$data", json);
+                cmd.Parameters.AddWithValue("$now", SqlNames.Timestamp(DateTimeOffset.UtcNow));
+                if (await cmd.ExecuteNonQueryAsync(cancellationToken) != 1) return false;
+                await SqliteDocumentStore.InsertOutboxAsync(connection, tx, definition.Name, id, outbox, cancellationToken);
+                return true;
+            }, addsOutbox: false, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintError)
+        {
+            throw new DuplicateDocumentException(definition.Name, e);
+        }
+
+        if (!updated) throw new ConcurrencyConflictException(definition.Name, id);
+        // Raised here rather than by WriteAsync: a conflicting replace commits nothing and must not wake the relay.
+        if (outbox.Count > 0) store.RaiseOutboxAdded();
+        return new Stored<T>(id, expectedVersion + 1, document);
+    }
+
+    public async Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken)
+    {
+        var page = await QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 }, cancellationToken);
+        return page.Items.Count > 0 ? page.Items[0] : null;
+    }
+
+    public async Task<Page<Stored<T>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate(definition);
+        await using var connection = await store.OpenAsync(cancellationToken);
+
+        await using var count = connection.CreateCommand();
+        var where = BuildWhere(query, count);
+        count.CommandText = $"SELECT count(*) FROM {_table}{where}";
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+
+        await using var cmd = connection.CreateCommand();
+        BuildWhere(query, cmd);
+        var order = query.SortBy is null ? "id" : $"json_extract(data, '$.{query.SortBy}') {(query.Descending ? "DESC" : "ASC")}, id";
+        cmd.CommandText = $"SELECT id, version, data FROM {_table}{where} ORDER BY {order} LIMIT $take OFFSET $skip";
+        cmd.Parameters.AddWithValue("$take", query.PageSize);
+        cmd.Parameters.AddWithValue("$skip", query.Skip);
+
+        var items = new List<Stored<T>>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader));
+        return new Page<Stored<T>>(items, Math.Max(query.PageNumber, 1), query.PageSize, total);
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT count(*) FROM {_table}";
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Translates filters into a WHERE clause on json_extract, with every value as a parameter.</summary>
+    internal static string BuildWhere(DocumentQuery query, SqliteCommand cmd)
+    {
+        if (query.Filters.Count == 0) return "";
+        var sb = new StringBuilder(" WHERE ");
+        var n = 0;
+        for (var i = 0; i < query.Filters.Count; i++)
+        {
+            var f = query.Filters[i];
+            if (i > 0) sb.Append(" AND ");
+            var path = $"json_extract(data, '$.{f.Field}')";
+            switch (f.Operator)
+            {
+                case FilterOperator.In:
+                    var values = ((IEnumerable<object>)f.Value).ToList();
+                    if (values.Count == 0) { sb.Append("0"); break; }
+                    sb.Append(path).Append(" IN (");
+                    for (var v = 0; v < values.Count; v++)
+                    {
+                        var p = $"$p{n++}";
+                        sb.Append(v > 0 ? ", " : "").Append(p);
+                        cmd.Parameters.AddWithValue(p, StoreJson.ToJsonScalar(values[v]) ?? DBNull.Value);
+                    }
+
+                    sb.Append(')');
+                    break;
+                default:
+                    var name = $"$p{n++}";
+                    var op = f.Operator switch
+                    {
+                        FilterOperator.Equal => "=",
+                        FilterOperator.GreaterThanOrEqual => ">=",
+                        FilterOperator.LessThan => "<",
+                        _ => throw new ArgumentOutOfRangeException(nameof(query)),
+                    };
+                    sb.Append(path).Append(' ').Append(op).Append(' ').Append(name);
+                    var scalar = StoreJson.ToJsonScalar(f.Value);
+                    cmd.Parameters.AddWithValue(name, scalar is bool b ? (b ? 1 : 0) : scalar ?? DBNull.Value);
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static Stored<T> Read(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), JsonSerializer.Deserialize<T>(reader.GetString(2), StoreJson.Options)!);
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PatientExperience.Storage;
+
+/// <summary>Bound from <c>Storage</c>. MongoDB is used when <c>ConnectionStrings:mongo</c> is set; otherwise SQLite.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Where the SQLite files live, one per service (<c>intake.db</c>, <c>case.db</c>). Relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Private in-memory SQLite databases that vanish with the process (tests only).</summary>
+    public bool InMemory { get; set; }
+
+    /// <summary>Prefix of MongoDB database names: <c>{prefix}-{service}</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,40}$")]
+    public string MongoDatabasePrefix { get; set; } = "pxp";
+
+    [Range(1, 300)]
+    public int MongoServerSelectionTimeoutSeconds { get; set; } = 10;
+}
