@@ -1,8 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 
@@ -30,20 +27,8 @@ public static class DevTokenEndpoint
         if (facilities.Length == 0)
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["facility"] = ["Give a facility id, several separated by commas, or '*'."] });
 
-        var claims = new List<Claim> { new("sub", $"dev-{role}"), new("name", $"Development {role}"), new(PlatformClaims.Role, role) };
-        claims.AddRange(facilities.Select(f => new Claim(PlatformClaims.Facility, f)));
         var minutes = gateway.Value.DevTokenMinutes;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity(claims),
-            Issuer = auth.Value.Issuer,
-            Audience = auth.Value.Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddMinutes(minutes),
-            SigningCredentials = new SigningCredentials(AuthenticationExtensions.SigningKey(auth.Value), SecurityAlgorithms.HmacSha256),
-        });
+        var token = SymmetricTokenIssuer.Issue(auth.Value, $"dev-{role}", role, facilities, clock.GetUtcNow(), TimeSpan.FromMinutes(minutes));
         return TypedResults.Ok(new DevToken(token, "Bearer", minutes * 60));
     }
 }

@@ -22,8 +22,11 @@ internal sealed partial class OutboxRelay : BackgroundService
     private readonly ILogger<OutboxRelay> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    public OutboxRelay(string serviceName, IServiceProvider services, IBus bus, IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger)
+    private readonly IHostApplicationLifetime _lifetime;
+
+    public OutboxRelay(string serviceName, IServiceProvider services, IBus bus, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
     {
+        _lifetime = lifetime;
         _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
         _bus = bus;
         _options = options.Value.Outbox;
@@ -46,6 +49,9 @@ internal sealed partial class OutboxRelay : BackgroundService
             LogPaused(_logger, _store.Name);
             return;
         }
+
+        // Publish only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order.
+        if (!await WhenStartedAsync(stoppingToken)) return;
 
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -72,6 +78,22 @@ internal sealed partial class OutboxRelay : BackgroundService
             {
                 await ((Task)_wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    private async Task<bool> WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
         }
     }
 

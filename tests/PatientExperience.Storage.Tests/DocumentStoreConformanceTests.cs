@@ -1,0 +1,466 @@
+using static PatientExperience.Storage.Tests.TestDocuments;
+
+namespace PatientExperience.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="IDocumentStore"/> adapter must do. Each subclass supplies a fresh store per test; the collection
+/// has a unique name so adapters that share one database between tests stay isolated.
+/// </summary>
+public abstract class DocumentStoreConformanceTests : IAsyncLifetime
+{
+    private IDocumentStore? _store;
+    private IDocumentCollection<Grievance>? _grievances;
+
+    protected CollectionDefinition Definition { get; } = GrievancesDefinition(UniqueCollectionName("grievances"));
+
+    protected IDocumentStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+
+    protected IDocumentCollection<Grievance> Grievances => _grievances ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A new, empty store (call <see cref="Assert.Skip(string)"/> here when the adapter's server is unavailable).</summary>
+    protected abstract ValueTask<IDocumentStore> CreateStoreAsync();
+
+    protected virtual ValueTask DisposeStoreAsync(IDocumentStore store)
+    {
+        (store as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        _grievances = _store.Collection<Grievance>(Definition);
+        await _store.InitializeAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null) await DisposeStoreAsync(_store);
+        GC.SuppressFinalize(this);
+    }
+
+    // ---- documents -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Inserted_document_reads_back_equal_with_instants_enums_nesting_and_nulls()
+    {
+        var received = new DateTimeOffset(2025, 3, 1, 10, 15, 30, TimeSpan.FromHours(2)).AddTicks(1234567);
+        var document = new Grievance("G-1", GrievanceStatus.AwaitingResponse, received, 2, new PatientRef("MRN-1", Ward: null))
+        {
+            ContactEmail = "patient@example.org",
+            AcknowledgedAt = null,
+            Notes = "Waited \"six\" hours — ünïcode kept",
+        };
+
+        var inserted = await Grievances.InsertAsync("g-1", document, [], Ct);
+        var read = await Grievances.GetAsync("g-1", Ct);
+
+        Assert.Equal(new Stored<Grievance>("g-1", 1, document), inserted);
+        Assert.NotNull(read);
+        Assert.Equal("g-1", read.Id);
+        Assert.Equal(1, read.Version);
+        Assert.Equal(document, read.Document);
+        Assert.Equal(received.UtcTicks, read.Document.ReceivedAt.UtcTicks);
+        Assert.Null(read.Document.Patient.Ward);
+        Assert.Null(read.Document.AcknowledgedAt);
+    }
+
+    [Fact]
+    public async Task Getting_an_unknown_id_returns_null()
+    {
+        Assert.Null(await Grievances.GetAsync("nope", Ct));
+    }
+
+    [Fact]
+    public async Task Inserting_a_taken_id_throws_DuplicateDocumentException_and_keeps_the_original()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("first"), [], Ct);
+
+        await Assert.ThrowsAsync<DuplicateDocumentException>(() => Grievances.InsertAsync("g-1", Grievance("second"), [Message("GrievanceReceived", T0)], Ct));
+
+        Assert.Equal("first", (await Grievances.GetAsync("g-1", Ct))!.Document.Reference);
+        Assert.Equal(1, await Grievances.CountAsync(Ct));
+        Assert.Empty(await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task Inserting_a_taken_unique_value_throws_DuplicateDocumentException()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("first", email: "same@example.org"), [], Ct);
+
+        await Assert.ThrowsAsync<DuplicateDocumentException>(() => Grievances.InsertAsync("g-2", Grievance("second", email: "same@example.org"), [], Ct));
+
+        Assert.Null(await Grievances.GetAsync("g-2", Ct));
+        Assert.Equal(1, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Documents_without_the_unique_field_do_not_collide()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("first", email: null), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("second", email: null), [], Ct);
+        await Grievances.InsertAsync("g-3", Grievance("third", email: "someone@example.org"), [], Ct);
+
+        Assert.Equal(3, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Replacing_with_a_value_another_document_holds_uniquely_throws_DuplicateDocumentException()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("first", email: "a@example.org"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("second", email: "b@example.org"), [], Ct);
+
+        await Assert.ThrowsAsync<DuplicateDocumentException>(() => Grievances.ReplaceAsync("g-2", Grievance("second", email: "a@example.org"), 1, [], Ct));
+
+        var unchanged = await Grievances.GetAsync("g-2", Ct);
+        Assert.Equal(("b@example.org", 1L), (unchanged!.Document.ContactEmail, unchanged.Version));
+    }
+
+    [Fact]
+    public async Task Replacing_at_the_current_version_stores_the_new_content_and_bumps_the_version()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        var acknowledged = Grievance("G-1", status: GrievanceStatus.AwaitingResponse) with { AcknowledgedAt = T0.AddHours(1) };
+
+        var second = await Grievances.ReplaceAsync("g-1", acknowledged, 1, [], Ct);
+        var third = await Grievances.ReplaceAsync("g-1", acknowledged with { Status = GrievanceStatus.Closed }, 2, [], Ct);
+
+        Assert.Equal(2, second.Version);
+        Assert.Equal(3, third.Version);
+        var read = await Grievances.GetAsync("g-1", Ct);
+        Assert.Equal(3, read!.Version);
+        Assert.Equal(acknowledged with { Status = GrievanceStatus.Closed }, read.Document);
+    }
+
+    [Fact]
+    public async Task Replacing_at_a_stale_version_throws_ConcurrencyConflictException_and_changes_nothing()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        var current = await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 2), 1, [], Ct);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 3), 1, [], Ct));
+
+        Assert.Equal(current, await Grievances.GetAsync("g-1", Ct));
+    }
+
+    [Fact]
+    public async Task Replacing_a_missing_document_throws_ConcurrencyConflictException()
+    {
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Grievances.ReplaceAsync("ghost", Grievance("ghost"), 1, [], Ct));
+
+        Assert.Null(await Grievances.GetAsync("ghost", Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_replaces_from_the_same_version_let_exactly_one_win()
+    {
+        const int contenders = 8;
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+
+        var attempts = Enumerable.Range(2, contenders).Select(async level =>
+        {
+            try
+            {
+                await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: level), 1, [Message($"Escalated{level}", T0)], Ct);
+                return (Level: level, Won: true);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return (Level: level, Won: false);
+            }
+        }).ToList();
+        var outcomes = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(outcomes, o => o.Won);
+        var stored = await Grievances.GetAsync("g-1", Ct);
+        Assert.Equal(2, stored!.Version);
+        Assert.Equal(winner.Level, stored.Document.EscalationLevel);
+        var published = await Store.Outbox.ClaimAsync(100, TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal([$"Escalated{winner.Level}"], published.Select(p => p.Message.MessageType));
+    }
+
+    // ---- outbox ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Claim_returns_messages_with_their_content_and_origin_oldest_first()
+    {
+        var first = Message("GrievanceReceived", T0);
+        var second = Message("GrievanceReceived", T0.AddSeconds(1));
+        var third = Message("GrievanceAcknowledged", T0.AddSeconds(2));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [first], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [second], Ct);
+        await Grievances.InsertAsync("g-3", Grievance("G-3"), [], Ct);
+        await Grievances.ReplaceAsync("g-3", Grievance("G-3", status: GrievanceStatus.AwaitingResponse), 1, [third], Ct);
+
+        var claimed = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal([first.Id, second.Id, third.Id], claimed.Select(c => c.Message.Id));
+        Assert.Equal(["g-1", "g-2", "g-3"], claimed.Select(c => c.DocumentId));
+        Assert.All(claimed, c => Assert.Equal(Definition.Name, c.Collection));
+        var read = claimed[2].Message;
+        Assert.Equal((third.MessageType, third.Payload, third.CreatedAt), (read.MessageType, read.Payload, read.CreatedAt));
+        Assert.Equal(third.Headers.OrderBy(h => h.Key), read.Headers.OrderBy(h => h.Key));
+    }
+
+    [Fact]
+    public async Task Claimed_messages_are_hidden_from_another_claim_while_leased()
+    {
+        var messages = Enumerable.Range(0, 3).Select(i => Message("GrievanceReceived", T0.AddSeconds(i))).ToList();
+        for (var i = 0; i < messages.Count; i++)
+            await Grievances.InsertAsync($"g-{i}", Grievance($"G-{i}"), [messages[i]], Ct);
+
+        var firstRelay = await Store.Outbox.ClaimAsync(2, TimeSpan.FromMinutes(1), Ct);
+        var secondRelay = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+        var thirdRelay = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal([messages[0].Id, messages[1].Id], firstRelay.Select(c => c.Message.Id));
+        Assert.Equal([messages[2].Id], secondRelay.Select(c => c.Message.Id));
+        Assert.Empty(thirdRelay);
+    }
+
+    [Fact]
+    public async Task A_message_whose_lease_ended_can_be_claimed_again()
+    {
+        var message = Message("GrievanceReceived", T0);
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [message], Ct);
+
+        // That it stays hidden while leased is shown with a long lease above; here only that the lease ends.
+        var claimed = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMilliseconds(200), Ct);
+        var afterLease = await Eventually.MatchAsync(
+            () => Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), c => c.Count > 0, "the 200 ms lease ends");
+
+        Assert.Equal([message.Id], claimed.Select(c => c.Message.Id));
+        Assert.Equal([message.Id], afterLease.Select(c => c.Message.Id));
+    }
+
+    [Fact]
+    public async Task A_published_message_is_never_claimed_again_and_marking_it_twice_is_harmless()
+    {
+        var published = Message("GrievanceReceived", T0);
+        var pending = Message("GrievanceReceived", T0.AddSeconds(1));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [published], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [pending], Ct);
+
+        var claimed = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMilliseconds(200), Ct);
+        await Store.Outbox.MarkPublishedAsync(claimed[0], Ct);
+        await Store.Outbox.MarkPublishedAsync(claimed[0], Ct);
+        // Both leases end together; the unpublished message coming back shows the published one would have by now.
+        var afterLease = await Eventually.MatchAsync(
+            () => Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct), c => c.Count > 0, "the 200 ms lease ends");
+
+        Assert.Equal([published.Id, pending.Id], claimed.Select(c => c.Message.Id));
+        Assert.Equal([pending.Id], afterLease.Select(c => c.Message.Id));
+        await Store.Outbox.MarkPublishedAsync(afterLease[0], Ct);
+        Assert.Equal(2, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_conflicting_replace_adds_no_outbox_message_and_raises_no_MessagesAdded()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 2), 1, [], Ct);
+        var raised = 0;
+        Store.Outbox.MessagesAdded += () => Interlocked.Increment(ref raised);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 3), 1, [Message("GrievanceEscalated", T0)], Ct));
+
+        Assert.Empty(await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(0, raised);
+    }
+
+    [Fact]
+    public async Task MessagesAdded_is_raised_once_the_write_is_committed_and_only_for_writes_with_messages()
+    {
+        var message = Message("GrievanceReceived", T0);
+        var reminder = Message("GrievanceReminder", T0.AddSeconds(1));
+        using var relay = new WakeUpRelay(Store.Outbox);
+
+        await Grievances.InsertAsync("g-0", Grievance("G-0"), [], Ct);
+        Assert.Empty(relay.Wakes);
+
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [message], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 2), 1, [reminder], Ct);
+
+        // The relay woken by each write already found that write's message: the event came after the commit.
+        Assert.Collection(
+            relay.Wakes,
+            wake => Assert.Equal([message.Id], wake.Select(c => c.Message.Id)),
+            wake => Assert.Equal([reminder.Id], wake.Select(c => c.Message.Id)));
+    }
+
+    /// <summary>A relay that claims and publishes as soon as it is told messages were added, as the real relay does.</summary>
+    private sealed class WakeUpRelay : IDisposable
+    {
+        private readonly IOutbox _outbox;
+
+        public WakeUpRelay(IOutbox outbox)
+        {
+            _outbox = outbox;
+            _outbox.MessagesAdded += OnMessagesAdded;
+        }
+
+        public List<IReadOnlyList<PendingOutboxMessage>> Wakes { get; } = [];
+
+        // Works synchronously inside the event so it observes the database exactly when the event is raised.
+        private void OnMessagesAdded() => Wakes.Add(Task.Run(ClaimAndPublishAsync).GetAwaiter().GetResult());
+
+        private async Task<IReadOnlyList<PendingOutboxMessage>> ClaimAndPublishAsync()
+        {
+            var claimed = await _outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), CancellationToken.None);
+            foreach (var message in claimed) await _outbox.MarkPublishedAsync(message, CancellationToken.None);
+            return claimed;
+        }
+
+        public void Dispose() => _outbox.MessagesAdded -= OnMessagesAdded;
+    }
+
+    // ---- queries ---------------------------------------------------------------------------------------------
+
+    /// <summary>Five grievances received an hour apart (one with a +02:00 offset), in mixed states and wards.</summary>
+    private async Task SeedAsync()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1", T0, GrievanceStatus.Received, 1, "ward-1"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2", T0.AddHours(1), GrievanceStatus.AwaitingResponse, 3, "ward-2"), [], Ct);
+        await Grievances.InsertAsync("g-3", Grievance("G-3", T0.AddHours(2).ToOffset(TimeSpan.FromHours(2)), GrievanceStatus.Closed, 2, "ward-1"), [], Ct);
+        await Grievances.InsertAsync("g-4", Grievance("G-4", T0.AddHours(3), GrievanceStatus.AwaitingResponse, 5, null), [], Ct);
+        await Grievances.InsertAsync("g-5", Grievance("G-5", T0.AddHours(4), GrievanceStatus.Received, 4, "ward-2"), [], Ct);
+    }
+
+    private async Task<string[]> IdsAsync(DocumentQuery query) =>
+        (await Grievances.QueryAsync(query, Ct)).Items.Select(i => i.Id).ToArray();
+
+    [Fact]
+    public async Task Query_filters_on_equal_enum_number_and_nested_values()
+    {
+        await SeedAsync();
+
+        Assert.Equal(["g-2", "g-4"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("status", GrievanceStatus.AwaitingResponse)] }));
+        Assert.Equal(["g-3"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 2)] }));
+        Assert.Equal(["g-1", "g-3"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("patient.ward", "ward-1")] }));
+        Assert.Empty(await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("patient.ward", "ward-9")] }));
+    }
+
+    [Fact]
+    public async Task Query_filters_on_a_set_of_values()
+    {
+        await SeedAsync();
+
+        Assert.Equal(["g-1", "g-3", "g-5"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.In("status", [GrievanceStatus.Received, GrievanceStatus.Closed])] }));
+        Assert.Equal(["g-2", "g-4"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.In("escalationLevel", [3, 5, 7])] }));
+        Assert.Empty(await IdsAsync(new DocumentQuery { Filters = [FieldFilter.In("status", [])] }));
+    }
+
+    [Fact]
+    public async Task Query_filters_instants_by_range_whatever_their_offset()
+    {
+        await SeedAsync();
+        // g-3 was received at 13:00+02:00, i.e. 11:00Z: inside [10:00Z, 12:00Z) even though its local clock said 13:00.
+        var from = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.FromHours(2));
+        var to = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+        var ids = await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Gte("receivedAt", from), FieldFilter.Lt("receivedAt", to)] });
+
+        Assert.Equal(["g-1", "g-2", "g-3"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Lt("receivedAt", to)] }));
+        Assert.Equal(["g-2", "g-3", "g-4", "g-5"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Gte("receivedAt", from)] }));
+        Assert.Equal(["g-2", "g-3"], ids);
+    }
+
+    [Fact]
+    public async Task Query_combines_filters_on_different_fields()
+    {
+        await SeedAsync();
+
+        var ids = await IdsAsync(new DocumentQuery
+        {
+            Filters = [FieldFilter.Eq("status", GrievanceStatus.Received), FieldFilter.Gte("escalationLevel", 2)],
+        });
+
+        Assert.Equal(["g-5"], ids);
+    }
+
+    [Fact]
+    public async Task Query_sorts_ascending_and_descending()
+    {
+        await SeedAsync();
+
+        Assert.Equal(["g-1", "g-2", "g-3", "g-4", "g-5"], await IdsAsync(new DocumentQuery { SortBy = "receivedAt" }));
+        Assert.Equal(["g-5", "g-4", "g-3", "g-2", "g-1"], await IdsAsync(new DocumentQuery { SortBy = "receivedAt", Descending = true }));
+        Assert.Equal(["g-4", "g-5", "g-2", "g-3", "g-1"], await IdsAsync(new DocumentQuery { SortBy = "escalationLevel", Descending = true }));
+    }
+
+    [Fact]
+    public async Task Query_pages_and_reports_the_total_of_all_matches()
+    {
+        await SeedAsync();
+        var query = new DocumentQuery { SortBy = "receivedAt", PageSize = 2 };
+
+        var first = await Grievances.QueryAsync(query, Ct);
+        var second = await Grievances.QueryAsync(query with { PageNumber = 2 }, Ct);
+        var last = await Grievances.QueryAsync(query with { PageNumber = 3 }, Ct);
+        var beyond = await Grievances.QueryAsync(query with { PageNumber = 4 }, Ct);
+        var filtered = await Grievances.QueryAsync(query with { Filters = [FieldFilter.Eq("status", GrievanceStatus.Received)], PageSize = 1, PageNumber = 2 }, Ct);
+
+        Assert.Equal(["g-1", "g-2"], first.Items.Select(i => i.Id));
+        Assert.Equal((1, 2, 5L), (first.PageNumber, first.PageSize, first.Total));
+        Assert.Equal(["g-3", "g-4"], second.Items.Select(i => i.Id));
+        Assert.Equal((2, 5L), (second.PageNumber, second.Total));
+        Assert.Equal(["g-5"], last.Items.Select(i => i.Id));
+        Assert.Equal((3, 5L), (last.PageNumber, last.Total));
+        Assert.Empty(beyond.Items);
+        Assert.Equal(5L, beyond.Total);
+        Assert.Equal(["g-5"], filtered.Items.Select(i => i.Id));
+        Assert.Equal(2L, filtered.Total);
+    }
+
+    [Fact]
+    public async Task Query_returns_documents_with_their_versions()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", status: GrievanceStatus.Closed), 1, [], Ct);
+
+        var page = await Grievances.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("status", GrievanceStatus.Closed)] }, Ct);
+
+        Assert.Equal(new Stored<Grievance>("g-1", 2, Grievance("G-1", status: GrievanceStatus.Closed)), Assert.Single(page.Items));
+    }
+
+    [Fact]
+    public async Task FindOne_returns_the_document_with_the_unique_value_or_null()
+    {
+        await SeedAsync();
+        await Grievances.InsertAsync("g-6", Grievance("G-6", email: "found@example.org"), [], Ct);
+
+        var found = await Grievances.FindOneAsync("contactEmail", "found@example.org", Ct);
+
+        Assert.Equal("g-6", found?.Id);
+        Assert.Null(await Grievances.FindOneAsync("contactEmail", "missing@example.org", Ct));
+    }
+
+    [Fact]
+    public async Task Filtering_or_sorting_on_a_field_that_is_not_indexed_throws_ArgumentException()
+    {
+        await SeedAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("notes", "x")] }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.QueryAsync(new DocumentQuery { SortBy = "reference" }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.FindOneAsync("reference", "G-1", Ct));
+    }
+
+    [Fact]
+    public async Task Count_counts_the_documents_of_the_collection()
+    {
+        Assert.Equal(0, await Grievances.CountAsync(Ct));
+
+        await SeedAsync();
+
+        Assert.Equal(5, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Ping_answers_true_when_the_database_is_reachable()
+    {
+        Assert.True(await Store.PingAsync(Ct));
+    }
+}

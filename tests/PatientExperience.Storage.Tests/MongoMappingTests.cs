@@ -1,0 +1,168 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
+using MongoDB.Driver;
+using PatientExperience.Storage.Mongo;
+using static PatientExperience.Storage.Tests.TestDocuments;
+
+namespace PatientExperience.Storage.Tests;
+
+/// <summary>How the MongoDB adapter translates documents, outbox messages and queries to BSON; no server needed.</summary>
+public sealed class MongoMappingTests
+{
+    private static readonly DateTimeOffset InParis = new(2025, 3, 1, 10, 0, 0, TimeSpan.FromHours(2));
+    private const string InParisUtc = "2025-03-01T08:00:00.0000000Z";
+
+    private static BsonDocument FilterOf(params FieldFilter[] filters) => MongoMapping.Filter(new DocumentQuery { Filters = filters });
+
+    [Fact]
+    public void A_query_without_filters_matches_everything()
+    {
+        Assert.Equal(new BsonDocument(), FilterOf());
+    }
+
+    [Fact]
+    public void Equal_filters_compare_the_value_as_stored_under_data()
+    {
+        Assert.Equal(new BsonDocument("data.reference", "G-1"), FilterOf(FieldFilter.Eq("reference", "G-1")));
+        Assert.Equal(new BsonDocument("data.status", "awaiting-response"), FilterOf(FieldFilter.Eq("status", GrievanceStatus.AwaitingResponse)));
+        Assert.Equal(new BsonDocument("data.receivedAt", InParisUtc), FilterOf(FieldFilter.Eq("receivedAt", InParis)));
+        Assert.Equal(new BsonDocument("data.escalationLevel", new BsonInt64(2)), FilterOf(FieldFilter.Eq("escalationLevel", 2)));
+        Assert.Equal(new BsonDocument("data.score", new BsonDouble(1.5)), FilterOf(FieldFilter.Eq("score", 1.5m)));
+        Assert.Equal(new BsonDocument("data.urgent", BsonBoolean.True), FilterOf(FieldFilter.Eq("urgent", true)));
+        Assert.Equal(new BsonDocument("data.patient.ward", "ward-7"), FilterOf(FieldFilter.Eq("patient.ward", "ward-7")));
+    }
+
+    [Fact]
+    public void In_filters_render_in_with_every_value_converted()
+    {
+        var filter = FilterOf(FieldFilter.In("status", [GrievanceStatus.Received, GrievanceStatus.AwaitingResponse]));
+        var empty = FilterOf(FieldFilter.In("status", []));
+
+        Assert.Equal(new BsonDocument("data.status", new BsonDocument("$in", new BsonArray { "received", "awaiting-response" })), filter);
+        Assert.Equal(new BsonDocument("data.status", new BsonDocument("$in", new BsonArray())), empty);
+    }
+
+    [Fact]
+    public void Range_filters_render_gte_and_lt_on_utc_instants()
+    {
+        Assert.Equal(new BsonDocument("data.receivedAt", new BsonDocument("$gte", InParisUtc)), FilterOf(FieldFilter.Gte("receivedAt", InParis)));
+        Assert.Equal(new BsonDocument("data.receivedAt", new BsonDocument("$lt", InParisUtc)), FilterOf(FieldFilter.Lt("receivedAt", InParis)));
+    }
+
+    [Fact]
+    public void Several_filters_must_all_hold_even_on_the_same_field()
+    {
+        var filter = FilterOf(
+            FieldFilter.Gte("receivedAt", InParis),
+            FieldFilter.Lt("receivedAt", InParis.AddDays(1)),
+            FieldFilter.Eq("status", GrievanceStatus.Closed));
+
+        var expected = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("data.receivedAt", new BsonDocument("$gte", InParisUtc)),
+            new BsonDocument("data.receivedAt", new BsonDocument("$lt", "2025-03-02T08:00:00.0000000Z")),
+            new BsonDocument("data.status", "closed"),
+        });
+        Assert.Equal(expected, filter);
+    }
+
+    [Fact]
+    public void Sort_is_by_id_unless_a_field_is_given_and_ties_break_on_id()
+    {
+        Assert.Equal(new BsonDocument("_id", 1), MongoMapping.Sort(new DocumentQuery()));
+        Assert.Equal(new BsonDocument { { "data.receivedAt", 1 }, { "_id", 1 } }, MongoMapping.Sort(new DocumentQuery { SortBy = "receivedAt" }));
+        Assert.Equal(new BsonDocument { { "data.receivedAt", -1 }, { "_id", 1 } }, MongoMapping.Sort(new DocumentQuery { SortBy = "receivedAt", Descending = true }));
+    }
+
+    [Fact]
+    public void Unique_fields_get_unique_indexes_that_ignore_documents_lacking_the_field()
+    {
+        var definition = new CollectionDefinition("grievances")
+        {
+            UniqueFields = ["contactEmail"],
+            IndexedFields = ["status", "patient.ward", "contactEmail"],
+        };
+
+        var indexes = MongoMapping.IndexesFor(definition).ToList();
+
+        Assert.Equal(3, indexes.Count);
+        Assert.Equal(3, indexes.Select(i => i.Options.Name).Distinct().Count());
+        var unique = Assert.Single(indexes, i => i.Options.Unique == true);
+        Assert.Equal(new BsonDocument("data.contactEmail", 1), unique.Keys);
+        var partial = Assert.IsType<CreateIndexOptions<BsonDocument>>(unique.Options).PartialFilterExpression;
+        Assert.NotNull(partial);
+        Assert.Equal(new BsonDocument("data.contactEmail", new BsonDocument("$exists", true)), Render(partial));
+    }
+
+    [Fact]
+    public void Indexed_fields_get_plain_ascending_indexes_including_nested_paths()
+    {
+        var definition = new CollectionDefinition("grievances") { IndexedFields = ["status", "patient.ward"] };
+
+        var indexes = MongoMapping.IndexesFor(definition).ToList();
+
+        Assert.Equal([new BsonDocument("data.status", 1), new BsonDocument("data.patient.ward", 1)], indexes.Select(i => i.Keys));
+        Assert.All(indexes, i => Assert.NotEqual(true, i.Options.Unique));
+        Assert.All(indexes, i => Assert.Null((i.Options as CreateIndexOptions<BsonDocument>)?.PartialFilterExpression));
+    }
+
+    [Fact]
+    public void A_document_survives_the_trip_through_bson_with_its_id_and_version()
+    {
+        var document = new Grievance("G-1", GrievanceStatus.AwaitingResponse, InParis.AddTicks(1234567), 3, new PatientRef("MRN-1", Ward: null))
+        {
+            ContactEmail = "patient@example.org",
+            Notes = "Waited \"six\" hours — ünïcode kept",
+        };
+
+        var stored = ThroughTheWire(MongoMapping.ToBson("g-1", 4, document, []));
+        var read = MongoMapping.FromBson<Grievance>(stored);
+
+        Assert.Equal(new Stored<Grievance>("g-1", 4, document), read);
+    }
+
+    [Fact]
+    public void A_document_is_stored_in_the_shape_queries_filter_on()
+    {
+        var document = Grievance("G-1", InParis, GrievanceStatus.AwaitingResponse, ward: null);
+
+        var data = MongoMapping.ToBson("g-1", 1, document, [])["data"].AsBsonDocument;
+
+        Assert.Equal("awaiting-response", data["status"]);
+        Assert.Equal(InParisUtc, data["receivedAt"]);
+        Assert.Equal(new BsonDocument("medicalRecordNumber", "MRN-G-1"), data["patient"]);
+        Assert.False(data.Contains("contactEmail"), "absent values are omitted so partial unique indexes skip them");
+        Assert.False(data.Contains("acknowledgedAt"));
+    }
+
+    [Fact]
+    public void Outbox_messages_ride_inside_the_document_in_order()
+    {
+        var first = Message("GrievanceReceived", T0);
+        var second = Message("GrievanceAcknowledged", T0.AddSeconds(1));
+
+        var stored = ThroughTheWire(MongoMapping.ToBson("g-1", 1, Grievance("G-1"), [first, second]));
+        var messages = stored["_outbox"].AsBsonArray.Select(m => MongoMapping.OutboxFromBson(m.AsBsonDocument)).ToList();
+
+        Assert.Equal([first.Id, second.Id], messages.Select(m => m.Id));
+    }
+
+    [Fact]
+    public void An_outbox_message_survives_the_trip_through_bson()
+    {
+        var message = Message("GrievanceReceived", InParis.AddTicks(7));
+
+        var read = MongoMapping.OutboxFromBson(ThroughTheWire(MongoMapping.ToBson(message)));
+
+        Assert.Equal((message.Id, message.MessageType, message.Payload), (read.Id, read.MessageType, read.Payload));
+        Assert.Equal(message.CreatedAt.UtcTicks, read.CreatedAt.UtcTicks);
+        Assert.Equal(message.Headers.OrderBy(h => h.Key), read.Headers.OrderBy(h => h.Key));
+    }
+
+    /// <summary>Serialises to BSON bytes and back, as a round trip through the server would.</summary>
+    private static BsonDocument ThroughTheWire(BsonDocument document) => BsonSerializer.Deserialize<BsonDocument>(document.ToBson());
+
+    private static BsonDocument Render(FilterDefinition<BsonDocument> filter) =>
+        filter.Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry));
+}

@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+using PatientExperience.Storage.Sqlite;
+using static PatientExperience.Storage.Tests.TestDocuments;
+
+namespace PatientExperience.Storage.Tests;
+
+/// <summary>The conformance suite on a private in-memory SQLite database (what services use in tests).</summary>
+public sealed class SqliteInMemoryDocumentStoreTests : DocumentStoreConformanceTests
+{
+    protected override ValueTask<IDocumentStore> CreateStoreAsync() =>
+        ValueTask.FromResult<IDocumentStore>(new SqliteDocumentStore("grievance", null));
+
+    [Fact]
+    public async Task Each_in_memory_store_is_a_database_of_its_own()
+    {
+        using var other = new SqliteDocumentStore("grievance", null);
+        var otherGrievances = other.Collection<Grievance>(Definition);
+        await other.InitializeAsync(Ct);
+
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [Message("GrievanceReceived", T0)], Ct);
+
+        Assert.Null(await otherGrievances.GetAsync("g-1", Ct));
+        Assert.Empty(await other.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task A_lease_hides_a_message_until_it_ends_and_no_longer()
+    {
+        var clock = new ManualClock(T0);
+        using var store = new SqliteDocumentStore("grievance", null) { Clock = clock };
+        var grievances = store.Collection<Grievance>(Definition);
+        await store.InitializeAsync(Ct);
+        var message = Message("GrievanceReceived", T0);
+        await grievances.InsertAsync("g-1", Grievance("G-1"), [message], Ct);
+
+        var claimed = await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+        clock.Advance(TimeSpan.FromSeconds(59));
+        var justBeforeTheEnd = await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var justAfterTheEnd = await store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal([message.Id], claimed.Select(c => c.Message.Id));
+        Assert.Empty(justBeforeTheEnd);
+        Assert.Equal([message.Id], justAfterTheEnd.Select(c => c.Message.Id));
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
+
+/// <summary>The conformance suite on a SQLite file (what services use when no MongoDB is configured).</summary>
+public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pxp-storage-tests-").FullName;
+
+    private string DatabasePath => Path.Combine(_directory, "grievance.db");
+
+    protected override ValueTask<IDocumentStore> CreateStoreAsync() =>
+        ValueTask.FromResult<IDocumentStore>(new SqliteDocumentStore("grievance", DatabasePath));
+
+    protected override ValueTask DisposeStoreAsync(IDocumentStore store)
+    {
+        ((IDisposable)store).Dispose();
+        // Pooled connections keep the file open; close them so the directory can go.
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Documents_outbox_and_indexes_survive_disposing_and_reopening_the_store()
+    {
+        var unpublished = Message("GrievanceAcknowledged", T0.AddMinutes(5));
+        await Grievances.InsertAsync("g-1", Grievance("G-1", email: "kept@example.org"), [], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", status: GrievanceStatus.AwaitingResponse, email: "kept@example.org"), 1, [unpublished], Ct);
+        ((IDisposable)Store).Dispose();
+        SqliteConnection.ClearAllPools();
+
+        using var reopened = new SqliteDocumentStore("grievance", DatabasePath);
+        var grievances = reopened.Collection<Grievance>(Definition);
+        await reopened.InitializeAsync(Ct);
+
+        var stored = await grievances.GetAsync("g-1", Ct);
+        Assert.Equal(new Stored<Grievance>("g-1", 2, Grievance("G-1", status: GrievanceStatus.AwaitingResponse, email: "kept@example.org")), stored);
+        Assert.Equal("g-1", (await grievances.FindOneAsync("contactEmail", "kept@example.org", Ct))?.Id);
+        await Assert.ThrowsAsync<DuplicateDocumentException>(() => grievances.InsertAsync("g-2", Grievance("G-2", email: "kept@example.org"), [], Ct));
+        Assert.Equal([unpublished.Id], (await reopened.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)).Select(c => c.Message.Id));
+        Assert.True(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task Initializing_twice_keeps_the_data()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+
+        await Store.InitializeAsync(Ct);
+
+        Assert.Equal(1, await Grievances.CountAsync(Ct));
+    }
+}
