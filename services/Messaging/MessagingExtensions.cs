@@ -36,6 +36,10 @@ public static class MessagingExtensions
             .Select(d => (MessagingModule)d.ImplementationInstance!).ToList();
         var rabbit = builder.Configuration.GetConnectionString(RabbitMqConnectionName);
 
+        // Constructed before the bus: points MassTransit's process-wide log context at this host's logger factory, so a host
+        // started after another was disposed (tests, tools) does not log through a disposed factory.
+        builder.Services.AddSingleton<IHostedService, MassTransitLogContextInitializer>();
+
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -93,4 +97,13 @@ public static class MessagingExtensions
     }
 
     internal sealed record MessagingModule(Action<IBusRegistrationConfigurator> Configure);
+
+    private sealed class MassTransitLogContextInitializer : IHostedService
+    {
+        public MassTransitLogContextInitializer(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory) => LogContext.ConfigureCurrentLogContext(loggerFactory);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

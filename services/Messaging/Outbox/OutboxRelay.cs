@@ -17,18 +17,18 @@ internal sealed partial class OutboxRelay : BackgroundService
 {
     private static readonly ActivitySource Source = new("PatientExperience");
     private readonly IDocumentStore _store;
-    private readonly IBus _bus;
+    private readonly IServiceProvider _services;
     private readonly OutboxRelayOptions _options;
     private readonly ILogger<OutboxRelay> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     private readonly IHostApplicationLifetime _lifetime;
 
-    public OutboxRelay(string serviceName, IServiceProvider services, IBus bus, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
+    public OutboxRelay(string serviceName, IServiceProvider services, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
     {
+        _services = services;
         _lifetime = lifetime;
         _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
-        _bus = bus;
         _options = options.Value.Outbox;
         _logger = logger;
         _store.Outbox.MessagesAdded += Wake;
@@ -115,7 +115,7 @@ internal sealed partial class OutboxRelay : BackgroundService
             {
                 activity?.SetTag("messaging.message.id", message.Id.ToString());
                 activity?.SetTag("pxp.service", _store.Name);
-                await _bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
+                await _services.GetRequiredService<IBus>().Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
             }
 
             await _store.Outbox.MarkPublishedAsync(pending, cancellationToken);
