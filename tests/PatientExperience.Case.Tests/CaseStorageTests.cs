@@ -1,0 +1,116 @@
+using System.Text.Json;
+using PatientExperience.Contracts.Case;
+using PatientExperience.Storage;
+using CaseDocument = PatientExperience.Case.Cases.Case;
+
+namespace PatientExperience.Case.Tests;
+
+/// <summary>A case as the store writes and reads it: JSON through the private [JsonConstructor] constructor and required members.</summary>
+public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>An evening in New York that is already the next day in UTC, with sub-millisecond precision.</summary>
+    private static readonly DateTimeOffset EveningInNewYork = new DateTimeOffset(2025, 3, 9, 23, 30, 15, TimeSpan.FromHours(-4)).AddTicks(1_234_567);
+
+    private static void AssertSameCase(CaseDocument expected, CaseDocument actual)
+    {
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal(expected.CaseNumber, actual.CaseNumber);
+        Assert.Equal(expected.SubmissionId, actual.SubmissionId);
+        Assert.Equal(expected.FacilityId, actual.FacilityId);
+        Assert.Equal(expected.DepartmentId, actual.DepartmentId);
+        Assert.Equal(expected.UnitId, actual.UnitId);
+        Assert.Equal(expected.Channel, actual.Channel);
+        Assert.Equal(expected.Kind, actual.Kind);
+        Assert.Equal(expected.Status, actual.Status);
+        Assert.Equal(expected.OpenedAt, actual.OpenedAt);
+        Assert.Equal(expected.SubmittedAt, actual.SubmittedAt);
+        Assert.Equal(expected.History, actual.History);
+    }
+
+    [Fact]
+    public async Task A_stored_case_reads_back_with_every_field()
+    {
+        var opened = CaseDocument.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance") with { SubmittedAt = EveningInNewYork.AddHours(-2) }, EveningInNewYork);
+
+        Assert.True(await app.Cases.TryOpenAsync(opened, Ct));
+        var stored = await app.Cases.GetAsync(opened.Id, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(1, stored.Version);
+        AssertSameCase(opened, stored.Document);
+        Assert.Equal(TimeSpan.Zero, stored.Document.OpenedAt.Offset);
+        Assert.Equal(EveningInNewYork.UtcTicks, stored.Document.OpenedAt.UtcTicks);
+        Assert.Equivalent(opened, stored.Document, strict: true);
+        AssertSameCase(opened, (await app.Cases.FindBySubmissionAsync(opened.SubmissionId, Ct))!.Document);
+    }
+
+    [Fact]
+    public async Task Absent_department_unit_and_kind_read_back_as_null()
+    {
+        var opened = CaseDocument.Open(Samples.At(Samples.StBrendans), EveningInNewYork);
+
+        Assert.True(await app.Cases.TryOpenAsync(opened, Ct));
+        var stored = await app.Cases.GetAsync(opened.Id, Ct);
+
+        AssertSameCase(opened, stored!.Document);
+        Assert.Null(stored.Document.DepartmentId);
+        Assert.Null(stored.Document.UnitId);
+        Assert.Null(stored.Document.Kind);
+    }
+
+    [Fact]
+    public void The_case_round_trips_through_the_store_json_with_camelCase_names()
+    {
+        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork);
+
+        var json = JsonSerializer.Serialize(opened, StoreJson.Options);
+        var back = JsonSerializer.Deserialize<CaseDocument>(json, StoreJson.Options);
+
+        Assert.NotNull(back);
+        AssertSameCase(opened, back);
+        using var doc = JsonDocument.Parse(json);
+        var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Equal(new[] { "caseNumber", "channel", "departmentId", "facilityId", "history", "id", "kind", "openedAt", "status", "submissionId", "submittedAt", "unitId" }, names.Order(StringComparer.Ordinal));
+        Assert.Equal("2025-03-10T03:30:15.1234567Z", doc.RootElement.GetProperty("openedAt").GetString());
+    }
+
+    [Fact]
+    public void Json_without_a_required_field_is_rejected_rather_than_read_as_a_half_empty_case()
+    {
+        var json = JsonSerializer.Serialize(CaseDocument.Open(Samples.Feedback(), EveningInNewYork), StoreJson.Options);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("facilityId");
+
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CaseDocument>(node.ToJsonString(), StoreJson.Options));
+    }
+
+    [Fact]
+    public void The_case_number_is_the_UTC_date_opened_and_the_ids_tail()
+    {
+        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork);
+
+        Assert.StartsWith("PX-250310-", opened.CaseNumber);
+        Assert.EndsWith(opened.Id.ToString("N")[^6..].ToUpperInvariant(), opened.CaseNumber);
+        Assert.Equal(7, opened.Id.Version);
+    }
+
+    [Fact]
+    public async Task A_second_case_for_the_same_submission_is_refused_by_the_store()
+    {
+        var submitted = Samples.Feedback();
+        var first = CaseDocument.Open(submitted, EveningInNewYork);
+        var second = CaseDocument.Open(submitted, EveningInNewYork.AddSeconds(1));
+
+        Assert.True(await app.Cases.TryOpenAsync(first, Ct));
+        Assert.False(await app.Cases.TryOpenAsync(second, Ct));
+
+        Assert.Equal(1, await app.CaseCountForAsync(submitted.SubmissionId));
+        Assert.Null(await app.Cases.GetAsync(second.Id, Ct));
+        Assert.Equal(first.Id, (await app.Cases.FindBySubmissionAsync(submitted.SubmissionId, Ct))!.Document.Id);
+        // Only the stored case's CaseOpened leaves through the outbox.
+        await app.PublishedAsync<CaseOpened>(m => m.CaseId == first.Id);
+        Assert.DoesNotContain(app.PublishedSoFar<CaseOpened>(), m => m.CaseId == second.Id);
+    }
+}

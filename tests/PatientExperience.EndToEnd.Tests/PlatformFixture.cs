@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using PatientExperience.EndToEnd.Tests;
+using PatientExperience.Testing;
+
+[assembly: AssemblyFixture(typeof(PlatformFixture))]
+// One platform for the assembly, and one test crashes and restarts a service: run the tests one at a time.
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
+
+namespace PatientExperience.EndToEnd.Tests;
+
+/// <summary>
+/// The platform as it runs distributed: a RabbitMQ broker, and the case service, intake and the gateway each in its own
+/// process with its own SQLite file. Started once for the assembly (the processes take seconds); tests that crash a
+/// process restart it before they finish.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string SigningKey = "ZTJlLXRlc3Qtc2lnbmluZy1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZS0zMmI=";
+    public const string PhiKey = "ZTJlLXRlc3QtcGhpLWtleS0zMi1ieXRlcy1leGFjdCE=";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private RabbitMqBroker? _broker;
+    private string? _rabbitUri;
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly int _caseHttp = ServiceProcess.FreeTcpPort();
+    private readonly int _caseGrpc = ServiceProcess.FreeTcpPort();
+    private readonly int _intakeHttp = ServiceProcess.FreeTcpPort();
+    private readonly int _intakeGrpc = ServiceProcess.FreeTcpPort();
+    private readonly int _gatewayHttp = ServiceProcess.FreeTcpPort();
+
+    public ServiceProcess? Case { get; private set; }
+    public ServiceProcess? Intake { get; private set; }
+    public ServiceProcess? Gateway { get; private set; }
+
+    public string? SkipReason { get; private set; }
+
+    public Uri GatewayUri => new($"http://127.0.0.1:{_gatewayHttp}");
+
+    public IEnumerable<ServiceProcess> Processes => new[] { Case, Intake, Gateway }.OfType<ServiceProcess>();
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        _broker = await RabbitMqBroker.ResolveAsync(timeout.Token);
+        if (!_broker.IsAvailable)
+        {
+            SkipReason = _broker.SkipReason;
+            return;
+        }
+
+        _rabbitUri = await _broker.CreateVirtualHostAsync("e2e", timeout.Token);
+
+        // The case service first: its queue must exist before intake publishes the first FeedbackSubmitted.
+        Case = ServiceProcess.Start("PatientExperience.Case", CaseEnvironment(), "case");
+        await Case.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_caseHttp}/health/ready"), StartTimeout, timeout.Token);
+        Intake = await StartIntakeAsync(relayPaused: false, timeout.Token);
+        Gateway = ServiceProcess.Start("PatientExperience.Gateway", GatewayEnvironment(), "gateway");
+        await Gateway.WaitUntilReadyAsync(new Uri(GatewayUri, "/health/ready"), StartTimeout, timeout.Token);
+    }
+
+    /// <summary>Starts intake. With <paramref name="relayPaused"/> it stores submissions and their events but publishes nothing.</summary>
+    public async Task<ServiceProcess> StartIntakeAsync(bool relayPaused, CancellationToken cancellationToken)
+    {
+        var intake = ServiceProcess.Start("PatientExperience.Intake", IntakeEnvironment(relayPaused), relayPaused ? "intake (relay paused)" : "intake");
+        await intake.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_intakeHttp}/health/ready"), StartTimeout, cancellationToken);
+        Intake = intake;
+        return intake;
+    }
+
+    public RabbitMqBroker Require()
+    {
+        if (SkipReason is not null) Assert.Skip(SkipReason);
+        return _broker!;
+    }
+
+    public async Task<HttpClient> StaffClientAsync(string role = "patient-relations", string facility = "*")
+    {
+        var client = new HttpClient { BaseAddress = GatewayUri };
+        var token = await client.GetFromJsonAsync<DevToken>($"/dev/token?role={role}&facility={facility}");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return client;
+    }
+
+    public HttpClient AnonymousClient() => new() { BaseAddress = GatewayUri };
+
+    public string AllOutput() => string.Join(Environment.NewLine, Processes.Select(p => $"--- {p.Name} ---{Environment.NewLine}{p.Output}"));
+
+    private Dictionary<string, string?> Common(string service) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["ConnectionStrings__rabbitmq"] = _rabbitUri,
+        ["Auth__SigningKey"] = SigningKey,
+        ["Storage__DataDirectory"] = Path.Combine(_data, service),
+        ["Logging__LogLevel__Default"] = "Information",
+        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+    };
+
+    private Dictionary<string, string?> CaseEnvironment() => new(Common("case"))
+    {
+        ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_caseHttp}",
+        ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_caseGrpc}",
+        ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
+        ["Directory__SeedDemo"] = "true",
+    };
+
+    private Dictionary<string, string?> IntakeEnvironment(bool relayPaused) => new(Common("intake"))
+    {
+        ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_intakeHttp}",
+        ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_intakeGrpc}",
+        ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
+        ["Phi__EncryptionKey"] = PhiKey,
+        ["Intake__CaseGrpcAddress"] = $"http://127.0.0.1:{_caseGrpc}",
+        ["Messaging__Outbox__Paused"] = relayPaused ? "true" : "false",
+    };
+
+    private Dictionary<string, string?> GatewayEnvironment() => new(Common("gateway"))
+    {
+        ["Kestrel__Endpoints__Http__Url"] = GatewayUri.ToString(),
+        ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = $"http://127.0.0.1:{_intakeHttp}",
+        ["ReverseProxy__Clusters__case__Destinations__primary__Address"] = $"http://127.0.0.1:{_caseHttp}",
+        ["Gateway__PublicPermitLimit"] = "1000",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in Processes) await p.DisposeAsync();
+        if (_broker is not null) await _broker.DisposeAsync();
+        try
+        {
+            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A crashed process may still hold a file for a moment; the temp folder is cleaned by the OS eventually.
+        }
+    }
+
+    private sealed record DevToken(string AccessToken);
+}
