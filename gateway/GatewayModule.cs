@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration.Json;
@@ -30,6 +31,13 @@ public static class GatewayModule
             Path = RoutesFile,
             Optional = false,
             FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((forwarded, gateway) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in gateway.Value.KnownProxies) forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            foreach (var network in gateway.Value.KnownNetworks) forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
@@ -64,9 +72,10 @@ public static class GatewayModule
         return builder;
     }
 
-    /// <summary>Correlation, size limits, CORS, problem details, authentication, authorization and rate limiting, in that order.</summary>
+    /// <summary>Forwarded headers from trusted proxies, correlation, size limits, CORS, problem details, authentication, authorization and rate limiting, in that order.</summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.Use(CorrelateAsync);
         app.Use(LimitBodySizeAsync);
         app.UseCors(CorsPolicy);

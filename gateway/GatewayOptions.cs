@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace PatientExperience.Gateway;
 
 /// <summary>Bound from <c>Gateway</c>.</summary>
-public sealed class GatewayOptions
+public sealed class GatewayOptions : IValidatableObject
 {
     public const string Section = "Gateway";
 
@@ -21,7 +21,24 @@ public sealed class GatewayOptions
     /// <summary>Origins of browser front ends allowed to call the API (CORS).</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Addresses of the load balancers or ingress controllers in front of the gateway. Their X-Forwarded-For is trusted, so rate
+    /// limits apply per real client rather than per proxy. Empty: only loopback proxies are trusted.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR, e.g. 10.0.0.0/8) whose proxies are trusted, as <see cref="KnownProxies"/>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
     /// <summary>Lifetime of development tokens from <c>/dev/token</c> (Development environment only).</summary>
     [Range(1, 24 * 60)]
     public int DevTokenMinutes { get; set; } = 480;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in KnownProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+            yield return new ValidationResult($"Gateway:KnownProxies holds an entry that is not an IP address.", [nameof(KnownProxies)]);
+        foreach (var network in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+            yield return new ValidationResult($"Gateway:KnownNetworks holds an entry that is not a CIDR network.", [nameof(KnownNetworks)]);
+    }
 }

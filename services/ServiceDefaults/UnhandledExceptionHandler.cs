@@ -19,7 +19,7 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = "The body is not valid JSON of the expected shape, or is too large." },
+                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = "A route or query parameter has the wrong format, or the body is not JSON of the expected shape, or is too large. Nothing was changed." },
             });
         }
 

@@ -20,7 +20,12 @@ public sealed record DocumentQuery
     public int PageNumber { get; init; } = 1;
     public int PageSize { get; init; } = 50;
 
-    internal int Skip => (Math.Max(PageNumber, 1) - 1) * PageSize;
+    /// <summary>The highest page number a query may ask for; with <see cref="MaxPageSize"/> it keeps the offset within an int.</summary>
+    public const int MaxPageNumber = 1_000_000;
+
+    public const int MaxPageSize = 1000;
+
+    internal int Skip => (PageNumber - 1) * PageSize;
 
     internal void Validate(CollectionDefinition definition)
     {
@@ -30,6 +35,7 @@ public sealed record DocumentQuery
             if (!known.Contains(f)) throw new ArgumentException($"Field '{f}' is not indexed in '{definition.Name}'.");
         }
 
-        if (PageSize is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(PageSize));
+        if (PageSize is < 1 or > MaxPageSize) throw new ArgumentOutOfRangeException(nameof(PageSize));
+        if (PageNumber is < 1 or > MaxPageNumber) throw new ArgumentOutOfRangeException(nameof(PageNumber));
     }
 }

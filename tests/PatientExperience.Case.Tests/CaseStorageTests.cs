@@ -11,6 +11,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An evening in New York that is already the next day in UTC, with sub-millisecond precision.</summary>
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
     private static readonly DateTimeOffset EveningInNewYork = new DateTimeOffset(2025, 3, 9, 23, 30, 15, TimeSpan.FromHours(-4)).AddTicks(1_234_567);
 
     private static void AssertSameCase(CaseDocument expected, CaseDocument actual)
@@ -32,9 +33,9 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task A_stored_case_reads_back_with_every_field()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance") with { SubmittedAt = EveningInNewYork.AddHours(-2) }, EveningInNewYork);
+        var opened = CaseDocument.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance") with { SubmittedAt = EveningInNewYork.AddHours(-2) }, EveningInNewYork, NewYork);
 
-        Assert.True(await app.Cases.TryOpenAsync(opened, Ct));
+        Assert.NotNull(await app.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct));
         var stored = await app.Cases.GetAsync(opened.Id, Ct);
 
         Assert.NotNull(stored);
@@ -49,9 +50,9 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task Absent_department_unit_and_kind_read_back_as_null()
     {
-        var opened = CaseDocument.Open(Samples.At(Samples.StBrendans), EveningInNewYork);
+        var opened = CaseDocument.Open(Samples.At(Samples.StBrendans), EveningInNewYork, NewYork);
 
-        Assert.True(await app.Cases.TryOpenAsync(opened, Ct));
+        Assert.NotNull(await app.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct));
         var stored = await app.Cases.GetAsync(opened.Id, Ct);
 
         AssertSameCase(opened, stored!.Document);
@@ -63,7 +64,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public void The_case_round_trips_through_the_store_json_with_camelCase_names()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork);
+        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
 
         var json = JsonSerializer.Serialize(opened, StoreJson.Options);
         var back = JsonSerializer.Deserialize<CaseDocument>(json, StoreJson.Options);
@@ -79,7 +80,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public void Json_without_a_required_field_is_rejected_rather_than_read_as_a_half_empty_case()
     {
-        var json = JsonSerializer.Serialize(CaseDocument.Open(Samples.Feedback(), EveningInNewYork), StoreJson.Options);
+        var json = JsonSerializer.Serialize(CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork), StoreJson.Options);
         var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
         node.Remove("facilityId");
 
@@ -87,24 +88,48 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
-    public void The_case_number_is_the_UTC_date_opened_and_the_ids_tail()
+    public void The_case_number_is_the_facilitys_local_date_opened_and_the_ids_tail()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork);
+        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
 
-        Assert.StartsWith("PX-250310-", opened.CaseNumber);
-        Assert.EndsWith(opened.Id.ToString("N")[^6..].ToUpperInvariant(), opened.CaseNumber);
+        Assert.StartsWith("PX-250309-", opened.CaseNumber); // 23:30 in New York is already the 10th in UTC
+        Assert.EndsWith(opened.Id.ToString("N")[^8..].ToUpperInvariant(), opened.CaseNumber);
         Assert.Equal(7, opened.Id.Version);
+    }
+
+    [Fact]
+    public async Task A_case_number_collision_opens_the_case_again_under_a_new_number()
+    {
+        var existing = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
+        Assert.NotNull(await app.Cases.TryOpenAsync(existing.SubmissionId, () => existing, Ct));
+
+        var submitted = Samples.Feedback();
+        var attempts = 0;
+        var opened = await app.Cases.TryOpenAsync(submitted.SubmissionId, () =>
+        {
+            var fresh = CaseDocument.Open(submitted, EveningInNewYork, NewYork);
+            if (attempts++ > 0) return fresh;
+            // The first attempt draws the number another case already has.
+            var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(fresh, StoreJson.Options))!.AsObject();
+            node["caseNumber"] = existing.CaseNumber;
+            return JsonSerializer.Deserialize<CaseDocument>(node.ToJsonString(), StoreJson.Options)!;
+        }, Ct);
+
+        Assert.NotNull(opened);
+        Assert.Equal(2, attempts);
+        Assert.NotEqual(existing.CaseNumber, opened.CaseNumber);
+        Assert.Equal(1, await app.CaseCountForAsync(submitted.SubmissionId));
     }
 
     [Fact]
     public async Task A_second_case_for_the_same_submission_is_refused_by_the_store()
     {
         var submitted = Samples.Feedback();
-        var first = CaseDocument.Open(submitted, EveningInNewYork);
-        var second = CaseDocument.Open(submitted, EveningInNewYork.AddSeconds(1));
+        var first = CaseDocument.Open(submitted, EveningInNewYork, NewYork);
+        var second = CaseDocument.Open(submitted, EveningInNewYork.AddSeconds(1), NewYork);
 
-        Assert.True(await app.Cases.TryOpenAsync(first, Ct));
-        Assert.False(await app.Cases.TryOpenAsync(second, Ct));
+        Assert.NotNull(await app.Cases.TryOpenAsync(first.SubmissionId, () => first, Ct));
+        Assert.Null(await app.Cases.TryOpenAsync(second.SubmissionId, () => second, Ct));
 
         Assert.Equal(1, await app.CaseCountForAsync(submitted.SubmissionId));
         Assert.Null(await app.Cases.GetAsync(second.Id, Ct));

@@ -10,7 +10,7 @@ public sealed partial class OpenCaseFromFeedbackTests(CaseApp app) : IClassFixtu
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [GeneratedRegex(@"^PX-\d{6}-[0-9A-F]{6}$")]
+    [GeneratedRegex(@"^PX-\d{6}-[0-9A-F]{8}$")]
     private static partial Regex CaseNumberFormat();
 
     [Fact]
@@ -37,7 +37,8 @@ public sealed partial class OpenCaseFromFeedbackTests(CaseApp app) : IClassFixtu
         Assert.Equal(submitted.SubmittedAt, c.SubmittedAt);
 
         Assert.Matches(CaseNumberFormat(), c.CaseNumber);
-        Assert.Equal($"PX-{c.OpenedAt.UtcDateTime:yyMMdd}-{c.Id.ToString("N")[^6..].ToUpperInvariant()}", c.CaseNumber);
+        var localOpened = TimeZoneInfo.ConvertTime(c.OpenedAt, TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        Assert.Equal($"PX-{localOpened:yyMMdd}-{c.Id.ToString("N")[^8..].ToUpperInvariant()}", c.CaseNumber);
 
         var history = Assert.Single(c.History);
         Assert.Equal("opened", history.Action);

@@ -27,14 +27,14 @@ public sealed class Case
     [System.Text.Json.Serialization.JsonConstructor]
     private Case() { }
 
-    /// <summary>Opens the case for a submission, recording it in the history.</summary>
-    public static Case Open(FeedbackSubmitted submitted, DateTimeOffset now)
+    /// <summary>Opens the case for a submission, recording it in the history. The case number carries the facility's local date.</summary>
+    public static Case Open(FeedbackSubmitted submitted, DateTimeOffset now, TimeZoneInfo facilityTimeZone)
     {
         var id = Guid.CreateVersion7(now);
         return new Case
         {
             Id = id,
-            CaseNumber = NumberFor(id, now),
+            CaseNumber = NumberFor(id, TimeZoneInfo.ConvertTime(now, facilityTimeZone)),
             SubmissionId = submitted.SubmissionId,
             FacilityId = submitted.FacilityId,
             DepartmentId = submitted.DepartmentId,
@@ -62,8 +62,12 @@ public sealed class Case
         OpenedAt = OpenedAt,
     };
 
-    /// <summary>A short reference staff can read out on the phone: date opened and the case id's random tail.</summary>
-    private static string NumberFor(Guid id, DateTimeOffset now) => $"PX-{now.UtcDateTime:yyMMdd}-{id.ToString("N")[^6..].ToUpperInvariant()}";
+    /// <summary>
+    /// A reference staff can read out on the phone: the local date opened and 8 hex digits of the case id's random tail
+    /// (32 bits a day). The store keeps case numbers unique; on the rare collision the case is opened again with a new id.
+    /// </summary>
+    private static string NumberFor(Guid id, DateTimeOffset localNow) =>
+        $"PX-{localNow:yyMMdd}-{id.ToString("N")[^8..].ToUpperInvariant()}";
 }
 
 /// <summary>One line of the case's timeline: when, who, what.</summary>

@@ -10,8 +10,8 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
 {
     public static readonly CollectionDefinition Definition = new("cases")
     {
-        UniqueFields = ["submissionId"],
-        IndexedFields = ["facilityId", "status", "openedAt", "caseNumber"],
+        UniqueFields = ["submissionId", "caseNumber"],
+        IndexedFields = ["facilityId", "status", "openedAt"],
     };
 
     private readonly IDocumentCollection<Case> _cases = store.Collection<Case>(Definition);
@@ -20,17 +20,25 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
 
     public Task<Stored<Case>?> FindBySubmissionAsync(Guid submissionId, CancellationToken ct) => _cases.FindOneAsync("submissionId", submissionId.ToString(), ct);
 
-    /// <summary>Stores a newly opened case with its CaseOpened event. False when the submission already has a case.</summary>
-    public async Task<bool> TryOpenAsync(Case opened, CancellationToken ct)
+    /// <summary>
+    /// Stores a newly opened case with its CaseOpened event. Returns null when the submission already has a case (a duplicate
+    /// or redelivered event); otherwise the case stored, opened again by <paramref name="open"/> if its number collided.
+    /// </summary>
+    public async Task<Case?> TryOpenAsync(Guid submissionId, Func<Case> open, CancellationToken ct)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await _cases.InsertAsync(opened.Id.ToString(), opened, [OutboxMessages.Create(opened.ToOpenedEvent(), opened.OpenedAt)], ct);
-            return true;
-        }
-        catch (DuplicateDocumentException)
-        {
-            return false;
+            var opened = open();
+            try
+            {
+                await _cases.InsertAsync(opened.Id.ToString(), opened, [OutboxMessages.Create(opened.ToOpenedEvent(), opened.OpenedAt)], ct);
+                return opened;
+            }
+            catch (DuplicateDocumentException) when (attempt < 3)
+            {
+                if (await FindBySubmissionAsync(submissionId, ct) is not null) return null;
+                // Otherwise the case number collided: open again with a new id.
+            }
         }
     }
 

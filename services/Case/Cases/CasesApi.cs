@@ -64,7 +64,7 @@ public static class CasesApi
         int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page < 1) errors["page"] = ["Must be 1 or more."];
+        if (page is < 1 or > DocumentQuery.MaxPageNumber) errors["page"] = [$"Must be between 1 and {DocumentQuery.MaxPageNumber}."];
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
         if (createdFrom is { } f && createdTo is { } t && f >= t) errors["createdTo"] = ["Must be after createdFrom."];
         if (status is not null && status is not Case.New) errors["status"] = ["Unknown status."];

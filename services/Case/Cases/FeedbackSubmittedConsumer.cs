@@ -1,4 +1,5 @@
 using MassTransit;
+using PatientExperience.Case.Directory;
 using PatientExperience.Contracts.Intake;
 
 namespace PatientExperience.Case.Cases;
@@ -7,7 +8,7 @@ namespace PatientExperience.Case.Cases;
 /// Opens exactly one case per submission. A redelivered or duplicated FeedbackSubmitted finds the case already there
 /// (or loses the race on the unique submission key) and changes nothing.
 /// </summary>
-public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger) : IConsumer<FeedbackSubmitted>
+public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, DirectoryStore directory, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger) : IConsumer<FeedbackSubmitted>
 {
     public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
     {
@@ -18,8 +19,10 @@ public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, TimeProvi
             return;
         }
 
-        var opened = Case.Open(submitted, clock.GetUtcNow());
-        if (await cases.TryOpenAsync(opened, context.CancellationToken)) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
+        var facility = await directory.GetAsync(submitted.FacilityId, context.CancellationToken);
+        var timeZone = facility is not null && TimeZoneInfo.TryFindSystemTimeZoneById(facility.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
+        var opened = await cases.TryOpenAsync(submitted.SubmissionId, () => Case.Open(submitted, clock.GetUtcNow(), timeZone), context.CancellationToken);
+        if (opened is not null) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
         else LogDuplicate(logger, submitted.SubmissionId);
     }
 

@@ -30,6 +30,15 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult("Set Auth:Authority (identity provider) or Auth:SigningKey (base64, 32+ bytes).", [nameof(Authority), nameof(SigningKey)]);
         }
 
+        if (!string.IsNullOrWhiteSpace(Authority)
+            && (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority)
+                || (authority.Scheme != Uri.UriSchemeHttps && RequireHttpsMetadata)
+                || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp)))
+        {
+            // Caught here, at start-up: JwtBearer itself would only refuse an http authority on the first request, failing every request.
+            yield return new ValidationResult("Auth:Authority must be an absolute https URI (http only with Auth:RequireHttpsMetadata=false).", [nameof(Authority)]);
+        }
+
         if (!string.IsNullOrWhiteSpace(SigningKey))
         {
             byte[]? key = null;

@@ -66,7 +66,7 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
         var total = await collection.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
         var docs = await collection.Find(filter).Project(WithoutOutbox).Sort(MongoMapping.Sort(query))
             .Skip(query.Skip).Limit(query.PageSize).ToListAsync(cancellationToken);
-        return new Page<Stored<T>>(docs.Select(MongoMapping.FromBson<T>).ToList(), Math.Max(query.PageNumber, 1), query.PageSize, total);
+        return new Page<Stored<T>>(docs.Select(MongoMapping.FromBson<T>).ToList(), query.PageNumber, query.PageSize, total);
     }
 
     public Task<long> CountAsync(CancellationToken cancellationToken) =>

@@ -102,7 +102,7 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         var items = new List<Stored<T>>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) items.Add(Read(reader));
-        return new Page<Stored<T>>(items, Math.Max(query.PageNumber, 1), query.PageSize, total);
+        return new Page<Stored<T>>(items, query.PageNumber, query.PageSize, total);
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
