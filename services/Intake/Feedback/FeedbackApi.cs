@@ -20,7 +20,7 @@ public static class FeedbackApi
     {
         var feedback = api.MapGroup("/feedback").WithTags("Feedback");
 
-        feedback.MapPost("/", SubmitAsync)
+        feedback.MapPost("", SubmitAsync)
             .AllowAnonymous()
             .WithName("SubmitFeedback")
             .WithSummary("Submit a concern, complaint, grievance, compliment, suggestion or question.")
