@@ -1,6 +1,11 @@
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Directory;
+using PatientExperience.Case.Sla;
+using PatientExperience.Case.Audit;
+using PatientExperience.Case.Escalation;
+using PatientExperience.Messaging.Sagas;
 using PatientExperience.Messaging;
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Case;
@@ -16,15 +21,28 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition);
+        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, CaseAuditLog.Definition,
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition);
+        builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<CaseAuditLog>();
+        builder.Services.AddSingleton<CaseTextReader>();
         builder.Services.AddHostedService<DemoDirectorySeeder>();
+        builder.AddOrganisationDirectory();
+        builder.AddSlaPolicies();
         builder.Services.AddGrpc();
 
+        builder.Services.AddSingleton<EscalationPlanner>();
         builder.Services.AddMessagingModule(bus =>
-            bus.AddConsumer<FeedbackSubmittedConsumer>().Endpoint(e => e.Name = "case-feedback-submitted"));
+        {
+            bus.AddConsumer<FeedbackSubmittedConsumer>().Endpoint(e => e.Name = "case-feedback-submitted");
+            bus.AddConsumer<EscalationStatusProjection>().Endpoint(e => e.Name = "case-escalation-status");
+            bus.AddSagaStateMachine<EscalationStateMachine, EscalationState>(typeof(EscalationStateDefinition))
+                .DocumentRepository(ServiceName, EscalationStateDefinition.Collection);
+        });
         builder.AddOutboxRelay(ServiceName);
+        builder.AddDurableScheduler(ServiceName);
         return builder;
     }
 
@@ -33,7 +51,10 @@ public static class CaseModule
     {
         var api = app.MapGroup("/api/v1");
         api.MapFacilitiesApi();
+        api.MapDirectoryAdminApi();
+        api.MapSlaPolicyApi();
         api.MapCasesApi();
+        api.MapCaseActionsApi();
         return api;
     }
 

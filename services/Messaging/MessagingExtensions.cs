@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PatientExperience.Messaging.Outbox;
+using PatientExperience.Messaging.Scheduling;
 
 namespace PatientExperience.Messaging;
 
@@ -58,7 +59,11 @@ public static class MessagingExtensions
 
             if (string.IsNullOrWhiteSpace(rabbit))
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseDurableMessageScheduler(context);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
             else
             {
@@ -73,6 +78,7 @@ public static class MessagingExtensions
                         if (uri.UseTls) h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
                     });
                     cfg.Durable = true;
+                    cfg.UseDurableMessageScheduler(context);
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -95,6 +101,58 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxRelay>(sp, serviceName));
         return builder;
     }
+
+    /// <summary>
+    /// The message scheduler of the process, for sagas (<c>Schedule</c>/<c>Unschedule</c>), consumers (<c>ScheduleSend</c>) and
+    /// code outside consumers (<see cref="IMessageScheduler"/>): scheduled messages are kept in the store of
+    /// <paramref name="serviceName"/> (collection <c>scheduled_messages</c>, created with the store's own collections) and a
+    /// dispatcher sends them when due: at least once (with their token as message id, so a repeat is recognisable), well within
+    /// a second of their time while the process and the broker are up, and as soon as they are back after a restart of
+    /// either. Needs <c>AddDocumentStore(serviceName, ...)</c>; several replicas may share the store.
+    /// Options: <c>Messaging:Scheduler</c> (<see cref="DurableSchedulerOptions"/>).
+    /// </summary>
+    /// <remarks>
+    /// A process has one scheduler, as its bus has one: calling this again with the same name changes nothing, with another name
+    /// throws. Where several services share a process (standalone mode), register it once for the process.
+    /// </remarks>
+    public static IHostApplicationBuilder AddDurableScheduler(this IHostApplicationBuilder builder, string serviceName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        var existing = builder.Services.Where(d => d.ServiceType == typeof(DurableSchedulerRegistration))
+            .Select(d => (DurableSchedulerRegistration)d.ImplementationInstance!).FirstOrDefault();
+        if (existing is not null)
+        {
+            if (existing.ServiceName == serviceName) return builder;
+            throw new InvalidOperationException(
+                $"The durable scheduler of this process already keeps its messages in the store of '{existing.ServiceName}'; " +
+                $"a process has one message scheduler, so AddDurableScheduler(\"{serviceName}\") cannot add another. Register it once for the process.");
+        }
+
+        builder.Services.AddSingleton(new DurableSchedulerRegistration(serviceName));
+        builder.Services.AddOptions<DurableSchedulerOptions>()
+            .Bind(builder.Configuration.GetSection(DurableSchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ScheduledMessageStore(serviceName, sp, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<ScheduledMessageStore>().SchedulerFor(sp.GetRequiredService<IBus>()));
+        builder.Services.AddSingleton<IHostedService, ScheduledMessageDispatcher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Gives every consume context of the bus the durable message scheduler registered by <see cref="AddDurableScheduler"/>;
+    /// does nothing when none is. <see cref="AddPlatformMessaging"/> calls it for both transports; call it yourself only for a
+    /// bus configured elsewhere (the MassTransit test harness: <c>UsingInMemory((context, cfg) =&gt; { cfg.UseDurableMessageScheduler(context); cfg.ConfigureEndpoints(context); })</c>).
+    /// </summary>
+    public static void UseDurableMessageScheduler(this IBusFactoryConfigurator configurator, IBusRegistrationContext context)
+    {
+        if (context.GetService<DurableSchedulerRegistration>() is null) return;
+        var filter = new DurableMessageSchedulerFilter(context.GetRequiredService<ScheduledMessageStore>());
+        configurator.AddPrePipeSpecification(new MassTransit.Configuration.FilterPipeSpecification<ConsumeContext>(filter));
+    }
+
+    internal sealed record DurableSchedulerRegistration(string ServiceName);
 
     internal sealed record MessagingModule(Action<IBusRegistrationConfigurator> Configure);
 

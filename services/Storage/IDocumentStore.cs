@@ -43,6 +43,13 @@ public interface IDocumentCollection<T> where T : class
     /// <exception cref="ConcurrencyConflictException">The document changed since it was read, or is gone.</exception>
     Task<Stored<T>> ReplaceAsync(string id, T document, long expectedVersion, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes a document: any version when <paramref name="expectedVersion"/> is null, otherwise only if it is still at that
+    /// version. Outbox messages its earlier writes committed are not removed with it: they are still published.
+    /// </summary>
+    /// <returns>True if this call deleted the document; false if it was missing or, with a version, had changed.</returns>
+    Task<bool> DeleteAsync(string id, long? expectedVersion, CancellationToken cancellationToken);
+
     /// <summary>The first document whose field equals the value (use an indexed field).</summary>
     Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken);
 

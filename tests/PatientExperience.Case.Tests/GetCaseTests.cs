@@ -62,7 +62,8 @@ public sealed class GetCaseTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.Equal("new", view.Status);
         Assert.Equal(c.OpenedAt, view.OpenedAt);
         Assert.Equal(1, view.Version);
-        Assert.Equal("opened", Assert.Single(view.History).Action);
+        Assert.Equal(["opened", "classified"], view.History.Select(h => h.Action));
+        Assert.Equal(("grievance", "high"), (view.Classification, view.Severity));
     }
 
     [Fact]

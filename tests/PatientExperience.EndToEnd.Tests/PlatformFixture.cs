@@ -103,6 +103,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_caseGrpc}",
         ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
         ["Directory__SeedDemo"] = "true",
+        ["Phi__EncryptionKey"] = PhiKey,
     };
 
     private Dictionary<string, string?> IntakeEnvironment(bool relayPaused) => new(Common("intake"))

@@ -57,7 +57,6 @@ public sealed class RoutingTests(GatewayApp app) : IClassFixture<GatewayApp>
     [Theory]
     [InlineData("DELETE", "/api/v1/feedback/submission-123")]
     [InlineData("PUT", "/api/v1/feedback")]
-    [InlineData("POST", "/api/v1/facilities")]
     public async Task Methods_a_route_does_not_allow_are_not_forwarded(string method, string path)
     {
         var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
@@ -79,5 +78,23 @@ public sealed class RoutingTests(GatewayApp app) : IClassFixture<GatewayApp>
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("recording-backend", body.RootElement.GetProperty("servedBy").GetString());
         Assert.Equal("/api/v1/facilities", Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/facilities")]
+    [InlineData("PUT", "/api/v1/facilities/riverside-general/sla-policy")]
+    [InlineData("GET", "/api/v1/facilities/riverside-general/escalation-chain")]
+    [InlineData("GET", "/api/v1/people/p-17")]
+    [InlineData("POST", "/api/v1/cases/0f8fad5b-d9cb-469f-a165-70867728950e/acknowledge")]
+    public async Task Directory_administration_and_case_actions_need_a_staff_token_and_reach_the_case_service(string method, string path)
+    {
+        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
+        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
+
+        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
+        var response = await app.ClientWithToken(GatewayApp.TokenFor("admin")).SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
+        Assert.Equal(path, Assert.Single(app.Backend.ReceivedFor(marker)).Path);
     }
 }

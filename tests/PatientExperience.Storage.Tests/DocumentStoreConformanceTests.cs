@@ -181,6 +181,96 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         Assert.Equal([$"Escalated{winner.Level}"], published.Select(p => p.Message.MessageType));
     }
 
+    // ---- deletes ---------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Deleting_a_document_removes_it_from_reads_queries_and_counts()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1", status: GrievanceStatus.Closed, email: "gone@example.org"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2", status: GrievanceStatus.Closed), [], Ct);
+
+        var deleted = await Grievances.DeleteAsync("g-1", expectedVersion: null, Ct);
+
+        Assert.True(deleted);
+        Assert.Null(await Grievances.GetAsync("g-1", Ct));
+        Assert.Null(await Grievances.FindOneAsync("contactEmail", "gone@example.org", Ct));
+        Assert.Equal(["g-2"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("status", GrievanceStatus.Closed)] }));
+        Assert.Equal(1, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Deleting_a_missing_or_already_deleted_document_returns_false()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        await Grievances.DeleteAsync("g-1", expectedVersion: null, Ct);
+
+        Assert.False(await Grievances.DeleteAsync("g-1", expectedVersion: null, Ct));
+        Assert.False(await Grievances.DeleteAsync("g-1", expectedVersion: 1, Ct));
+        Assert.False(await Grievances.DeleteAsync("ghost", expectedVersion: null, Ct));
+    }
+
+    [Fact]
+    public async Task Deleting_at_the_current_version_deletes_and_at_a_stale_version_changes_nothing()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [], Ct);
+        var current = await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 2), 1, [], Ct);
+
+        var atStale = await Grievances.DeleteAsync("g-1", expectedVersion: 1, Ct);
+        var atCurrentOfAnother = await Grievances.DeleteAsync("g-2", expectedVersion: 1, Ct);
+
+        Assert.False(atStale);
+        Assert.Equal(current, await Grievances.GetAsync("g-1", Ct));
+        Assert.True(atCurrentOfAnother);
+        Assert.Null(await Grievances.GetAsync("g-2", Ct));
+        Assert.True(await Grievances.DeleteAsync("g-1", expectedVersion: 2, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_deletes_at_the_same_version_let_exactly_one_succeed()
+    {
+        const int contenders = 8;
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, contenders).Select(_ => Grievances.DeleteAsync("g-1", expectedVersion: 1, Ct)));
+
+        Assert.Single(outcomes, deleted => deleted);
+        Assert.Null(await Grievances.GetAsync("g-1", Ct));
+    }
+
+    [Fact]
+    public async Task A_deleted_id_and_its_unique_value_can_be_used_again_starting_at_version_1()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1", email: "reused@example.org"), [], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", escalationLevel: 2, email: "reused@example.org"), 1, [], Ct);
+        await Grievances.DeleteAsync("g-1", expectedVersion: 2, Ct);
+
+        var again = await Grievances.InsertAsync("g-1", Grievance("G-1 again"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2", email: "reused@example.org"), [], Ct);
+
+        Assert.Equal(1, again.Version);
+        Assert.Equal(again, await Grievances.GetAsync("g-1", Ct));
+        Assert.Equal("g-2", (await Grievances.FindOneAsync("contactEmail", "reused@example.org", Ct))?.Id);
+    }
+
+    [Fact]
+    public async Task Deleting_a_document_keeps_the_outbox_messages_its_writes_committed()
+    {
+        var received = Message("GrievanceReceived", T0);
+        var withdrawn = Message("GrievanceWithdrawn", T0.AddSeconds(1));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [received], Ct);
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", status: GrievanceStatus.Closed), 1, [withdrawn], Ct);
+
+        Assert.True(await Grievances.DeleteAsync("g-1", expectedVersion: 2, Ct));
+        var claimed = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal([received.Id, withdrawn.Id], claimed.Select(c => c.Message.Id));
+        Assert.Equal(withdrawn.Payload, claimed[1].Message.Payload);
+        foreach (var message in claimed) await Store.Outbox.MarkPublishedAsync(message, Ct);
+        Assert.Null(await Grievances.GetAsync("g-1", Ct));
+        Assert.Empty(await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+    }
+
     // ---- outbox ----------------------------------------------------------------------------------------------
 
     [Fact]

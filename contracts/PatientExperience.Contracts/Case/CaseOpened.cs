@@ -13,4 +13,11 @@ public sealed record CaseOpened
     public string? Kind { get; init; }
     public required string Status { get; init; }
     public required DateTimeOffset OpenedAt { get; init; }
+    /// <summary>complaint or grievance (under the facility's regulatory profile).</summary>
+    public string? Classification { get; init; }
+    /// <summary>low, medium, high or critical.</summary>
+    public string Severity { get; init; } = "medium";
+    public string? Category { get; init; }
+    /// <summary>Version of the facility's SLA policy the case runs under.</summary>
+    public int SlaPolicyVersion { get; init; }
 }

@@ -17,4 +17,13 @@ public sealed record FeedbackSubmitted
     public required bool ResponseRequested { get; init; }
     public required bool PatientIdentified { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
+
+    /// <summary>
+    /// Safety indicators intake's screening found in the text (abuse, neglect, harm, self-harm, discrimination, threat):
+    /// words for the classifier, never the text itself.
+    /// </summary>
+    public IReadOnlyList<string> Indicators { get; init; } = [];
+
+    /// <summary>Categories of the taxonomy the text appears to concern, most likely first.</summary>
+    public IReadOnlyList<string> CategoryHints { get; init; } = [];
 }

@@ -1,11 +1,16 @@
+using System.Text.Json.Serialization;
+using PatientExperience.Case.Classification;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
 
 namespace PatientExperience.Case.Cases;
 
 /// <summary>
-/// A concern run to resolution. Opened once per submission; classification, escalation and the rest of the lifecycle
-/// build on it. Holds no PHI: the story stays in intake and is read from there when needed.
+/// A concern run to resolution: <c>new -> acknowledged -> investigating -> response-sent -> resolved -> closed</c>, and
+/// <c>reopened</c>. Every staff action is a method that checks its rule, records who did what in the history and returns
+/// the events it causes; the store writes the case and those events atomically. Free text written by staff (notes, task
+/// descriptions, letters) is PHI and is held encrypted (<see cref="CaseNote.ProtectedText"/> etc.).
+/// The escalation fields are a projection of the case's escalation saga (<see cref="ApplyEscalation"/>).
 /// </summary>
 public sealed class Case
 {
@@ -17,21 +22,59 @@ public sealed class Case
     public string? UnitId { get; init; }
     public required string Channel { get; init; }
     public string? Kind { get; init; }
-    public required string Status { get; init; }
     public required DateTimeOffset OpenedAt { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
+    public bool ResponseRequested { get; init; }
+
+    public string RegulatoryProfile { get; set; } = "cms-hospital";
+    public string Classification { get; set; } = "complaint";
+    public string Severity { get; set; } = "medium";
+    public string Category { get; set; } = "other";
+    public string? OwningDepartmentId { get; set; }
+    public int SlaPolicyVersion { get; init; }
+
+    public required string Status { get; set; }
+    public string? AssigneeId { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public string EscalationLevel { get; set; } = EscalationLevels.Unit;
+    public DateTimeOffset? NextDeadline { get; set; }
+    public string? NextDeadlineKind { get; set; }
+    /// <summary>on-track, breached, met (resolved in time) or stopped (resolved).</summary>
+    public string SlaState { get; set; } = "on-track";
+    /// <summary>The saga version the escalation fields were last taken from; older updates are ignored.</summary>
+    public long EscalationSequence { get; set; }
+
+    public List<CaseNote> Notes { get; init; } = [];
+    public List<CaseTask> Tasks { get; init; } = [];
+    public List<ResponseLetter> Letters { get; init; } = [];
     public List<CaseHistoryEntry> History { get; init; } = [];
 
     public const string New = "new";
+    public const string Acknowledged = "acknowledged";
+    public const string Investigating = "investigating";
+    public const string ResponseSent = "response-sent";
+    public const string Resolved = "resolved";
+    public const string Closed = "closed";
+    public const string Reopened = "reopened";
 
-    [System.Text.Json.Serialization.JsonConstructor]
+    public static readonly IReadOnlyList<string> Statuses = [New, Acknowledged, Investigating, ResponseSent, Resolved, Closed, Reopened];
+
+    public bool IsOpen => Status is not (Resolved or Closed);
+
+    public bool IsGrievance => Classification == "grievance";
+
+    [JsonConstructor]
     private Case() { }
 
-    /// <summary>Opens the case for a submission, recording it in the history. The case number carries the facility's local date.</summary>
-    public static Case Open(FeedbackSubmitted submitted, DateTimeOffset now, TimeZoneInfo facilityTimeZone)
+    /// <summary>Opens and classifies the case for a submission. The case number carries the facility's local date.</summary>
+    public static Case Open(FeedbackSubmitted submitted, DateTimeOffset now, TimeZoneInfo facilityTimeZone, string regulatoryProfile = "cms-hospital", int slaPolicyVersion = 0)
     {
         var id = Guid.CreateVersion7(now);
-        return new Case
+        var classification = CaseClassifier.Classify(submitted, regulatoryProfile);
+        var c = new Case
         {
             Id = id,
             CaseNumber = NumberFor(id, TimeZoneInfo.ConvertTime(now, facilityTimeZone)),
@@ -41,11 +84,20 @@ public sealed class Case
             UnitId = submitted.UnitId,
             Channel = submitted.Channel,
             Kind = submitted.Kind,
-            Status = New,
             OpenedAt = now,
             SubmittedAt = submitted.SubmittedAt,
-            History = [new CaseHistoryEntry(now, "system", "opened", $"Opened from a {submitted.Channel} submission")],
+            ResponseRequested = submitted.ResponseRequested,
+            RegulatoryProfile = regulatoryProfile,
+            Classification = classification.Type,
+            Severity = classification.Severity,
+            Category = classification.Category,
+            OwningDepartmentId = classification.OwningDepartmentId,
+            SlaPolicyVersion = slaPolicyVersion,
+            Status = New,
         };
+        c.Record(now, "system", "opened", $"Opened from a {submitted.Channel} submission");
+        c.Record(now, "system", "classified", $"{c.Classification}, {c.Severity}, {c.Category}. " + string.Join(" ", classification.Reasons));
+        return c;
     }
 
     public CaseOpened ToOpenedEvent() => new()
@@ -60,7 +112,147 @@ public sealed class Case
         Kind = Kind,
         Status = Status,
         OpenedAt = OpenedAt,
+        Classification = Classification,
+        Severity = Severity,
+        Category = Category,
+        SlaPolicyVersion = SlaPolicyVersion,
     };
+
+    /// <summary>
+    /// Acknowledges the case at its current escalation level. A new (or reopened) case becomes acknowledged; a case escalated
+    /// after its first acknowledgement can be acknowledged again by the people of its new level, which stops that level's clock.
+    /// </summary>
+    public CaseActionResult Acknowledge(string actor, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged.");
+        if (Status is New or Reopened) Status = Acknowledged;
+        AcknowledgedAt ??= now;
+        Record(now, actor, "acknowledged", $"Acknowledged at escalation level {EscalationLevel}");
+        return CaseActionResult.Done(new CaseAcknowledged { CaseId = Id, FacilityId = FacilityId, Level = EscalationLevel, AcknowledgedBy = actor, AcknowledgedAt = now });
+    }
+
+    public CaseActionResult Assign(string actor, string? assigneeId, string? departmentId, IReadOnlyList<StaffRecipient> recipients, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be assigned; reopen it first.");
+        if (assigneeId is null && departmentId is null) return CaseActionResult.Invalid("assigneeId", "Give an assignee, a department, or both.");
+        if (assigneeId is not null) AssigneeId = assigneeId;
+        if (departmentId is not null) OwningDepartmentId = departmentId;
+        if (Status == Acknowledged) Status = Investigating;
+        Record(now, actor, "assigned", $"Assigned to {assigneeId ?? "(unchanged)"}, department {departmentId ?? OwningDepartmentId ?? "(none)"}");
+        return CaseActionResult.Done(new CaseAssigned
+        {
+            CaseId = Id, FacilityId = FacilityId, AssigneeId = AssigneeId, DepartmentId = OwningDepartmentId, AssignedBy = actor, AssignedAt = now,
+            Severity = Severity, Recipients = recipients,
+        });
+    }
+
+    public CaseActionResult AddNote(string actor, string protectedText, DateTimeOffset now)
+    {
+        var note = new CaseNote(Guid.CreateVersion7(now), now, actor, protectedText);
+        Notes.Add(note);
+        Record(now, actor, "note-added", $"Note {note.Id}");
+        return CaseActionResult.Done();
+    }
+
+    public CaseActionResult AddTask(string actor, string departmentId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no new tasks.");
+        if (dueAt <= now) return CaseActionResult.Invalid("dueAt", "Must be in the future.");
+        var task = new CaseTask(Guid.CreateVersion7(now), departmentId, protectedDescription, dueAt, now, actor);
+        Tasks.Add(task);
+        if (Status == Acknowledged) Status = Investigating;
+        Record(now, actor, "task-added", $"Task {task.Id} for {departmentId}, due {dueAt:u}");
+        return CaseActionResult.Done();
+    }
+
+    /// <summary>
+    /// Records a letter to the complainant. A final response must name the contact person, the steps taken to investigate,
+    /// the results and the date of completion (CMS 42 CFR 482.13(a)(2)(iii)); missing elements are refused, named.
+    /// </summary>
+    public CaseActionResult RecordLetter(string actor, string kind, LetterFacts facts, string protectedBody, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no letters; reopen it first.");
+        if (kind is not ("interim" or "final")) return CaseActionResult.Invalid("kind", "Must be interim or final.");
+        if (kind == "final" && facts.MissingElements() is { Count: > 0 } missing) return CaseActionResult.Incomplete(missing);
+        var letter = new ResponseLetter(Guid.CreateVersion7(now), kind, now, actor, facts.ContactName, facts.CompletionDate, protectedBody);
+        Letters.Add(letter);
+        if (kind == "final") Status = ResponseSent;
+        Record(now, actor, kind == "final" ? "response-letter-issued" : "interim-notice-issued", $"Letter {letter.Id}");
+        return CaseActionResult.Done(new ResponseLetterIssued
+        {
+            CaseId = Id, FacilityId = FacilityId, SubmissionId = SubmissionId, LetterId = letter.Id, Kind = kind, IssuedBy = actor, IssuedAt = now,
+        });
+    }
+
+    public CaseActionResult Resolve(string actor, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"The case is already {Status}.");
+        if (IsGrievance && !Letters.Any(l => l.Kind == "final"))
+            return CaseActionResult.Incomplete(["responseLetter"], "A grievance cannot be resolved before its final response letter is recorded.");
+        Status = Resolved;
+        ResolvedAt = now;
+        Record(now, actor, "resolved", null);
+        return CaseActionResult.Done(new CaseResolved { CaseId = Id, FacilityId = FacilityId, SubmissionId = SubmissionId, ResolvedBy = actor, ResolvedAt = now, Severity = Severity });
+    }
+
+    public CaseActionResult Close(string actor, DateTimeOffset now)
+    {
+        if (Status != Resolved) return CaseActionResult.Conflict($"Only a resolved case can be closed; this one is {Status}.");
+        Status = Closed;
+        ClosedAt = now;
+        Record(now, actor, "closed", null);
+        return CaseActionResult.Done(new CaseClosed { CaseId = Id, FacilityId = FacilityId, ClosedBy = actor, ClosedAt = now });
+    }
+
+    public CaseActionResult Reopen(string actor, string reason, DateTimeOffset now)
+    {
+        if (IsOpen) return CaseActionResult.Conflict($"The case is {Status}, not resolved or closed.");
+        Status = Reopened;
+        ResolvedAt = null;
+        ClosedAt = null;
+        AcknowledgedAt = null;
+        Record(now, actor, "reopened", reason);
+        return CaseActionResult.Done(new CaseReopened { CaseId = Id, FacilityId = FacilityId, ReopenedBy = actor, ReopenedAt = now, Severity = Severity });
+    }
+
+    public CaseActionResult RequestEscalation(string actor, string reason, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be escalated.");
+        if (EscalationLevel == EscalationLevels.Executive) return CaseActionResult.Conflict("The case is already at the executive level.");
+        Record(now, actor, "escalation-requested", reason);
+        return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, Reason = reason, RequestedAt = now });
+    }
+
+    /// <summary>Staff change the classification; the previous values and the reason are kept in the history.</summary>
+    public CaseActionResult Reclassify(string actor, string? type, string? severity, string? category, string? owningDepartmentId, string reason, DateTimeOffset now)
+    {
+        var changes = new List<string>();
+        if (type is not null && type != Classification) { changes.Add($"type {Classification} -> {type}"); Classification = type; }
+        if (severity is not null && severity != Severity) { changes.Add($"severity {Severity} -> {severity}"); Severity = severity; }
+        if (category is not null && category != Category) { changes.Add($"category {Category} -> {category}"); Category = category; }
+        if (owningDepartmentId is not null && owningDepartmentId != OwningDepartmentId) { changes.Add($"department {OwningDepartmentId ?? "(none)"} -> {owningDepartmentId}"); OwningDepartmentId = owningDepartmentId; }
+        if (changes.Count == 0) return CaseActionResult.Invalid("classification", "Nothing would change.");
+        Record(now, actor, "reclassified", $"{string.Join("; ", changes)}. Reason: {reason}");
+        return CaseActionResult.Done();
+    }
+
+    /// <summary>
+    /// Takes the escalation saga's view (level, next deadline, SLA state). Updates older than the last applied one are
+    /// ignored, so redelivered or reordered updates never move the case backwards. Returns false when nothing changed.
+    /// </summary>
+    public bool ApplyEscalation(long sequence, string level, DateTimeOffset? nextDeadline, string? nextDeadlineKind, string slaState, string? historyAction, string? historyDetail, DateTimeOffset at)
+    {
+        if (sequence <= EscalationSequence) return false;
+        EscalationSequence = sequence;
+        EscalationLevel = level;
+        NextDeadline = nextDeadline;
+        NextDeadlineKind = nextDeadlineKind;
+        SlaState = slaState;
+        if (historyAction is not null) Record(at, "system", historyAction, historyDetail);
+        return true;
+    }
+
+    private void Record(DateTimeOffset at, string actor, string action, string? detail) => History.Add(new CaseHistoryEntry(at, actor, action, detail));
 
     /// <summary>
     /// A reference staff can read out on the phone: the local date opened and 8 hex digits of the case id's random tail
@@ -70,5 +262,54 @@ public sealed class Case
         $"PX-{localNow:yyMMdd}-{id.ToString("N")[^8..].ToUpperInvariant()}";
 }
 
+public static class EscalationLevels
+{
+    public const string Unit = "unit";
+    public const string Department = "department";
+    public const string Executive = "executive";
+
+    public static readonly IReadOnlyList<string> All = [Unit, Department, Executive];
+
+    public static string? Next(string level) => level switch { Unit => Department, Department => Executive, _ => null };
+}
+
 /// <summary>One line of the case's timeline: when, who, what.</summary>
 public sealed record CaseHistoryEntry(DateTimeOffset At, string Actor, string Action, string? Detail);
+
+public sealed record CaseNote(Guid Id, DateTimeOffset At, string Author, string ProtectedText);
+
+public sealed record CaseTask(Guid Id, string DepartmentId, string ProtectedDescription, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>A letter as stored: the elements CMS requires are checked before it is recorded; its full text is encrypted.</summary>
+public sealed record ResponseLetter(Guid Id, string Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, DateOnly? CompletionDate, string ProtectedBody);
+
+/// <summary>The elements of a written response, as staff give them.</summary>
+public sealed record LetterFacts(string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate)
+{
+    public IReadOnlyList<string> MissingElements()
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(ContactName)) missing.Add("contactName");
+        if (string.IsNullOrWhiteSpace(StepsTaken)) missing.Add("stepsTaken");
+        if (string.IsNullOrWhiteSpace(Results)) missing.Add("results");
+        if (CompletionDate is null) missing.Add("completionDate");
+        return missing;
+    }
+}
+
+/// <summary>The outcome of a staff action: done (with the events it causes), or why not.</summary>
+public sealed record CaseActionResult
+{
+    public IReadOnlyList<object> Events { get; init; } = [];
+    public string? ConflictReason { get; init; }
+    public IReadOnlyList<string>? MissingElements { get; init; }
+    public string? MissingDetail { get; init; }
+    public (string Field, string Message)? InvalidField { get; init; }
+
+    public bool Succeeded => ConflictReason is null && MissingElements is null && InvalidField is null;
+
+    public static CaseActionResult Done(params object[] events) => new() { Events = events };
+    public static CaseActionResult Conflict(string reason) => new() { ConflictReason = reason };
+    public static CaseActionResult Incomplete(IReadOnlyList<string> missing, string? detail = null) => new() { MissingElements = missing, MissingDetail = detail };
+    public static CaseActionResult Invalid(string field, string message) => new() { InvalidField = (field, message) };
+}

@@ -3,7 +3,17 @@ using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Cases;
 
-public sealed record CaseFilter(IReadOnlyList<string>? Facilities, string? Status, DateTimeOffset? OpenedFrom, DateTimeOffset? OpenedTo);
+public sealed record CaseFilter(IReadOnlyList<string>? Facilities, string? Status, DateTimeOffset? OpenedFrom, DateTimeOffset? OpenedTo)
+{
+    public string? Severity { get; init; }
+    public string? Level { get; init; }
+    public string? AssigneeId { get; init; }
+    public string? DepartmentId { get; init; }
+    /// <summary>Only cases whose next deadline is before this instant (the "overdue" worklist).</summary>
+    public DateTimeOffset? DeadlineBefore { get; init; }
+    /// <summary>openedAt (newest first, the default) or nextDeadline (soonest first).</summary>
+    public string Sort { get; init; } = "openedAt";
+}
 
 /// <summary>The cases port. A case and the events it raises are one atomic write; one case per submission is a unique key.</summary>
 public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocumentStore store)
@@ -11,7 +21,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     public static readonly CollectionDefinition Definition = new("cases")
     {
         UniqueFields = ["submissionId", "caseNumber"],
-        IndexedFields = ["facilityId", "status", "openedAt"],
+        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline"],
     };
 
     private readonly IDocumentCollection<Case> _cases = store.Collection<Case>(Definition);
@@ -49,6 +59,25 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         if (filter.Status is { } status) filters.Add(FieldFilter.Eq("status", status));
         if (filter.OpenedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
         if (filter.OpenedTo is { } to) filters.Add(FieldFilter.Lt("openedAt", to));
-        return _cases.QueryAsync(new DocumentQuery { Filters = filters, SortBy = "openedAt", Descending = true, PageNumber = page, PageSize = pageSize }, ct);
+        if (filter.Severity is { } severity) filters.Add(FieldFilter.Eq("severity", severity));
+        if (filter.Level is { } level) filters.Add(FieldFilter.Eq("escalationLevel", level));
+        if (filter.AssigneeId is { } assignee) filters.Add(FieldFilter.Eq("assigneeId", assignee));
+        if (filter.DepartmentId is { } department) filters.Add(FieldFilter.Eq("owningDepartmentId", department));
+        if (filter.DeadlineBefore is { } before)
+        {
+            filters.Add(FieldFilter.Lt("nextDeadline", before));
+            filters.Add(FieldFilter.In("status", Case.Statuses.Where(s => s is not (Case.Resolved or Case.Closed))));
+        }
+
+        var byDeadline = filter.Sort == "nextDeadline";
+        return _cases.QueryAsync(new DocumentQuery
+        {
+            Filters = filters, SortBy = byDeadline ? "nextDeadline" : "openedAt", Descending = !byDeadline, PageNumber = page, PageSize = pageSize,
+        }, ct);
     }
+
+    /// <summary>Saves a changed case with the events its change caused, if nobody changed it since <paramref name="expectedVersion"/>.</summary>
+    /// <exception cref="ConcurrencyConflictException">The case changed since that version.</exception>
+    public Task<Stored<Case>> SaveAsync(Case changed, long expectedVersion, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct) =>
+        _cases.ReplaceAsync(changed.Id.ToString(), changed, expectedVersion, events.Select(e => OutboxMessages.Create(e, now)).ToList(), ct);
 }

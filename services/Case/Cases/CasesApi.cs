@@ -6,7 +6,7 @@ using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Cases;
 
-/// <summary>A case as the staff console shows it.</summary>
+/// <summary>A case as the staff console shows it (worklist rows omit the protected text).</summary>
 public sealed record CaseView
 {
     public required Guid CaseId { get; init; }
@@ -17,22 +17,54 @@ public sealed record CaseView
     public string? UnitId { get; init; }
     public required string Channel { get; init; }
     public string? Kind { get; init; }
+    public required string Classification { get; init; }
+    public required string Severity { get; init; }
+    public required string Category { get; init; }
+    public string? OwningDepartmentId { get; init; }
+    public required string RegulatoryProfile { get; init; }
     public required string Status { get; init; }
+    public string? AssigneeId { get; init; }
     public required DateTimeOffset OpenedAt { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public required string EscalationLevel { get; init; }
+    public DateTimeOffset? NextDeadline { get; init; }
+    public required SlaView Sla { get; init; }
     public required long Version { get; init; }
     public required IReadOnlyList<CaseHistoryEntry> History { get; init; }
+    public IReadOnlyList<NoteView>? Notes { get; init; }
+    public IReadOnlyList<TaskView>? Tasks { get; init; }
+    public IReadOnlyList<LetterView>? Letters { get; init; }
 
-    public static CaseView From(Stored<Case> stored)
+    public static CaseView From(Stored<Case> stored, CaseText? text = null)
     {
         var c = stored.Document;
         return new CaseView
         {
             CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId, FacilityId = c.FacilityId,
-            DepartmentId = c.DepartmentId, UnitId = c.UnitId, Channel = c.Channel, Kind = c.Kind, Status = c.Status,
-            OpenedAt = c.OpenedAt, Version = stored.Version, History = c.History,
+            DepartmentId = c.DepartmentId, UnitId = c.UnitId, Channel = c.Channel, Kind = c.Kind,
+            Classification = c.Classification, Severity = c.Severity, Category = c.Category, OwningDepartmentId = c.OwningDepartmentId,
+            RegulatoryProfile = c.RegulatoryProfile, Status = c.Status, AssigneeId = c.AssigneeId,
+            OpenedAt = c.OpenedAt, AcknowledgedAt = c.AcknowledgedAt, ResolvedAt = c.ResolvedAt, ClosedAt = c.ClosedAt,
+            EscalationLevel = c.EscalationLevel, NextDeadline = c.NextDeadline,
+            Sla = new SlaView(c.SlaState, c.NextDeadlineKind, c.NextDeadline, c.SlaPolicyVersion),
+            Version = stored.Version, History = c.History,
+            Notes = text?.Notes, Tasks = text?.Tasks, Letters = text?.Letters,
         };
     }
 }
+
+/// <param name="State">on-track, breached, met or stopped.</param>
+/// <param name="NextDeadlineKind">acknowledge, interim-notice or response.</param>
+public sealed record SlaView(string State, string? NextDeadlineKind, DateTimeOffset? NextDeadline, int PolicyVersion);
+
+public sealed record NoteView(Guid Id, DateTimeOffset At, string Author, string Text);
+public sealed record TaskView(Guid Id, string DepartmentId, string Description, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy);
+public sealed record LetterView(Guid Id, string Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
+
+/// <summary>The decrypted text of a case, for its detail view only.</summary>
+public sealed record CaseText(IReadOnlyList<NoteView> Notes, IReadOnlyList<TaskView> Tasks, IReadOnlyList<LetterView> Letters);
 
 /// <summary>The worklist page shape every list endpoint of the platform uses.</summary>
 public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
@@ -44,30 +76,38 @@ public static class CasesApi
     public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
-        cases.MapGet("/{id:guid}", GetAsync).WithName("GetCase").WithSummary("One case, with its timeline. The ETag carries its version.");
-        cases.MapGet("/", ListAsync).WithName("ListCases").WithSummary("Cases in the caller's facilities, newest first, filtered and paged.");
+        cases.MapGet("/{id:guid}", GetAsync).WithName("GetCase")
+            .WithSummary("One case with its classification, escalation level, SLA state, timeline, notes, tasks and letters. The ETag carries its version; the read of its text is audited.");
+        cases.MapGet("", ListAsync).WithName("ListCases")
+            .WithSummary("The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline).");
         return api;
     }
 
-    internal static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CaseStore cases, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(
+        Guid id, ClaimsPrincipal user, CaseStore cases, CaseTextReader text, HttpContext http, CancellationToken ct)
     {
         var stored = await cases.GetAsync(id, ct);
         // A case outside the caller's facilities is answered as not found, so its existence is not disclosed.
         if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
-        http.Response.Headers.ETag = $"\"{stored.Version}\"";
-        return TypedResults.Ok(CaseView.From(stored));
+        http.Response.Headers.ETag = CaseActionsApi.ETagFor(stored.Version);
+        return TypedResults.Ok(CaseView.From(stored, await text.ReadAsync(user, stored.Document, ct)));
     }
 
     internal static async Task<Results<Ok<PagedResponse<CaseView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, CaseStore cases, CancellationToken ct,
+        TimeProvider clock,
         string? facilityId = null, string? status = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null,
-        int page = 1, int pageSize = 25)
+        string? severity = null, string? level = null, string? assignee = null, string? departmentId = null, bool? overdue = null,
+        string sort = "openedAt", int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
         if (page is < 1 or > DocumentQuery.MaxPageNumber) errors["page"] = [$"Must be between 1 and {DocumentQuery.MaxPageNumber}."];
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
         if (createdFrom is { } f && createdTo is { } t && f >= t) errors["createdTo"] = ["Must be after createdFrom."];
-        if (status is not null && status is not Case.New) errors["status"] = ["Unknown status."];
+        if (status is not null && !Case.Statuses.Contains(status)) errors["status"] = ["Must be one of: " + string.Join(", ", Case.Statuses) + "."];
+        if (severity is not null && !Classification.CaseClassifier.Severities.Contains(severity)) errors["severity"] = ["Must be one of: " + string.Join(", ", Classification.CaseClassifier.Severities) + "."];
+        if (level is not null && !EscalationLevels.All.Contains(level)) errors["level"] = ["Must be one of: " + string.Join(", ", EscalationLevels.All) + "."];
+        if (sort is not ("openedAt" or "nextDeadline")) errors["sort"] = ["Must be openedAt or nextDeadline."];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
 
         IReadOnlyList<string>? facilities;
@@ -81,7 +121,12 @@ public static class CasesApi
             facilities = user.HasAllFacilities() ? null : user.Facilities();
         }
 
-        var result = await cases.ListAsync(new CaseFilter(facilities, status, createdFrom, createdTo), page, pageSize, ct);
-        return TypedResults.Ok(new PagedResponse<CaseView>(result.Items.Select(CaseView.From).ToList(), result.PageNumber, result.PageSize, result.Total));
+        var filter = new CaseFilter(facilities, status, createdFrom, createdTo)
+        {
+            Severity = severity, Level = level, AssigneeId = assignee, DepartmentId = departmentId, Sort = sort,
+            DeadlineBefore = overdue == true ? clock.GetUtcNow() : null,
+        };
+        var result = await cases.ListAsync(filter, page, pageSize, ct);
+        return TypedResults.Ok(new PagedResponse<CaseView>(result.Items.Select(i => CaseView.From(i)).ToList(), result.PageNumber, result.PageSize, result.Total));
     }
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using PatientExperience.Case.Directory;
+using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Intake;
 
 namespace PatientExperience.Case.Cases;
@@ -8,11 +9,13 @@ namespace PatientExperience.Case.Cases;
 /// Opens exactly one case per submission. A redelivered or duplicated FeedbackSubmitted finds the case already there
 /// (or loses the race on the unique submission key) and changes nothing.
 /// </summary>
-public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, DirectoryStore directory, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger) : IConsumer<FeedbackSubmitted>
+public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, DirectoryStore directory, ISlaPolicies policies, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger)
+    : IConsumer<FeedbackSubmitted>
 {
     public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
     {
         var submitted = context.Message;
+        if (submitted.Kind == "compliment") return; // compliments open no case (intake publishes ComplimentReceived for them)
         if (await cases.FindBySubmissionAsync(submitted.SubmissionId, context.CancellationToken) is not null)
         {
             LogDuplicate(logger, submitted.SubmissionId);
@@ -21,7 +24,11 @@ public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, Directory
 
         var facility = await directory.GetAsync(submitted.FacilityId, context.CancellationToken);
         var timeZone = facility is not null && TimeZoneInfo.TryFindSystemTimeZoneById(facility.TimeZone, out var tz) ? tz : TimeZoneInfo.Utc;
-        var opened = await cases.TryOpenAsync(submitted.SubmissionId, () => Case.Open(submitted, clock.GetUtcNow(), timeZone), context.CancellationToken);
+        // The case keeps the facility's profile and the SLA policy version in force when it opened.
+        var profile = facility?.RegulatoryProfile ?? RegulatoryProfiles.Default;
+        var policy = await policies.CurrentAsync(submitted.FacilityId, context.CancellationToken);
+        var opened = await cases.TryOpenAsync(submitted.SubmissionId,
+            () => Case.Open(submitted, clock.GetUtcNow(), timeZone, profile, policy.Version), context.CancellationToken);
         if (opened is not null) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
         else LogDuplicate(logger, submitted.SubmissionId);
     }

@@ -15,17 +15,28 @@ public sealed class DirectoryOptions
     public string DemoSeedFile { get; set; } = Path.Combine("Directory", "demo-health-system.json");
 }
 
-/// <summary>The organisation directory's port.</summary>
+/// <summary>
+/// The organisation directory's port: facilities (with their departments and units), people, and one escalation chain per
+/// facility. Every document carries a version; replacing one at a stale version throws <see cref="ConcurrencyConflictException"/>.
+/// </summary>
 public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] IDocumentStore store)
 {
     public static readonly CollectionDefinition Definition = new("facilities") { IndexedFields = ["name"] };
+    public static readonly CollectionDefinition PeopleDefinition = new("people") { IndexedFields = ["name"] };
+    public static readonly CollectionDefinition ChainsDefinition = new("escalation_chains");
 
     private readonly IDocumentCollection<Facility> _facilities = store.Collection<Facility>(Definition);
+    private readonly IDocumentCollection<Person> _people = store.Collection<Person>(PeopleDefinition);
+    private readonly IDocumentCollection<EscalationChain> _chains = store.Collection<EscalationChain>(ChainsDefinition);
+
+    // Facilities
 
     public async Task<IReadOnlyList<Facility>> ListAsync(CancellationToken ct) =>
         (await _facilities.QueryAsync(new DocumentQuery { SortBy = "name", PageSize = 1000 }, ct)).Items.Select(i => i.Document).ToList();
 
     public async Task<Facility?> GetAsync(string id, CancellationToken ct) => (await _facilities.GetAsync(id, ct))?.Document;
+
+    public Task<Stored<Facility>?> GetStoredAsync(string id, CancellationToken ct) => _facilities.GetAsync(id, ct);
 
     public Task<long> CountAsync(CancellationToken ct) => _facilities.CountAsync(ct);
 
@@ -42,4 +53,71 @@ public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] I
             return false;
         }
     }
+
+    /// <exception cref="DuplicateDocumentException">The facility exists.</exception>
+    public Task<Stored<Facility>> InsertAsync(Facility facility, CancellationToken ct) => _facilities.InsertAsync(facility.Id, facility, [], ct);
+
+    /// <exception cref="ConcurrencyConflictException">The facility changed since <paramref name="expectedVersion"/>.</exception>
+    public Task<Stored<Facility>> ReplaceAsync(Facility facility, long expectedVersion, CancellationToken ct) =>
+        _facilities.ReplaceAsync(facility.Id, facility, expectedVersion, [], ct);
+
+    // People
+
+    public Task<Stored<Person>?> GetPersonAsync(string id, CancellationToken ct) => _people.GetAsync(id, ct);
+
+    /// <summary>Everyone in the directory, by id. The directory of a health system is thousands of people at most.</summary>
+    public async Task<IReadOnlyList<Stored<Person>>> ListPeopleAsync(CancellationToken ct)
+    {
+        var all = new List<Stored<Person>>();
+        for (var page = 1; ; page++)
+        {
+            var result = await _people.QueryAsync(new DocumentQuery { PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
+            all.AddRange(result.Items);
+            if (result.Items.Count < result.PageSize) return all;
+        }
+    }
+
+    /// <exception cref="DuplicateDocumentException">The id is taken.</exception>
+    public Task<Stored<Person>> InsertPersonAsync(Person person, CancellationToken ct) => _people.InsertAsync(person.Id, person, [], ct);
+
+    public async Task<bool> TryAddPersonAsync(Person person, CancellationToken ct)
+    {
+        try
+        {
+            await InsertPersonAsync(person, ct);
+            return true;
+        }
+        catch (DuplicateDocumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <exception cref="ConcurrencyConflictException">The person changed since <paramref name="expectedVersion"/>.</exception>
+    public Task<Stored<Person>> ReplacePersonAsync(Person person, long expectedVersion, CancellationToken ct) =>
+        _people.ReplaceAsync(person.Id, person, expectedVersion, [], ct);
+
+    // Escalation chains
+
+    public Task<Stored<EscalationChain>?> GetChainAsync(string facilityId, CancellationToken ct) => _chains.GetAsync(facilityId, ct);
+
+    /// <exception cref="DuplicateDocumentException">The facility has a chain already.</exception>
+    public Task<Stored<EscalationChain>> InsertChainAsync(EscalationChain chain, CancellationToken ct) => _chains.InsertAsync(chain.FacilityId, chain, [], ct);
+
+    public async Task<bool> TryAddChainAsync(EscalationChain chain, CancellationToken ct)
+    {
+        try
+        {
+            await InsertChainAsync(chain, ct);
+            return true;
+        }
+        catch (DuplicateDocumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <exception cref="ConcurrencyConflictException">The chain changed since <paramref name="expectedVersion"/>.</exception>
+    public Task<Stored<EscalationChain>> ReplaceChainAsync(EscalationChain chain, long expectedVersion, CancellationToken ct) =>
+        _chains.ReplaceAsync(chain.FacilityId, chain, expectedVersion, [], ct);
 }

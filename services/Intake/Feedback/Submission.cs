@@ -26,6 +26,11 @@ public sealed class Submission
     /// <summary>SHA-256 of the request, to tell a retry (same body) from a reused key (different body).</summary>
     public string? RequestHash { get; init; }
     public required string ProtectedContent { get; init; }
+    /// <summary>Safety indicators found by screening (words, not text): classification hints for the case service.</summary>
+    public IReadOnlyList<string> Indicators { get; init; } = [];
+    public IReadOnlyList<string> CategoryHints { get; init; } = [];
+
+    public bool IsCompliment => Kind == "compliment";
 
     public const string Received = "received";
     public const string CaseOpened = "case-opened";
@@ -33,6 +38,7 @@ public sealed class Submission
     public static Submission Accept(SubmitFeedbackRequest request, string? idempotencyKey, string requestHash, DateTimeOffset now, IPhiProtector phi)
     {
         var content = new ProtectedSubmissionContent(request.Description!, request.Patient, request.Submitter);
+        var screening = FeedbackScreening.Screen(request.Description!);
         return new Submission
         {
             Id = Guid.CreateVersion7(now),
@@ -49,6 +55,8 @@ public sealed class Submission
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
             ProtectedContent = phi.Protect(JsonSerializer.Serialize(content, JsonSerializerOptions.Web)),
+            Indicators = screening.Indicators,
+            CategoryHints = screening.CategoryHints,
         };
     }
 
@@ -62,6 +70,18 @@ public sealed class Submission
         Kind = Kind,
         ResponseRequested = ResponseRequested,
         PatientIdentified = PatientIdentified,
+        SubmittedAt = SubmittedAt,
+        Indicators = Indicators,
+        CategoryHints = CategoryHints,
+    };
+
+    public ComplimentReceived ToComplimentEvent() => new()
+    {
+        SubmissionId = Id,
+        FacilityId = FacilityId,
+        DepartmentId = DepartmentId,
+        UnitId = UnitId,
+        Channel = Channel,
         SubmittedAt = SubmittedAt,
     };
 

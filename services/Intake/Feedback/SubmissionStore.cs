@@ -3,7 +3,10 @@ using PatientExperience.Storage;
 
 namespace PatientExperience.Intake.Feedback;
 
-/// <summary>The port intake keeps submissions through. The submission and its FeedbackSubmitted event are one atomic write.</summary>
+/// <summary>
+/// The port intake keeps submissions through. The submission and its event (FeedbackSubmitted, or ComplimentReceived for a
+/// compliment, which opens no case) are one atomic write.
+/// </summary>
 public sealed class SubmissionStore([FromKeyedServices(IntakeModule.ServiceName)] IDocumentStore store)
 {
     public static readonly CollectionDefinition Definition = new("submissions")
@@ -20,7 +23,8 @@ public sealed class SubmissionStore([FromKeyedServices(IntakeModule.ServiceName)
 
     /// <exception cref="DuplicateDocumentException">The idempotency key was taken by a concurrent request.</exception>
     public Task<Stored<Submission>> AddAsync(Submission submission, CancellationToken ct) =>
-        _submissions.InsertAsync(submission.Id.ToString(), submission, [OutboxMessages.Create(submission.ToEvent(), submission.SubmittedAt)], ct);
+        _submissions.InsertAsync(submission.Id.ToString(), submission,
+            [submission.IsCompliment ? OutboxMessages.Create(submission.ToComplimentEvent(), submission.SubmittedAt) : OutboxMessages.Create(submission.ToEvent(), submission.SubmittedAt)], ct);
 
     public Task<Stored<Submission>> UpdateAsync(Stored<Submission> stored, CancellationToken ct) =>
         _submissions.ReplaceAsync(stored.Id, stored.Document, stored.Version, [], ct);

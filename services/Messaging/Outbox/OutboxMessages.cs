@@ -10,7 +10,13 @@ public static class OutboxMessages
     public const string TraceParentHeader = "traceparent";
     public const string TraceStateHeader = "tracestate";
 
-    public static OutboxMessage Create<T>(T message, DateTimeOffset now, Guid? id = null) where T : class
+    public static OutboxMessage Create<T>(T message, DateTimeOffset now, Guid? id = null) where T : class =>
+        Create(message, typeof(T), now, id);
+
+    /// <summary>For events whose type is known only at run time (a list of the events an action caused).</summary>
+    public static OutboxMessage Create(object message, DateTimeOffset now, Guid? id = null) => Create(message, message.GetType(), now, id);
+
+    private static OutboxMessage Create(object message, Type type, DateTimeOffset now, Guid? id)
     {
         var headers = new Dictionary<string, string>();
         if (Activity.Current is { } activity)
@@ -19,7 +25,7 @@ public static class OutboxMessages
             if (!string.IsNullOrEmpty(activity.TraceStateString)) headers[TraceStateHeader] = activity.TraceStateString;
         }
 
-        return new OutboxMessage(id ?? NewId.NextGuid(), TypeName(typeof(T)), JsonSerializer.Serialize(message, StoreJson.Options), headers, now);
+        return new OutboxMessage(id ?? NewId.NextGuid(), TypeName(type), JsonSerializer.Serialize(message, type, StoreJson.Options), headers, now);
     }
 
     /// <summary>The assembly-qualified name without version, so a redeploy with a new contracts version still reads old rows.</summary>

@@ -53,6 +53,33 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
         return new Stored<T>(id, expectedVersion + 1, document);
     }
 
+    public async Task<bool> DeleteAsync(string id, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument("_id", id);
+        if (expectedVersion is not null) filter[MongoMapping.Version] = expectedVersion.Value;
+
+        // Usually nothing is left to publish: one single-document delete.
+        var nothingPending = new BsonDocument(filter) { { $"{MongoMapping.Outbox}.0", new BsonDocument("$exists", false) } };
+        if ((await collection.DeleteOneAsync(nothingPending, cancellationToken)).DeletedCount == 1) return true;
+
+        // The document is missing, changed, or still carries unpublished messages. Those messages ride inside the document,
+        // so they are first parked in a document of their own, then the document is deleted at the version read. A crash in
+        // between publishes them twice, with the same ids, rather than never; a concurrent change unparks them and tries again.
+        while (true)
+        {
+            var current = await collection.Find(filter).FirstOrDefaultAsync(cancellationToken);
+            if (current is null) return false;
+
+            var parked = MongoMapping.ParkedOutbox(definition.Name, id, current.GetValue(MongoMapping.Outbox, new BsonArray()).AsBsonArray);
+            if (parked is not null) await store.ParkedOutbox.InsertOneAsync(parked, cancellationToken: cancellationToken);
+
+            var deleted = await collection.DeleteOneAsync(
+                new BsonDocument { { "_id", id }, { MongoMapping.Version, current[MongoMapping.Version] } }, cancellationToken);
+            if (deleted.DeletedCount == 1) return true;
+            if (parked is not null) await store.ParkedOutbox.DeleteOneAsync(new BsonDocument("_id", parked["_id"]), cancellationToken);
+        }
+    }
+
     public async Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken)
     {
         var page = await QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 }, cancellationToken);

@@ -25,7 +25,10 @@ public sealed class MongoDocumentStore : IDocumentStore
 
     internal IMongoDatabase Database { get; }
 
-    internal IEnumerable<string> CollectionNames => _collections.Keys;
+    /// <summary>The registered collections and the one holding the unpublished messages of deleted documents: where the outbox looks.</summary>
+    internal IEnumerable<string> CollectionNames => _collections.Keys.Append(MongoMapping.ParkedOutboxCollection);
+
+    internal IMongoCollection<BsonDocument> ParkedOutbox => Database.GetCollection<BsonDocument>(MongoMapping.ParkedOutboxCollection);
 
     public IOutbox Outbox => _outbox;
 
@@ -48,6 +51,10 @@ public sealed class MongoDocumentStore : IDocumentStore
                 .ToList();
             await collection.Indexes.CreateManyAsync(models, cancellationToken);
         }
+
+        await ParkedOutbox.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(new BsonDocument("_outbox.0.createdAt", 1), new CreateIndexOptions { Name = "ix_outbox", Sparse = true }),
+            cancellationToken: cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -24,6 +24,21 @@ internal static class MongoMapping
         { Outbox, new BsonArray(outbox.Select(ToBson)) },
     };
 
+    /// <summary>
+    /// Where the unpublished outbox messages of deleted documents wait for the relay: one document per deletion, shaped like a
+    /// stored document without data. The name starts with "__", which collection definitions may not.
+    /// </summary>
+    public const string ParkedOutboxCollection = "__outbox_of_deleted";
+
+    /// <summary>A parking document for the pending messages of a document being deleted, or null when it has none.</summary>
+    public static BsonDocument? ParkedOutbox(string collection, string documentId, BsonArray pending) => pending.Count == 0 ? null : new()
+    {
+        { "_id", $"{collection}/{documentId}/{Guid.NewGuid():N}" },
+        { "collection", collection },
+        { "documentId", documentId },
+        { Outbox, pending },
+    };
+
     public static Stored<T> FromBson<T>(BsonDocument doc) where T : class
     {
         var json = doc[Data].AsBsonDocument.ToJson(new MongoDB.Bson.IO.JsonWriterSettings { OutputMode = MongoDB.Bson.IO.JsonOutputMode.RelaxedExtendedJson });

@@ -53,6 +53,14 @@ internal sealed class MongoOutbox(MongoDocumentStore store) : IOutbox
             new BsonDocument("$pull", new BsonDocument(MongoMapping.Outbox, new BsonDocument("id", message.Message.Id.ToString()))),
             cancellationToken: cancellationToken);
         // Release the lease only once the document has nothing left to publish; otherwise it simply expires.
+        if (message.Collection == MongoMapping.ParkedOutboxCollection)
+        {
+            // A deleted document's parked messages: the parking document goes once they are all published.
+            await collection.DeleteOneAsync(
+                new BsonDocument { { "_id", message.DocumentId }, { MongoMapping.Outbox, new BsonDocument("$size", 0) } }, cancellationToken);
+            return;
+        }
+
         await collection.UpdateOneAsync(
             new BsonDocument { { "_id", message.DocumentId }, { MongoMapping.Outbox, new BsonDocument("$size", 0) } },
             new BsonDocument("$unset", new BsonDocument(MongoMapping.OutboxLease, "")),

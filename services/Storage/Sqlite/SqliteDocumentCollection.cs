@@ -76,6 +76,20 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         return new Stored<T>(id, expectedVersion + 1, document);
     }
 
+    public Task<bool> DeleteAsync(string id, long? expectedVersion, CancellationToken cancellationToken) =>
+        // The outbox rows the document's writes committed live in their own table and stay there until published.
+        store.WriteAsync(async (connection, tx) =>
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = expectedVersion is null
+                ? $"DELETE FROM {_table} WHERE id = $id"
+                : $"DELETE FROM {_table} WHERE id = $id AND version = $version";
+            cmd.Parameters.AddWithValue("$id", id);
+            if (expectedVersion is not null) cmd.Parameters.AddWithValue("$version", expectedVersion.Value);
+            return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, addsOutbox: false, cancellationToken);
+
     public async Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken)
     {
         var page = await QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 }, cancellationToken);

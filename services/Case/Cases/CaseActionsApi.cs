@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PatientExperience.Case.Classification;
+using PatientExperience.Contracts.Case;
+using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Case.Cases;
+
+public sealed record AcknowledgeRequest(string? Note);
+public sealed record AssignRequest(string? AssigneeId, string? DepartmentId);
+public sealed record NoteRequest(string? Text);
+public sealed record TaskRequest(string? DepartmentId, string? Description, DateTimeOffset? DueAt);
+public sealed record EscalateRequest(string? Reason);
+public sealed record LetterRequest(string? Kind, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
+public sealed record ReopenRequest(string? Reason);
+public sealed record ReclassifyRequest(string? Type, string? Severity, string? Category, string? DepartmentId, string? Reason);
+
+/// <summary>
+/// Staff actions on a case. Each takes <c>If-Match</c> with the version the caller last saw (the ETag of the case): a missing
+/// one is 428, a stale one 412, so no update is ever lost. The actor is the token's subject; the caller's facilities and role
+/// are checked here, in the service. A refused action changes nothing.
+/// </summary>
+public static class CaseActionsApi
+{
+    private const int MaxText = 10_000;
+    private static readonly string[] Workers = ["patient-relations", "advocate", "unit-manager", "department-head", "executive", "compliance", "admin"];
+    private static readonly string[] Coordinators = ["patient-relations", "advocate", "admin"];
+    private static readonly string[] Assigners = ["patient-relations", "department-head", "admin"];
+
+    public static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    public static RouteGroupBuilder MapCaseActionsApi(this RouteGroupBuilder api)
+    {
+        var cases = api.MapGroup("/cases/{id:guid}").WithTags("Case actions").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
+
+        cases.MapPost("/acknowledge", (Guid id, AcknowledgeRequest? body, ActionContext a) =>
+                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(WithNote(c.Acknowledge(actor, now), c, body?.Note, actor, now, a))))
+            .Describe("AcknowledgeCase").WithSummary("Acknowledge the case: stops the acknowledgement clock at its escalation level.");
+
+        cases.MapPost("/assign", (Guid id, AssignRequest body, ActionContext a) =>
+                a.RunAsync(id, Assigners, async (c, actor, now) =>
+                    c.Assign(actor, body.AssigneeId, body.DepartmentId, await a.RecipientsForAsync(c, body.AssigneeId), now)))
+            .Describe("AssignCase").WithSummary("Assign the case to an advocate and/or a department.");
+
+        cases.MapPost("/notes", (Guid id, NoteRequest body, ActionContext a) =>
+                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(
+                    Text(body.Text, "text") is { } invalid ? invalid : c.AddNote(actor, a.Text.Protect(body.Text!), now))))
+            .Describe("AddCaseNote").WithSummary("Add a note to the case (kept encrypted; reading it is audited).");
+
+        cases.MapPost("/tasks", (Guid id, TaskRequest body, ActionContext a) =>
+                a.RunAsync(id, Coordinators.Append("department-head").ToArray(), (c, actor, now) => Task.FromResult(
+                    string.IsNullOrWhiteSpace(body.DepartmentId) ? CaseActionResult.Invalid("departmentId", "A department is required.")
+                    : body.DueAt is null ? CaseActionResult.Invalid("dueAt", "A due date is required.")
+                    : Text(body.Description, "description") is { } invalid ? invalid
+                    : c.AddTask(actor, body.DepartmentId, a.Text.Protect(body.Description!), body.DueAt.Value, now))))
+            .Describe("AddCaseTask").WithSummary("Give a department a task on the case, with a due date.");
+
+        cases.MapPost("/escalate", (Guid id, EscalateRequest body, ActionContext a) =>
+                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(
+                    string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500 ? CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.")
+                    : c.RequestEscalation(actor, body.Reason, now))))
+            .Describe("EscalateCase").WithSummary("Escalate the case one level now, as a missed deadline would.");
+
+        cases.MapPost("/letters", (Guid id, LetterRequest body, ActionContext a) =>
+                a.RunAsync(id, Coordinators, (c, actor, now) =>
+                {
+                    var facts = new LetterFacts(body.ContactName, body.StepsTaken, body.Results, body.CompletionDate);
+                    if (new[] { body.ContactName, body.StepsTaken, body.Results, body.Body }.Any(t => t?.Length > MaxText))
+                        return Task.FromResult(CaseActionResult.Invalid("body", $"Each element is at most {MaxText} characters."));
+                    var content = new LetterContent(body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body);
+                    return Task.FromResult(c.RecordLetter(actor, body.Kind ?? "", facts, a.Text.Protect(content), now));
+                }))
+            .Describe("RecordResponseLetter")
+            .WithSummary("Record an interim notice or the final response letter. A final letter must name the contact person, the steps taken, the results and the completion date (422 names what is missing).");
+
+        cases.MapPost("/resolve", (Guid id, ActionContext a) => a.RunAsync(id, Coordinators, (c, actor, now) => Task.FromResult(c.Resolve(actor, now))))
+            .Describe("ResolveCase").WithSummary("Resolve the case: ends its escalation. A grievance needs its final response letter first (422).");
+
+        cases.MapPost("/close", (Guid id, ActionContext a) => a.RunAsync(id, Coordinators, (c, actor, now) => Task.FromResult(c.Close(actor, now))))
+            .Describe("CloseCase").WithSummary("Close a resolved case.");
+
+        cases.MapPost("/reopen", (Guid id, ReopenRequest body, ActionContext a) =>
+                a.RunAsync(id, ["patient-relations", "admin"], (c, actor, now) => Task.FromResult(
+                    string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500 ? CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.")
+                    : c.Reopen(actor, body.Reason, now))))
+            .Describe("ReopenCase").WithSummary("Reopen a resolved or closed case: escalation starts again at the unit level.");
+
+        cases.MapPost("/classification", (Guid id, ReclassifyRequest body, ActionContext a) =>
+                a.RunAsync(id, Coordinators.Append("compliance").ToArray(), (c, actor, now) => Task.FromResult(Reclassify(c, body, actor, now))))
+            .Describe("ReclassifyCase").WithSummary("Change the case's type, severity, category or owning department, with a reason kept in its history.");
+
+        return api;
+    }
+
+    /// <summary>Every action answers the same set of outcomes; OpenAPI lists them all.</summary>
+    private static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name) => endpoint
+        .WithName(name)
+        .Produces<CaseView>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+    private static CaseActionResult Reclassify(Case c, ReclassifyRequest body, string actor, DateTimeOffset now)
+    {
+        if (body.Type is not null && !CaseClassifier.Types.Contains(body.Type)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
+        if (body.Severity is not null && !CaseClassifier.Severities.Contains(body.Severity)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+        if (body.Category is not null && !CaseClassifier.Categories.Contains(body.Category)) return CaseActionResult.Invalid("category", "Must be one of: " + string.Join(", ", CaseClassifier.Categories) + ".");
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500) return CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.");
+        return c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, now);
+    }
+
+    private static CaseActionResult? Text(string? text, string field) =>
+        string.IsNullOrWhiteSpace(text) || text.Length > MaxText ? CaseActionResult.Invalid(field, $"Must be 1 to {MaxText} characters.") : null;
+
+    private static CaseActionResult WithNote(CaseActionResult result, Case c, string? note, string actor, DateTimeOffset now, ActionContext a)
+    {
+        if (!result.Succeeded || string.IsNullOrWhiteSpace(note)) return result;
+        if (note.Length > MaxText) return CaseActionResult.Invalid("note", $"Must be at most {MaxText} characters.");
+        c.AddNote(actor, a.Text.Protect(note), now);
+        return result;
+    }
+}
+
+/// <summary>What every case action needs, bound once per request.</summary>
+public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextReader text, TimeProvider clock, IServiceProvider services)
+{
+    public CaseTextReader Text => text;
+
+    public static ValueTask<ActionContext?> BindAsync(HttpContext http) =>
+        ValueTask.FromResult<ActionContext?>(ActivatorUtilities.CreateInstance<ActionContext>(http.RequestServices, http));
+
+    /// <summary>The assignee as a recipient, when the directory knows them.</summary>
+    public async Task<IReadOnlyList<StaffRecipient>> RecipientsForAsync(Case c, string? assigneeId)
+    {
+        if (assigneeId is null || services.GetService<IStaffLookup>() is not { } staff) return [];
+        return await staff.FindAsync(c.FacilityId, assigneeId, http.RequestAborted) is { } person ? [person] : [];
+    }
+
+    public async Task<IResult> RunAsync(Guid id, string[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
+    {
+        var ct = http.RequestAborted;
+        var user = http.User;
+        var stored = await cases.GetAsync(id, ct);
+        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
+        if (!roles.Any(user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
+
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(ifMatch))
+            return TypedResults.Problem("Send If-Match with the case's ETag (its version) so a concurrent change is never overwritten.", statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required.");
+        if (ParseVersion(ifMatch) is not { } expected || expected != stored.Version)
+            return TypedResults.Problem($"The case has changed since version {ifMatch}; it is now at {CaseActionsApi.ETagFor(stored.Version)}. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The case has changed.");
+
+        var actor = user.PersonId() ?? "unknown";
+        var now = clock.GetUtcNow();
+        var result = await action(stored.Document, actor, now);
+        if (result.InvalidField is { } invalid)
+            return ProblemResults.Validation(new Dictionary<string, string[]> { [ToCamel(invalid.Field)] = [invalid.Message] });
+        if (result.MissingElements is { } missing)
+            return TypedResults.Problem(result.MissingDetail ?? "The response letter lacks required elements: " + string.Join(", ", missing) + ".",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Required elements are missing.",
+                extensions: new Dictionary<string, object?> { ["missing"] = missing });
+        if (result.ConflictReason is { } conflict)
+            return TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the case's current state.");
+
+        Stored<Case> saved;
+        try
+        {
+            saved = await cases.SaveAsync(stored.Document, expected, result.Events, now, ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return TypedResults.Problem("The case changed while this action was applied. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The case has changed.");
+        }
+
+        http.Response.Headers.ETag = CaseActionsApi.ETagFor(saved.Version);
+        return TypedResults.Ok(CaseView.From(saved));
+    }
+
+    private static long? ParseVersion(string ifMatch)
+    {
+        var value = ifMatch.Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
+        value = value.Trim('"');
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    private static string ToCamel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
+}

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using System.Text.Json;
+using PatientExperience.Case.Audit;
+using PatientExperience.ServiceDefaults.Security;
+
+namespace PatientExperience.Case.Cases;
+
+/// <summary>The full text of a letter, as kept encrypted with the case.</summary>
+public sealed record LetterContent(string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
+
+/// <summary>Protects staff-written text for storage, and decrypts a case's text for its detail view, auditing the read.</summary>
+public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
+{
+    public string Protect(string text) => phi.Protect(text);
+
+    public string Protect(LetterContent letter) => phi.Protect(JsonSerializer.Serialize(letter, JsonSerializerOptions.Web));
+
+    public async Task<CaseText?> ReadAsync(ClaimsPrincipal user, Case c, CancellationToken ct)
+    {
+        if (c.Notes.Count == 0 && c.Tasks.Count == 0 && c.Letters.Count == 0) return new CaseText([], [], []);
+        await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);
+        return new CaseText(
+            c.Notes.Select(n => new NoteView(n.Id, n.At, n.Author, phi.Unprotect(n.ProtectedText))).ToList(),
+            c.Tasks.Select(t => new TaskView(t.Id, t.DepartmentId, phi.Unprotect(t.ProtectedDescription), t.DueAt, t.CreatedAt, t.CreatedBy)).ToList(),
+            c.Letters.Select(l =>
+            {
+                var content = JsonSerializer.Deserialize<LetterContent>(phi.Unprotect(l.ProtectedBody), JsonSerializerOptions.Web)!;
+                return new LetterView(l.Id, l.Kind, l.IssuedAt, l.IssuedBy, content.ContactName, content.StepsTaken, content.Results, content.CompletionDate, content.Body);
+            }).ToList());
+    }
+}

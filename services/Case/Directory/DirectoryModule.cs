@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PatientExperience.Case.Cases;
+
+namespace PatientExperience.Case.Directory;
+
+public static class DirectoryModule
+{
+    /// <summary>
+    /// The organisation directory's services beyond its store: the regulatory profiles, <see cref="IEscalationDirectory"/>
+    /// and the staff lookup the case lifecycle uses. Its collections are passed to <c>AddDocumentStore</c> by the case module.
+    /// </summary>
+    public static IHostApplicationBuilder AddOrganisationDirectory(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<DirectoryStore>();
+        builder.Services.TryAddSingleton(sp => new RegulatoryProfiles(sp.GetServices<RegulatoryProfile>()));
+        builder.Services.TryAddSingleton<IEscalationDirectory, EscalationDirectory>();
+        builder.Services.TryAddSingleton<IStaffLookup, DirectoryStaffLookup>();
+        return builder;
+    }
+}
+
+/// <summary>A member of staff of a facility, as the case lifecycle needs them to tell them about a case assigned to them.</summary>
+internal sealed class DirectoryStaffLookup(DirectoryStore directory) : IStaffLookup
+{
+    public async Task<Contracts.Case.StaffRecipient?> FindAsync(string facilityId, string personId, CancellationToken ct)
+    {
+        var person = (await directory.GetPersonAsync(personId, ct))?.Document;
+        if (person is null || !person.CoversFacility(facilityId)) return null;
+        var role = new[] { "advocate", "patient-relations" }.FirstOrDefault(person.HasRole) ?? person.Roles.FirstOrDefault() ?? "staff";
+        return EscalationDirectory.ToRecipient(person, role);
+    }
+}

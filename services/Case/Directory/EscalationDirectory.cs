@@ -1,0 +1,201 @@
+using PatientExperience.Contracts.Case;
+
+namespace PatientExperience.Case.Directory;
+
+/// <summary>
+/// Who to tell about a case at an escalation level, for the escalation saga and other services (gRPC ResolveRecipients).
+/// <para>Levels are <c>unit</c>, <c>department</c> and <c>executive</c>. Every case has someone at every level: a level nobody
+/// holds for the case's unit falls back, in this order, and the first step that names anyone wins:</para>
+/// <list type="bullet">
+/// <item><b>unit</b>: the unit's managers in the escalation chain; people with role <c>unit-manager</c> covering the unit
+/// (else its department, else the whole facility, e.g. a house supervisor); otherwise the <b>department</b> level. So a case without a unit, or at
+/// a department without units, reaches the department head at level unit.</item>
+/// <item><b>department</b>: the unit's own department override; the department's heads in the chain; people with role
+/// <c>department-head</c> covering the department (else the whole facility); otherwise the <b>executive</b> level. So a case
+/// without a department reaches the facility's executives at every level.</item>
+/// <item><b>executive</b>: the unit's executive override; the department's; the facility's executive chain; people with role
+/// <c>executive</c> covering the facility; otherwise the compliance contact.</item>
+/// </list>
+/// <para>The role-based steps apply only when the case has a unit (resp. department). A unit the facility does not have is
+/// ignored (as if none were given), and a unit implies its department (it wins over a department given with it). The list
+/// is empty only for a facility the directory does not know, or one with no executive and no compliance contact at all.
+/// Each recipient's <see cref="StaffRecipient.Role"/> is the role they hold for the level they were found at
+/// (<c>unit-manager</c>, <c>department-head</c>, <c>executive</c>, <c>compliance</c>).</para>
+/// </summary>
+public interface IEscalationDirectory
+{
+    /// <exception cref="ArgumentException"><paramref name="level"/> is not unit, department or executive.</exception>
+    Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, string level, CancellationToken ct);
+
+    /// <summary>The facility's compliance contact: the one the chain names, else a person with role <c>compliance</c> covering the facility.</summary>
+    Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct);
+}
+
+/// <summary>Resolves levels from the directory store (see <see cref="IEscalationDirectory"/> for the rules).</summary>
+public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationDirectory
+{
+    public const string UnitLevel = "unit";
+    public const string DepartmentLevel = "department";
+    public const string ExecutiveLevel = "executive";
+
+    public static readonly IReadOnlyList<string> Levels = [UnitLevel, DepartmentLevel, ExecutiveLevel];
+
+    public const string UnitManagerRole = "unit-manager";
+    public const string DepartmentHeadRole = "department-head";
+    public const string ExecutiveRole = "executive";
+    public const string ComplianceRole = "compliance";
+
+    public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, string level, CancellationToken ct)
+    {
+        if (!Levels.Contains(level, StringComparer.Ordinal))
+            throw new ArgumentException($"Unknown escalation level '{level}': expected unit, department or executive.", nameof(level));
+        var facility = await directory.GetAsync(facilityId, ct);
+        if (facility is null) return [];
+        var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
+        var resolver = new Resolver(directory, facility, chain, departmentId, unitId);
+        return await resolver.LevelAsync(level, ct);
+    }
+
+    public async Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct)
+    {
+        var facility = await directory.GetAsync(facilityId, ct);
+        if (facility is null) return null;
+        var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
+        return await new Resolver(directory, facility, chain, null, null).ComplianceAsync(ct);
+    }
+
+    /// <summary>
+    /// The department and unit a case is resolved for: a unit the facility has implies its department; a unit or department
+    /// it does not have is ignored.
+    /// </summary>
+    public static (string? DepartmentId, string? UnitId) Place(Facility facility, string? departmentId, string? unitId)
+    {
+        var unitDepartment = string.IsNullOrEmpty(unitId) ? null : facility.DepartmentOfUnit(unitId);
+        if (unitDepartment is not null) return (unitDepartment.Id, unitId);
+        return (string.IsNullOrEmpty(departmentId) || facility.FindDepartment(departmentId) is null ? null : departmentId, null);
+    }
+
+    public static StaffRecipient ToRecipient(Person p, string role) => new()
+    {
+        PersonId = p.Id, Name = p.Name, Role = role, Email = p.Email, Phone = p.Phone, Pager = p.Pager, TimeZone = p.TimeZone,
+    };
+
+    /// <summary>One resolution: the case's place normalised, people read once and only when a step needs them.</summary>
+    private sealed class Resolver
+    {
+        private readonly DirectoryStore _directory;
+        private readonly Facility _facility;
+        private readonly EscalationChain _chain;
+        private readonly string? _departmentId;
+        private readonly string? _unitId;
+        private readonly Dictionary<string, Person?> _byId = new(StringComparer.Ordinal);
+        private IReadOnlyList<Person>? _everyone;
+
+        public Resolver(DirectoryStore directory, Facility facility, EscalationChain chain, string? departmentId, string? unitId)
+        {
+            _directory = directory;
+            _facility = facility;
+            _chain = chain;
+            (_departmentId, _unitId) = Place(facility, departmentId, unitId);
+        }
+
+        private UnitEscalation? UnitEntry => _unitId is null ? null : _chain.Units.FirstOrDefault(u => u.UnitId == _unitId);
+
+        private DepartmentEscalation? DepartmentEntry => _departmentId is null ? null : _chain.Departments.FirstOrDefault(d => d.DepartmentId == _departmentId);
+
+        public Task<IReadOnlyList<StaffRecipient>> LevelAsync(string level, CancellationToken ct) => level switch
+        {
+            UnitLevel => UnitAsync(ct),
+            DepartmentLevel => DepartmentAsync(ct),
+            _ => ExecutiveAsync(ct),
+        };
+
+        private async Task<IReadOnlyList<StaffRecipient>> UnitAsync(CancellationToken ct) =>
+            await FirstAsync(ct,
+                () => ChainAsync(UnitEntry?.Unit, UnitManagerRole, ct),
+                () => _unitId is null ? Task.FromResult<IReadOnlyList<StaffRecipient>>([]) : CoveringAsync(UnitManagerRole, ct))
+            ?? await DepartmentAsync(ct);
+
+        private async Task<IReadOnlyList<StaffRecipient>> DepartmentAsync(CancellationToken ct) =>
+            await FirstAsync(ct,
+                () => ChainAsync(UnitEntry?.Department, DepartmentHeadRole, ct),
+                () => ChainAsync(DepartmentEntry?.Department, DepartmentHeadRole, ct),
+                () => _departmentId is null ? Task.FromResult<IReadOnlyList<StaffRecipient>>([]) : CoveringAsync(DepartmentHeadRole, ct))
+            ?? await ExecutiveAsync(ct);
+
+        private async Task<IReadOnlyList<StaffRecipient>> ExecutiveAsync(CancellationToken ct) =>
+            await FirstAsync(ct,
+                () => ChainAsync(UnitEntry?.Executive, ExecutiveRole, ct),
+                () => ChainAsync(DepartmentEntry?.Executive, ExecutiveRole, ct),
+                () => ChainAsync(_chain.Executive, ExecutiveRole, ct),
+                () => CoveringAsync(ExecutiveRole, ct),
+                async () => await ComplianceAsync(ct) is { } compliance ? [compliance] : [])
+            ?? [];
+
+        public async Task<StaffRecipient?> ComplianceAsync(CancellationToken ct)
+        {
+            if (_chain.ComplianceContact is { } id && await PersonAsync(id, ct) is { } named) return ToRecipient(named, ComplianceRole);
+            var covering = await CoveringAsync(ComplianceRole, ct);
+            return covering.Count > 0 ? covering[0] : null;
+        }
+
+        private static async Task<IReadOnlyList<StaffRecipient>?> FirstAsync(CancellationToken ct, params Func<Task<IReadOnlyList<StaffRecipient>>>[] steps)
+        {
+            foreach (var step in steps)
+            {
+                ct.ThrowIfCancellationRequested();
+                var found = await step();
+                if (found.Count > 0) return found;
+            }
+
+            return null;
+        }
+
+        /// <summary>The people a chain entry names, in its order, skipping ids no longer in the directory.</summary>
+        private async Task<IReadOnlyList<StaffRecipient>> ChainAsync(IReadOnlyList<string>? ids, string role, CancellationToken ct)
+        {
+            if (ids is null || ids.Count == 0) return [];
+            var found = new List<StaffRecipient>();
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            {
+                if (await PersonAsync(id, ct) is { } p) found.Add(ToRecipient(p, role));
+            }
+
+            return found;
+        }
+
+        /// <summary>People with the role whose coverage is the most specific match for the case: its unit, its department, the facility.</summary>
+        private async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(string role, CancellationToken ct)
+        {
+            _everyone ??= (await _directory.ListPeopleAsync(ct)).Select(s => s.Document).Where(p => p.CoversFacility(_facility.Id)).ToList();
+            var withRole = _everyone.Where(p => p.HasRole(role)).ToList();
+            IEnumerable<Func<Coverage, bool>> scopes =
+            [
+                c => _unitId is not null && c.UnitId == _unitId,
+                c => _departmentId is not null && c.DepartmentId == _departmentId && string.IsNullOrEmpty(c.UnitId),
+                c => string.IsNullOrEmpty(c.DepartmentId) && string.IsNullOrEmpty(c.UnitId),
+            ];
+            foreach (var scope in scopes)
+            {
+                var matching = withRole.Where(p => p.Covers.Any(c => c.FacilityId == _facility.Id && scope(c)))
+                    .OrderBy(p => p.Id, StringComparer.Ordinal)
+                    .Select(p => ToRecipient(p, role))
+                    .ToList();
+                if (matching.Count > 0) return matching;
+            }
+
+            return [];
+        }
+
+        private async Task<Person?> PersonAsync(string id, CancellationToken ct)
+        {
+            if (!_byId.TryGetValue(id, out var person))
+            {
+                person = (await _directory.GetPersonAsync(id, ct))?.Document;
+                _byId[id] = person;
+            }
+
+            return person;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace PatientExperience.Case.Directory;
+
+/// <summary>
+/// A member of staff in the organisation directory: how to reach them, the platform roles they hold and the places they
+/// cover. Staff contact details, not PHI.
+/// </summary>
+public sealed record Person
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>Job title, e.g. "Nurse Manager, 4 West" or "Chief Nursing Officer".</summary>
+    public string? Title { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Pager { get; init; }
+    /// <summary>IANA time zone of the person (for quiet hours).</summary>
+    public string? TimeZone { get; init; }
+    /// <summary>Platform roles (<see cref="ServiceDefaults.Security.PlatformClaims.Roles"/>).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+    /// <summary>What they cover: a whole facility, a department of it, or a unit.</summary>
+    public IReadOnlyList<Coverage> Covers { get; init; } = [];
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    public bool CoversFacility(string facilityId) => Covers.Any(c => c.FacilityId == facilityId);
+}
+
+/// <summary>A facility (department and unit empty), a department of it (unit empty) or a unit.</summary>
+public sealed record Coverage
+{
+    public required string FacilityId { get; init; }
+    public string? DepartmentId { get; init; }
+    public string? UnitId { get; init; }
+}
+
+/// <summary>
+/// Who holds each escalation level at a facility: the facility's executive chain and compliance contact, the head of
+/// each department and the manager of each unit, with optional overrides of the higher levels for a department or unit.
+/// Every list holds person ids in the order they are to be told. One document per facility.
+/// </summary>
+public sealed record EscalationChain
+{
+    public required string FacilityId { get; init; }
+    /// <summary>Level <c>executive</c>: administrator on duty, CNO, COO.</summary>
+    public IReadOnlyList<string> Executive { get; init; } = [];
+    /// <summary>Told at once about critical cases.</summary>
+    public string? ComplianceContact { get; init; }
+    public IReadOnlyList<DepartmentEscalation> Departments { get; init; } = [];
+    public IReadOnlyList<UnitEscalation> Units { get; init; } = [];
+
+    public static EscalationChain Empty(string facilityId) => new() { FacilityId = facilityId };
+
+    public IEnumerable<string> PersonIds() =>
+        Executive
+            .Concat(ComplianceContact is null ? [] : [ComplianceContact])
+            .Concat(Departments.SelectMany(d => d.Department.Concat(d.Executive ?? [])))
+            .Concat(Units.SelectMany(u => u.Unit.Concat(u.Department ?? []).Concat(u.Executive ?? [])))
+            .Distinct(StringComparer.Ordinal);
+}
+
+/// <summary>Level <c>department</c> (department heads) of one department, and optionally its own executive level.</summary>
+public sealed record DepartmentEscalation
+{
+    public required string DepartmentId { get; init; }
+    public IReadOnlyList<string> Department { get; init; } = [];
+    public IReadOnlyList<string>? Executive { get; init; }
+}
+
+/// <summary>Level <c>unit</c> (unit or charge nurse managers) of one unit, and optionally its own department and executive levels.</summary>
+public sealed record UnitEscalation
+{
+    public required string UnitId { get; init; }
+    public IReadOnlyList<string> Unit { get; init; } = [];
+    public IReadOnlyList<string>? Department { get; init; }
+    public IReadOnlyList<string>? Executive { get; init; }
+}

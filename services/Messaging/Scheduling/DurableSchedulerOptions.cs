@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PatientExperience.Messaging.Scheduling;
+
+/// <summary>Bound from <c>Messaging:Scheduler</c>; validated at start-up.</summary>
+public sealed class DurableSchedulerOptions
+{
+    public const string Section = "Messaging:Scheduler";
+
+    /// <summary>
+    /// The longest the dispatcher sleeps before looking at the store again. It wakes earlier at the nearest due time and when
+    /// this process schedules a nearer message; this bound covers messages scheduled by other replicas, so it caps their lateness.
+    /// </summary>
+    [Range(10, 1000)]
+    public int MaxWaitMs { get; set; } = 1000;
+
+    /// <summary>How many due messages one look at the store takes, in due order.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long a claimed message is hidden from other dispatchers (other replicas) while it is sent. A dispatcher that dies
+    /// between sending and deleting leaves the message to be sent again after this, so keep it well above a send's duration.
+    /// </summary>
+    [Range(1, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>Stops dispatching while scheduled messages keep accumulating durably in the store (maintenance, tests).</summary>
+    public bool Paused { get; set; }
+}
