@@ -59,6 +59,15 @@ public sealed class PlatformFixture : IAsyncLifetime
         await Gateway.WaitUntilReadyAsync(new Uri(GatewayUri, "/health/ready"), StartTimeout, timeout.Token);
     }
 
+    /// <summary>Starts the case service again (after a crash), on the same data.</summary>
+    public async Task<ServiceProcess> RestartCaseAsync(CancellationToken cancellationToken)
+    {
+        var restarted = ServiceProcess.Start("PatientExperience.Case", CaseEnvironment(), "case (restarted)");
+        await restarted.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_caseHttp}/health/ready"), StartTimeout, cancellationToken);
+        Case = restarted;
+        return restarted;
+    }
+
     /// <summary>Starts intake. With <paramref name="relayPaused"/> it stores submissions and their events but publishes nothing.</summary>
     public async Task<ServiceProcess> StartIntakeAsync(bool relayPaused, CancellationToken cancellationToken)
     {
