@@ -185,3 +185,32 @@ public sealed class SubmitFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }
+
+public sealed class ComplimentTests(IntakeApp app) : IClassFixture<IntakeApp>
+{
+    [Fact]
+    public async Task A_compliment_is_stored_and_published_as_ComplimentReceived_not_as_a_concern_for_a_case()
+    {
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/feedback",
+            Samples.Complaint("The night nurse on 4 West was wonderful to my father") with { Kind = "compliment", ResponseRequested = false },
+            TestContext.Current.CancellationToken);
+        var id = (await response.Content.ReadFromJsonAsync<SubmissionAccepted>(TestContext.Current.CancellationToken))!.SubmissionId;
+
+        var compliment = await app.PublishedAsync<ComplimentReceived>(m => m.SubmissionId == id);
+        Assert.Equal("riverside-general", compliment.FacilityId);
+        Assert.DoesNotContain(app.Harness.Published.Select<FeedbackSubmitted>(new CancellationToken(canceled: true)), m => m.Context.Message.SubmissionId == id);
+    }
+
+    [Fact]
+    public async Task Safety_indicators_and_categories_found_in_the_text_travel_with_the_event_as_words()
+    {
+        var response = await app.CreateClient().PostAsJsonAsync("/api/v1/feedback",
+            Samples.Complaint("He was left in soiled sheets and nobody explained the wrong medication"), TestContext.Current.CancellationToken);
+        var id = (await response.Content.ReadFromJsonAsync<SubmissionAccepted>(TestContext.Current.CancellationToken))!.SubmissionId;
+
+        var submitted = await app.PublishedAsync<FeedbackSubmitted>(m => m.SubmissionId == id);
+        Assert.Contains("neglect", submitted.Indicators);
+        Assert.Contains("harm", submitted.Indicators);
+        Assert.Contains("medication", submitted.CategoryHints);
+    }
+}
