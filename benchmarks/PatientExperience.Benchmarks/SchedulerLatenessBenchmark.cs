@@ -24,6 +24,7 @@ public sealed record DeadlineDue(int Index, DateTimeOffset DueAt);
 /// dispatcher's own send lateness, duplicates, and the CPU used while the deadlines fell due;</item>
 /// <item>schedules a burst of <c>--burst</c> deadlines (20,000) due at one instant and reports how fast the dispatcher drains it.</item>
 /// </list>
+/// <c>--in-memory-store</c> uses an in-memory SQLite database instead of the file, to tell the file's share of the cost.
 /// </summary>
 public static class SchedulerLatenessBenchmark
 {
@@ -36,6 +37,7 @@ public static class SchedulerLatenessBenchmark
         var from = Option(args, "--from", 60);
         var to = Option(args, "--to", 120);
         var burst = Option(args, "--burst", 20_000);
+        var inMemoryStore = args.Contains("--in-memory-store");
         if (count < 1 || burst < 0 || from < 0 || to <= from)
         {
             Console.Error.WriteLine("scheduler: --count >= 1, --burst >= 0, 0 <= --from < --to (seconds)");
@@ -47,10 +49,10 @@ public static class SchedulerLatenessBenchmark
         using var sendLateness = new SendLatenessListener();
         try
         {
-            using var host = BuildHost(directory, deliveries);
+            using var host = BuildHost(directory, inMemoryStore, deliveries);
             await host.StartAsync();
             var scheduler = host.Services.GetRequiredService<IMessageScheduler>();
-            PrintMachine(count, from, to, burst);
+            PrintMachine(count, from, to, burst, inMemoryStore);
 
             // 1. Scheduling cost.
             var start = DateTimeOffset.UtcNow;
@@ -111,12 +113,12 @@ public static class SchedulerLatenessBenchmark
         }
     }
 
-    private static IHost BuildHost(string directory, Deliveries deliveries)
+    private static IHost BuildHost(string directory, bool inMemoryStore, Deliveries deliveries)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Storage:InMemory"] = "false",
+            ["Storage:InMemory"] = inMemoryStore ? "true" : "false",
             ["Storage:DataDirectory"] = directory,
         });
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -128,13 +130,13 @@ public static class SchedulerLatenessBenchmark
         return builder.Build();
     }
 
-    private static void PrintMachine(int count, int from, int to, int burst)
+    private static void PrintMachine(int count, int from, int to, int burst, bool inMemoryStore)
     {
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
         Console.WriteLine(Invariant($"machine: {Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
-        Console.WriteLine(Invariant($"scheduler benchmark: --count {count} --from {from} --to {to} --burst {burst}; SQLite file store, in-memory transport, real clock"));
+        Console.WriteLine(Invariant($"scheduler benchmark: --count {count} --from {from} --to {to} --burst {burst}; SQLite {(inMemoryStore ? "in-memory" : "file")} store, in-memory transport, real clock"));
         PrintLoad("at start");
     }
 

@@ -31,6 +31,9 @@ public static class MessagingExtensions
             .Bind(builder.Configuration.GetSection(MessagingOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.RetryMinIntervalMs <= o.RetryMaxIntervalMs, "Messaging:RetryMinIntervalMs must not exceed RetryMaxIntervalMs.")
+            // Data annotations do not look inside nested objects: validate the outbox relay's settings explicitly.
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Outbox, new System.ComponentModel.DataAnnotations.ValidationContext(o.Outbox), null, validateAllProperties: true),
+                "Messaging:Outbox has a value out of range (PollIntervalMs 50-60000, BatchSize 1-10000, LeaseSeconds 1-3600).")
             .ValidateOnStart();
 
         var modules = builder.Services.Where(d => d.ServiceType == typeof(MessagingModule))

@@ -105,6 +105,26 @@ public sealed class MessageSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scheduling_again_under_the_same_token_replaces_the_message_and_its_time()
+    {
+        var token = Guid.NewGuid();
+        var first = SchedulerHost.Reminder(_time.GetUtcNow() + TimeSpan.FromMinutes(10), "first");
+        var second = SchedulerHost.Reminder(_time.GetUtcNow() + TimeSpan.FromMinutes(20), "second");
+        var sameToken = Pipe.Execute<SendContext<ReminderDue>>(ctx => ctx.ScheduledMessageId = token);
+
+        var firstHandle = await _host.Scheduler().ScheduleSend(SchedulerHost.ReminderQueue, first.DueAt.UtcDateTime, first, sameToken, Ct);
+        var secondHandle = await _host.Scheduler().ScheduleSend(SchedulerHost.ReminderQueue, second.DueAt.UtcDateTime, second, sameToken, Ct);
+        await _host.AdvanceAndSettleAsync(_time, TimeSpan.FromMinutes(15), _recorder);
+        var byFirstTime = Received(first.ReminderId).Count() + Received(second.ReminderId).Count();
+        await _host.AdvanceAndSettleAsync(_time, TimeSpan.FromMinutes(10), _recorder);
+
+        Assert.Equal((token, token), (firstHandle.TokenId, secondHandle.TokenId));
+        Assert.Equal(0, byFirstTime);
+        Assert.Empty(Received(first.ReminderId));
+        Assert.Equal(token, Assert.Single(Received(second.ReminderId)).MessageId);
+    }
+
+    [Fact]
     public async Task A_message_scheduled_in_the_past_is_sent_straight_away()
     {
         var overdue = SchedulerHost.Reminder(_time.GetUtcNow() - TimeSpan.FromMinutes(5), "overdue");

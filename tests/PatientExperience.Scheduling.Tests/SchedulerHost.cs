@@ -38,6 +38,7 @@ public static class SchedulerHost
         builder.Configuration.AddInMemoryCollection(configuration);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        // PXP_TEST_LOGS=1 shows the hosts' logs (MassTransit at Debug) when a test needs explaining.
         if (Environment.GetEnvironmentVariable("PXP_TEST_LOGS") == "1") builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Debug);
         if (time is not null) builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(recorder);

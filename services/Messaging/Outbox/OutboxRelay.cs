@@ -53,6 +53,9 @@ internal sealed partial class OutboxRelay : BackgroundService
         // Publish only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order.
         if (!await WhenStartedAsync(stoppingToken)) return;
 
+        // Stop publishing as soon as the host begins to stop, before the bus does.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -97,31 +100,43 @@ internal sealed partial class OutboxRelay : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Publishes a claimed batch. The messages of one document go out one after another, in the order they were written;
+    /// different documents' messages go out concurrently, so one broker round trip (publisher confirm) does not wait for another.
+    /// </summary>
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         var batch = await _store.Outbox.ClaimAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), cancellationToken);
-        foreach (var pending in batch)
-        {
-            var message = pending.Message;
-            var type = OutboxMessages.ResolveType(message.MessageType);
-            var payload = OutboxMessages.Deserialize(message, type);
-
-            ActivityContext.TryParse(
-                message.Headers.GetValueOrDefault(OutboxMessages.TraceParentHeader),
-                message.Headers.GetValueOrDefault(OutboxMessages.TraceStateHeader),
-                isRemote: true,
-                out var parent);
-            using (var activity = Source.StartActivity("outbox relay " + type.Name, ActivityKind.Internal, parent))
+        if (batch.Count == 0) return 0;
+        var bus = _services.GetRequiredService<IBus>();
+        var byDocument = batch.GroupBy(p => (p.Collection, p.DocumentId)).Select(g => g.ToList());
+        await Parallel.ForEachAsync(byDocument, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentDocuments, CancellationToken = cancellationToken },
+            async (messages, ct) =>
             {
-                activity?.SetTag("messaging.message.id", message.Id.ToString());
-                activity?.SetTag("pxp.service", _store.Name);
-                await _services.GetRequiredService<IBus>().Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
-            }
-
-            await _store.Outbox.MarkPublishedAsync(pending, cancellationToken);
-        }
-
+                foreach (var pending in messages)
+                {
+                    await PublishAsync(bus, pending.Message, ct);
+                    await _store.Outbox.MarkPublishedAsync(pending, ct);
+                }
+            });
         return batch.Count;
+    }
+
+    private const int MaxConcurrentDocuments = 32;
+
+    private async Task PublishAsync(IBus bus, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var type = OutboxMessages.ResolveType(message.MessageType);
+        var payload = OutboxMessages.Deserialize(message, type);
+        ActivityContext.TryParse(
+            message.Headers.GetValueOrDefault(OutboxMessages.TraceParentHeader),
+            message.Headers.GetValueOrDefault(OutboxMessages.TraceStateHeader),
+            isRemote: true,
+            out var parent);
+        using var activity = Source.StartActivity("outbox relay " + type.Name, ActivityKind.Internal, parent);
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        activity?.SetTag("pxp.service", _store.Name);
+        await bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
     }
 
     public override void Dispose()

