@@ -13,7 +13,8 @@ public sealed class OutboxOverRabbitMqTests(BrokerFixture broker)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private static readonly ActivitySource Source = new("PatientExperience.Integration.Tests");
+    private const string SourceName = "PatientExperience.Integration.Tests";
+    private static readonly ActivitySource Source = new(SourceName);
 
     private static Task WriteWithEventAsync(IHost host, ProbeHappened probe) =>
         host.Services.GetRequiredKeyedService<IDocumentStore>(MessagingHost.Service).Collection<ProbeDocument>(MessagingHost.Probes)
@@ -27,7 +28,7 @@ public sealed class OutboxOverRabbitMqTests(BrokerFixture broker)
         using var host = MessagingHost.Build(uri, bus => bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.Name = "itest-probe"), deliveries);
         await host.StartAsync(Ct);
 
-        using var listener = new ActivityListener { ShouldListenTo = s => s.Name == Source.Name || s.Name.StartsWith("PatientExperience", StringComparison.Ordinal) || s.Name == "MassTransit", Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
+        using var listener = new ActivityListener { ShouldListenTo = s => s.Name == SourceName || s.Name.StartsWith("PatientExperience", StringComparison.Ordinal) || s.Name == "MassTransit", Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
         ActivitySource.AddActivityListener(listener);
         var probe = new ProbeHappened(Guid.NewGuid(), "first");
         string traceId;
