@@ -17,9 +17,9 @@ public static class DevTokenEndpoint
         app.MapGet("/dev/token", Issue)
             .AllowAnonymous()
             .WithTags("Development")
-            .WithSummary("Development only: a bearer token for a role and facility ('*' for all; several separated by commas).");
+            .WithSummary("Development only: a bearer token for a role and facility ('*' for all; several separated by commas), for the person 'sub' (default dev-<role>).");
 
-    internal static Results<Ok<DevToken>, ValidationProblem> Issue(IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, TimeProvider clock, string role = "patient-relations", string facility = "*")
+    internal static Results<Ok<DevToken>, ValidationProblem> Issue(IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, TimeProvider clock, string role = "patient-relations", string facility = "*", string? sub = null)
     {
         if (!PlatformClaims.Roles.Contains(role))
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["role"] = ["Must be one of: " + string.Join(", ", PlatformClaims.Roles) + "."] });
@@ -27,8 +27,12 @@ public static class DevTokenEndpoint
         if (facilities.Length == 0)
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["facility"] = ["Give a facility id, several separated by commas, or '*'."] });
 
+        // A person of the directory (e.g. rg-emergency-head) to act as, so their own inbox and preferences can be tried.
+        if (sub is not null && (sub.Length is 0 or > 64 || !sub.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            return ProblemResults.Validation(new Dictionary<string, string[]> { ["sub"] = ["1-64 letters, digits, '-', '_' or '.'."] });
+
         var minutes = gateway.Value.DevTokenMinutes;
-        var token = SymmetricTokenIssuer.Issue(auth.Value, $"dev-{role}", role, facilities, clock.GetUtcNow(), TimeSpan.FromMinutes(minutes));
+        var token = SymmetricTokenIssuer.Issue(auth.Value, sub ?? $"dev-{role}", role, facilities, clock.GetUtcNow(), TimeSpan.FromMinutes(minutes));
         return TypedResults.Ok(new DevToken(token, "Bearer", minutes * 60));
     }
 }

@@ -11,4 +11,6 @@ public static class Ports
     public const int IntakeGrpc = 5111;
     public const int CaseHttp = 5102;
     public const int CaseGrpc = 5112;
+    public const int NotificationHttp = 5103;
+    public const int NotificationGrpc = 5113;
 }

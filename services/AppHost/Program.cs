@@ -43,6 +43,20 @@ var intake = builder.AddProject<Projects.PatientExperience_Intake>("intake", o =
     .WithEnvironment("Intake__CaseGrpcAddress", caseService.GetEndpoint("grpc"))
     .WaitFor(caseService);
 
+// Notifications: no SMTP server or SMS/pager provider is started here, so in Development those channels write to the
+// development mailbox (http://localhost:5103/dev/mailbox). Give ConnectionStrings__smtp to the AppHost to send real email.
+var notification = builder.AddProject<Projects.PatientExperience_Notification>("notification", o => o.ExcludeLaunchProfile = true)
+    .WithServiceEndpoints(Ports.NotificationHttp, Ports.NotificationGrpc)
+    .WithPlatformDefaults(builder, signingKey)
+    .WithBrokerAndStore(rabbitmq, serviceData)
+    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithEnvironment("Notification__CaseGrpcAddress", caseService.GetEndpoint("grpc"))
+    .WithEnvironment("Notification__IntakeGrpcAddress", intake.GetEndpoint("grpc"))
+    .WithEnvironment("Notification__ConsoleBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway) + "/console")
+    .WaitFor(caseService)
+    .WaitFor(intake);
+if (builder.Configuration.GetConnectionString("smtp") is { Length: > 0 } smtp) notification.WithEnvironment("ConnectionStrings__smtp", smtp);
+
 builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: Ports.Gateway, name: "http", isProxied: false)
     .WithEndpointsInEnvironment(_ => false)
@@ -50,9 +64,11 @@ builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.Exclude
     .WithEnvironment("Kestrel__Endpoints__Http__Url", ServiceResourceExtensions.Url(Ports.Gateway))
     .WithEnvironment("ReverseProxy__Clusters__intake__Destinations__primary__Address", intake.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__case__Destinations__primary__Address", caseService.GetEndpoint("http"))
+    .WithEnvironment("ReverseProxy__Clusters__notification__Destinations__primary__Address", notification.GetEndpoint("http"))
     .WithHttpHealthCheck("/health/ready", endpointName: "http")
     .WaitFor(intake)
-    .WaitFor(caseService);
+    .WaitFor(caseService)
+    .WaitFor(notification);
 
 // The dashboard's address and login link are printed by Aspire as it starts (http://localhost:18888 with the http profile).
 using var app = builder.Build();

@@ -2,6 +2,7 @@ using PatientExperience.Case;
 using PatientExperience.Gateway;
 using PatientExperience.Intake;
 using PatientExperience.Messaging;
+using PatientExperience.Notification;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.Standalone;
 
@@ -11,6 +12,8 @@ builder.AddServiceDefaults();
 builder.AddGatewayModule();
 builder.AddIntakeModule();
 builder.AddCaseModule();
+// One process, one durable scheduler: notifications keep their retries and deferrals in the case service's store.
+builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddPlatformMessaging();
 
 var app = builder.Build();
@@ -19,7 +22,10 @@ app.MapDefaultEndpoints();
 app.MapGateway().RequireHost($"*:{ports.Gateway}");
 app.MapIntakeApi().RequireHost($"*:{ports.Services}");
 app.MapCaseApi().RequireHost($"*:{ports.Services}");
+app.MapNotificationApi().RequireHost($"*:{ports.Services}");
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
+app.MapNotificationGrpc();
+app.MapNotificationDevEndpoints();
 app.ReportStandaloneStart(ports);
 app.Run();

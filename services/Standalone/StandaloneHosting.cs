@@ -42,7 +42,10 @@ public static class StandaloneHosting
         {
             ["ReverseProxy:Clusters:intake:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["ReverseProxy:Clusters:case:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
+            ["ReverseProxy:Clusters:notification:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["Intake:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
+            ["Notification:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
+            ["Notification:IntakeGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
         });
         return ports;
     }
@@ -60,6 +63,7 @@ public static class StandaloneHosting
                   gateway:        http://localhost:{ports.Gateway}   (health: /health/ready)
                   data directory: {data}
                   dev token:      {(app.Environment.IsDevelopment() ? $"http://localhost:{ports.Gateway}/dev/token?role=patient-relations&facility=*" : "(Development environment only)")}
+                  dev mailbox:    {(app.Environment.IsDevelopment() ? $"http://localhost:{ports.Gateway}/dev/mailbox   (email, SMS and pages: no SMTP server or provider here)" : "(Development environment only)")}
 
                 """);
         });

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using PatientExperience.EndToEnd.Tests;
 using PatientExperience.Testing;
+using PatientExperience.Testing.Smtp;
 
 [assembly: AssemblyFixture(typeof(PlatformFixture))]
 // One platform for the assembly, and one test crashes and restarts a service: run the tests one at a time.
@@ -28,16 +29,22 @@ public sealed class PlatformFixture : IAsyncLifetime
     private readonly int _intakeHttp = ServiceProcess.FreeTcpPort();
     private readonly int _intakeGrpc = ServiceProcess.FreeTcpPort();
     private readonly int _gatewayHttp = ServiceProcess.FreeTcpPort();
+    private readonly int _notificationHttp = ServiceProcess.FreeTcpPort();
+    private readonly int _notificationGrpc = ServiceProcess.FreeTcpPort();
 
     public ServiceProcess? Case { get; private set; }
     public ServiceProcess? Intake { get; private set; }
     public ServiceProcess? Gateway { get; private set; }
+    public ServiceProcess? Notification { get; private set; }
+
+    /// <summary>The SMTP server the notification service sends to: real SMTP, hosted in this test process.</summary>
+    public TestSmtpServer? Smtp { get; private set; }
 
     public string? SkipReason { get; private set; }
 
     public Uri GatewayUri => new($"http://127.0.0.1:{_gatewayHttp}");
 
-    public IEnumerable<ServiceProcess> Processes => new[] { Case, Intake, Gateway }.OfType<ServiceProcess>();
+    public IEnumerable<ServiceProcess> Processes => new[] { Case, Intake, Notification, Gateway }.OfType<ServiceProcess>();
 
     public async ValueTask InitializeAsync()
     {
@@ -55,6 +62,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         Case = ServiceProcess.Start("PatientExperience.Case", CaseEnvironment(), "case");
         await Case.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_caseHttp}/health/ready"), StartTimeout, timeout.Token);
         Intake = await StartIntakeAsync(relayPaused: false, timeout.Token);
+        Smtp = TestSmtpServer.Start();
+        Notification = ServiceProcess.Start("PatientExperience.Notification", NotificationEnvironment(), "notification");
+        await Notification.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_notificationHttp}/health/ready"), StartTimeout, timeout.Token);
         Gateway = ServiceProcess.Start("PatientExperience.Gateway", GatewayEnvironment(), "gateway");
         await Gateway.WaitUntilReadyAsync(new Uri(GatewayUri, "/health/ready"), StartTimeout, timeout.Token);
     }
@@ -83,10 +93,10 @@ public sealed class PlatformFixture : IAsyncLifetime
         return _broker!;
     }
 
-    public async Task<HttpClient> StaffClientAsync(string role = "patient-relations", string facility = "*")
+    public async Task<HttpClient> StaffClientAsync(string role = "patient-relations", string facility = "*", string? person = null)
     {
         var client = new HttpClient { BaseAddress = GatewayUri };
-        var token = await client.GetFromJsonAsync<DevToken>($"/dev/token?role={role}&facility={facility}");
+        var token = await client.GetFromJsonAsync<DevToken>($"/dev/token?role={role}&facility={facility}" + (person is null ? "" : $"&sub={Uri.EscapeDataString(person)}"));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
         return client;
     }
@@ -125,17 +135,32 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Messaging__Outbox__Paused"] = relayPaused ? "true" : "false",
     };
 
+    private Dictionary<string, string?> NotificationEnvironment() => new(Common("notification"))
+    {
+        ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_notificationHttp}",
+        ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_notificationGrpc}",
+        ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
+        ["Phi__EncryptionKey"] = PhiKey,
+        ["Notification__CaseGrpcAddress"] = $"http://127.0.0.1:{_caseGrpc}",
+        ["Notification__IntakeGrpcAddress"] = $"http://127.0.0.1:{_intakeGrpc}",
+        ["Notification__ConsoleBaseUrl"] = "http://console.e2e.test",
+        // Email to the SMTP server this test process hosts; SMS and pages to the development mailbox (Development, no provider).
+        ["ConnectionStrings__smtp"] = Smtp!.ConnectionString,
+    };
+
     private Dictionary<string, string?> GatewayEnvironment() => new(Common("gateway"))
     {
         ["Kestrel__Endpoints__Http__Url"] = GatewayUri.ToString(),
         ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = $"http://127.0.0.1:{_intakeHttp}",
         ["ReverseProxy__Clusters__case__Destinations__primary__Address"] = $"http://127.0.0.1:{_caseHttp}",
+        ["ReverseProxy__Clusters__notification__Destinations__primary__Address"] = $"http://127.0.0.1:{_notificationHttp}",
         ["Gateway__PublicPermitLimit"] = "1000",
     };
 
     public async ValueTask DisposeAsync()
     {
         foreach (var p in Processes) await p.DisposeAsync();
+        if (Smtp is not null) await Smtp.DisposeAsync();
         if (_broker is not null) await _broker.DisposeAsync();
         try
         {

@@ -43,7 +43,21 @@ public sealed class DevTokenTests(GatewayApp app) : IClassFixture<GatewayApp>
         Assert.Equal("*", payload.GetProperty("facility").GetString());
     }
 
+    [Fact]
+    public async Task A_token_can_name_the_person_it_is_for()
+    {
+        var response = await app.CreateClient().GetAsync("/dev/token?role=department-head&facility=riverside-general&sub=rg-emergency-head", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var payload = JwtPayload(body.RootElement.GetProperty("accessToken").GetString()!);
+        Assert.Equal("rg-emergency-head", payload.GetProperty("sub").GetString());
+        Assert.Equal("department-head", payload.GetProperty("role").GetString());
+    }
+
     [Theory]
+    [InlineData("sub=", "sub")]
+    [InlineData("sub=a%20b", "sub")]
     [InlineData("role=janitor", "role")]
     [InlineData("role=", "role")]
     [InlineData("facility=,", "facility")]

@@ -66,6 +66,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
         var address = Backend.Address.ToString();
         builder.UseSetting("ReverseProxy:Clusters:intake:Destinations:primary:Address", address);
         builder.UseSetting("ReverseProxy:Clusters:case:Destinations:primary:Address", address);
+        builder.UseSetting("ReverseProxy:Clusters:notification:Destinations:primary:Address", address);
         foreach (var (key, value) in _settings)
             if (value is not null) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders());

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace PatientExperience.Notification.Channels;
+
+/// <summary>
+/// Email over SMTP with MailKit, keeping up to <see cref="EmailOptions.MaxConnections"/> connections open and reusing them.
+/// A reply code decides what happens next: 2xx delivered, 4xx transient, 5xx permanent; a refused or dropped connection, a
+/// timeout or a TLS or authentication problem is transient (the server, or our configuration of it, will be fixed; the
+/// message waits). The Message-Id is derived from the delivery id, so a receiver can tell a repeat after a lost reply.
+/// </summary>
+internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisposable
+{
+    public const string TransportName = "smtp";
+
+    private readonly SmtpConnection _connection;
+    private readonly EmailOptions _options;
+    private readonly MailboxAddress _from;
+    private readonly ILogger<SmtpEmailTransport> _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+
+    public SmtpEmailTransport(SmtpConnection connection, IOptions<NotificationOptions> options, ILogger<SmtpEmailTransport> logger)
+    {
+        _connection = connection;
+        _options = options.Value.Email;
+        _from = MailboxAddress.Parse(_options.From);
+        _logger = logger;
+        _slots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
+    }
+
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        if (!MailboxAddress.TryParse(message.To, out var to) || string.IsNullOrEmpty(to.Address) || !to.Address.Contains('@'))
+            return SendOutcome.Permanent(TransportName, "invalid-address");
+
+        var mime = new MimeMessage();
+        mime.From.Add(_from);
+        mime.To.Add(to);
+        mime.Subject = message.Subject ?? "";
+        mime.MessageId = $"{message.DeliveryId:N}@patient-experience";
+        mime.Headers.Add("X-PXP-Delivery-Id", message.DeliveryId.ToString());
+        mime.Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = message.Body };
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            // A reused connection the server has since closed fails at once: try once more on a fresh one.
+            for (var attempt = 0; ; attempt++)
+            {
+                var reused = _idle.TryTake(out var client);
+                client ??= new SmtpClient();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+                try
+                {
+                    client.Timeout = _options.TimeoutSeconds * 1000;
+                    if (!client.IsConnected)
+                    {
+                        await client.ConnectAsync(_connection.Host, _connection.Port, _connection.Security, timeout.Token);
+                        if (_connection.UserName is not null) await client.AuthenticateAsync(_connection.UserName, _connection.Password ?? "", timeout.Token);
+                    }
+
+                    await client.SendAsync(mime, timeout.Token);
+                    _idle.Add(client);
+                    return SendOutcome.Delivered(TransportName);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    client.Dispose();
+                    var outcome = Classify(e);
+                    if (reused && attempt == 0 && e is not SmtpCommandException) continue;
+                    LogFailed(_logger, message.DeliveryId, _connection.ToString(), outcome.Reason ?? "", e.GetType().Name);
+                    return outcome;
+                }
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    internal static SendOutcome Classify(Exception e) => e switch
+    {
+        SmtpCommandException c when (int)c.StatusCode is >= 400 and < 500 => SendOutcome.Transient(TransportName, $"smtp-{(int)c.StatusCode}"),
+        SmtpCommandException c when (int)c.StatusCode is >= 500 and < 600 => SendOutcome.Permanent(TransportName, $"smtp-{(int)c.StatusCode}"),
+        SmtpCommandException => SendOutcome.Transient(TransportName, "smtp-unexpected-reply"),
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => SendOutcome.Transient(TransportName, "connection-refused"),
+        SocketException or IOException or ServiceNotConnectedException => SendOutcome.Transient(TransportName, "connection-failed"),
+        SslHandshakeException => SendOutcome.Transient(TransportName, "tls-failed"),
+        AuthenticationException => SendOutcome.Transient(TransportName, "smtp-authentication-failed"),
+        SmtpProtocolException => SendOutcome.Transient(TransportName, "smtp-protocol-error"),
+        OperationCanceledException or TimeoutException => SendOutcome.Transient(TransportName, "timeout"),
+        _ => SendOutcome.Transient(TransportName, "smtp-error"),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            try
+            {
+                if (client.IsConnected) await client.DisconnectAsync(quit: true, new CancellationTokenSource(TimeSpan.FromSeconds(2)).Token);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or SmtpProtocolException or ServiceNotConnectedException)
+            {
+                // Closing anyway.
+            }
+
+            client.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email delivery {DeliveryId} via {SmtpServer} failed: {Reason} ({ExceptionType})")]
+    private static partial void LogFailed(ILogger logger, Guid deliveryId, string smtpServer, string reason, string exceptionType);
+}

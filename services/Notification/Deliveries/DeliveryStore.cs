@@ -1,0 +1,97 @@
+using PatientExperience.Messaging.Outbox;
+using PatientExperience.Notification.Channels;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Notification.Deliveries;
+
+/// <summary>
+/// The deliveries port. A delivery and what it causes (its first <see cref="DeliveryDue"/>, or NotificationDelivered /
+/// NotificationFailed) are one atomic write, published by the outbox relay.
+/// </summary>
+public sealed class DeliveryStore([FromKeyedServices(NotificationModule.ServiceName)] IDocumentStore store)
+{
+    public static readonly CollectionDefinition Definition = new("deliveries")
+    {
+        UniqueFields = ["key"],
+        IndexedFields = ["caseId", "facilityId", "recipientId", "channel", "status", "unread", "createdAt", "sourceKey"],
+    };
+
+    private readonly IDocumentCollection<Delivery> _deliveries = store.Collection<Delivery>(Definition);
+
+    /// <summary>
+    /// Stores a new delivery: an inbox one as delivered at once (with NotificationDelivered), any other with its first attempt.
+    /// False when the same (source, recipient, channel) exists already: a duplicate of its cause.
+    /// </summary>
+    public async Task<bool> CreateAsync(Delivery delivery, DateTimeOffset now, CancellationToken ct)
+    {
+        OutboxMessage first;
+        if (delivery.Channel == Channel.Inbox)
+        {
+            delivery = delivery with
+            {
+                Status = DeliveryStatus.Delivered, Attempts = 1, FirstAttemptAt = now, DeliveredAt = now, Transport = "inbox", Unread = true,
+            };
+            delivery = delivery.WithAttempt(now, DeliveryStatus.Delivered, null);
+            first = OutboxMessages.Create(delivery.ToDelivered(), now);
+        }
+        else
+        {
+            first = OutboxMessages.Create(DeliveryDue.For(delivery.Id, 1, "first"), now);
+        }
+
+        try
+        {
+            await _deliveries.InsertAsync(delivery.Id.ToString(), delivery, [first], ct);
+            return true;
+        }
+        catch (DuplicateDocumentException)
+        {
+            if (await _deliveries.FindOneAsync("key", delivery.Key, ct) is not null) return false;
+            throw;
+        }
+    }
+
+    public Task<Stored<Delivery>?> GetAsync(Guid id, CancellationToken ct) => _deliveries.GetAsync(id.ToString(), ct);
+
+    public Task<Stored<Delivery>?> FindByKeyAsync(string key, CancellationToken ct) => _deliveries.FindOneAsync("key", key, ct);
+
+    /// <exception cref="ConcurrencyConflictException">Changed since it was read.</exception>
+    public Task<Stored<Delivery>> SaveAsync(Stored<Delivery> read, Delivery changed, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct) =>
+        _deliveries.ReplaceAsync(read.Id, changed, read.Version, events.Select(e => OutboxMessages.Create(e, now)).ToList(), ct);
+
+    public Task<Page<Stored<Delivery>>> ListAsync(IReadOnlyList<FieldFilter> filters, int page, int pageSize, CancellationToken ct) =>
+        _deliveries.QueryAsync(new DocumentQuery { Filters = filters, SortBy = "createdAt", Descending = true, PageNumber = page, PageSize = pageSize }, ct);
+
+    public Task<Page<Stored<Delivery>>> InboxAsync(string personId, bool unreadOnly, int page, int pageSize, CancellationToken ct) =>
+        ListAsync(InboxFilters(personId, unreadOnly), page, pageSize, ct);
+
+    public async Task<long> UnreadCountAsync(string personId, CancellationToken ct) =>
+        (await ListAsync(InboxFilters(personId, unreadOnly: true), 1, 1, ct)).Total;
+
+    /// <summary>Marks an inbox entry of the person read. False if it is not theirs (or not an inbox entry).</summary>
+    public async Task<bool> MarkReadAsync(Guid id, string personId, DateTimeOffset now, CancellationToken ct)
+    {
+        while (true)
+        {
+            var stored = await GetAsync(id, ct);
+            if (stored is null || stored.Document.Channel != Channel.Inbox || stored.Document.RecipientId != personId) return false;
+            if (!stored.Document.Unread) return true;
+            try
+            {
+                await _deliveries.ReplaceAsync(stored.Id, stored.Document with { Unread = false, ReadAt = now }, stored.Version, [], ct);
+                return true;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Read twice at once: look again.
+            }
+        }
+    }
+
+    private static List<FieldFilter> InboxFilters(string personId, bool unreadOnly)
+    {
+        var filters = new List<FieldFilter> { FieldFilter.Eq("recipientId", personId), FieldFilter.Eq("channel", Channel.Inbox) };
+        if (unreadOnly) filters.Add(FieldFilter.Eq("unread", true));
+        return filters;
+    }
+}

@@ -1,0 +1,35 @@
+using Grpc.Core;
+using PatientExperience.Contracts.Intake.V1;
+
+namespace PatientExperience.Notification.Directory;
+
+/// <summary>How to reach the patient of a submission: PHI, held in memory only for the moment it is needed, never logged.</summary>
+public sealed record PatientContact(string? Name, string? Email, string? Phone, string? PreferredLanguage, bool ResponseRequested);
+
+/// <summary>Intake owns the patient's details; this service asks for them when a patient is to be told something.</summary>
+public interface IPatientContacts
+{
+    /// <summary>The submission's patient contact, or null when intake does not know the submission.</summary>
+    Task<PatientContact?> GetAsync(Guid submissionId, string facilityId, CancellationToken ct);
+}
+
+/// <summary>Intake's GetSubmission over gRPC with this service's token for the facility (intake audits each such read).</summary>
+internal sealed class GrpcPatientContacts(IntakeService.IntakeServiceClient client, IServiceTokenSource tokens) : IPatientContacts
+{
+    public async Task<PatientContact?> GetAsync(Guid submissionId, string facilityId, CancellationToken ct)
+    {
+        try
+        {
+            var headers = new Metadata { { "Authorization", "Bearer " + await tokens.TokenForAsync(facilityId, ct) } };
+            var s = await client.GetSubmissionAsync(new GetSubmissionRequest { SubmissionId = submissionId.ToString() }, headers, DateTime.UtcNow.AddSeconds(10), ct);
+            var p = s.Patient;
+            return new PatientContact(Null(p?.Name), Null(p?.Email), Null(p?.Phone), Null(p?.PreferredLanguage), s.ResponseRequested);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static string? Null(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using MassTransit;
+using PatientExperience.Contracts.Case;
+using PatientExperience.Notification.Channels;
+using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Templates;
+
+namespace PatientExperience.Notification.Planning;
+
+/// <summary>
+/// Turns the case service's events into notifications (the routing table of docs/architecture.md):
+/// <list type="bullet">
+/// <item>CaseOpened: remembers the case; the patient gets an acknowledgement when they asked for a response.</item>
+/// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences.</item>
+/// <item>SlaBreached: the people at the level that missed the deadline.</item>
+/// <item>CaseAssigned: the recipients the event names, else the department's heads.</item>
+/// <item>InterimNoticeDue, ResponseLetterIssued: the patient, by email or SMS, in their language.</item>
+/// <item>CaseResolved: the unit level's inbox.</item>
+/// </list>
+/// Each cause has a business key, so a redelivered or duplicated event notifies nobody twice.
+/// </summary>
+public sealed partial class CaseEventsConsumer(
+    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, IPatientContacts patients, ILogger<CaseEventsConsumer> logger)
+    : IConsumer<CaseOpened>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>, IConsumer<CaseAssigned>,
+      IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>
+{
+    public async Task Consume(ConsumeContext<CaseOpened> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var summary = new CaseSummary
+        {
+            CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, FacilityId = m.FacilityId,
+            DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity,
+        };
+        await cases.RememberAsync(summary, ct);
+        await TellPatientAsync(new NotificationSource($"case-opened:{m.CaseId}", "case-opened", m.CaseId, m.FacilityId, m.Severity),
+            summary, letterKind: null, onlyIfResponseRequested: true, ct);
+    }
+
+    public async Task Consume(ConsumeContext<CaseEscalated> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
+        var recipients = m.Recipients.Count > 0 ? m.Recipients : await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.ToLevel, ct);
+        var source = new NotificationSource($"case-escalated:{m.CaseId}:{m.ToLevel}:{Stamp(m.EscalatedAt)}", "case-escalated", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary, ct) with { Level = m.ToLevel, FromLevel = m.FromLevel, Reason = m.Reason, When = await LocalAsync(m.EscalatedAt, m.FacilityId, ct) };
+        var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
+        LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
+    }
+
+    public async Task Consume(ConsumeContext<SlaBreached> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
+        var recipients = await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.Level, ct);
+        var source = new NotificationSource($"sla-breached:{m.CaseId}:{m.Level}:{m.Deadline}:{Stamp(m.DueAt)}", "sla-breached", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary, ct) with { Level = m.Level, Deadline = m.Deadline, When = await LocalAsync(m.DueAt, m.FacilityId, ct) };
+        var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
+        LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
+    }
+
+    public async Task Consume(ConsumeContext<CaseAssigned> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
+        IReadOnlyList<StaffRecipient> recipients = m.Recipients.Count > 0 ? m.Recipients
+            : m.DepartmentId is not null ? await directory.ResolveRecipientsAsync(null, m.FacilityId, m.DepartmentId, "department", ct)
+            : [];
+        var source = new NotificationSource($"case-assigned:{m.CaseId}:{Stamp(m.AssignedAt)}", "case-assigned", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary with { DepartmentId = m.DepartmentId ?? summary.DepartmentId }, ct);
+        var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
+        LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
+    }
+
+    public async Task Consume(ConsumeContext<CaseResolved> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
+        var recipients = await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, "unit", ct);
+        var source = new NotificationSource($"case-resolved:{m.CaseId}:{Stamp(m.ResolvedAt)}", "case-resolved", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary, ct) with { When = await LocalAsync(m.ResolvedAt, m.FacilityId, ct) };
+        // Information, not a call to act: the inbox only.
+        var created = await planner.PlanStaffAsync(source, recipients, model, [Channel.Inbox], ct);
+        LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
+    }
+
+    public async Task Consume(ConsumeContext<InterimNoticeDue> context)
+    {
+        var m = context.Message;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, context.CancellationToken);
+        await TellPatientAsync(new NotificationSource($"interim-notice-due:{m.CaseId}:{Stamp(m.DueAt)}", "interim-notice-due", m.CaseId, m.FacilityId, m.Severity),
+            summary, letterKind: "interim", onlyIfResponseRequested: false, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<ResponseLetterIssued> context)
+    {
+        var m = context.Message;
+        var summary = await cases.GetAsync(m.CaseId, m.FacilityId, context.CancellationToken);
+        await TellPatientAsync(new NotificationSource($"response-letter-issued:{m.LetterId}", "response-letter-issued", m.CaseId, m.FacilityId, summary.Severity ?? "medium"),
+            summary, letterKind: m.Kind, onlyIfResponseRequested: false, context.CancellationToken);
+    }
+
+    private async Task TellPatientAsync(NotificationSource source, CaseSummary summary, string? letterKind, bool onlyIfResponseRequested, CancellationToken ct)
+    {
+        var contact = await patients.GetAsync(summary.SubmissionId, summary.FacilityId, ct);
+        if (contact is null)
+        {
+            LogNoSubmission(logger, source.Event, summary.CaseId, summary.SubmissionId);
+            return;
+        }
+
+        if (onlyIfResponseRequested && !contact.ResponseRequested)
+        {
+            LogNoResponseRequested(logger, source.Event, summary.CaseId);
+            return;
+        }
+
+        var facility = await planner.FacilityAsync(summary.FacilityId, ct);
+        var model = new PatientMessageModel
+        {
+            Event = source.Event, PatientName = contact.Name, CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind,
+        };
+        var created = await planner.PlanPatientAsync(source, summary.SubmissionId, contact, model, ct);
+        LogPlanned(logger, source.Event, summary.CaseId, 1, created ? 1 : 0);
+    }
+
+    private async Task<StaffMessageModel> StaffModelAsync(NotificationSource source, CaseSummary summary, CancellationToken ct)
+    {
+        var facility = await planner.FacilityAsync(summary.FacilityId, ct);
+        return new StaffMessageModel
+        {
+            Event = source.Event, CaseId = summary.CaseId, CaseNumber = summary.CaseNumber, FacilityId = summary.FacilityId, Facility = facility.Name,
+            Department = summary.DepartmentId is { } d ? facility.Departments.GetValueOrDefault(d, d) : null,
+            Unit = summary.UnitId is { } u ? facility.Units.GetValueOrDefault(u, u) : null,
+            Severity = source.Severity, RecipientName = "", Link = planner.LinkTo(summary.CaseId),
+        };
+    }
+
+    private async Task<string> LocalAsync(DateTimeOffset at, string facilityId, CancellationToken ct) =>
+        NotificationPlanner.LocalTime(at, await planner.FacilityAsync(facilityId, ct));
+
+    private static string Stamp(DateTimeOffset at) => at.UtcTicks.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: {Recipients} recipient(s), {Created} new delivery(ies)")]
+    private static partial void LogPlanned(ILogger logger, string @event, Guid caseId, int recipients, int created);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: intake does not know submission {SubmissionId}; the patient is not told")]
+    private static partial void LogNoSubmission(ILogger logger, string @event, Guid caseId, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: no response was requested; no acknowledgement is sent")]
+    private static partial void LogNoResponseRequested(ILogger logger, string @event, Guid caseId);
+}

@@ -1,0 +1,94 @@
+namespace PatientExperience.Notification.Templates;
+
+/// <summary>
+/// Everything a staff email or inbox entry may say: ids, the case number, the names of places, the escalation level, severity,
+/// deadlines, the link to the case and (for SendNotification) the sender's title and message. There is no field for anything
+/// about the patient: staff messages carry no PHI by construction. Stored with each delivery, so a retry or a fallback
+/// channel renders the same facts.
+/// </summary>
+public sealed record StaffMessageModel
+{
+    public required string Event { get; init; }
+    public Guid? CaseId { get; init; }
+    public string? CaseNumber { get; init; }
+    public required string FacilityId { get; init; }
+    public required string Facility { get; init; }
+    public string? Department { get; init; }
+    public string? Unit { get; init; }
+    public required string Severity { get; init; }
+    /// <summary>The escalation level the message is about (unit, department, executive).</summary>
+    public string? Level { get; init; }
+    public string? FromLevel { get; init; }
+    /// <summary>Fixed vocabulary from the event: opened, deadline-missed, critical-severity, manual, reopened.</summary>
+    public string? Reason { get; init; }
+    /// <summary>acknowledge, interim-notice or response.</summary>
+    public string? Deadline { get; init; }
+    /// <summary>A time in the facility's zone, already formatted (e.g. <c>2026-11-27 14:05 America/New_York</c>).</summary>
+    public string? When { get; init; }
+    /// <summary>The member of staff being told (staff directory data, not PHI).</summary>
+    public required string RecipientName { get; init; }
+    public string? Link { get; init; }
+    /// <summary>SendNotification only: email and inbox, never SMS or pager.</summary>
+    public string? Title { get; init; }
+    public string? Message { get; init; }
+
+    /// <summary>The only fields SMS and pager templates ever see.</summary>
+    public ShortTextModel ToShortText() => new()
+    {
+        CaseId = CaseId, CaseNumber = CaseNumber, FacilityId = FacilityId, Facility = Facility, Level = Level, Severity = Severity, Link = Link,
+    };
+
+    public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["event"] = Event, ["caseId"] = CaseId?.ToString(), ["caseNumber"] = CaseNumber, ["facilityId"] = FacilityId, ["facility"] = Facility,
+        ["department"] = Department, ["unit"] = Unit, ["severity"] = Severity, ["level"] = Level, ["fromLevel"] = FromLevel,
+        ["reason"] = Reason, ["deadline"] = Deadline, ["when"] = When, ["recipientName"] = RecipientName, ["link"] = Link,
+        ["title"] = Title, ["message"] = Message,
+        ["critical"] = Severity == "critical", ["high"] = Severity is "high" or "critical",
+    };
+}
+
+/// <summary>What SMS and pager text is rendered from: ids, case number, level, severity and facility. Nothing else exists here.</summary>
+public sealed record ShortTextModel
+{
+    public Guid? CaseId { get; init; }
+    public string? CaseNumber { get; init; }
+    public required string FacilityId { get; init; }
+    public required string Facility { get; init; }
+    public string? Level { get; init; }
+    public required string Severity { get; init; }
+    public string? Link { get; init; }
+
+    public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["caseId"] = CaseId?.ToString(), ["caseNumber"] = CaseNumber, ["facilityId"] = FacilityId, ["facility"] = Facility,
+        ["level"] = Level, ["severity"] = Severity, ["link"] = Link,
+    };
+}
+
+/// <summary>
+/// A message to a patient: their name (for the greeting in an email only), the case number, the facility, the kind of letter
+/// and a date. PHI: stored encrypted with the delivery, never logged.
+/// </summary>
+public sealed record PatientMessageModel
+{
+    public required string Event { get; init; }
+    public string? PatientName { get; init; }
+    public required string CaseNumber { get; init; }
+    public required string Facility { get; init; }
+    /// <summary>interim or final (response letters).</summary>
+    public string? LetterKind { get; init; }
+    public string? When { get; init; }
+
+    /// <summary>Patient SMS: the case number and facility only (a text message can be read by anyone holding the phone).</summary>
+    public IReadOnlyDictionary<string, object?> ToShortView() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final",
+    };
+
+    public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["patientName"] = PatientName, ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["letterKind"] = LetterKind,
+        ["final"] = LetterKind == "final", ["when"] = When,
+    };
+}

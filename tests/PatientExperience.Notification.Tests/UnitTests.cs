@@ -1,0 +1,72 @@
+using System.Text;
+using MailKit.Security;
+using PatientExperience.Notification.Channels;
+using PatientExperience.Notification.Preferences;
+
+namespace PatientExperience.Notification.Tests;
+
+public sealed class SmtpConnectionTests
+{
+    [Theory]
+    [InlineData("smtp://user:p%40ss@mail.example.org:587?tls=starttls", "mail.example.org", 587, SecureSocketOptions.StartTls, "user", "p@ss")]
+    [InlineData("smtp://mail.example.org", "mail.example.org", 25, SecureSocketOptions.StartTlsWhenAvailable, null, null)]
+    [InlineData("smtps://relay.example.org", "relay.example.org", 465, SecureSocketOptions.SslOnConnect, null, null)]
+    [InlineData("smtp://127.0.0.1:2525?tls=none", "127.0.0.1", 2525, SecureSocketOptions.None, null, null)]
+    [InlineData("smtp://mailpit:1025?tls=none", "mailpit", 1025, SecureSocketOptions.None, null, null)]
+    public void Parses(string value, string host, int port, SecureSocketOptions security, string? user, string? password)
+    {
+        Assert.True(SmtpConnection.TryParse(value, out var c, out var error), error);
+        Assert.Equal(new SmtpConnection(host, port, security, user, password), c);
+        Assert.DoesNotContain(password ?? "no-password", c.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://mail.example.org")]
+    [InlineData("smtp://mail.example.org?tls=maybe")]
+    [InlineData("smtp://mail.example.org?from=x")]
+    [InlineData("not a url")]
+    public void Rejects(string value) => Assert.False(SmtpConnection.TryParse(value, out _, out _));
+}
+
+public sealed class QuietHoursTests
+{
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    [Theory]
+    [InlineData("2026-03-11T07:00:00Z", true, "2026-03-11T11:00:00Z")]  // 03:00 EDT
+    [InlineData("2026-03-11T02:30:00Z", true, "2026-03-11T11:00:00Z")]  // 22:30 EDT the evening before
+    [InlineData("2026-03-11T11:00:00Z", false, null)]                   // 07:00 EDT: over
+    [InlineData("2026-03-11T01:59:00Z", false, null)]                   // 21:59 EDT
+    public void Over_midnight_in_the_persons_zone(string now, bool quiet, string? ends)
+    {
+        Assert.True(QuietHours.TryParse("22:00", "07:00", out var hours));
+        Assert.Equal(quiet, hours!.IsQuiet(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), NewYork, out var endsAt));
+        if (ends is not null) Assert.Equal(DateTimeOffset.Parse(ends, System.Globalization.CultureInfo.InvariantCulture), endsAt);
+    }
+
+    [Fact]
+    public void A_window_ending_in_the_spring_forward_gap_ends_just_after_it()
+    {
+        // 8 March 2026: New York clocks go from 02:00 to 03:00. Quiet 01:00-02:30 ends at 03:00 EDT (07:00Z).
+        Assert.True(QuietHours.TryParse("01:00", "02:30", out var hours));
+        Assert.True(hours!.IsQuiet(new DateTimeOffset(2026, 3, 8, 6, 30, 0, TimeSpan.Zero), NewYork, out var endsAt));
+        Assert.Equal(new DateTimeOffset(2026, 3, 8, 7, 0, 0, TimeSpan.Zero), endsAt);
+    }
+
+    [Theory]
+    [InlineData("22:00", null)]
+    [InlineData("7:00", "22:00")]
+    [InlineData("22:00", "22:00")]
+    public void Rejects(string? start, string? end) => Assert.False(QuietHours.TryParse(start, end, out _));
+}
+
+public sealed class WebhookSignatureTests
+{
+    [Fact]
+    public void The_signature_is_hmac_sha256_over_timestamp_dot_body_in_lower_case_hex()
+    {
+        // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 'secret'
+        var signature = WebhookTransport.Sign(Encoding.UTF8.GetBytes("secret"), "1700000000", Encoding.UTF8.GetBytes("{\"a\":1}"));
+        Assert.Equal("49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686", signature);
+    }
+}
