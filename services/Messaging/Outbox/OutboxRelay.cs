@@ -51,7 +51,7 @@ internal sealed partial class OutboxRelay : BackgroundService
         }
 
         // Publish only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order.
-        if (!await WhenStartedAsync(stoppingToken)) return;
+        if (!await _lifetime.WhenStartedAsync(stoppingToken)) return;
 
         // Stop publishing as soon as the host begins to stop, before the bus does.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
@@ -81,22 +81,6 @@ internal sealed partial class OutboxRelay : BackgroundService
             {
                 await ((Task)_wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-        }
-    }
-
-    private async Task<bool> WhenStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
         }
     }
 

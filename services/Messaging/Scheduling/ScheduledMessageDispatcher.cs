@@ -60,7 +60,7 @@ internal sealed partial class ScheduledMessageDispatcher : BackgroundService
 
         // Send only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order, and
         // stop as soon as the host starts stopping, before the bus does, whatever the order hosted services stop in.
-        if (!await WhenStartedAsync(stoppingToken)) return;
+        if (!await _lifetime.WhenStartedAsync(stoppingToken)) return;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
         stoppingToken = stopping.Token;
 
@@ -192,22 +192,6 @@ internal sealed partial class ScheduledMessageDispatcher : BackgroundService
         catch (ConcurrencyConflictException)
         {
             // Cancelled or rescheduled meanwhile: nothing to release.
-        }
-    }
-
-    private async Task<bool> WhenStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
         }
     }
 
