@@ -30,6 +30,7 @@ public sealed class GetSubmissionGrpcTests(IntakeApp app) : IClassFixture<Intake
         Assert.Equal("received", submission.Status);
         Assert.Equal(Samples.Mrn, submission.Patient.Mrn);
         Assert.Contains(Samples.StoryMarker, submission.Description);
+        Assert.Equal(("ada.q@example.org", "family"), (submission.Submitter.Email, submission.Submitter.Relationship));
     }
 
     [Fact]

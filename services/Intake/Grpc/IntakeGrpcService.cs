@@ -43,6 +43,11 @@ public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, 
             reply.Patient = new Patient { Mrn = p.Mrn ?? "", Name = p.Name ?? "", Email = p.Email ?? "", Phone = p.Phone ?? "", PreferredLanguage = p.PreferredLanguage ?? "" };
         }
 
+        if (content.Submitter is { } sub)
+        {
+            reply.Submitter = new PatientExperience.Contracts.Intake.V1.Submitter { Name = sub.Name ?? "", Email = sub.Email ?? "", Phone = sub.Phone ?? "", Relationship = sub.Relationship ?? "" };
+        }
+
         return reply;
     }
 }

@@ -23,6 +23,13 @@ internal sealed class GrpcPatientContacts(IntakeService.IntakeServiceClient clie
             var headers = new Metadata { { "Authorization", "Bearer " + await tokens.TokenForAsync(facilityId, ct) } };
             var s = await client.GetSubmissionAsync(new GetSubmissionRequest { SubmissionId = submissionId.ToString() }, headers, DateTime.UtcNow.AddSeconds(10), ct);
             var p = s.Patient;
+            var by = s.Submitter;
+            if (Null(p?.Email) is null && Null(p?.Phone) is null && (Null(by?.Email) is not null || Null(by?.Phone) is not null))
+            {
+                // The patient left no contact but the person who raised the concern did (a family member, a carer): answer them.
+                return new PatientContact(Null(by!.Name), Null(by.Email), Null(by.Phone), Null(p?.PreferredLanguage), s.ResponseRequested);
+            }
+
             return new PatientContact(Null(p?.Name), Null(p?.Email), Null(p?.Phone), Null(p?.PreferredLanguage), s.ResponseRequested);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
