@@ -33,7 +33,6 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
     public DateTimeOffset? InterimDueAt { get; set; }
     public DateTimeOffset? ResponseDueAt { get; set; }
     public bool InterimNoticeSent { get; set; }
-    public bool ResponseSent { get; set; }
     public int Breaches { get; set; }
 
     public Guid? AcknowledgeTokenId { get; set; }
@@ -56,7 +55,9 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
             if (AcknowledgeTokenId is not null && AcknowledgeDueAt is { } ack) running.Add((ack, "acknowledge"));
             if (InterimTokenId is not null && InterimDueAt is { } interim) running.Add((interim, "interim-notice"));
             if (ResponseTokenId is not null && ResponseDueAt is { } response) running.Add((response, "response"));
-            return running.Count == 0 ? (null, null) : running.MinBy(r => r.At) is var next ? (next.At, next.Kind) : (null, null);
+            if (running.Count == 0) return (null, null);
+            var next = running.MinBy(r => r.At);
+            return (next.At, next.Kind);
         }
     }
 

@@ -57,16 +57,12 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             When(Opened)
                 .ThenAsync(ctx => StartAsync(ctx, ctx.Message.FacilityId, ctx.Message.DepartmentId, ctx.Message.UnitId, ctx.Message.SubmissionId,
                     ctx.Message.Severity, ctx.Message.SlaPolicyVersion, "opened"))
-                .Schedule(InterimDeadline, ctx => new InterimNoticeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.InterimDueAt!.Value), ctx => ctx.Saga.InterimDueAt!.Value.UtcDateTime)
-                .Schedule(ResponseDeadline, ctx => new ResponseDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.ResponseDueAt!.Value), ctx => ctx.Saga.ResponseDueAt!.Value.UtcDateTime)
-                .Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value), ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime)
+                .ScheduleAll(this)
                 .Then(ctx => ReportStatus(ctx.Saga, null, null))
                 .TransitionTo(Active),
             When(Reopened)
                 .ThenAsync(ctx => RestartAsync(ctx))
-                .Schedule(InterimDeadline, ctx => new InterimNoticeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.InterimDueAt!.Value), ctx => ctx.Saga.InterimDueAt!.Value.UtcDateTime)
-                .Schedule(ResponseDeadline, ctx => new ResponseDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.ResponseDueAt!.Value), ctx => ctx.Saga.ResponseDueAt!.Value.UtcDateTime)
-                .Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value), ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime)
+                .ScheduleAll(this)
                 .Then(ctx => ReportStatus(ctx.Saga, null, null))
                 .TransitionTo(Active),
             // Out of order: the case was resolved before its CaseOpened reached the saga. Nothing to escalate.
@@ -86,14 +82,14 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
                 .Then(ctx => Breach(ctx.Saga, "acknowledge", ctx.Message.DueAt))
                 .ThenAsync(ctx => EscalateAsync(ctx, "deadline-missed"))
                 .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel && ctx.Saga.Level != ctx.Message.Level, next => next
-                    .Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value), ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime))
+                    .ScheduleAcknowledgement(this))
                 .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Acknowledgement deadline {ctx.Message.DueAt:u} missed at level {ctx.Message.Level}; now at {ctx.Saga.Level}")),
             When(ResponseDeadline.Received)
                 .Unschedule(AcknowledgeDeadline)
                 .Then(ctx => Breach(ctx.Saga, "response", ctx.Message.DueAt))
                 .ThenAsync(ctx => EscalateAsync(ctx, "deadline-missed"))
                 .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel, next => next
-                    .Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value), ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime))
+                    .ScheduleAcknowledgement(this))
                 .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Response deadline {ctx.Message.DueAt:u} missed; now at {ctx.Saga.Level}")),
             When(InterimDeadline.Received)
                 .If(ctx => !ctx.Saga.InterimNoticeSent, due => due
@@ -107,11 +103,11 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
                 .If(ctx => EscalationLevels.Next(ctx.Saga.Level) is not null, manual => manual
                     .Unschedule(AcknowledgeDeadline)
                     .ThenAsync(ctx => EscalateAsync(ctx, "manual"))
-                    .Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value), ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime)
+                    .ScheduleAcknowledgement(this)
                     .Then(ctx => ReportStatus(ctx.Saga, null, null))),
             When(LetterIssued)
                 .IfElse(ctx => ctx.Message.Kind == "final",
-                    final => final.Then(ctx => { ctx.Saga.ResponseSent = true; ctx.Saga.InterimNoticeSent = true; }).Unschedule(ResponseDeadline).Unschedule(InterimDeadline),
+                    final => final.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(ResponseDeadline).Unschedule(InterimDeadline),
                     interim => interim.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(InterimDeadline))
                 .Then(ctx => ReportStatus(ctx.Saga, null, null)),
             When(Resolved)
@@ -125,6 +121,17 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
         SetCompletedWhenFinalized();
     }
+
+    /// <summary>Starts the timers of a case that has just opened (or reopened): interim notice, response, and the level's acknowledgement.</summary>
+    internal EventActivityBinder<EscalationState, T> ScheduleCaseTimers<T>(EventActivityBinder<EscalationState, T> binder) where T : class => binder
+        .Schedule(InterimDeadline, ctx => new InterimNoticeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.InterimDueAt!.Value), ctx => ctx.Saga.InterimDueAt!.Value.UtcDateTime)
+        .Schedule(ResponseDeadline, ctx => new ResponseDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.ResponseDueAt!.Value), ctx => ctx.Saga.ResponseDueAt!.Value.UtcDateTime)
+        .ScheduleAcknowledgement(this);
+
+    /// <summary>Starts the acknowledgement clock of the level the case is at.</summary>
+    internal EventActivityBinder<EscalationState, T> ScheduleAcknowledgementTimer<T>(EventActivityBinder<EscalationState, T> binder) where T : class =>
+        binder.Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value),
+            ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime);
 
     private static async Task StartAsync(BehaviorContext<EscalationState> ctx, string facilityId, string? departmentId, string? unitId, Guid submissionId,
         string severity, int policyVersion, string reason)
@@ -207,4 +214,14 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             At = DateTimeOffset.UtcNow,
         });
     }
+}
+
+/// <summary>Lets the state machine's timer steps read as one step each in its event handlers.</summary>
+internal static class EscalationTimerBinders
+{
+    public static EventActivityBinder<EscalationState, T> ScheduleAll<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
+        machine.ScheduleCaseTimers(binder);
+
+    public static EventActivityBinder<EscalationState, T> ScheduleAcknowledgement<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
+        machine.ScheduleAcknowledgementTimer(binder);
 }
