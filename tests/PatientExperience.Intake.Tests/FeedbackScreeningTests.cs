@@ -30,4 +30,32 @@ public sealed class FeedbackScreeningTests
         Assert.DoesNotContain("harm", result.Indicators);
         Assert.DoesNotContain("threat", result.Indicators);
     }
+
+    [Theory]
+    [InlineData("My father had fallen out of bed twice before anyone came", "harm")]
+    [InlineData("She was falling when the nurse walked away", "harm")]
+    [InlineData("He was injured on the ward", "harm")]
+    [InlineData("My mother was left   alone for six hours", "neglect")]
+    [InlineData("We will be talking to our attorneys", "threat")]
+    [InlineData("Fue víctima de discriminación en urgencias", "discrimination")]
+    public void Inflected_words_and_phrases_are_found(string text, string indicator) =>
+        Assert.Contains(indicator, FeedbackScreening.Screen(text).Indicators);
+
+    [Theory]
+    [InlineData("The falafel at the cafeteria was cold")]
+    [InlineData("A harmless mix-up, the staff were lovely and the harmony choir sang")]
+    [InlineData("Our issue is with the suede chairs in the waiting room and the hotel voucher")]
+    [InlineData("The parking attendant was helpful; the pharmacist explained the pills")]
+    [InlineData("The burnished floors and the fallow garden need attention")]
+    public void Prefixes_of_everyday_words_raise_no_safety_indicator(string text) =>
+        Assert.Empty(FeedbackScreening.Screen(text).Indicators);
+
+    [Fact]
+    public void A_category_word_counts_only_as_a_whole_word()
+    {
+        var result = FeedbackScreening.Screen("We stayed in the hotel next door; the carer was careful.");
+
+        Assert.DoesNotContain("environment", result.CategoryHints); // "hotel" is not "hot"
+        Assert.DoesNotContain("care-quality", result.CategoryHints); // neither "carer" nor "careful" is "care"
+    }
 }

@@ -7,33 +7,44 @@ public sealed record ScreeningResult(IReadOnlyList<string> Indicators, IReadOnly
 
 /// <summary>
 /// Screens the free text of a concern for safety indicators (which make it critical and, under CMS, a grievance) and for
-/// the categories of the complaint taxonomy. Deliberately simple and explainable: whole-word stems, English and Spanish.
-/// A human reclassifies when it is wrong; the case history records both.
+/// the categories of the complaint taxonomy. Deliberately simple and explainable, English and Spanish. A human
+/// reclassifies when it is wrong; the case history records both.
+/// <para>
+/// Terms match whole words or phrases ("fall", "fallen", "left alone"), never the start of a longer word: "falafel" is
+/// not a fall and "harmless" is not harm. A term ending in <c>*</c> is a stem that takes any ending ("injur*": injury,
+/// injured); stems are kept to those no everyday word starts with. Negations ("nobody fell") are not understood: screening
+/// errs towards raising a concern, which a person then reviews.
+/// </para>
 /// </summary>
-public static partial class FeedbackScreening
+public static class FeedbackScreening
 {
     private static readonly (string Indicator, Regex Pattern)[] Indicators =
     [
-        ("abuse", Words("abus", "assault", "hit me", "hit my", "slapped", "molest", "sexual", "abuso", "agresi")),
-        ("neglect", Words("neglect", "left alone", "ignored for", "left in", "soiled", "bedsore", "pressure ulcer", "pressure sore", "dehydrat", "starv", "negligencia", "abandon")),
-        ("harm", Words("harm", "injur", "fell", "fall", "wrong medication", "wrong dose", "overdose", "burn", "bleeding", "died", "death", "lesión", "daño")),
-        ("self-harm", Words("suicid", "kill myself", "end my life", "self-harm", "self harm", "hurt myself", "suicidio", "quitarme la vida")),
-        ("discrimination", Words("discriminat", "racis", "racial", "sexis", "homophob", "transphob", "because of my race", "because i am", "discrimina")),
-        ("threat", Words("threat", "sue ", "suing", "lawyer", "attorney", "amenaza", "abogado")),
+        ("abuse", Terms("abuse", "abused", "abusive", "abusing", "assault*", "hit me", "hit my", "slapped", "molest*", "sexual", "sexually",
+            "abuso", "abusos", "agresión", "agresiones", "agredido", "agredida")),
+        ("neglect", Terms("neglect*", "left alone", "ignored for", "left in", "soiled", "bedsore*", "pressure ulcer*", "pressure sore*", "dehydrat*",
+            "starve", "starved", "starving", "negligencia", "abandoned", "abandonado", "abandonada")),
+        ("harm", Terms("harm", "harmed", "harming", "harms", "harmful", "injur*", "fell", "fall", "falls", "fallen", "falling", "wrong medication",
+            "wrong dose", "overdose*", "burn", "burns", "burned", "burnt", "bleeding", "bled", "died", "death", "lesión", "lesiones", "daño", "daños")),
+        ("self-harm", Terms("suicid*", "kill myself", "end my life", "self-harm", "self harm", "hurt myself", "quitarme la vida")),
+        ("discrimination", Terms("discrimin*", "racism", "racist", "racial", "racially", "sexism", "sexist", "homophob*", "transphob*",
+            "because of my race", "because i am")),
+        ("threat", Terms("threat*", "sue", "sued", "suing", "lawyer*", "attorney*", "lawsuit*", "amenaza*", "abogado*")),
     ];
 
     private static readonly (string Category, Regex Pattern)[] Categories =
     [
-        ("medication", Words("medication", "medicine", "dose", "prescription", "pharmacy", "pill", "medicamento")),
-        ("wait-times", Words("wait", "waited", "waiting", "delay", "hours", "queue", "espera")),
-        ("staff-attitude", Words("rude", "attitude", "disrespect", "unprofessional", "shouted", "yelled", "dismissive", "grosero")),
-        ("communication", Words("explain", "told", "informed", "communicat", "update", "call back", "language", "interpreter", "no one told")),
-        ("billing", Words("bill", "invoice", "charge", "insurance", "payment", "factura", "cobro")),
-        ("privacy", Words("privacy", "confidential", "records", "overheard", "hipaa", "privacidad")),
-        ("environment", Words("dirty", "clean", "noise", "noisy", "cold", "hot", "parking", "bathroom", "sucio")),
-        ("food", Words("food", "meal", "diet", "hungry", "comida")),
-        ("discharge", Words("discharge", "discharged", "sent home", "alta")),
-        ("care-quality", Words("care", "treatment", "nurse", "doctor", "pain", "misdiagnos", "atención", "dolor")),
+        ("medication", Terms("medication*", "medicine*", "dose", "doses", "dosage", "prescription*", "pharmacy", "pharmacist", "pill", "pills", "medicamento*")),
+        ("wait-times", Terms("wait", "waits", "waited", "waiting", "delay", "delays", "delayed", "hours", "queue", "queued", "espera", "esperar")),
+        ("staff-attitude", Terms("rude", "rudely", "attitude", "disrespect*", "unprofessional", "shouted", "yelled", "dismissive", "grosero", "grosera")),
+        ("communication", Terms("explain", "explained", "explanation", "told", "informed", "communicat*", "update", "updates", "call back",
+            "language", "interpreter", "no one told")),
+        ("billing", Terms("bill", "bills", "billed", "billing", "invoice*", "charge", "charged", "charges", "insurance", "payment*", "factura*", "cobro*")),
+        ("privacy", Terms("privacy", "confidential*", "records", "overheard", "hipaa", "privacidad")),
+        ("environment", Terms("dirty", "clean", "unclean", "noise", "noisy", "cold", "hot", "parking", "bathroom*", "sucio", "sucia")),
+        ("food", Terms("food", "meal", "meals", "diet", "hungry", "comida")),
+        ("discharge", Terms("discharge", "discharged", "sent home", "alta")),
+        ("care-quality", Terms("care", "cared", "treatment", "nurse", "nurses", "doctor", "doctors", "pain", "misdiagnos*", "atención", "dolor")),
     ];
 
     public static ScreeningResult Screen(string text)
@@ -44,6 +55,20 @@ public static partial class FeedbackScreening
         return new ScreeningResult(indicators, categories);
     }
 
-    private static Regex Words(params string[] stems) =>
-        new($@"\b({string.Join("|", stems.Select(Regex.Escape))})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+    /// <summary>
+    /// One pattern for a list of terms: each starts and ends at a word boundary (no letter or digit on either side), or, for a
+    /// stem marked with <c>*</c>, runs on to the end of its word. Spaces inside a phrase match any run of white space.
+    /// </summary>
+    internal static Regex Terms(params string[] terms)
+    {
+        static string Alternative(string term)
+        {
+            var stem = term.EndsWith('*');
+            var words = (stem ? term[..^1] : term).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Regex.Escape);
+            return string.Join(@"\s+", words) + (stem ? @"\w*" : "");
+        }
+
+        return new Regex($@"(?<![\w-])(?:{string.Join("|", terms.Select(Alternative))})(?![\w])",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+    }
 }
