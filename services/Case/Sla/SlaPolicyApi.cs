@@ -96,16 +96,8 @@ public static class SlaPolicyApi
         if (!user.CanAccessFacility(facilityId)) return ProblemResults.Forbidden("Your access does not cover this facility.");
         if (version is < 0) return ProblemResults.Validation(new Dictionary<string, string[]> { ["version"] = ["Must be 0 or more."] });
         if (await directory.GetAsync(facilityId, ct) is null) return TypedResults.NotFound();
-        SlaPolicy policy;
-        try
-        {
-            policy = version is { } n ? await policies.VersionAsync(facilityId, n, ct) : await policies.CurrentAsync(facilityId, ct);
-        }
-        catch (KeyNotFoundException)
-        {
-            return TypedResults.NotFound();
-        }
-
+        var policy = version is { } n ? await policies.FindVersionAsync(facilityId, n, ct) : await policies.CurrentAsync(facilityId, ct);
+        if (policy is null) return TypedResults.NotFound();
         EntityTags.Set(http, policy.Version);
         return TypedResults.Ok(SlaPolicyView.From(policy));
     }
