@@ -134,7 +134,7 @@ public sealed class Case
     /// <summary>Acknowledges the case (see above) with an optional note, kept encrypted by <paramref name="protect"/>.</summary>
     public CaseActionResult Acknowledge(string actor, string? note, Func<string, string> protect, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged.");
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged."); // before the note: a closed case is a 409 whatever the note
         if (StaffInput.OptionalNote(note) is { } invalid) return invalid;
         var result = Acknowledge(actor, now);
         if (!string.IsNullOrWhiteSpace(note)) AddProtectedNote(actor, protect(note), now);
