@@ -10,7 +10,10 @@ namespace PatientExperience.Case.Directory;
 /// The organisation directory's administration API (role <c>admin</c>, scoped to the facilities in the caller's token):
 /// facilities (time zone, holidays, regulatory profile), departments and units, people, and escalation chains with the
 /// compliance contact. Every read answers an ETag; every change needs <c>If-Match</c> (see <see cref="EntityTags"/>).
-/// Bad input is a 400 problem naming the fields, and changes nothing.
+/// Bad input is a 400 problem naming the fields, and changes nothing. The rules live in the model: requests map themselves
+/// (<see cref="FacilityRequest.ToFacility"/>, <see cref="PersonRequest.ToPersonAsync"/>...), <see cref="Facility.Cover"/> says what a
+/// person may cover, <see cref="UnitRemovalRule"/> keeps the escalation chain whole, <see cref="EscalationChainBuilder"/> says who and
+/// what a chain may name, and <see cref="Person"/> who may see and change a person.
 /// </summary>
 public static class DirectoryAdminApi
 {
