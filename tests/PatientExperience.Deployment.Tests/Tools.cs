@@ -52,16 +52,23 @@ public static class Tools
         }
     }
 
-    /// <summary><c>kubectl kustomize k8s/overlays/&lt;overlay&gt;</c>, or a skip with the reason when kubectl is missing.</summary>
+    private static readonly Dictionary<string, ToolResult?> Rendered = new(StringComparer.Ordinal);
+
+    /// <summary><c>kubectl kustomize k8s/overlays/&lt;overlay&gt;</c> (once per overlay and test run), or a skip with the reason when kubectl is missing.</summary>
     public static string Kustomize(string overlay)
     {
-        var result = TryRun("kubectl", ["kustomize", Repository.PathOf($"k8s/overlays/{overlay}")]);
+        ToolResult? result;
+        lock (Rendered)
+        {
+            if (!Rendered.TryGetValue(overlay, out result))
+                Rendered[overlay] = result = TryRun("kubectl", ["kustomize", Repository.PathOf($"k8s/overlays/{overlay}")]);
+        }
         if (result is null) Assert.Skip("kubectl is not installed (.ci/run installs it: apt-get install -y kubectl).");
         Assert.True(result.ExitCode == 0, $"kubectl kustomize k8s/overlays/{overlay} failed: {result}");
         return result.Output;
     }
 
-    /// <summary>The rendered overlay as one array of objects.</summary>
+    /// <summary>The rendered overlay as one array of objects: a fresh copy each call, so a test may change it.</summary>
     public static JsonArray Render(string overlay) =>
         new([.. Yaml.LoadAll(Kustomize(overlay)).Where(o => o is not null).Select(o => o!.DeepClone())]);
 
