@@ -84,6 +84,30 @@ public sealed partial class ObservabilityConfigTests
         }
     }
 
+    [Fact]
+    public void Prometheus_accepts_the_configuration_and_the_alerts_fire_as_their_unit_tests_say()
+    {
+        var version = Tools.TryRun("promtool", ["--version"]);
+        if (version is null) Assert.Skip("promtool is not installed (apt-get install prometheus); the alerts' unit tests did not run.");
+
+        var rules = Tools.TryRun("promtool", ["test", "rules", Repository.PathOf("deploy/prometheus/alerts.test.yml")])!;
+        Assert.True(rules.ExitCode == 0, rules.ToString());
+
+        // The configuration names the rules where the container mounts them; check a copy that points at the repository's file.
+        var config = Path.Combine(Path.GetTempPath(), $"pxp-prometheus-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(config, Repository.Read("deploy/prometheus/prometheus.yml")
+            .Replace("/etc/prometheus/alerts.yml", Repository.PathOf("deploy/prometheus/alerts.yml"), StringComparison.Ordinal));
+        try
+        {
+            var check = Tools.TryRun("promtool", ["check", "config", config])!;
+            Assert.True(check.ExitCode == 0, check.ToString());
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     /// <summary>GitHub's heading anchors: lower case, punctuation other than '-' and '_' dropped, spaces as '-'.</summary>
     public static string Slug(string heading) =>
         SlugDrop().Replace(heading.Trim().ToLowerInvariant(), "").Replace(' ', '-');
