@@ -54,6 +54,16 @@ public static class Tools
 
     private static readonly Dictionary<string, ToolResult?> Rendered = new(StringComparer.Ordinal);
 
+    /// <summary>The overlays use Kustomize v5 features (labels with templates, patches by label selector); older kubectl embeds an older one.</summary>
+    private static readonly Lazy<string?> KustomizeTooOld = new(() =>
+    {
+        var version = TryRun("kubectl", ["version", "--client"]);
+        var match = System.Text.RegularExpressions.Regex.Match(version?.Output ?? "", @"Kustomize Version: v(\d+)");
+        return match.Success && int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 5
+            ? null
+            : $"kubectl here embeds Kustomize older than v5 ({(version?.Output ?? "").Trim().Replace('\n', ' ')}); the overlays need v5.";
+    });
+
     /// <summary><c>kubectl kustomize k8s/overlays/&lt;overlay&gt;</c> (once per overlay and test run), or a skip with the reason when kubectl is missing.</summary>
     public static string Kustomize(string overlay)
     {
@@ -64,6 +74,7 @@ public static class Tools
                 Rendered[overlay] = result = TryRun("kubectl", ["kustomize", Repository.PathOf($"k8s/overlays/{overlay}")]);
         }
         if (result is null) Assert.Skip("kubectl is not installed (.ci/run installs it: apt-get install -y kubectl).");
+        if (KustomizeTooOld.Value is { } reason) Assert.Skip(reason);
         Assert.True(result.ExitCode == 0, $"kubectl kustomize k8s/overlays/{overlay} failed: {result}");
         return result.Output;
     }
