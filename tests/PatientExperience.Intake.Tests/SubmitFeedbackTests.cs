@@ -35,8 +35,8 @@ public sealed class SubmitFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp
         Assert.Equal("riverside-general", published.FacilityId);
         Assert.Equal("emergency", published.DepartmentId);
         Assert.Equal("ed-adult", published.UnitId);
-        Assert.Equal("web", published.Channel);
-        Assert.Equal("complaint", published.Kind);
+        Assert.Equal("web", published.Channel.ToWire());
+        Assert.Equal("complaint", published.Kind.ToWire());
         Assert.True(published.ResponseRequested);
         Assert.True(published.PatientIdentified);
 

@@ -6,6 +6,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
@@ -26,9 +27,10 @@ public sealed record ReclassifyRequest(string? Type, string? Severity, string? C
 public static class CaseActionsApi
 {
     private const int MaxText = 10_000;
-    private static readonly string[] Workers = ["patient-relations", "advocate", "unit-manager", "department-head", "executive", "compliance", "admin"];
-    private static readonly string[] Coordinators = ["patient-relations", "advocate", "admin"];
-    private static readonly string[] Assigners = ["patient-relations", "department-head", "admin"];
+    private static readonly StaffRole[] Workers =
+        [StaffRole.PatientRelations, StaffRole.Advocate, StaffRole.UnitManager, StaffRole.DepartmentHead, StaffRole.Executive, StaffRole.Compliance, StaffRole.Admin];
+    private static readonly StaffRole[] Coordinators = [StaffRole.PatientRelations, StaffRole.Advocate, StaffRole.Admin];
+    private static readonly StaffRole[] Assigners = [StaffRole.PatientRelations, StaffRole.DepartmentHead, StaffRole.Admin];
 
     public static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
@@ -51,7 +53,7 @@ public static class CaseActionsApi
             .Describe("AddCaseNote").WithSummary("Add a note to the case (kept encrypted; reading it is audited).");
 
         cases.MapPost("/tasks", (Guid id, TaskRequest body, ActionContext a) =>
-                a.RunAsync(id, Coordinators.Append("department-head").ToArray(), (c, actor, now) => Task.FromResult(
+                a.RunAsync(id, [.. Coordinators, StaffRole.DepartmentHead], (c, actor, now) => Task.FromResult(
                     string.IsNullOrWhiteSpace(body.DepartmentId) ? CaseActionResult.Invalid("departmentId", "A department is required.")
                     : body.DueAt is null ? CaseActionResult.Invalid("dueAt", "A due date is required.")
                     : Text(body.Description, "description") is { } invalid ? invalid
@@ -71,7 +73,9 @@ public static class CaseActionsApi
                     if (new[] { body.ContactName, body.StepsTaken, body.Results, body.Body }.Any(t => t?.Length > MaxText))
                         return Task.FromResult(CaseActionResult.Invalid("body", $"Each element is at most {MaxText} characters."));
                     var content = new LetterContent(body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body);
-                    return Task.FromResult(c.RecordLetter(actor, body.Kind ?? "", facts, a.Text.Protect(content), now));
+                    return Task.FromResult(Wire.TryParse<LetterKind>(body.Kind, out var kind)
+                        ? c.RecordLetter(actor, kind, facts, a.Text.Protect(content), now)
+                        : CaseActionResult.Invalid("kind", "Must be interim or final."));
                 }))
             .Describe("RecordResponseLetter")
             .WithSummary("Record an interim notice or the final response letter. A final letter must name the contact person, the steps taken, the results and the completion date (422 names what is missing).");
@@ -83,13 +87,13 @@ public static class CaseActionsApi
             .Describe("CloseCase").WithSummary("Close a resolved case.");
 
         cases.MapPost("/reopen", (Guid id, ReopenRequest body, ActionContext a) =>
-                a.RunAsync(id, ["patient-relations", "admin"], (c, actor, now) => Task.FromResult(
+                a.RunAsync(id, [StaffRole.PatientRelations, StaffRole.Admin], (c, actor, now) => Task.FromResult(
                     string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500 ? CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.")
                     : c.Reopen(actor, body.Reason, now))))
             .Describe("ReopenCase").WithSummary("Reopen a resolved or closed case: escalation starts again at the unit level.");
 
         cases.MapPost("/classification", (Guid id, ReclassifyRequest body, ActionContext a) =>
-                a.RunAsync(id, Coordinators.Append("compliance").ToArray(), (c, actor, now) => Task.FromResult(Reclassify(c, body, actor, now))))
+                a.RunAsync(id, [.. Coordinators, StaffRole.Compliance], (c, actor, now) => Task.FromResult(Reclassify(c, body, actor, now))))
             .Describe("ReclassifyCase").WithSummary("Change the case's type, severity, category or owning department, with a reason kept in its history.");
 
         return api;
@@ -109,11 +113,23 @@ public static class CaseActionsApi
 
     private static CaseActionResult Reclassify(Case c, ReclassifyRequest body, string actor, DateTimeOffset now)
     {
-        if (body.Type is not null && !CaseClassifier.Types.Contains(body.Type)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
-        if (body.Severity is not null && !CaseClassifier.Severities.Contains(body.Severity)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+        CaseType? type = null;
+        Severity? severity = null;
+        if (body.Type is not null)
+        {
+            if (!Wire.TryParse<CaseType>(body.Type, out var t)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
+            type = t;
+        }
+
+        if (body.Severity is not null)
+        {
+            if (!Wire.TryParse<Severity>(body.Severity, out var s)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+            severity = s;
+        }
+
         if (body.Category is not null && !CaseClassifier.Categories.Contains(body.Category)) return CaseActionResult.Invalid("category", "Must be one of: " + string.Join(", ", CaseClassifier.Categories) + ".");
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500) return CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.");
-        return c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, now);
+        return c.Reclassify(actor, type, severity, body.Category, body.DepartmentId, body.Reason, now);
     }
 
     private static CaseActionResult? Text(string? text, string field) =>
@@ -143,13 +159,13 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         return await staff.FindAsync(c.FacilityId, assigneeId, http.RequestAborted) is { } person ? [person] : [];
     }
 
-    public async Task<IResult> RunAsync(Guid id, string[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
+    public async Task<IResult> RunAsync(Guid id, StaffRole[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
     {
         var ct = http.RequestAborted;
         var user = http.User;
         var stored = await cases.GetAsync(id, ct);
         if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
-        if (!roles.Any(user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
+        if (!roles.Any(r => user.IsInRole(r.ToClaim()))) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
 
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Case.Directory;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Sla;
 
@@ -70,13 +71,13 @@ public sealed record SlaPolicyView
     {
         FacilityId = p.FacilityId, Version = p.Version, Source = p.Source, RegulatoryProfile = p.RegulatoryProfile,
         CreatedAt = p.CreatedAt, CreatedBy = p.CreatedBy, Deadlines = SlaDeadlinesView.From(p.Deadlines),
-        Severities = SlaSeverities.All.ToDictionary(s => s, s => SlaDeadlinesView.From(p.For(s)), StringComparer.Ordinal),
+        Severities = Wire.Values<Severity>().ToDictionary(s => s.ToWire(), s => SlaDeadlinesView.From(p.For(s)), StringComparer.Ordinal),
     };
 }
 
 public static class SlaPolicyApi
 {
-    public static readonly IReadOnlyList<string> EditorRoles = ["admin", "patient-relations"];
+    public static readonly IReadOnlyList<StaffRole> EditorRoles = [StaffRole.Admin, StaffRole.PatientRelations];
 
     public static RouteGroupBuilder MapSlaPolicyApi(this RouteGroupBuilder api)
     {
@@ -85,7 +86,7 @@ public static class SlaPolicyApi
             .RequireAuthorization(AuthenticationExtensions.StaffPolicy)
             .WithSummary("The facility's current SLA policy, or ?version=N an older one (0: its regulatory profile's default). The ETag carries the version.");
         api.MapPut(path, PutAsync).WithName("PutSlaPolicy").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithTags("SLA policies")
-            .RequireAuthorization(p => p.RequireRole(EditorRoles))
+            .RequireAuthorization(p => p.RequireRole(EditorRoles.ToClaims()))
             .WithSummary("Sets a new version of the facility's SLA policy (the same policy again changes nothing); cases keep the version they opened under. If-Match is optional (the version you read).");
         return api;
     }
@@ -153,7 +154,7 @@ public static class SlaPolicyApi
         return EntityTags.Conflict("The policy is being changed by others at the same time; retry. Nothing was changed.");
     }
 
-    private static bool SameSeverities(IReadOnlyDictionary<string, SlaDeadlines> a, IReadOnlyDictionary<string, SlaDeadlines> b) =>
+    private static bool SameSeverities(IReadOnlyDictionary<Severity, SlaDeadlines> a, IReadOnlyDictionary<Severity, SlaDeadlines> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other == kv.Value);
 }
 
@@ -162,20 +163,20 @@ internal static class SlaPolicyParser
 {
     private const string DurationHint = "an ISO 8601 duration such as P1D, PT8H or PT30S";
 
-    public static (SlaDeadlines Deadlines, Dictionary<string, SlaDeadlines> Severities)? Parse(SlaPolicyRequest body, Dictionary<string, string[]> errors)
+    public static (SlaDeadlines Deadlines, Dictionary<Severity, SlaDeadlines> Severities)? Parse(SlaPolicyRequest body, Dictionary<string, string[]> errors)
     {
         var days = DaysOf("days", body.Days, errors) ?? SlaDays.Calendar;
         var acknowledge = Duration("acknowledge", body.Acknowledge, DaysOf("acknowledgeDays", body.AcknowledgeDays, errors) ?? days, required: true, errors);
         var interim = Duration("interimNotice", body.InterimNotice, DaysOf("interimNoticeDays", body.InterimNoticeDays, errors) ?? days, required: true, errors);
         var response = Duration("response", body.Response, DaysOf("responseDays", body.ResponseDays, errors) ?? days, required: true, errors);
 
-        var severities = new Dictionary<string, SlaDeadlines>(StringComparer.Ordinal);
-        foreach (var (severity, o) in body.Severities ?? new Dictionary<string, SlaSeverityRequest>())
+        var severities = new Dictionary<Severity, SlaDeadlines>();
+        foreach (var (name, o) in body.Severities ?? new Dictionary<string, SlaSeverityRequest>())
         {
-            var field = $"severities.{severity}";
-            if (!SlaSeverities.All.Contains(severity, StringComparer.Ordinal))
+            var field = $"severities.{name}";
+            if (!Wire.TryParse<Severity>(name, out var severity))
             {
-                errors[field] = [$"Unknown severity: use {string.Join(", ", SlaSeverities.All)}."];
+                errors[field] = [$"Unknown severity: use {string.Join(", ", Wire.All<Severity>())}."];
                 continue;
             }
 
