@@ -6,6 +6,7 @@ using PatientExperience.Case.Sla;
 using PatientExperience.Messaging;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Case;
