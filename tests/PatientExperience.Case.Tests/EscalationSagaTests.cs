@@ -159,8 +159,12 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         await ActOkAsync(id, "reopen", new { reason = "The family called again" });
         var restarted = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason == "reopened");
         Assert.Equal("unit", restarted.ToLevel);
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department" && c.EscalationSequence > 0 && c.Status == Case.Cases.Case.Reopened,
+        // The case shows the new escalation, not the one that ended: back at the unit level with a deadline running.
+        await Eventually.UntilAsync(async () => await _app.CaseAsync(id) is { EscalationLevel: "unit", NextDeadlineKind: "acknowledge", SlaState: "on-track" },
+            "the reopened case to show the unit level and its acknowledgement deadline");
+        var again = await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department" && c.EscalationSequence > 0 && c.Status == Case.Cases.Case.Reopened,
             "the reopened case to escalate again");
+        Assert.Equal(("acknowledge", "breached"), (again.NextDeadlineKind, again.SlaState));
     }
 
     [Fact]

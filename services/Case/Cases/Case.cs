@@ -47,6 +47,9 @@ public sealed class Case
     /// <summary>The saga version the escalation fields were last taken from; older updates are ignored.</summary>
     public long EscalationSequence { get; set; }
 
+    /// <summary>Each escalation of the case (the first, and one per reopening) numbers its status updates within its own block.</summary>
+    public const long EscalationSequenceBlock = 1_000_000;
+
     public List<CaseNote> Notes { get; init; } = [];
     public List<CaseTask> Tasks { get; init; } = [];
     public List<ResponseLetter> Letters { get; init; } = [];
@@ -211,6 +214,9 @@ public sealed class Case
         ResolvedAt = null;
         ClosedAt = null;
         AcknowledgedAt = null;
+        // The reopened case's escalation is a new saga: its status updates are numbered from a new block, above any late
+        // update of the one that ended, so those are ignored and the new saga's are applied.
+        EscalationSequence = (EscalationSequence / EscalationSequenceBlock + 1) * EscalationSequenceBlock;
         Record(now, actor, "reopened", reason);
         return CaseActionResult.Done(new CaseReopened { CaseId = Id, FacilityId = FacilityId, ReopenedBy = actor, ReopenedAt = now, Severity = Severity });
     }
