@@ -97,7 +97,8 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
 
         _saga.Clock.Advance(EscalationHarness.Acknowledge);
         await _saga.SagaAsync(id, s => s.Level == "executive", "the executive level");
-        Assert.Contains(BreachesOf(id), b => (b.Level, b.Deadline) == ("department", "acknowledge"));
+        await _saga.PublishedAsync<SlaBreached>(b => b.CaseId == id && (b.Level, b.Deadline) == ("department", "acknowledge"));
+        await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == "executive");
 
         _saga.Clock.Advance(EscalationHarness.Acknowledge);
         await _saga.PublishedAsync<SlaBreached>(b => b.CaseId == id && b.Level == "executive");
@@ -117,7 +118,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         var escalated = await _saga.SagaAsync(id, s => s.Level == "department", "the department level");
         Assert.Equal(nameof(EscalationStateMachine.AwaitingAcknowledgement), escalated.CurrentState);
         Assert.False(escalated.AcknowledgedAtLevel);
-        Assert.Contains(BreachesOf(id), b => (b.Level, b.Deadline) == ("unit", "response"));
+        await _saga.PublishedAsync<SlaBreached>(b => b.CaseId == id && (b.Level, b.Deadline) == ("unit", "response"));
     }
 
     [Fact]
@@ -188,6 +189,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         await _saga.PublishAsync(_saga.Resolved(opened.CaseId));
 
         await _saga.UntilAsync(async () => await _saga.Sagas.LoadAsync(opened.CaseId, Ct) is null && await _saga.PendingTimersAsync() == 0, "the escalation to end");
+        await _saga.PublishedAsync<EscalationStatusChanged>(e => e.CaseId == opened.CaseId && e.SlaState == "met");
         Assert.Single(EscalationsOf(opened.CaseId));
     }
 
@@ -243,10 +245,17 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         await _saga.PublishAsync(opened);
         await _saga.PublishAsync(opened);
         await _saga.SagaAsync(opened.CaseId, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the escalation to start");
-        await _saga.UntilAsync(() => _saga.Harness.Consumed.Select<CaseOpened>(new CancellationToken(canceled: true)).Count(m => m.Context.Message.CaseId == opened.CaseId) == 2, "both to be consumed");
+        await _saga.UntilAsync(() => _saga.Harness.Consumed.Select<CaseOpened>(new CancellationToken(canceled: true))
+            .Count(m => m.Context.Message.CaseId == opened.CaseId && m.Exception is null) >= 2, "both to be consumed");
+        await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == opened.CaseId);
 
-        Assert.Single(EscalationsOf(opened.CaseId));
-        Assert.Equal(3, await _saga.PendingTimersAsync());
+        // Moving on to the department proves the bus moved past the duplicate: one escalation each, no timer twice.
+        _saga.Clock.Advance(EscalationHarness.Acknowledge);
+        await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == opened.CaseId && e.ToLevel == "department");
+        Assert.Single(EscalationsOf(opened.CaseId), e => e.Reason == "opened");
+        Assert.Single(BreachesOf(opened.CaseId));
+        // The department's acknowledgement, interim notice, response (the unit's, sent, is removed): no duplicates.
+        await _saga.UntilAsync(async () => await _saga.PendingTimersAsync() == 3, "three timers pending");
     }
 
     [Fact]
