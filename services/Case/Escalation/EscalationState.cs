@@ -122,6 +122,9 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
     public bool IsFromAnEarlierLevel(CaseAcknowledged acknowledgement) =>
         LevelReachedAt is { } reached && acknowledgement.AcknowledgedAt < reached;
 
+    /// <summary>Whether a reopening was made after this escalation started (so after a resolution it has not handled yet).</summary>
+    public bool IsReopenedSinceItStarted(CaseReopened reopened) => reopened.ReopenedAt > OpenedAt;
+
     /// <summary>A deadline passed: counts the breach and raises <see cref="SlaBreached"/> at the current level.</summary>
     public void RecordBreach(string deadline, DateTimeOffset dueAt, DateTimeOffset now)
     {

@@ -102,9 +102,9 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             Ignore(Acknowledged));
 
         During(AwaitingAcknowledgement, AwaitingResponse,
-            // Duplicates: the escalation is already running.
+            // A duplicate: the escalation is already running.
             Ignore(Opened),
-            Ignore(Reopened),
+            WhenAReopeningOvertakesItsResolution(),
             WhenTheResponseDeadlinePasses(),
             WhenTheInterimNoticeFallsDue(),
             WhenStaffEscalateByHand(),
@@ -133,6 +133,17 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             .StartAcknowledgementClock(this)
             .ReportStatus()
             .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>
+    /// A CaseReopened while the case is still escalating. Made before this escalation started, it is the one that started it,
+    /// delivered again: nothing to do. Made since, it overtook the CaseResolved that ends this escalation (a backlog, or the
+    /// two handled side by side): it faults, so the retry policy brings it back once the resolution has ended this instance,
+    /// and the reopened case starts a new one.
+    /// </summary>
+    private EventActivities<EscalationState> WhenAReopeningOvertakesItsResolution() =>
+        When(Reopened)
+            .If(ctx => ctx.Saga.IsReopenedSinceItStarted(ctx.Message), overtaking => overtaking
+                .Then(ctx => throw new EscalationStillRunningException(ctx.Saga.CorrelationId)));
 
     /// <summary>
     /// The level acknowledged the case: its acknowledgement clock stops, whatever level the acknowledger saw, unless the
@@ -254,3 +265,7 @@ internal static class EscalationBinders
     public static EventActivityBinder<EscalationState, T> ReportStatus<T>(this EventActivityBinder<EscalationState, T> binder) where T : class =>
         binder.Activity(x => x.OfType<ReportEscalationStatus<T>>());
 }
+
+/// <summary>A reopening reached the escalation before the resolution that ends it; retried until the resolution has been handled.</summary>
+public sealed class EscalationStillRunningException(Guid caseId)
+    : Exception($"Case {caseId} was reopened but its escalation has not yet handled the resolution before it; retrying.");

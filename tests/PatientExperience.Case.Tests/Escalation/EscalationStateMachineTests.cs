@@ -287,6 +287,52 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reopening_that_overtakes_the_resolution_starts_a_new_escalation_once_the_resolution_ends_the_old_one()
+    {
+        var opened = CaseDocument.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
+        await _saga.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct);
+        var id = opened.Id;
+        await _saga.SagaAsync(id, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the escalation to start");
+
+        // The case is resolved and reopened; its CaseReopened reaches the saga before its CaseResolved.
+        _saga.Clock.Advance(TimeSpan.FromSeconds(1));
+        var stored = (await _saga.Cases.GetAsync(id, Ct))!;
+        var resolved = (CaseResolved)stored.Document.Resolve("patient-relations", Now).Events.Single();
+        var reopened = (CaseReopened)stored.Document.Reopen("patient-relations", "The family called again", Now).Events.Single();
+        await _saga.Cases.SaveAsync(stored.Document, stored.Version, [], Now, Ct);
+        await _saga.PublishAsync(reopened);
+        await _saga.PublishAsync(resolved);
+
+        var restarted = await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason == "reopened");
+        Assert.Equal("unit", restarted.ToLevel);
+        var saga = await _saga.SagaAsync(id, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement) && s.LevelReachedAt == reopened.ReopenedAt,
+            "the new escalation to await the unit's acknowledgement");
+        Assert.NotNull(saga.AcknowledgeTokenId);
+        await _saga.UntilAsync(async () => await _saga.PendingTimersAsync() == 3, "the new escalation's three timers, and none of the old");
+    }
+
+    [Fact]
+    public async Task A_CaseReopened_delivered_again_to_the_escalation_it_started_changes_nothing()
+    {
+        var opened = CaseDocument.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
+        await _saga.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct);
+        var id = opened.Id;
+        await _saga.SagaAsync(id, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the escalation to start");
+        await ActAsync(id, c => c.Resolve("patient-relations", Now));
+        await _saga.UntilAsync(async () => await _saga.Sagas.LoadAsync(id, Ct) is null, "the escalation to end");
+        _saga.Clock.Advance(TimeSpan.FromSeconds(1));
+        await ActAsync(id, c => c.Reopen("patient-relations", "The family called again", Now));
+        var reopened = await _saga.PublishedAsync<CaseReopened>(e => e.CaseId == id);
+        await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason == "reopened");
+
+        await _saga.PublishAsync(reopened);
+        await _saga.UntilAsync(() => _saga.Harness.Consumed.Select<CaseReopened>(new CancellationToken(canceled: true))
+            .Count(m => m.Context.Message.CaseId == id && m.Exception is null) >= 2, "the repeat to be consumed");
+        Assert.Single(EscalationsOf(id), e => e.Reason == "reopened");
+        Assert.Equal(3, await _saga.PendingTimersAsync());
+    }
+
+    [Fact]
     public async Task A_service_that_could_not_take_an_escalation_is_noted_on_the_timeline()
     {
         var id = await OpenAsync();
