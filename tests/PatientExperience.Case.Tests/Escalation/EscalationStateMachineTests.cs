@@ -296,10 +296,14 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
 
         // The case is resolved and reopened; its CaseReopened reaches the saga before its CaseResolved.
         _saga.Clock.Advance(TimeSpan.FromSeconds(1));
-        var stored = (await _saga.Cases.GetAsync(id, Ct))!;
-        var resolved = (CaseResolved)stored.Document.Resolve("patient-relations", Now).Events.Single();
-        var reopened = (CaseReopened)stored.Document.Reopen("patient-relations", "The family called again", Now).Events.Single();
-        await _saga.Cases.SaveAsync(stored.Document, stored.Version, [], Now, Ct);
+        CaseResolved resolved = null!;
+        CaseReopened reopened = null!;
+        await ChangeCaseAsync(id, c =>
+        {
+            resolved = (CaseResolved)c.Resolve("patient-relations", Now).Events.Single();
+            reopened = (CaseReopened)c.Reopen("patient-relations", "The family called again", Now).Events.Single();
+            return []; // published below, in the overtaking order
+        });
         await _saga.PublishAsync(reopened);
         await _saga.PublishAsync(resolved);
 
@@ -351,12 +355,31 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         Assert.Equal("acknowledge", noted.NextDeadlineKind);
     }
 
-    private async Task ActAsync(Guid id, Func<CaseDocument, CaseActionResult> action)
+    private Task ActAsync(Guid id, Func<CaseDocument, CaseActionResult> action) =>
+        ChangeCaseAsync(id, c =>
+        {
+            var result = action(c);
+            Assert.True(result.Succeeded);
+            return result.Events;
+        });
+
+    /// <summary>Changes the stored case as the case service does, reading it again when the saga's status update changed it meanwhile.</summary>
+    private async Task ChangeCaseAsync(Guid id, Func<CaseDocument, IReadOnlyList<object>> change)
     {
-        var stored = (await _saga.Cases.GetAsync(id, Ct))!;
-        var result = action(stored.Document);
-        Assert.True(result.Succeeded);
-        await _saga.Cases.SaveAsync(stored.Document, stored.Version, result.Events, Now, Ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = (await _saga.Cases.GetAsync(id, Ct))!;
+            var events = change(stored.Document);
+            try
+            {
+                await _saga.Cases.SaveAsync(stored.Document, stored.Version, events, Now, Ct);
+                return;
+            }
+            catch (PatientExperience.Storage.ConcurrencyConflictException) when (attempt < 10)
+            {
+                // The status projection saved the case between the read and the write: read it again.
+            }
+        }
     }
 
     private async Task<CaseDocument> CaseWhenAsync(Guid id, Func<CaseDocument, bool> condition, string because)
