@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Storage.Sqlite;
 
 namespace PatientExperience.Case.Tests;
@@ -103,7 +103,7 @@ public sealed class RestartTests
     [Fact]
     public async Task Restarting_on_the_same_store_keeps_the_directory_and_the_cases_without_duplicating_either()
     {
-        var dataDirectory = System.IO.Directory.CreateTempSubdirectory("pxp-case-tests-").FullName;
+        var dataDirectory = Directory.CreateTempSubdirectory("pxp-case-tests-").FullName;
         try
         {
             var submitted = Samples.Feedback(Samples.Mesa, "oncology", "infusion", "staff", "question");
@@ -135,7 +135,7 @@ public sealed class RestartTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            System.IO.Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(dataDirectory, recursive: true);
         }
     }
 }

@@ -1,5 +1,5 @@
 using MassTransit;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.Contracts.Vocabulary;
