@@ -107,7 +107,7 @@ public sealed class RestartTests
         try
         {
             var submitted = Samples.Feedback(Samples.Mesa, "oncology", "infusion", "staff", "question");
-            Cases.Case opened;
+            Cases.CaseFile opened;
             await using (var first = new CaseApp { DataDirectory = dataDirectory })
             {
                 Assert.Equal(3, (await first.CreateClient().GetFromJsonAsync<List<Facility>>("/api/v1/facilities", Ct))!.Count);
