@@ -4,7 +4,10 @@ using PatientExperience.Storage;
 
 namespace PatientExperience.Intake.Audit;
 
-/// <summary>One read of protected health information: who, when, what, for which facility.</summary>
+/// <summary>
+/// One read of protected health information: who, when, what, for which facility. <see cref="SubmissionId"/> is the id of
+/// what was read: a submission, or a discharge for the <c>discharge-contact.*</c> actions.
+/// </summary>
 public sealed record PhiAccess(Guid Id, DateTimeOffset At, string Actor, IReadOnlyList<string> Roles, string Action, Guid SubmissionId, string FacilityId);
 
 /// <summary>Every read of PHI is recorded before the data is returned.</summary>
