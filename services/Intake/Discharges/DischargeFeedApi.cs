@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.ServiceDefaults.Security;
 using static Hl7.Fhir.Model.OperationOutcome;
@@ -21,7 +23,7 @@ public static partial class DischargeFeedApi
             .WithName("PostFhirBundle")
             .WithSummary("The EHR sends a FHIR R4 Bundle (transaction, batch or collection) of Encounters and their Patients.")
             .WithDescription("Integration clients only (role 'integration', scoped to facilities). Each finished inpatient Encounter becomes a discharge and publishes PatientDischarged once, however often it is sent. Answers an OperationOutcome with one issue per entry; a transaction is refused whole (400 or 403) when any Encounter in it is refused.")
-            .Accepts<FhirResource>(FhirMessages.FhirJson, FhirMessages.Json)
+            .AddOpenApiOperationTransformer(DescribeFhirBody)
             .Produces<FhirResource>(StatusCodes.Status200OK, FhirMessages.FhirJson)
             .Produces<FhirResource>(StatusCodes.Status400BadRequest, FhirMessages.FhirJson)
             .Produces<FhirResource>(StatusCodes.Status403Forbidden, FhirMessages.FhirJson)
@@ -33,7 +35,7 @@ public static partial class DischargeFeedApi
             .WithName("PostFhirEncounter")
             .WithSummary("The EHR sends one FHIR R4 Encounter whose Patient is contained in it.")
             .WithDescription("Integration clients only. Answers an OperationOutcome: accepted (with the discharge id), ignored with its reason, 400 when invalid, 403 outside the client's facilities.")
-            .Accepts<FhirResource>(FhirMessages.FhirJson, FhirMessages.Json)
+            .AddOpenApiOperationTransformer(DescribeFhirBody)
             .Produces<FhirResource>(StatusCodes.Status200OK, FhirMessages.FhirJson)
             .Produces<FhirResource>(StatusCodes.Status400BadRequest, FhirMessages.FhirJson)
             .Produces<FhirResource>(StatusCodes.Status403Forbidden, FhirMessages.FhirJson)
@@ -156,6 +158,25 @@ public static partial class DischargeFeedApi
         }
 
         return (null, null);
+    }
+
+    /// <summary>
+    /// The request body in the OpenAPI document. Not declared with <c>Accepts</c>: that would let routing answer another media
+    /// type with a problem-details 415, where the EHR must get an OperationOutcome.
+    /// </summary>
+    private static System.Threading.Tasks.Task DescribeFhirBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "A FHIR R4 resource in JSON.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [FhirMessages.FhirJson] = new() { Schema = new OpenApiSchemaReference(nameof(FhirResource), context.Document) },
+                [FhirMessages.Json] = new() { Schema = new OpenApiSchemaReference(nameof(FhirResource), context.Document) },
+            },
+        };
+        return System.Threading.Tasks.Task.CompletedTask;
     }
 
     private static FhirResult Refused(int status, IssueType type, string text) => new(status, FhirMessages.Outcome(IssueSeverity.Error, type, text));
