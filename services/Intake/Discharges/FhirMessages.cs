@@ -88,9 +88,23 @@ public static class FhirMessages
             Details = new CodeableConcept { Text = wording },
             Diagnostics = $"Firely {problem.ErrorCode}" + (extended?.LineNumber is { } line ? $" at line {line}, position {extended.Position}" : ""),
         };
-        if (!string.IsNullOrEmpty(extended?.InstancePath)) issue.Expression = [extended.InstancePath];
+        if (SafePath(problem.ErrorCode, extended?.InstancePath) is { } path) issue.Expression = [path];
         return issue;
     }
+
+    /// <summary>
+    /// The FHIRPath of a problem, without what the sender chose: an unknown element's name is the sender's text (and could be
+    /// anything, a patient's name included), so its parent is named instead.
+    /// </summary>
+    private static string? SafePath(string errorCode, string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return null;
+        if (errorCode != UnknownElement) return path;
+        var dot = path.LastIndexOf('.');
+        return dot > 0 ? path[..dot] : null;
+    }
+
+    private const string UnknownElement = "PVAL128";
 
     public static FhirRead Refuse(int status, IssueType type, string text) => new(null, status, Outcome(IssueSeverity.Error, type, text));
 
