@@ -5,7 +5,9 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Task = System.Threading.Tasks.Task;
 using MassTransit.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using PatientExperience.Intake.Facilities;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Feedback;
@@ -259,5 +261,27 @@ public sealed class DischargeFeedTests(IntakeApp app) : IClassFixture<IntakeApp>
         Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
         Assert.Equal(FeedReasons.FacilityNotInScope, Reason((await OutcomeOf(batch)).Issue[0]));
         Assert.Null(await StoredAsync(encounter.Id));
+    }
+
+    [Fact]
+    public async Task When_the_directory_cannot_be_read_nothing_is_recorded_and_the_answer_is_a_503_OperationOutcome()
+    {
+        await using var unavailable = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IFacilityDirectory>(new UnreachableDirectory())));
+        var client = unavailable.CreateClient();
+        client.DefaultRequestHeaders.Authorization = app.ClientFor("integration", "riverside-general").DefaultRequestHeaders.Authorization;
+        var encounter = FhirSamples.EncounterWithPatient();
+
+        var single = await client.PostAsync("/api/v1/fhir/Encounter", FhirSamples.Content(encounter), Ct);
+        var bundle = await client.PostAsync("/api/v1/fhir", FhirSamples.Content(FhirSamples.Bundle(Bundle.BundleType.Batch, FhirSamples.Encounter(encounter.Id))), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, single.StatusCode);
+        Assert.Equal(OperationOutcome.IssueType.Transient, Assert.Single((await OutcomeOf(single)).Issue).Code);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, bundle.StatusCode);
+        Assert.Null(await unavailable.Services.GetRequiredService<DischargeStore>().FindByEncounterAsync("riverside-general", encounter.Id!, Ct));
+    }
+
+    private sealed class UnreachableDirectory : IFacilityDirectory
+    {
+        public Task<FacilityLookup> FindAsync(string facilityId, CancellationToken ct) => throw new DirectoryUnavailableException(new InvalidOperationException("unreachable"));
     }
 }
