@@ -62,10 +62,10 @@ public static class IntakeModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition, DischargeStore.Definition);
+        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog<PhiAccess>.Definition, DischargeStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<SubmissionStore>();
-        builder.Services.AddSingleton<PhiAuditLog>();
+        builder.Services.AddPhiAuditLog<PhiAccess>(ServiceName);
         builder.Services.AddSingleton<FeedbackValidator>();
         builder.Services.AddSingleton<DischargeStore>();
         builder.Services.AddSingleton<PatientReferences>();

@@ -42,7 +42,7 @@ public sealed class GetDischargeContactGrpcTests(IntakeApp app) : IClassFixture<
         Assert.Equal(FhirSamples.Mobile, contact.Phone);
         Assert.True(contact.PhoneIsMobile);
         Assert.Equal("es", contact.PreferredLanguage);
-        var audit = await app.Services.GetRequiredService<PhiAuditLog>().ForSubmissionAsync(id, Ct);
+        var audit = await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct);
         var read = Assert.Single(audit);
         Assert.Equal(("survey-service", "discharge-contact.read.grpc", "riverside-general"), (read.Actor, read.Action, read.FacilityId));
     }
@@ -64,6 +64,6 @@ public sealed class GetDischargeContactGrpcTests(IntakeApp app) : IClassFixture<
         Assert.Equal(StatusCode.PermissionDenied, integration.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
-        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog>().ForSubmissionAsync(id, Ct));
+        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct));
     }
 }
