@@ -7,6 +7,7 @@ using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Feedback;
 using Submission = PatientExperience.Contracts.Intake.V1.Submission;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Intake.Grpc;
 
@@ -53,8 +54,8 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
             FacilityId = s.FacilityId,
             DepartmentId = s.DepartmentId ?? "",
             UnitId = s.UnitId ?? "",
-            Channel = s.Channel,
-            Kind = s.Kind ?? "",
+            Channel = s.Channel.ToWire(),
+            Kind = s.Kind.ToWire() ?? "",
             Status = s.Status,
             CaseId = s.CaseId?.ToString() ?? "",
             ResponseRequested = s.ResponseRequested,
