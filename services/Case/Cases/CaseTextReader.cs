@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
 using PatientExperience.Case.Audit;
-using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Case.Cases;
 
