@@ -6,6 +6,7 @@ using PatientExperience.Case.Sla;
 using PatientExperience.Messaging;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Case;
@@ -34,6 +35,7 @@ public static class CaseModule
         builder.Services.AddGrpc();
 
         builder.Services.AddSingleton<EscalationPlanner>();
+        builder.Services.AddEscalationActivities();
         builder.Services.AddMessagingModule(bus =>
         {
             bus.AddConsumer<FeedbackSubmittedConsumer>().Endpoint(e => e.Name = "case-feedback-submitted");

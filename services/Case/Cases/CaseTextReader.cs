@@ -3,6 +3,7 @@ using System.Text.Json;
 using PatientExperience.Case.Audit;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Case.Cases;
 

@@ -9,6 +9,7 @@ using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Intake.Feedback;

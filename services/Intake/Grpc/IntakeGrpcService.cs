@@ -5,9 +5,9 @@ using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Feedback;
-using Submission = PatientExperience.Contracts.Intake.V1.Submission;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Intake.Grpc;
 
@@ -16,7 +16,7 @@ namespace PatientExperience.Intake.Grpc;
 public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
 {
     /// <summary>How to reach a discharged patient (for a survey invitation). Outside the caller's facilities the discharge does not exist.</summary>
-    public override async Task<DischargeContact> GetDischargeContact(GetDischargeContactRequest request, ServerCallContext context)
+    public override async Task<GetDischargeContactReply> GetDischargeContact(GetDischargeContactRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.DischargeId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "discharge_id must be a UUID."));
         var user = context.GetHttpContext().User;
@@ -26,7 +26,7 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
         var d = stored.Document;
         await audit.RecordAsync(user, "discharge-contact.read.grpc", d.Id, d.FacilityId, context.CancellationToken);
         var contact = d.RevealContact(phi);
-        return new DischargeContact
+        return new GetDischargeContactReply
         {
             DischargeId = d.Id.ToString(),
             FacilityId = d.FacilityId,
@@ -38,7 +38,7 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
         };
     }
 
-    public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
+    public override async Task<GetSubmissionReply> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.SubmissionId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "submission_id must be a UUID."));
         var user = context.GetHttpContext().User;
@@ -48,7 +48,7 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
         var s = stored.Document;
         await audit.RecordAsync(user, "feedback.read.grpc", s.Id, s.FacilityId, context.CancellationToken);
         var content = s.Reveal(phi);
-        var reply = new Submission
+        var reply = new GetSubmissionReply
         {
             SubmissionId = s.Id.ToString(),
             FacilityId = s.FacilityId,

@@ -5,6 +5,7 @@ using Hl7.Fhir.Serialization;
 using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.Intake.Audit;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Task = System.Threading.Tasks.Task;
 
