@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PatientExperience.Storage;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>Bound from <c>Directory</c>.</summary>
 public sealed class DirectoryOptions
