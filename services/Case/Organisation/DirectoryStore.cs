@@ -12,7 +12,7 @@ public sealed class DirectoryOptions
     public bool SeedDemo { get; set; }
 
     [Required]
-    public string DemoSeedFile { get; set; } = Path.Combine("Directory", "demo-health-system.json");
+    public string DemoSeedFile { get; set; } = Path.Combine("Organisation", "demo-health-system.json");
 }
 
 /// <summary>
