@@ -8,7 +8,8 @@ namespace PatientExperience.Gateway.DevTokens;
 public sealed record DevToken(string AccessToken, string TokenType, int ExpiresIn);
 
 /// <summary>
-/// Development only: a signed token for any role and facility scope, so a newcomer can call the staff API at once.
+/// Development only: a signed token for any role (a staff role, or <c>integration</c> for the EHR feed) and facility scope, so a
+/// newcomer can call the staff API, or post FHIR as the EHR would, at once.
 /// Never mapped outside the Development environment.
 /// </summary>
 public static class DevTokenEndpoint
@@ -21,8 +22,9 @@ public static class DevTokenEndpoint
 
     internal static Results<Ok<DevToken>, ValidationProblem> Issue(IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, TimeProvider clock, string role = "patient-relations", string facility = "*", string? sub = null)
     {
-        if (!PlatformClaims.Roles.Contains(role))
-            return ProblemResults.Validation(new Dictionary<string, string[]> { ["role"] = ["Must be one of: " + string.Join(", ", PlatformClaims.Roles) + "."] });
+        // Staff roles, or 'integration' for a system feeding the platform (the EHR's FHIR discharge feed).
+        if (!PlatformClaims.Roles.Contains(role) && role != PlatformClaims.IntegrationRole)
+            return ProblemResults.Validation(new Dictionary<string, string[]> { ["role"] = ["Must be one of: " + string.Join(", ", PlatformClaims.Roles.Append(PlatformClaims.IntegrationRole)) + "."] });
         var facilities = facility.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (facilities.Length == 0)
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["facility"] = ["Give a facility id, several separated by commas, or '*'."] });

@@ -15,6 +15,7 @@ Directory.CreateDirectory(serviceData);
 // Development values come from appsettings.Development.json (Parameters:...); elsewhere from the environment or user secrets.
 var signingKey = builder.AddParameter("auth-signing-key", secret: true);
 var phiKey = builder.AddParameter("phi-encryption-key", secret: true);
+var patientReferenceKey = builder.AddParameter("patient-reference-key", secret: true);
 
 IResourceBuilder<IResourceWithConnectionString> rabbitmq;
 LocalRabbitMqNode? localNode;
@@ -41,6 +42,7 @@ var intake = builder.AddProject<Projects.PatientExperience_Intake>("intake", o =
     .WithBrokerAndStore(rabbitmq, serviceData)
     .WithEnvironment("Phi__EncryptionKey", phiKey)
     .WithEnvironment("Intake__CaseGrpcAddress", caseService.GetEndpoint("grpc"))
+    .WithEnvironment("Intake__PatientReferenceKey", patientReferenceKey)
     .WaitFor(caseService);
 
 // Notifications: no SMTP server or SMS/pager provider is started here, so in Development those channels write to the

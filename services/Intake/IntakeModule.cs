@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.Intake.Audit;
+using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.Messaging;
@@ -11,7 +12,7 @@ using PatientExperience.Storage;
 namespace PatientExperience.Intake;
 
 /// <summary>Bound from <c>Intake</c>.</summary>
-public sealed class IntakeOptions
+public sealed class IntakeOptions : IValidatableObject
 {
     public const string Section = "Intake";
 
@@ -26,6 +27,29 @@ public sealed class IntakeOptions
     /// <summary>How long the facility directory read from the case service is trusted before it is read again.</summary>
     [Range(1, 3600)]
     public int DirectoryCacheSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Base64 of at least 32 bytes: the HMAC-SHA256 key that turns a patient's MRN into the pseudonymous
+    /// <c>PatientDischarged.PatientReference</c>. A secret like the PHI key (from configuration or a secret store, never from
+    /// code); changing it changes every reference, so survey's minimum interval between surveys starts afresh.
+    /// </summary>
+    [Required(ErrorMessage = "Intake:PatientReferenceKey is required (base64 of at least 32 bytes; keys the patient reference of discharges).")]
+    public string PatientReferenceKey { get; set; } = "";
+
+    /// <summary>Largest FHIR request body intake reads from the EHR, in bytes; larger ones are answered 413 with an OperationOutcome.</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public int MaxFhirBodyBytes { get; set; } = 1024 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(PatientReferenceKey)) yield break;
+        byte[]? key = null;
+        try { key = Convert.FromBase64String(PatientReferenceKey); } catch (FormatException) { }
+        if (key is null || key.Length < 32)
+        {
+            yield return new ValidationResult("Intake:PatientReferenceKey must be base64 of at least 32 bytes.", [nameof(PatientReferenceKey)]);
+        }
+    }
 }
 
 public static class IntakeModule
@@ -39,11 +63,14 @@ public static class IntakeModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog<PhiAccess>.Definition);
+        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog<PhiAccess>.Definition, DischargeStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddPhiAuditLog<PhiAccess>(ServiceName);
         builder.Services.AddSingleton<FeedbackValidator>();
+        builder.Services.AddSingleton<DischargeStore>();
+        builder.Services.AddSingleton<PatientReferences>();
+        builder.Services.AddSingleton<DischargeFeed>();
         builder.Services.AddSingleton<IFacilityDirectory, CaseServiceFacilityDirectory>();
         builder.Services.AddGrpcClient<CaseService.CaseServiceClient>((sp, o) =>
             o.Address = new Uri(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.CaseGrpcAddress));
@@ -60,6 +87,7 @@ public static class IntakeModule
     {
         var api = app.MapGroup("/api/v1");
         api.MapFeedbackApi();
+        api.MapDischargeFeedApi();
         return api;
     }
 

@@ -21,7 +21,7 @@ public static partial class NotificationModule
 
     /// <summary>
     /// The notification service: its store, consumers (queues <c>notification-case-events</c>, <c>notification-send-notification</c>,
-    /// <c>notification-delivery</c>), outbox relay, channels and the durable scheduler its retries and deferrals use.
+    /// <c>notification-survey-invitations</c>, <c>notification-delivery</c>), outbox relay, channels and the durable scheduler its retries and deferrals use.
     /// </summary>
     /// <param name="schedulerStore">
     /// The store the process's durable scheduler keeps its messages in: this service's own, unless the process hosts several
@@ -55,6 +55,7 @@ public static partial class NotificationModule
             : ActivatorUtilities.CreateInstance<SymmetricServiceTokenSource>(sp));
         builder.Services.AddSingleton<ICaseDirectory, GrpcCaseDirectory>();
         builder.Services.AddSingleton<IPatientContacts, GrpcPatientContacts>();
+        builder.Services.AddSingleton<IDischargeContacts, GrpcDischargeContacts>();
         builder.Services.AddGrpc();
 
         // Scheduling the same attempt twice (a redelivered message) replaces it rather than adding another.
@@ -64,6 +65,7 @@ public static partial class NotificationModule
         {
             bus.AddConsumer<CaseEventsConsumer>().Endpoint(e => e.Name = "notification-case-events");
             bus.AddConsumer<SendNotificationConsumer>().Endpoint(e => e.Name = "notification-send-notification");
+            bus.AddConsumer<SurveyInvitationConsumer>().Endpoint(e => e.Name = "notification-survey-invitations");
             bus.AddConsumer<DeliveryWorker>().Endpoint(e =>
             {
                 e.Name = "notification-delivery";

@@ -19,6 +19,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public const string SigningKey = "ZTJlLXRlc3Qtc2lnbmluZy1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZS0zMmI=";
     public const string PhiKey = "ZTJlLXRlc3QtcGhpLWtleS0zMi1ieXRlcy1leGFjdCE=";
+    public const string PatientReferenceKey = "ZTJlLXRlc3QtcGF0aWVudC1yZWZlcmVuY2Uta2V5LTMyLWJ5dGVzIQ==";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private RabbitMqBroker? _broker;
@@ -132,6 +133,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
         ["Phi__EncryptionKey"] = PhiKey,
         ["Intake__CaseGrpcAddress"] = $"http://127.0.0.1:{_caseGrpc}",
+        ["Intake__PatientReferenceKey"] = PatientReferenceKey,
         ["Messaging__Outbox__Paused"] = relayPaused ? "true" : "false",
     };
 

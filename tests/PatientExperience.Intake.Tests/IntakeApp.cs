@@ -22,6 +22,7 @@ public sealed class IntakeApp : WebApplicationFactory<Program>
 {
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LWZvci1pbnRha2UtdGVzdHMtMzItYnl0ZXM=";
     public const string PhiKey = "dGVzdC1vbmx5LXBoaS1rZXktMzItYnl0ZXMtbG9uZyE=";
+    public const string PatientReferenceKey = "dGVzdC1vbmx5LXBhdGllbnQtcmVmZXJlbmNlLWtleS0zMmI=";
 
     private readonly ActivityListener _listener;
 
@@ -49,6 +50,7 @@ public sealed class IntakeApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Phi:EncryptionKey", PhiKey);
         builder.UseSetting("Intake:CaseGrpcAddress", "http://case.invalid:5112");
+        builder.UseSetting("Intake:PatientReferenceKey", PatientReferenceKey);
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "100");
         builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(services =>

@@ -48,3 +48,16 @@ public sealed class FakePatientContacts : IPatientContacts
         return Task.FromResult(Contacts.TryGetValue(submissionId, out var c) ? c : null);
     }
 }
+
+public sealed class FakeDischargeContacts : IDischargeContacts
+{
+    public ConcurrentDictionary<Guid, DischargeContact> Contacts { get; } = new();
+
+    public ConcurrentQueue<Guid> Reads { get; } = new();
+
+    public Task<DischargeContact?> GetAsync(Guid dischargeId, string facilityId, CancellationToken ct)
+    {
+        Reads.Enqueue(dischargeId);
+        return Task.FromResult(Contacts.TryGetValue(dischargeId, out var c) ? c : null);
+    }
+}

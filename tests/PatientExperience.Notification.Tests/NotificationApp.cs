@@ -59,6 +59,7 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
     public WebhookReceiver Webhooks { get; }
     public FakeCaseDirectory Directory { get; } = new();
     public FakePatientContacts Patients { get; } = new();
+    public FakeDischargeContacts Discharges { get; } = new();
     public RecordingLoggerProvider Logs { get; } = new();
     public ConcurrentBag<Activity> Activities { get; } = [];
 
@@ -105,6 +106,8 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
             services.AddSingleton<ICaseDirectory>(Directory);
             services.RemoveAll<IPatientContacts>();
             services.AddSingleton<IPatientContacts>(Patients);
+            services.RemoveAll<IDischargeContacts>();
+            services.AddSingleton<IDischargeContacts>(Discharges);
             services.AddMassTransitTestHarness(x =>
             {
                 // As the platform bus does: retry before a message faults (a lost lease race is retried and then sees the lease).

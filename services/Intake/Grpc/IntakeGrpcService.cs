@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.Intake.Audit;
+using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
@@ -10,10 +11,33 @@ using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Intake.Grpc;
 
-/// <summary>Answers other services about a submission. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
+/// <summary>Answers other services about a submission or a discharge. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
 {
+    /// <summary>How to reach a discharged patient (for a survey invitation). Outside the caller's facilities the discharge does not exist.</summary>
+    public override async Task<GetDischargeContactReply> GetDischargeContact(GetDischargeContactRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.DischargeId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "discharge_id must be a UUID."));
+        var user = context.GetHttpContext().User;
+        var stored = await discharges.GetAsync(id, context.CancellationToken);
+        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) throw new RpcException(new Status(StatusCode.NotFound, "No such discharge."));
+
+        var d = stored.Document;
+        await audit.RecordAsync(user, "discharge-contact.read.grpc", d.Id, d.FacilityId, context.CancellationToken);
+        var contact = d.RevealContact(phi);
+        return new GetDischargeContactReply
+        {
+            DischargeId = d.Id.ToString(),
+            FacilityId = d.FacilityId,
+            Name = contact.Name ?? "",
+            Email = contact.Email ?? "",
+            Phone = contact.Phone ?? "",
+            PhoneIsMobile = contact.PhoneIsMobile,
+            PreferredLanguage = contact.PreferredLanguage ?? "",
+        };
+    }
+
     public override async Task<GetSubmissionReply> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.SubmissionId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "submission_id must be a UUID."));

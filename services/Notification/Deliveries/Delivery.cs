@@ -55,7 +55,7 @@ public sealed record Delivery
     public required string Channel { get; init; }
     /// <summary>staff or patient.</summary>
     public required string RecipientKind { get; init; }
-    /// <summary>A person id, or <c>patient:{submissionId}</c>.</summary>
+    /// <summary>A person id, <c>patient:{submissionId}</c>, or <c>patient:discharge:{dischargeId}</c> (survey invitations).</summary>
     public required string RecipientId { get; init; }
     /// <summary>Staff only (directory data).</summary>
     public string? RecipientName { get; init; }
@@ -116,6 +116,9 @@ public static class Recipients
     public const string Patient = "patient";
 
     public static string PatientId(Guid submissionId) => $"patient:{submissionId}";
+
+    /// <summary>The patient of a discharge (survey invitations): intake's discharge id, never the patient's identity.</summary>
+    public static string DischargedPatientId(Guid dischargeId) => $"patient:discharge:{dischargeId}";
 }
 
 /// <summary>

@@ -67,14 +67,19 @@ public sealed partial class NotificationPlanner(
     }
 
     /// <summary>Tells a patient: by email when they gave one, else SMS; with neither, a delivery that fails for want of an address (and says so).</summary>
-    public async Task<bool> PlanPatientAsync(NotificationSource source, Guid submissionId, PatientContact contact, PatientMessageModel model, CancellationToken ct)
+    public Task<bool> PlanPatientAsync(NotificationSource source, Guid submissionId, PatientContact contact, PatientMessageModel model, CancellationToken ct) =>
+        PlanPatientAsync(source, Recipients.PatientId(submissionId), contact.Email, contact.Phone, contact.PreferredLanguage, model, ct);
+
+    /// <summary>Tells a patient at an address: by email when there is one, else SMS; with neither, a delivery that fails for want of an address.</summary>
+    /// <param name="language">BCP-47 or a language name; a language without templates gets English.</param>
+    public async Task<bool> PlanPatientAsync(NotificationSource source, string recipientId, string? email, string? phone, string? language, PatientMessageModel model, CancellationToken ct)
     {
         var facility = await FacilityAsync(source.FacilityId, ct);
-        var channel = contact.Email is null && contact.Phone is not null ? Channel.Sms : Channel.Email;
-        var delivery = New(source, Recipients.PatientId(submissionId), Recipients.Patient, channel) with
+        var channel = email is null && phone is not null ? Channel.Sms : Channel.Email;
+        var delivery = New(source, recipientId, Recipients.Patient, channel) with
         {
-            ProtectedPatient = Delivery.ProtectPatient(phi, new PatientEnvelope(contact.Email, contact.Phone, model)),
-            Locale = TemplateRenderer.LocaleFor(contact.PreferredLanguage),
+            ProtectedPatient = Delivery.ProtectPatient(phi, new PatientEnvelope(email, phone, model)),
+            Locale = TemplateRenderer.LocaleFor(language),
             TimeZone = facility.TimeZone,
         };
         var created = await deliveries.CreateAsync(delivery, clock.GetUtcNow(), ct);

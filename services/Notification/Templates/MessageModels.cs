@@ -68,27 +68,36 @@ public sealed record ShortTextModel
 
 /// <summary>
 /// A message to a patient: their name (for the greeting in an email only), the case number, the facility, the kind of letter
-/// and a date. PHI: stored encrypted with the delivery, never logged.
+/// and a date; or, for a survey invitation or reminder, the facility and the survey link only. PHI (and the link a bearer
+/// secret): stored encrypted with the delivery, never logged.
 /// </summary>
 public sealed record PatientMessageModel
 {
     public required string Event { get; init; }
     public string? PatientName { get; init; }
-    public required string CaseNumber { get; init; }
+    /// <summary>Case messages; empty for survey invitations.</summary>
+    public string CaseNumber { get; init; } = "";
     public required string Facility { get; init; }
     /// <summary>interim or final (response letters).</summary>
     public string? LetterKind { get; init; }
     public string? When { get; init; }
+    /// <summary>Survey invitations and reminders: <c>{Survey:PublicBaseUrl}/surveys/{token}</c>, the single-use link.</summary>
+    public string? SurveyLink { get; init; }
+    /// <summary>Survey messages: 0 for the invitation, 1, 2, ... for reminders.</summary>
+    public int Reminder { get; init; }
 
-    /// <summary>Patient SMS: the case number and facility only (a text message can be read by anyone holding the phone).</summary>
+    /// <summary>
+    /// Patient SMS: the case number and facility only (a text message can be read by anyone holding the phone); for a survey,
+    /// the facility and the survey link (the one thing the message is for).
+    /// </summary>
     public IReadOnlyDictionary<string, object?> ToShortView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
-        ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final",
+        ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final", ["surveyLink"] = SurveyLink,
     };
 
     public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["patientName"] = PatientName, ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["letterKind"] = LetterKind,
-        ["final"] = LetterKind == "final", ["when"] = When,
+        ["final"] = LetterKind == "final", ["when"] = When, ["surveyLink"] = SurveyLink, ["reminder"] = Reminder,
     };
 }

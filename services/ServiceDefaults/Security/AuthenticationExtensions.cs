@@ -12,6 +12,9 @@ public static class AuthenticationExtensions
     /// <summary>Any authenticated member of staff with at least one platform role.</summary>
     public const string StaffPolicy = "staff";
 
+    /// <summary>A system integration (the EHR's FHIR feed): the <see cref="PlatformClaims.IntegrationRole"/> role and nothing else.</summary>
+    public const string IntegrationPolicy = "integration";
+
     public static TBuilder AddPlatformAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<AuthOptions>()
@@ -24,7 +27,8 @@ public static class AuthenticationExtensions
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
 
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireClaim(PlatformClaims.Role, PlatformClaims.Roles));
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireClaim(PlatformClaims.Role, PlatformClaims.Roles))
+            .AddPolicy(IntegrationPolicy, p => p.RequireAuthenticatedUser().RequireClaim(PlatformClaims.Role, PlatformClaims.IntegrationRole));
         return builder;
     }
 

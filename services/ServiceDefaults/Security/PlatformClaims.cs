@@ -16,6 +16,12 @@ public static class PlatformClaims
 
     public static bool IsInRole(this ClaimsPrincipal user, StaffRole role) => user.IsInRole(role.ToClaim());
 
+    /// <summary>
+    /// The role of a system that feeds the platform (the EHR's discharge feed), scoped to its facilities by <see cref="Facility"/>
+    /// claims like staff. Not a staff role: it reaches only the integration routes, and staff roles never reach those.
+    /// </summary>
+    public const string IntegrationRole = "integration";
+
     public static string? PersonId(this ClaimsPrincipal user) =>
         user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
 
