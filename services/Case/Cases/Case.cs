@@ -131,6 +131,16 @@ public sealed class Case
         return CaseActionResult.Done(new CaseAcknowledged { CaseId = Id, FacilityId = FacilityId, Level = EscalationLevel, AcknowledgedBy = actor, AcknowledgedAt = now });
     }
 
+    /// <summary>Acknowledges the case (see above) with an optional note, kept encrypted by <paramref name="protect"/>.</summary>
+    public CaseActionResult Acknowledge(string actor, string? note, Func<string, string> protect, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged."); // before the note: a closed case is a 409 whatever the note
+        if (StaffInput.OptionalNote(note) is { } invalid) return invalid;
+        var result = Acknowledge(actor, now);
+        if (!string.IsNullOrWhiteSpace(note)) AddProtectedNote(actor, protect(note), now);
+        return result;
+    }
+
     public CaseActionResult Assign(string actor, string? assigneeId, string? departmentId, IReadOnlyList<StaffRecipient> recipients, DateTimeOffset now)
     {
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be assigned; reopen it first.");
@@ -146,7 +156,11 @@ public sealed class Case
         });
     }
 
-    public CaseActionResult AddNote(string actor, string protectedText, DateTimeOffset now)
+    /// <summary>Adds a note of 1 to <see cref="StaffInput.MaxText"/> characters, kept encrypted by <paramref name="protect"/>.</summary>
+    public CaseActionResult AddNote(string actor, string? text, Func<string, string> protect, DateTimeOffset now) =>
+        StaffInput.Text(text, "text") ?? AddProtectedNote(actor, protect(text!), now);
+
+    private CaseActionResult AddProtectedNote(string actor, string protectedText, DateTimeOffset now)
     {
         var note = new CaseNote(Guid.CreateVersion7(now), now, actor, protectedText);
         Notes.Add(note);
@@ -154,7 +168,16 @@ public sealed class Case
         return CaseActionResult.Done();
     }
 
-    public CaseActionResult AddTask(string actor, string departmentId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
+    /// <summary>Gives a department a task on an open case: a department, a description and a due date in the future are required.</summary>
+    public CaseActionResult AddTask(string actor, string? departmentId, string? description, DateTimeOffset? dueAt, Func<string, string> protect, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(departmentId)) return CaseActionResult.Invalid("departmentId", "A department is required.");
+        if (dueAt is null) return CaseActionResult.Invalid("dueAt", "A due date is required.");
+        if (StaffInput.Text(description, "description") is { } invalid) return invalid;
+        return AddTask(actor, departmentId, protect(description!), dueAt.Value, now);
+    }
+
+    private CaseActionResult AddTask(string actor, string departmentId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
     {
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no new tasks.");
         if (dueAt <= now) return CaseActionResult.Invalid("dueAt", "Must be in the future.");
@@ -169,12 +192,15 @@ public sealed class Case
     /// Records a letter to the complainant. A final response must name the contact person, the steps taken to investigate,
     /// the results and the date of completion (CMS 42 CFR 482.13(a)(2)(iii)); missing elements are refused, named.
     /// </summary>
-    public CaseActionResult RecordLetter(string actor, string kind, LetterFacts facts, string protectedBody, DateTimeOffset now)
+    public CaseActionResult RecordLetter(string actor, ResponseLetterDraft letter, Func<LetterContent, string> protect, DateTimeOffset now) =>
+        StaffInput.Letter(letter) ?? RecordLetter(actor, letter.Kind ?? "", letter.Facts, () => protect(letter.Content), now);
+
+    private CaseActionResult RecordLetter(string actor, string kind, LetterFacts facts, Func<string> protectedBody, DateTimeOffset now)
     {
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no letters; reopen it first.");
         if (kind is not ("interim" or "final")) return CaseActionResult.Invalid("kind", "Must be interim or final.");
         if (kind == "final" && facts.MissingElements() is { Count: > 0 } missing) return CaseActionResult.Incomplete(missing);
-        var letter = new ResponseLetter(Guid.CreateVersion7(now), kind, now, actor, facts.ContactName, facts.CompletionDate, protectedBody);
+        var letter = new ResponseLetter(Guid.CreateVersion7(now), kind, now, actor, facts.ContactName, facts.CompletionDate, protectedBody());
         Letters.Add(letter);
         if (kind == "final") Status = ResponseSent;
         Record(now, actor, kind == "final" ? "response-letter-issued" : "interim-notice-issued", $"Letter {letter.Id}");
@@ -204,8 +230,9 @@ public sealed class Case
         return CaseActionResult.Done(new CaseClosed { CaseId = Id, FacilityId = FacilityId, ClosedBy = actor, ClosedAt = now });
     }
 
-    public CaseActionResult Reopen(string actor, string reason, DateTimeOffset now)
+    public CaseActionResult Reopen(string actor, string? reason, DateTimeOffset now)
     {
+        if (StaffInput.Reason(reason) is { } invalid) return invalid;
         if (IsOpen) return CaseActionResult.Conflict($"The case is {Status}, not resolved or closed.");
         Status = Reopened;
         ResolvedAt = null;
@@ -215,17 +242,25 @@ public sealed class Case
         return CaseActionResult.Done(new CaseReopened { CaseId = Id, FacilityId = FacilityId, ReopenedBy = actor, ReopenedAt = now, Severity = Severity });
     }
 
-    public CaseActionResult RequestEscalation(string actor, string reason, DateTimeOffset now)
+    public CaseActionResult RequestEscalation(string actor, string? reason, DateTimeOffset now)
     {
+        if (StaffInput.Reason(reason) is { } invalid) return invalid;
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be escalated.");
         if (EscalationLevel == EscalationLevels.Executive) return CaseActionResult.Conflict("The case is already at the executive level.");
         Record(now, actor, "escalation-requested", reason);
-        return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, Reason = reason, RequestedAt = now });
+        return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, Reason = reason!, RequestedAt = now });
     }
 
-    /// <summary>Staff change the classification; the previous values and the reason are kept in the history.</summary>
-    public CaseActionResult Reclassify(string actor, string? type, string? severity, string? category, string? owningDepartmentId, string reason, DateTimeOffset now)
+    /// <summary>
+    /// Staff change the classification to known values (a type, severity and category of <see cref="CaseClassifier"/>), giving
+    /// a reason; the previous values and the reason are kept in the history.
+    /// </summary>
+    public CaseActionResult Reclassify(string actor, string? type, string? severity, string? category, string? owningDepartmentId, string? reason, DateTimeOffset now)
     {
+        if (type is not null && !CaseClassifier.Types.Contains(type)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
+        if (severity is not null && !CaseClassifier.Severities.Contains(severity)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+        if (category is not null && !CaseClassifier.Categories.Contains(category)) return CaseActionResult.Invalid("category", "Must be one of: " + string.Join(", ", CaseClassifier.Categories) + ".");
+        if (StaffInput.Reason(reason) is { } invalid) return invalid;
         var changes = new List<string>();
         if (type is not null && type != Classification) { changes.Add($"type {Classification} -> {type}"); Classification = type; }
         if (severity is not null && severity != Severity) { changes.Add($"severity {Severity} -> {severity}"); Severity = severity; }
@@ -295,6 +330,15 @@ public sealed record LetterFacts(string? ContactName, string? StepsTaken, string
         if (CompletionDate is null) missing.Add("completionDate");
         return missing;
     }
+}
+
+/// <summary>A letter as staff write it: its kind (<c>interim</c> or <c>final</c>), the elements a final response must name, and its body.</summary>
+public sealed record ResponseLetterDraft(string? Kind, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body)
+{
+    public LetterFacts Facts => new(ContactName, StepsTaken, Results, CompletionDate);
+
+    /// <summary>The full text, as kept encrypted with the case.</summary>
+    public LetterContent Content => new(ContactName, StepsTaken, Results, CompletionDate, Body);
 }
 
 /// <summary>The outcome of a staff action: done (with the events it causes), or why not.</summary>

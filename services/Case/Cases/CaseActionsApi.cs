@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PatientExperience.Case.Classification;
 using PatientExperience.Contracts.Case;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
@@ -25,11 +24,6 @@ public sealed record ReclassifyRequest(string? Type, string? Severity, string? C
 /// </summary>
 public static class CaseActionsApi
 {
-    private const int MaxText = 10_000;
-    private static readonly string[] Workers = ["patient-relations", "advocate", "unit-manager", "department-head", "executive", "compliance", "admin"];
-    private static readonly string[] Coordinators = ["patient-relations", "advocate", "admin"];
-    private static readonly string[] Assigners = ["patient-relations", "department-head", "admin"];
-
     public static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     public static RouteGroupBuilder MapCaseActionsApi(this RouteGroupBuilder api)
@@ -37,59 +31,46 @@ public static class CaseActionsApi
         var cases = api.MapGroup("/cases/{id:guid}").WithTags("Case actions").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
 
         cases.MapPost("/acknowledge", (Guid id, AcknowledgeRequest? body, ActionContext a) =>
-                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(WithNote(c.Acknowledge(actor, now), c, body?.Note, actor, now, a))))
+                a.RunAsync(id, CaseActionRoles.Acknowledge, (c, actor, now) => Task.FromResult(c.Acknowledge(actor, body?.Note, a.Text.Protect, now))))
             .Describe("AcknowledgeCase").WithSummary("Acknowledge the case: stops the acknowledgement clock at its escalation level.");
 
         cases.MapPost("/assign", (Guid id, AssignRequest body, ActionContext a) =>
-                a.RunAsync(id, Assigners, async (c, actor, now) =>
+                a.RunAsync(id, CaseActionRoles.Assign, async (c, actor, now) =>
                     c.Assign(actor, body.AssigneeId, body.DepartmentId, await a.RecipientsForAsync(c, body.AssigneeId), now)))
             .Describe("AssignCase").WithSummary("Assign the case to an advocate and/or a department.");
 
         cases.MapPost("/notes", (Guid id, NoteRequest body, ActionContext a) =>
-                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(
-                    Text(body.Text, "text") is { } invalid ? invalid : c.AddNote(actor, a.Text.Protect(body.Text!), now))))
+                a.RunAsync(id, CaseActionRoles.AddNote, (c, actor, now) => Task.FromResult(c.AddNote(actor, body.Text, a.Text.Protect, now))))
             .Describe("AddCaseNote").WithSummary("Add a note to the case (kept encrypted; reading it is audited).");
 
         cases.MapPost("/tasks", (Guid id, TaskRequest body, ActionContext a) =>
-                a.RunAsync(id, Coordinators.Append("department-head").ToArray(), (c, actor, now) => Task.FromResult(
-                    string.IsNullOrWhiteSpace(body.DepartmentId) ? CaseActionResult.Invalid("departmentId", "A department is required.")
-                    : body.DueAt is null ? CaseActionResult.Invalid("dueAt", "A due date is required.")
-                    : Text(body.Description, "description") is { } invalid ? invalid
-                    : c.AddTask(actor, body.DepartmentId, a.Text.Protect(body.Description!), body.DueAt.Value, now))))
+                a.RunAsync(id, CaseActionRoles.AddTask, (c, actor, now) =>
+                    Task.FromResult(c.AddTask(actor, body.DepartmentId, body.Description, body.DueAt, a.Text.Protect, now))))
             .Describe("AddCaseTask").WithSummary("Give a department a task on the case, with a due date.");
 
         cases.MapPost("/escalate", (Guid id, EscalateRequest body, ActionContext a) =>
-                a.RunAsync(id, Workers, (c, actor, now) => Task.FromResult(
-                    string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500 ? CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.")
-                    : c.RequestEscalation(actor, body.Reason, now))))
+                a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, now))))
             .Describe("EscalateCase").WithSummary("Escalate the case one level now, as a missed deadline would.");
 
         cases.MapPost("/letters", (Guid id, LetterRequest body, ActionContext a) =>
-                a.RunAsync(id, Coordinators, (c, actor, now) =>
-                {
-                    var facts = new LetterFacts(body.ContactName, body.StepsTaken, body.Results, body.CompletionDate);
-                    if (new[] { body.ContactName, body.StepsTaken, body.Results, body.Body }.Any(t => t?.Length > MaxText))
-                        return Task.FromResult(CaseActionResult.Invalid("body", $"Each element is at most {MaxText} characters."));
-                    var content = new LetterContent(body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body);
-                    return Task.FromResult(c.RecordLetter(actor, body.Kind ?? "", facts, a.Text.Protect(content), now));
-                }))
+                a.RunAsync(id, CaseActionRoles.RecordLetter, (c, actor, now) => Task.FromResult(c.RecordLetter(actor,
+                    new ResponseLetterDraft(body.Kind, body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body), a.Text.Protect, now))))
             .Describe("RecordResponseLetter")
             .WithSummary("Record an interim notice or the final response letter. A final letter must name the contact person, the steps taken, the results and the completion date (422 names what is missing).");
 
-        cases.MapPost("/resolve", (Guid id, ActionContext a) => a.RunAsync(id, Coordinators, (c, actor, now) => Task.FromResult(c.Resolve(actor, now))))
+        cases.MapPost("/resolve", (Guid id, ActionContext a) => a.RunAsync(id, CaseActionRoles.Resolve, (c, actor, now) => Task.FromResult(c.Resolve(actor, now))))
             .Describe("ResolveCase").WithSummary("Resolve the case: ends its escalation. A grievance needs its final response letter first (422).");
 
-        cases.MapPost("/close", (Guid id, ActionContext a) => a.RunAsync(id, Coordinators, (c, actor, now) => Task.FromResult(c.Close(actor, now))))
+        cases.MapPost("/close", (Guid id, ActionContext a) => a.RunAsync(id, CaseActionRoles.Close, (c, actor, now) => Task.FromResult(c.Close(actor, now))))
             .Describe("CloseCase").WithSummary("Close a resolved case.");
 
         cases.MapPost("/reopen", (Guid id, ReopenRequest body, ActionContext a) =>
-                a.RunAsync(id, ["patient-relations", "admin"], (c, actor, now) => Task.FromResult(
-                    string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500 ? CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.")
-                    : c.Reopen(actor, body.Reason, now))))
+                a.RunAsync(id, CaseActionRoles.Reopen, (c, actor, now) => Task.FromResult(c.Reopen(actor, body.Reason, now))))
             .Describe("ReopenCase").WithSummary("Reopen a resolved or closed case: escalation starts again at the unit level.");
 
         cases.MapPost("/classification", (Guid id, ReclassifyRequest body, ActionContext a) =>
-                a.RunAsync(id, Coordinators.Append("compliance").ToArray(), (c, actor, now) => Task.FromResult(Reclassify(c, body, actor, now))))
+                a.RunAsync(id, CaseActionRoles.Reclassify, (c, actor, now) =>
+                    Task.FromResult(c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, now))))
             .Describe("ReclassifyCase").WithSummary("Change the case's type, severity, category or owning department, with a reason kept in its history.");
 
         return api;
@@ -106,26 +87,6 @@ public static class CaseActionsApi
         .ProducesProblem(StatusCodes.Status412PreconditionFailed)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status428PreconditionRequired);
-
-    private static CaseActionResult Reclassify(Case c, ReclassifyRequest body, string actor, DateTimeOffset now)
-    {
-        if (body.Type is not null && !CaseClassifier.Types.Contains(body.Type)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
-        if (body.Severity is not null && !CaseClassifier.Severities.Contains(body.Severity)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
-        if (body.Category is not null && !CaseClassifier.Categories.Contains(body.Category)) return CaseActionResult.Invalid("category", "Must be one of: " + string.Join(", ", CaseClassifier.Categories) + ".");
-        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500) return CaseActionResult.Invalid("reason", "A reason of 1 to 500 characters is required.");
-        return c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, now);
-    }
-
-    private static CaseActionResult? Text(string? text, string field) =>
-        string.IsNullOrWhiteSpace(text) || text.Length > MaxText ? CaseActionResult.Invalid(field, $"Must be 1 to {MaxText} characters.") : null;
-
-    private static CaseActionResult WithNote(CaseActionResult result, Case c, string? note, string actor, DateTimeOffset now, ActionContext a)
-    {
-        if (!result.Succeeded || string.IsNullOrWhiteSpace(note)) return result;
-        if (note.Length > MaxText) return CaseActionResult.Invalid("note", $"Must be at most {MaxText} characters.");
-        c.AddNote(actor, a.Text.Protect(note), now);
-        return result;
-    }
 }
 
 /// <summary>What every case action needs, bound once per request.</summary>
@@ -149,7 +110,7 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         var user = http.User;
         var stored = await cases.GetAsync(id, ct);
         if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
-        if (!roles.Any(user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
+        if (!CaseActionRoles.Allows(roles, user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
 
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))

@@ -21,6 +21,46 @@ public sealed record Facility
     public Department? DepartmentOfUnit(string unitId) => Departments.FirstOrDefault(d => d.Units.Any(u => u.Id == unitId));
 
     public Department? FindDepartment(string departmentId) => Departments.FirstOrDefault(d => d.Id == departmentId);
+
+    /// <summary>The ids of the units of every department but <paramref name="departmentId"/>: a unit id is used once in a facility.</summary>
+    public HashSet<string> UnitIdsOutside(string? departmentId) =>
+        Departments.Where(d => d.Id != departmentId).SelectMany(d => d.Units).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The facility with <paramref name="department"/> added, or replacing the department of the same id in its place.</summary>
+    public Facility WithDepartment(Department department) => this with
+    {
+        Departments = FindDepartment(department.Id) is null
+            ? [.. Departments, department]
+            : Departments.Select(d => d.Id == department.Id ? department : d).ToList(),
+    };
+
+    /// <summary>The facility without the department (check <see cref="UnitRemovalRule"/> first).</summary>
+    public Facility WithoutDepartment(string departmentId) => this with { Departments = Departments.Where(d => d.Id != departmentId).ToList() };
+
+    /// <summary>
+    /// What a person covers at this facility: the whole facility, one of its departments, or one of its units, which implies
+    /// the unit's department (a department given with a unit must be that unit's). Refused, naming the field, when the facility
+    /// has no such department or unit.
+    /// </summary>
+    public CoverageCheck Cover(string? departmentId, string? unitId)
+    {
+        if (!string.IsNullOrEmpty(departmentId) && FindDepartment(departmentId) is null)
+            return CoverageCheck.Refused("departmentId", "No such department at the facility.");
+        var department = string.IsNullOrEmpty(departmentId) ? null : departmentId;
+        if (string.IsNullOrEmpty(unitId)) return CoverageCheck.Covered(new Coverage { FacilityId = Id, DepartmentId = department });
+        var unitDepartment = DepartmentOfUnit(unitId);
+        if (unitDepartment is null || (department is not null && unitDepartment.Id != department))
+            return CoverageCheck.Refused("unitId", "No such unit at the facility (or in that department).");
+        return CoverageCheck.Covered(new Coverage { FacilityId = Id, DepartmentId = unitDepartment.Id, UnitId = unitId });
+    }
+}
+
+/// <summary>The outcome of <see cref="Facility.Cover"/>: the coverage, or the field refused and why.</summary>
+public sealed record CoverageCheck(Coverage? Coverage, string? Field, string? Problem)
+{
+    public static CoverageCheck Covered(Coverage coverage) => new(coverage, null, null);
+
+    public static CoverageCheck Refused(string field, string problem) => new(null, field, problem);
 }
 
 public sealed record Department

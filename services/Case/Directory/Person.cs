@@ -23,6 +23,18 @@ public sealed record Person
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
     public bool CoversFacility(string facilityId) => Covers.Any(c => c.FacilityId == facilityId);
+
+    /// <summary>A caller sees a person who covers at least one facility the caller can access; others are "not found".</summary>
+    public bool IsVisibleTo(Func<string, bool> canAccessFacility) => Covers.Any(c => canAccessFacility(c.FacilityId));
+
+    /// <summary>
+    /// Changing a person changes what every facility they cover sees, so only a caller who can access all of them may.
+    /// </summary>
+    public bool MayBeChangedBy(Func<string, bool> canAccessFacility) => Covers.All(c => canAccessFacility(c.FacilityId));
+
+    /// <summary>Escalations must be able to reach a person: at least one of e-mail, phone or pager is given.</summary>
+    public static bool IsReachable(string? email, string? phone, string? pager) =>
+        !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone) || !string.IsNullOrWhiteSpace(pager);
 }
 
 /// <summary>A facility (department and unit empty), a department of it (unit empty) or a unit.</summary>

@@ -11,12 +11,13 @@ public sealed class SlaPolicies(SlaPolicyStore store, DirectoryStore directory, 
     public async Task<SlaPolicy> CurrentAsync(string facilityId, CancellationToken ct) =>
         (await store.LatestAsync(facilityId, ct))?.ToPolicy() ?? await ProfileDefaultAsync(facilityId, ct);
 
-    public async Task<SlaPolicy> VersionAsync(string facilityId, int version, CancellationToken ct)
-    {
-        if (version == 0) return await ProfileDefaultAsync(facilityId, ct);
-        return (await store.GetAsync(facilityId, version, ct))?.ToPolicy()
-            ?? throw new KeyNotFoundException($"Facility '{facilityId}' has no SLA policy version {version}.");
-    }
+    public async Task<SlaPolicy> VersionAsync(string facilityId, int version, CancellationToken ct) =>
+        await FindVersionAsync(facilityId, version, ct)
+        ?? throw new KeyNotFoundException($"Facility '{facilityId}' has no SLA policy version {version}.");
+
+    /// <summary>A given version (0: the profile default), or null when the facility has no such version.</summary>
+    public async Task<SlaPolicy?> FindVersionAsync(string facilityId, int version, CancellationToken ct) =>
+        version == 0 ? await ProfileDefaultAsync(facilityId, ct) : (await store.GetAsync(facilityId, version, ct))?.ToPolicy();
 
     /// <summary>Version 0: the deadlines of the facility's regulatory profile.</summary>
     public async Task<SlaPolicy> ProfileDefaultAsync(string facilityId, CancellationToken ct)

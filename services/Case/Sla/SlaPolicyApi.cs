@@ -96,16 +96,8 @@ public static class SlaPolicyApi
         if (!user.CanAccessFacility(facilityId)) return ProblemResults.Forbidden("Your access does not cover this facility.");
         if (version is < 0) return ProblemResults.Validation(new Dictionary<string, string[]> { ["version"] = ["Must be 0 or more."] });
         if (await directory.GetAsync(facilityId, ct) is null) return TypedResults.NotFound();
-        SlaPolicy policy;
-        try
-        {
-            policy = version is { } n ? await policies.VersionAsync(facilityId, n, ct) : await policies.CurrentAsync(facilityId, ct);
-        }
-        catch (KeyNotFoundException)
-        {
-            return TypedResults.NotFound();
-        }
-
+        var policy = version is { } n ? await policies.FindVersionAsync(facilityId, n, ct) : await policies.CurrentAsync(facilityId, ct);
+        if (policy is null) return TypedResults.NotFound();
         EntityTags.Set(http, policy.Version);
         return TypedResults.Ok(SlaPolicyView.From(policy));
     }
@@ -119,128 +111,17 @@ public static class SlaPolicyApi
         if (await directory.GetAsync(facilityId, ct) is null) return TypedResults.NotFound();
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var parsed = SlaPolicyParser.Parse(body, errors);
-        if (errors.Count > 0 || parsed is null) return ProblemResults.Validation(errors);
+        if (SlaPolicyParser.Parse(body, errors) is not { } draft || errors.Count > 0) return ProblemResults.Validation(errors);
 
-        // Versions are only ever added: a concurrent writer takes the next number and this one the one after, unless the
-        // caller said which version it meant to replace.
-        for (var attempt = 0; attempt < 5; attempt++)
+        var revision = await SlaPolicyVersioning.ReviseAsync(store, facilityId, ifMatch, draft, clock, user.PersonId(), ct);
+        if (revision.InForce is { } policy)
         {
-            var latest = await store.LatestAsync(facilityId, ct);
-            var current = latest?.Version ?? 0;
-            if (ifMatch is { } expected && expected != current) return EntityTags.Stale();
-            if (latest is not null && latest.Deadlines == parsed.Value.Deadlines && SameSeverities(latest.Severities, parsed.Value.Severities))
-            {
-                // Nothing changes, so no new version: sending the same policy again (a retry) is idempotent.
-                EntityTags.Set(http, latest.Version);
-                return TypedResults.Ok(SlaPolicyView.From(latest.ToPolicy()));
-            }
-
-            var document = new SlaPolicyDocument
-            {
-                FacilityId = facilityId, Version = current + 1, CreatedAt = clock.GetUtcNow(), CreatedBy = user.PersonId(),
-                Deadlines = parsed.Value.Deadlines, Severities = parsed.Value.Severities,
-            };
-            if (await store.TryAddAsync(document, ct))
-            {
-                EntityTags.Set(http, document.Version);
-                return TypedResults.Ok(SlaPolicyView.From(document.ToPolicy()));
-            }
-
-            if (ifMatch is not null) return EntityTags.Stale();
+            EntityTags.Set(http, policy.Version);
+            return TypedResults.Ok(SlaPolicyView.From(policy.ToPolicy()));
         }
 
-        return EntityTags.Conflict("The policy is being changed by others at the same time; retry. Nothing was changed.");
-    }
-
-    private static bool SameSeverities(IReadOnlyDictionary<string, SlaDeadlines> a, IReadOnlyDictionary<string, SlaDeadlines> b) =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other == kv.Value);
-}
-
-/// <summary>Turns a request into deadlines, naming each bad field (<c>acknowledge</c>, <c>severities.critical.response</c>...).</summary>
-internal static class SlaPolicyParser
-{
-    private const string DurationHint = "an ISO 8601 duration such as P1D, PT8H or PT30S";
-
-    public static (SlaDeadlines Deadlines, Dictionary<string, SlaDeadlines> Severities)? Parse(SlaPolicyRequest body, Dictionary<string, string[]> errors)
-    {
-        var days = DaysOf("days", body.Days, errors) ?? SlaDays.Calendar;
-        var acknowledge = Duration("acknowledge", body.Acknowledge, DaysOf("acknowledgeDays", body.AcknowledgeDays, errors) ?? days, required: true, errors);
-        var interim = Duration("interimNotice", body.InterimNotice, DaysOf("interimNoticeDays", body.InterimNoticeDays, errors) ?? days, required: true, errors);
-        var response = Duration("response", body.Response, DaysOf("responseDays", body.ResponseDays, errors) ?? days, required: true, errors);
-
-        var severities = new Dictionary<string, SlaDeadlines>(StringComparer.Ordinal);
-        foreach (var (severity, o) in body.Severities ?? new Dictionary<string, SlaSeverityRequest>())
-        {
-            var field = $"severities.{severity}";
-            if (!SlaSeverities.All.Contains(severity, StringComparer.Ordinal))
-            {
-                errors[field] = [$"Unknown severity: use {string.Join(", ", SlaSeverities.All)}."];
-                continue;
-            }
-
-            if (o is null)
-            {
-                errors[field] = ["Must be an object of deadlines."];
-                continue;
-            }
-
-            if (acknowledge is null || interim is null || response is null) continue; // the base is wrong: reported already
-            var overrideDays = DaysOf(field + ".days", o.Days, errors);
-            var a = Override(field, "acknowledge", o.Acknowledge, DaysOf(field + ".acknowledgeDays", o.AcknowledgeDays, errors) ?? overrideDays, acknowledge, errors);
-            var i = Override(field, "interimNotice", o.InterimNotice, DaysOf(field + ".interimNoticeDays", o.InterimNoticeDays, errors) ?? overrideDays, interim, errors);
-            var r = Override(field, "response", o.Response, DaysOf(field + ".responseDays", o.ResponseDays, errors) ?? overrideDays, response, errors);
-            if (a is not null && i is not null && r is not null) severities[severity] = new SlaDeadlines(a, i, r);
-        }
-
-        if (errors.Count > 0 || acknowledge is null || interim is null || response is null) return null;
-        return (new SlaDeadlines(acknowledge, interim, response), severities);
-    }
-
-    private static SlaDuration? Override(string prefix, string name, string? text, SlaDays? days, SlaDuration inherited, Dictionary<string, string[]> errors) =>
-        text is null
-            ? new SlaDuration(inherited.Length, days ?? inherited.Days)
-            : Duration($"{prefix}.{name}", text, days ?? inherited.Days, required: true, errors);
-
-    private static SlaDays? DaysOf(string field, string? text, Dictionary<string, string[]> errors)
-    {
-        switch (text)
-        {
-            case null: return null;
-            case "calendar": return SlaDays.Calendar;
-            case "business": return SlaDays.Business;
-            default:
-                errors[field] = ["Must be calendar or business."];
-                return null;
-        }
-    }
-
-    private static SlaDuration? Duration(string field, string? text, SlaDays days, bool required, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            if (required) errors[field] = [$"Required: {DurationHint}."];
-            return null;
-        }
-
-        if (!IsoDuration.TryParse(text, out var length))
-        {
-            errors[field] = [$"Must be {DurationHint}."];
-            return null;
-        }
-
-        if (length <= TimeSpan.Zero)
-        {
-            errors[field] = ["Must be longer than zero."];
-            return null;
-        }
-
-        if (length > SlaDuration.Max)
-        {
-            errors[field] = ["Must be at most P3660D."];
-            return null;
-        }
-
-        return new SlaDuration(length, days);
+        return revision is SlaPolicyRevision.Stale
+            ? EntityTags.Stale()
+            : EntityTags.Conflict("The policy is being changed by others at the same time; retry. Nothing was changed.");
     }
 }
