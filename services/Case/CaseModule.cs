@@ -21,12 +21,12 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, CaseAuditLog.Definition,
+        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog<CasePhiAccess>.Definition,
             DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
-        builder.Services.AddSingleton<CaseAuditLog>();
+        builder.Services.AddPhiAuditLog<CasePhiAccess>(ServiceName);
         builder.Services.AddSingleton<CaseTextReader>();
         builder.Services.AddHostedService<DemoDirectorySeeder>();
         builder.AddOrganisationDirectory();

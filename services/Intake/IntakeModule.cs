@@ -38,10 +38,10 @@ public static class IntakeModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition);
+        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog<PhiAccess>.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<SubmissionStore>();
-        builder.Services.AddSingleton<PhiAuditLog>();
+        builder.Services.AddPhiAuditLog<PhiAccess>(ServiceName);
         builder.Services.AddSingleton<FeedbackValidator>();
         builder.Services.AddSingleton<IFacilityDirectory, CaseServiceFacilityDirectory>();
         builder.Services.AddGrpcClient<CaseService.CaseServiceClient>((sp, o) =>

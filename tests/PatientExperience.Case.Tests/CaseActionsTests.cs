@@ -7,6 +7,7 @@ using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Case.Tests;
 
@@ -133,7 +134,7 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
         var detail = await Staff.GetFromJsonAsync<CaseView>($"/api/v1/cases/{id}", Ct);
         Assert.Equal("Spoke with the daughter Marisol Ebbington", Assert.Single(detail!.Notes!).Text);
         Assert.DoesNotContain("Marisol", JsonSerializer.Serialize((await app.Cases.GetAsync(id, Ct))!.Document));
-        Assert.Contains(await app.Services.GetRequiredService<CaseAuditLog>().ForCaseAsync(id, Ct), e => e.Action == "case.read" && e.Actor == "test-patient-relations");
+        Assert.Contains(await app.Services.GetRequiredService<PhiAuditLog<CasePhiAccess>>().ForSubjectAsync(id, Ct), e => e.Action == "case.read" && e.Actor == "test-patient-relations");
     }
 
     [Fact]

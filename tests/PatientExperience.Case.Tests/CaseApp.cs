@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using Grpc.Core;
+using Grpc.Net.Client;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -104,6 +106,14 @@ public sealed class CaseApp : WebApplicationFactory<Program>
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(role, facilities));
         return client;
     }
+
+    /// <summary>A gRPC client of the case service over the in-memory test server, as another service would call it.</summary>
+    public Contracts.Case.V1.CaseService.CaseServiceClient GrpcClient() =>
+        new(GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() }));
+
+    /// <summary>The call headers carrying a token for <paramref name="role"/> in <paramref name="facilities"/>.</summary>
+    public static Metadata GrpcBearer(string role, params string[] facilities) =>
+        new() { { "Authorization", "Bearer " + TokenFor(role, facilities) } };
 }
 
 public sealed class RecordingLoggerProvider : ILoggerProvider

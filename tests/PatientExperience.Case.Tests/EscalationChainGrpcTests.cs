@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using PatientExperience.Contracts.Case.V1;
 
 namespace PatientExperience.Case.Tests;
@@ -9,11 +8,9 @@ public sealed class EscalationChainGrpcTests(CaseApp app) : IClassFixture<CaseAp
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private CaseService.CaseServiceClient Client() =>
-        new(GrpcChannel.ForAddress(app.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = app.Server.CreateHandler() }));
+    private CaseService.CaseServiceClient Client() => app.GrpcClient();
 
-    private static Metadata Bearer(string role, params string[] facilities) =>
-        new() { { "Authorization", "Bearer " + CaseApp.TokenFor(role, facilities) } };
+    private static Metadata Bearer(string role, params string[] facilities) => CaseApp.GrpcBearer(role, facilities);
 
     [Fact]
     public async Task The_holders_of_a_level_are_resolved_for_a_case()

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using PatientExperience.Case.Cases;
+using PatientExperience.ServiceDefaults.Http;
 
 namespace PatientExperience.Case.Tests;
 

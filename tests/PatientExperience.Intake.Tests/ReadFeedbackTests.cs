@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Feedback;
+using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Intake.Tests;
 
@@ -38,7 +39,7 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
         Assert.Null(view.CaseId);
         Assert.Contains(Samples.StoryMarker, view.Description);
         Assert.Equal(Samples.Mrn, view.Patient?.Mrn);
-        var audit = await app.Services.GetRequiredService<PhiAuditLog>().ForSubmissionAsync(id, Ct);
+        var audit = await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct);
         var entry = Assert.Single(audit);
         Assert.Equal("test-advocate", entry.Actor);
         Assert.Equal("feedback.read", entry.Action);
@@ -53,7 +54,7 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
         var response = await app.ClientFor("advocate", "mesa-valley").GetAsync($"/api/v1/feedback/{id}", Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog>().ForSubmissionAsync(id, Ct));
+        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct));
     }
 
     [Fact]

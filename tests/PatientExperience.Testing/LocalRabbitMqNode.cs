@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using PatientExperience.LocalRabbitMq;
 
 namespace PatientExperience.Testing;
 
@@ -11,19 +12,14 @@ namespace PatientExperience.Testing;
 /// </summary>
 internal sealed class LocalRabbitMqNode : IAsyncDisposable
 {
-    public const string ServerPath = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-    public const string CtlPath = "/usr/lib/rabbitmq/bin/rabbitmqctl";
-    private const string Epmd = "epmd";
+    public const string ServerPath = RabbitMqNodeLayout.DefaultServerPath;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly string _directory;
-    private readonly string _pidFile;
+    private readonly RabbitMqNodeLayout _layout;
     private readonly string _markerFile;
     private readonly string _consoleFile;
-    private readonly string _logFile;
-    private readonly Dictionary<string, string> _environment;
     private Process? _server;
     private IDisposable? _exitHook;
     private int _stopped;
@@ -31,66 +27,29 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
     private LocalRabbitMqNode()
     {
         var id = Guid.NewGuid().ToString("N")[..10];
-        NodeName = $"pxp-test-{id}@localhost";
         var ports = new HashSet<int>();
         while (ports.Count < 3) ports.Add(ServiceProcess.FreeTcpPort());
         var (amqpPort, distPort, epmdPort) = (ports.ElementAt(0), ports.ElementAt(1), ports.ElementAt(2));
-        Port = amqpPort;
-
-        _directory = Path.Combine(Path.GetTempPath(), $"pxp-rabbitmq-{id}");
-        var home = Path.Combine(_directory, "home");
-        var mnesia = Path.Combine(_directory, "mnesia");
-        var logs = Path.Combine(_directory, "log");
-        foreach (var dir in new[] { home, mnesia, logs }) Directory.CreateDirectory(dir);
-
-        _pidFile = Path.Combine(_directory, "rabbitmq.pid");
-        _markerFile = Path.Combine(_directory, "running");
-        _consoleFile = Path.Combine(_directory, "console.log");
-        _logFile = Path.Combine(logs, NodeName + ".log");
-
-        var plugins = Path.Combine(_directory, "enabled_plugins");
-        File.WriteAllText(plugins, "[].\n");
-        var envFile = Path.Combine(_directory, "rabbitmq-env.conf");
-        File.WriteAllText(envFile, "# empty: keep /etc/rabbitmq/rabbitmq-env.conf out of this node\n");
-        var config = Path.Combine(_directory, "rabbitmq.conf");
-        File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $"""
+        _layout = new RabbitMqNodeLayout(Path.Combine(Path.GetTempPath(), $"pxp-rabbitmq-{id}"), $"pxp-test-{id}@localhost", amqpPort, distPort, epmdPort: epmdPort);
+        _layout.WriteFiles(string.Create(CultureInfo.InvariantCulture, $"""
             listeners.tcp.1 = 127.0.0.1:{Port}
             log.console = false
             log.file.level = info
-            """) + "\n");
+            """), "the test helpers");
+        _markerFile = Path.Combine(_layout.Directory, "running");
+        _consoleFile = Path.Combine(_layout.Directory, "console.log");
         File.WriteAllText(_markerFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-
-        var inv = CultureInfo.InvariantCulture;
-        _environment = new Dictionary<string, string>
-        {
-            ["HOME"] = home,
-            ["RABBITMQ_NODENAME"] = NodeName,
-            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
-            ["RABBITMQ_NODE_PORT"] = Port.ToString(inv),
-            ["RABBITMQ_DIST_PORT"] = distPort.ToString(inv),
-            ["RABBITMQ_MNESIA_BASE"] = mnesia,
-            ["RABBITMQ_LOG_BASE"] = logs,
-            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins,
-            ["RABBITMQ_CONF_ENV_FILE"] = envFile,
-            ["RABBITMQ_CONFIG_FILE"] = config,
-            ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(_directory, "advanced.config"),
-            ["RABBITMQ_PID_FILE"] = _pidFile,
-            ["ERL_CRASH_DUMP"] = Path.Combine(_directory, "erl_crash.dump"),
-            // Erlang distribution on loopback only.
-            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
-            // A private epmd: stopping it can never disturb a system node or another test run's node.
-            ["ERL_EPMD_PORT"] = epmdPort.ToString(inv),
-            ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
-        };
     }
 
-    public string NodeName { get; }
+    public static string CtlPath => Path.Combine(Path.GetDirectoryName(ServerPath)!, "rabbitmqctl");
 
-    public int Port { get; }
+    public string NodeName => _layout.NodeName;
+
+    public int Port => _layout.Port;
 
     public TimeSpan StartupTime { get; private set; }
 
-    public string Uri(string virtualHost) => $"amqp://guest:guest@127.0.0.1:{Port}/{System.Uri.EscapeDataString(virtualHost)}";
+    public string Uri(string virtualHost) => _layout.AmqpUri("127.0.0.1", virtualHost).ToString();
 
     /// <summary>Starts the node and waits until it is ready; throws with the node's log tail when it does not start.</summary>
     public static async Task<LocalRabbitMqNode> StartAsync(CancellationToken cancellationToken)
@@ -121,12 +80,12 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
 
         // Run the server script directly (not the su wrapper). It stays in the foreground, runs beam.smp as its child and
         // turns SIGTERM into a clean stop. Its console goes to a file: a pipe would break if this process died.
-        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _directory };
+        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _layout.Directory };
         startInfo.ArgumentList.Add("-c");
         startInfo.ArgumentList.Add("exec \"$0\" </dev/null >>\"$1\" 2>&1");
         startInfo.ArgumentList.Add(ServerPath);
         startInfo.ArgumentList.Add(_consoleFile);
-        foreach (var (key, value) in _environment) startInfo.Environment[key] = value;
+        foreach (var (key, value) in _layout.Environment) startInfo.Environment[key] = value;
         _server = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {ServerPath}.");
 
         _exitHook = ExitHooks.Register(StopNow);
@@ -138,8 +97,8 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
                 epmd -names | grep -q '^name ' || epmd -kill || true
                 rm -rf "$7"
                 """,
-            arguments: [_markerFile, NodeName, CtlPath, _pidFile, _server.Id.ToString(CultureInfo.InvariantCulture), _directory],
-            environment: _environment);
+            arguments: [_markerFile, NodeName, CtlPath, _layout.PidFile, _server.Id.ToString(CultureInfo.InvariantCulture), _layout.Directory],
+            environment: _layout.Environment);
 
         // An immediate await_startup fails (exit 69) until the node has registered with epmd: poll.
         CliResult last = default;
@@ -173,13 +132,13 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
     }
 
     private Task<CliResult> CtlAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Cli.RunAsync(CtlPath, new[] { "-n", NodeName }.Concat(arguments), _environment, timeout, cancellationToken);
+        _layout.CtlAsync(arguments, timeout, cancellationToken);
 
     /// <summary>The last lines of the node's console and log file, for failure messages.</summary>
     public string LogTail(int lines = 40)
     {
         var text = new StringBuilder();
-        foreach (var (title, path) in new[] { ("console", _consoleFile), ("log", _logFile) })
+        foreach (var (title, path) in new[] { ("console", _consoleFile), ("log", _layout.LogFile) })
         {
             try
             {
@@ -194,7 +153,7 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
             }
         }
 
-        return text.Length == 0 ? $"(the node {NodeName} wrote no log under {_directory})" : text.ToString();
+        return text.Length == 0 ? $"(the node {NodeName} wrote no log under {_layout.Directory})" : text.ToString();
     }
 
     /// <summary>Stops the node (rabbitmqctl stop, which waits for the OS process), kills it after a timeout, stops the private epmd and deletes the folder.</summary>
@@ -206,7 +165,7 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
         var server = _server;
         if (server is not null && !server.HasExited)
         {
-            var stop = File.Exists(_pidFile) ? new[] { "stop", _pidFile } : ["stop"];
+            var stop = File.Exists(_layout.PidFile) ? new[] { "stop", _layout.PidFile } : ["stop"];
             await CtlAsync(stop, CtlTimeout, CancellationToken.None).ConfigureAwait(false);
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
@@ -219,8 +178,8 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
             }
         }
 
-        KillBeam();
-        await StopEpmdAsync().ConfigureAwait(false);
+        NodeProcess.KillBeam(_layout);
+        await ErlangPortMapper.StopIfUnusedAsync(_layout.Environment).ConfigureAwait(false);
         server?.Dispose();
         DeleteDirectory();
     }
@@ -230,51 +189,10 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         if (_server is not null) Cli.KillQuietly(_server);
-        KillBeam();
-        try
-        {
-            var names = Cli.Run(Epmd, ["-names"], _environment, TimeSpan.FromSeconds(5));
-            if (!HasRegisteredNodes(names)) Cli.Run(Epmd, ["-kill"], _environment, TimeSpan.FromSeconds(5));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No epmd on the PATH: nothing to stop.
-        }
+        NodeProcess.KillBeam(_layout);
+        ErlangPortMapper.StopIfUnused(_layout.Environment);
 
         DeleteDirectory();
-    }
-
-    private async Task StopEpmdAsync()
-    {
-        try
-        {
-            var names = await Cli.RunAsync(Epmd, ["-names"], _environment, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            if (!HasRegisteredNodes(names)) await Cli.RunAsync(Epmd, ["-kill"], _environment, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No epmd on the PATH: nothing to stop.
-        }
-    }
-
-    // "epmd -names" prints "name <node> at port <port>" per registered node.
-    private static bool HasRegisteredNodes(CliResult names) =>
-        names.Succeeded && names.Output.Split('\n').Any(line => line.StartsWith("name ", StringComparison.Ordinal));
-
-    /// <summary>beam.smp is the server script's child: kill it by the pid it wrote, in case the script went first.</summary>
-    private void KillBeam()
-    {
-        try
-        {
-            if (!File.Exists(_pidFile)) return;
-            if (!int.TryParse(File.ReadAllText(_pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)) return;
-            using var beam = Process.GetProcessById(pid);
-            if (beam.ProcessName.StartsWith("beam", StringComparison.Ordinal)) beam.Kill(entireProcessTree: true);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
     }
 
     private void DeleteDirectory()
@@ -283,7 +201,7 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
         {
             try
             {
-                if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+                if (Directory.Exists(_layout.Directory)) Directory.Delete(_layout.Directory, recursive: true);
                 return;
             }
             catch (IOException)

@@ -1,3 +1,4 @@
+using PatientExperience.LocalRabbitMq;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

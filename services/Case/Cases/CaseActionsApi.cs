@@ -24,7 +24,7 @@ public sealed record ReclassifyRequest(string? Type, string? Severity, string? C
 /// </summary>
 public static class CaseActionsApi
 {
-    public static string ETagFor(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+    public static string ETagFor(long version) => IfMatch.ETagFor(version);
 
     public static RouteGroupBuilder MapCaseActionsApi(this RouteGroupBuilder api)
     {
@@ -112,11 +112,11 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
         if (!CaseActionRoles.Allows(roles, user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
 
-        var ifMatch = http.Request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(ifMatch))
+        var ifMatch = IfMatch.Read(http.Request);
+        if (!ifMatch.IsPresent)
             return TypedResults.Problem("Send If-Match with the case's ETag (its version) so a concurrent change is never overwritten.", statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required.");
-        if (ParseVersion(ifMatch) is not { } expected || expected != stored.Version)
-            return TypedResults.Problem($"The case has changed since version {ifMatch}; it is now at {CaseActionsApi.ETagFor(stored.Version)}. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The case has changed.");
+        if (ifMatch.Version is not { } expected || expected != stored.Version)
+            return TypedResults.Problem($"The case has changed since version {ifMatch.Raw}; it is now at {CaseActionsApi.ETagFor(stored.Version)}. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The case has changed.");
 
         var actor = user.PersonId() ?? "unknown";
         var now = clock.GetUtcNow();
@@ -142,14 +142,6 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
 
         http.Response.Headers.ETag = CaseActionsApi.ETagFor(saved.Version);
         return TypedResults.Ok(CaseView.From(saved));
-    }
-
-    private static long? ParseVersion(string ifMatch)
-    {
-        var value = ifMatch.Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
-        value = value.Trim('"');
-        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
     }
 
     private static string ToCamel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];

@@ -9,7 +9,7 @@ namespace PatientExperience.Case.Cases;
 public sealed record LetterContent(string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
 
 /// <summary>Protects staff-written text for storage, and decrypts a case's text for its detail view, auditing the read.</summary>
-public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
+public sealed class CaseTextReader(IPhiProtector phi, PhiAuditLog<CasePhiAccess> audit)
 {
     public string Protect(string text) => phi.Protect(text);
 

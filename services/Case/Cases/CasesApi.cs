@@ -66,9 +66,6 @@ public sealed record LetterView(Guid Id, string Kind, DateTimeOffset IssuedAt, s
 /// <summary>The decrypted text of a case, for its detail view only.</summary>
 public sealed record CaseText(IReadOnlyList<NoteView> Notes, IReadOnlyList<TaskView> Tasks, IReadOnlyList<LetterView> Letters);
 
-/// <summary>The worklist page shape every list endpoint of the platform uses.</summary>
-public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
-
 public static class CasesApi
 {
     public const int MaxPageSize = 100;
@@ -101,8 +98,7 @@ public static class CasesApi
         string sort = "openedAt", int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1 or > DocumentQuery.MaxPageNumber) errors["page"] = [$"Must be between 1 and {DocumentQuery.MaxPageNumber}."];
-        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        Paging.Validate(errors, page, pageSize, DocumentQuery.MaxPageNumber, MaxPageSize);
         if (createdFrom is { } f && createdTo is { } t && f >= t) errors["createdTo"] = ["Must be after createdFrom."];
         if (status is not null && !Case.Statuses.Contains(status)) errors["status"] = ["Must be one of: " + string.Join(", ", Case.Statuses) + "."];
         if (severity is not null && !Classification.CaseClassifier.Severities.Contains(severity)) errors["severity"] = ["Must be one of: " + string.Join(", ", Classification.CaseClassifier.Severities) + "."];

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case.V1;
+using PatientExperience.ServiceDefaults.Caching;
 
 namespace PatientExperience.Intake.Facilities;
 
@@ -25,46 +26,37 @@ public interface IFacilityDirectory
 /// (at most every few seconds) so a facility added a moment ago is accepted; a stale cache is used when the case
 /// service is briefly unreachable.
 /// </summary>
-internal sealed class CaseServiceFacilityDirectory(CaseService.CaseServiceClient client, IOptions<IntakeOptions> options, TimeProvider clock) : IFacilityDirectory
+internal sealed class CaseServiceFacilityDirectory : IFacilityDirectory, IDisposable
 {
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(5);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private volatile Snapshot? _snapshot;
+    private readonly SnapshotCache<FacilityInfo> _facilities;
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, FacilityInfo> Facilities, DateTimeOffset ReadAt);
+    public CaseServiceFacilityDirectory(CaseService.CaseServiceClient client, IOptions<IntakeOptions> options, TimeProvider clock) =>
+        _facilities = new SnapshotCache<FacilityInfo>(ct => ReadAsync(client, ct), e => e is RpcException,
+            TimeSpan.FromSeconds(options.Value.DirectoryCacheSeconds), MinRefreshInterval, clock);
 
     public async Task<FacilityLookup> FindAsync(string facilityId, CancellationToken ct)
     {
-        var snapshot = _snapshot;
-        var now = clock.GetUtcNow();
-        var ttl = TimeSpan.FromSeconds(options.Value.DirectoryCacheSeconds);
-        var needsRefresh = snapshot is null || now - snapshot.ReadAt > ttl
-            || (!snapshot.Facilities.ContainsKey(facilityId) && now - snapshot.ReadAt > MinRefreshInterval);
-        if (needsRefresh) snapshot = await RefreshAsync(snapshot, ct);
-        return snapshot!.Facilities.TryGetValue(facilityId, out var f) ? new FacilityLookup(true, f) : new FacilityLookup(false, null);
-    }
-
-    private async Task<Snapshot> RefreshAsync(Snapshot? previous, CancellationToken ct)
-    {
-        await _refresh.WaitAsync(ct);
         try
         {
-            if (_snapshot is { } current && !ReferenceEquals(current, previous)) return current;
-            var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            var facilities = reply.Facilities.ToDictionary(
-                f => f.FacilityId,
-                f => new FacilityInfo(f.FacilityId, f.Name, f.Departments.Select(d => new DepartmentInfo(d.DepartmentId, d.Name, d.Units.Select(u => new UnitInfo(u.UnitId, u.Name)).ToList())).ToList()),
-                StringComparer.Ordinal);
-            return _snapshot = new Snapshot(facilities, clock.GetUtcNow());
+            var (known, facility) = await _facilities.FindAsync(facilityId, ct);
+            return new FacilityLookup(known, facility);
         }
         catch (RpcException e)
         {
-            if (previous is not null) return previous;
+            // Unreachable and nothing read yet.
             throw new DirectoryUnavailableException(e);
         }
-        finally
-        {
-            _refresh.Release();
-        }
     }
+
+    private static async Task<IReadOnlyDictionary<string, FacilityInfo>> ReadAsync(CaseService.CaseServiceClient client, CancellationToken ct)
+    {
+        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        return reply.Facilities.ToDictionary(
+            f => f.FacilityId,
+            f => new FacilityInfo(f.FacilityId, f.Name, f.Departments.Select(d => new DepartmentInfo(d.DepartmentId, d.Name, d.Units.Select(u => new UnitInfo(u.UnitId, u.Name)).ToList())).ToList()),
+            StringComparer.Ordinal);
+    }
+
+    public void Dispose() => _facilities.Dispose();
 }

@@ -105,7 +105,7 @@ public static class FeedbackApi
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
     internal static async Task<Results<Ok<SubmissionView>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, PhiAuditLog audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, PhiAuditLog<PhiAccess> audit, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
         // Outside the caller's facilities a submission does not exist, so its existence is not disclosed either.

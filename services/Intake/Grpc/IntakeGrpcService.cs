@@ -11,7 +11,7 @@ namespace PatientExperience.Intake.Grpc;
 
 /// <summary>Answers other services about a submission. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, PhiAuditLog audit) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
 {
     public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatientExperience.Messaging.Hosting;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Messaging.Outbox;
@@ -13,7 +14,7 @@ namespace PatientExperience.Messaging.Outbox;
 /// them. A crash between publish and removal publishes again (at least once); consumers are idempotent. Woken at once by
 /// writes, and polls as a fallback (several replicas, or messages left by a crashed process).
 /// </summary>
-internal sealed partial class OutboxRelay : BackgroundService
+internal sealed partial class OutboxRelay : PollingBackgroundService
 {
     private static readonly ActivitySource Source = new("PatientExperience");
     private readonly IDocumentStore _store;
@@ -22,12 +23,10 @@ internal sealed partial class OutboxRelay : BackgroundService
     private readonly ILogger<OutboxRelay> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    private readonly IHostApplicationLifetime _lifetime;
-
     public OutboxRelay(string serviceName, IServiceProvider services, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
+        : base(lifetime)
     {
         _services = services;
-        _lifetime = lifetime;
         _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
         _options = options.Value.Outbox;
         _logger = logger;
@@ -42,45 +41,19 @@ internal sealed partial class OutboxRelay : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Paused => _options.Paused;
+
+    protected override void OnPaused() => LogPaused(_logger, _store.Name);
+
+    protected override void OnPassFailed(Exception exception, int attempt) => LogFailed(_logger, _store.Name, exception.GetType().Name, attempt);
+
+    /// <summary>Publishes a batch; when it was not full, waits for a write to wake it or the poll interval to pass.</summary>
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
     {
-        if (_options.Paused)
+        var published = await PublishBatchAsync(stoppingToken);
+        if (published < _options.BatchSize)
         {
-            LogPaused(_logger, _store.Name);
-            return;
-        }
-
-        // Publish only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order.
-        if (!await _lifetime.WhenStartedAsync(stoppingToken)) return;
-
-        // Stop publishing as soon as the host begins to stop, before the bus does.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
-        stoppingToken = stopping.Token;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int published;
-            try
-            {
-                published = await PublishBatchAsync(stoppingToken);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                failures++;
-                LogFailed(_logger, _store.Name, e.GetType().Name, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                continue;
-            }
-
-            if (published < _options.BatchSize)
-            {
-                await ((Task)_wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await ((Task)_wake.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatientExperience.Messaging.Hosting;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Messaging.Scheduling;
@@ -19,7 +20,7 @@ namespace PatientExperience.Messaging.Scheduling;
 /// machines recognise the repeat by its token. Sleeps until the nearest due time, woken sooner when this process schedules a
 /// nearer message, and never longer than <see cref="DurableSchedulerOptions.MaxWaitMs"/> (messages scheduled by other replicas).
 /// </summary>
-internal sealed partial class ScheduledMessageDispatcher : BackgroundService
+internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundService
 {
     private static readonly ActivitySource Source = new("PatientExperience");
     private static readonly Meter Meter = new("PatientExperience");
@@ -31,17 +32,16 @@ internal sealed partial class ScheduledMessageDispatcher : BackgroundService
     private readonly ScheduledMessageStore _store;
     private readonly IServiceProvider _services;
     private readonly DurableSchedulerOptions _options;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<ScheduledMessageDispatcher> _logger;
     private readonly KeyValuePair<string, object?> _serviceTag;
 
     public ScheduledMessageDispatcher(ScheduledMessageStore store, IServiceProvider services, IOptions<DurableSchedulerOptions> options,
         IHostApplicationLifetime lifetime, ILogger<ScheduledMessageDispatcher> logger)
+        : base(lifetime)
     {
         _store = store;
         _services = services;
         _options = options.Value;
-        _lifetime = lifetime;
         _logger = logger;
         _serviceTag = new("pxp.service", store.ServiceName);
     }
@@ -50,42 +50,17 @@ internal sealed partial class ScheduledMessageDispatcher : BackgroundService
 
     private TimeSpan MaxWait => TimeSpan.FromMilliseconds(_options.MaxWaitMs);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_options.Paused)
-        {
-            LogPaused(_logger, _store.ServiceName);
-            return;
-        }
+    protected override bool Paused => _options.Paused;
 
-        // Send only once the host (and so the bus, started with WaitUntilStarted) is up, whatever the registration order, and
-        // stop as soon as the host starts stopping, before the bus does, whatever the order hosted services stop in.
-        if (!await _lifetime.WhenStartedAsync(stoppingToken)) return;
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
-        stoppingToken = stopping.Token;
+    protected override void OnPaused() => LogPaused(_logger, _store.ServiceName);
 
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchAsync(stoppingToken);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The store is unreachable: back off, bounded, and read again.
-                failures++;
-                LogStoreFailed(_logger, _store.ServiceName, e.GetType().Name, failures);
-                var backOff = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7))));
-                await ((Task)_store.Signal.SleepUntilAsync(Time.GetUtcNow() + backOff, Time, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    protected override Task RunPassAsync(CancellationToken stoppingToken) => DispatchAsync(stoppingToken);
+
+    /// <summary>The store is unreachable: back off, bounded, and read again (sooner when this process schedules a message).</summary>
+    protected override void OnPassFailed(Exception exception, int attempt) => LogStoreFailed(_logger, _store.ServiceName, exception.GetType().Name, attempt);
+
+    protected override Task BackOffAsync(TimeSpan delay, CancellationToken stoppingToken) =>
+        _store.Signal.SleepUntilAsync(Time.GetUtcNow() + delay, Time, stoppingToken);
 
     /// <summary>
     /// One read of the store, then its messages sent as each falls due. The read takes, in due order, up to a batch of the

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 
@@ -39,8 +40,6 @@ public sealed record DeliveryView
     };
 }
 
-public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total);
-
 /// <summary>Every delivery's status, for staff of its facility.</summary>
 public static class DeliveriesApi
 {
@@ -60,8 +59,7 @@ public static class DeliveriesApi
         Guid? caseId = null, string? facilityId = null, string? status = null, int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1 or > DocumentQuery.MaxPageNumber) errors["page"] = [$"Must be between 1 and {DocumentQuery.MaxPageNumber}."];
-        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        Paging.Validate(errors, page, pageSize, DocumentQuery.MaxPageNumber, MaxPageSize);
         if (status is not null && !DeliveryStatus.All.Contains(status)) errors["status"] = ["Must be one of: " + string.Join(", ", DeliveryStatus.All) + "."];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
 

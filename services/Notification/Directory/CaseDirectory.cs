@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Case.V1;
+using PatientExperience.ServiceDefaults.Caching;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Notification.Directory;
@@ -34,19 +35,31 @@ public interface ICaseDirectory
     Task<FacilityInfo?> FacilityAsync(string facilityId, CancellationToken ct);
 }
 
-/// <summary>The case service over gRPC, with this service's token for the facility; the facility list is cached for a minute.</summary>
-internal sealed class GrpcCaseDirectory(CaseService.CaseServiceClient client, IServiceTokenSource tokens, TimeProvider clock) : ICaseDirectory
+/// <summary>
+/// The case service over gRPC, with this service's token for the facility. The facility list is cached for a minute (read
+/// again early, at most every few seconds, for a facility it does not hold; the names read before do while the case service
+/// is briefly unreachable).
+/// </summary>
+internal sealed class GrpcCaseDirectory : ICaseDirectory, IDisposable
 {
     private static readonly TimeSpan FacilitiesTtl = TimeSpan.FromMinutes(1);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (IReadOnlyDictionary<string, FacilityInfo> Facilities, DateTimeOffset ReadAt)? _facilities;
+    private readonly CaseService.CaseServiceClient _client;
+    private readonly IServiceTokenSource _tokens;
+    private readonly SnapshotCache<FacilityInfo> _facilities;
+
+    public GrpcCaseDirectory(CaseService.CaseServiceClient client, IServiceTokenSource tokens, TimeProvider clock)
+    {
+        _client = client;
+        _tokens = tokens;
+        _facilities = new(ct => ReadFacilitiesAsync(client, ct), e => e is RpcException, FacilitiesTtl, TimeSpan.FromSeconds(5), clock);
+    }
 
     public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, string level, CancellationToken ct)
     {
         var request = caseId is { } id
             ? new ResolveRecipientsRequest { CaseId = id.ToString(), Level = level }
             : new ResolveRecipientsRequest { FacilityId = facilityId, DepartmentId = departmentId ?? "", Level = level };
-        var reply = await client.ResolveRecipientsAsync(request, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
+        var reply = await _client.ResolveRecipientsAsync(request, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
         return reply.Recipients.Select(r => new StaffRecipient
         {
             PersonId = r.PersonId, Name = r.Name, Role = r.Role, Email = Null(r.Email), Phone = Null(r.Phone), Pager = Null(r.Pager), TimeZone = Null(r.TimeZone),
@@ -57,7 +70,7 @@ internal sealed class GrpcCaseDirectory(CaseService.CaseServiceClient client, IS
     {
         try
         {
-            var c = await client.GetCaseAsync(new GetCaseRequest { CaseId = caseId.ToString() }, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
+            var c = await _client.GetCaseAsync(new GetCaseRequest { CaseId = caseId.ToString() }, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
             return new CaseSummary
             {
                 CaseId = caseId, CaseNumber = c.CaseNumber, SubmissionId = Guid.Parse(c.SubmissionId), FacilityId = c.FacilityId,
@@ -70,45 +83,22 @@ internal sealed class GrpcCaseDirectory(CaseService.CaseServiceClient client, IS
         }
     }
 
-    public async Task<FacilityInfo?> FacilityAsync(string facilityId, CancellationToken ct)
-    {
-        if (NeedsRefresh(facilityId))
-        {
-            await _refresh.WaitAsync(ct);
-            try
-            {
-                if (NeedsRefresh(facilityId))
-                {
-                    var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
-                    _facilities = (reply.Facilities.ToDictionary(f => f.FacilityId, f => new FacilityInfo(f.FacilityId, f.Name, f.TimeZone,
-                        f.Departments.ToDictionary(d => d.DepartmentId, d => d.Name, StringComparer.Ordinal),
-                        f.Departments.SelectMany(d => d.Units).DistinctBy(u => u.UnitId).ToDictionary(u => u.UnitId, u => u.Name, StringComparer.Ordinal)),
-                        StringComparer.Ordinal), clock.GetUtcNow());
-                }
-            }
-            catch (RpcException) when (_facilities is not null)
-            {
-                // The case service is briefly unreachable: the names read before will do.
-            }
-            finally
-            {
-                _refresh.Release();
-            }
-        }
+    public async Task<FacilityInfo?> FacilityAsync(string facilityId, CancellationToken ct) =>
+        (await _facilities.FindAsync(facilityId, ct)).Value;
 
-        return _facilities!.Value.Facilities.TryGetValue(facilityId, out var f) ? f : null;
+    private static async Task<IReadOnlyDictionary<string, FacilityInfo>> ReadFacilitiesAsync(CaseService.CaseServiceClient client, CancellationToken ct)
+    {
+        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+        return reply.Facilities.ToDictionary(f => f.FacilityId, f => new FacilityInfo(f.FacilityId, f.Name, f.TimeZone,
+            f.Departments.ToDictionary(d => d.DepartmentId, d => d.Name, StringComparer.Ordinal),
+            f.Departments.SelectMany(d => d.Units).DistinctBy(u => u.UnitId).ToDictionary(u => u.UnitId, u => u.Name, StringComparer.Ordinal)),
+            StringComparer.Ordinal);
     }
 
-    /// <summary>Stale, or missing the facility and not read in the last few seconds (a facility added a moment ago).</summary>
-    private bool NeedsRefresh(string facilityId)
-    {
-        if (_facilities is not { } cached) return true;
-        var age = clock.GetUtcNow() - cached.ReadAt;
-        return age > FacilitiesTtl || (!cached.Facilities.ContainsKey(facilityId) && age > TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _facilities.Dispose();
 
     private async Task<Metadata> HeadersAsync(string facilityId, CancellationToken ct) =>
-        new() { { "Authorization", "Bearer " + await tokens.TokenForAsync(facilityId, ct) } };
+        new() { { "Authorization", "Bearer " + await _tokens.TokenForAsync(facilityId, ct) } };
 
     private static string? Null(string value) => value.Length == 0 ? null : value;
 }

@@ -1,33 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
-using PatientExperience.ServiceDefaults;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.ServiceDefaults.Http;
 
 /// <summary>
-/// Optimistic concurrency over HTTP: a document's ETag is its store version (<c>"3"</c>); a change sends it back in
+/// Optimistic concurrency over HTTP, strictly: a document's ETag is its store version (<c>"3"</c>); a change sends it back in
 /// <c>If-Match</c>. Version 0 stands for "does not exist yet", so <c>If-Match: "0"</c> creates. A stale version is a 412,
-/// a change without <c>If-Match</c> a 428, so no update is ever lost.
+/// a change without <c>If-Match</c> a 428 and an <c>If-Match</c> that is not one strong ETag of ours a 400, so no update is
+/// ever lost.
 /// </summary>
-internal static class EntityTags
+public static class EntityTags
 {
-    public static string For(long version) => $"\"{version}\"";
+    public static string For(long version) => IfMatch.ETagFor(version);
 
-    public static void Set(HttpContext http, long version) => http.Response.Headers.ETag = For(version);
+    public static void Set(HttpContext http, long version) => IfMatch.SetETag(http, version);
 
-    /// <summary>The version in <c>If-Match</c> (null when the header is absent); false when it is not a single ETag of ours.</summary>
+    /// <summary>The version in <c>If-Match</c> (null when the header is absent); false when it is not a single strong ETag of ours.</summary>
     public static bool TryReadIfMatch(HttpRequest request, out long? version)
     {
-        version = null;
-        var values = request.Headers.IfMatch;
-        if (values.Count == 0) return true;
-        if (!EntityTagHeaderValue.TryParseList(values, out var tags) || tags.Count != 1) return false;
-        var tag = tags[0];
-        if (tag.Equals(EntityTagHeaderValue.Any) || tag.IsWeak) return false;
-        var text = tag.Tag.Value;
-        if (text is null || text.Length < 3 || !long.TryParse(text.AsSpan(1, text.Length - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)) return false;
-        version = v;
-        return true;
+        var ifMatch = IfMatch.Read(request);
+        version = ifMatch.IsStrongVersion ? ifMatch.Version : null;
+        return !ifMatch.IsPresent || ifMatch.IsStrongVersion;
     }
 
     public static ValidationProblem InvalidIfMatch() =>

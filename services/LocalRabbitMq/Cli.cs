@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace PatientExperience.Testing;
+namespace PatientExperience.LocalRabbitMq;
 
 /// <summary>The outcome of a command-line tool run to completion (or stopped at its timeout).</summary>
-internal readonly record struct CliResult(int ExitCode, string Output, bool TimedOut)
+public readonly record struct CliResult(int ExitCode, string Output, bool TimedOut)
 {
     public bool Succeeded => !TimedOut && ExitCode == 0;
 
@@ -11,7 +11,7 @@ internal readonly record struct CliResult(int ExitCode, string Output, bool Time
 }
 
 /// <summary>Runs command-line tools (rabbitmqctl, epmd, kill) with a bounded time and their output captured.</summary>
-internal static class Cli
+public static class Cli
 {
     public static async Task<CliResult> RunAsync(string fileName, IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -77,7 +77,7 @@ internal static class Cli
         return process;
     }
 
-    internal static void KillQuietly(Process process)
+    public static void KillQuietly(Process process)
     {
         try
         {

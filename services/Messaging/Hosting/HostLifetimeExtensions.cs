@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace PatientExperience.Messaging;
+namespace PatientExperience.Messaging.Hosting;
 
 internal static class HostLifetimeExtensions
 {
