@@ -34,13 +34,13 @@ public static class SurveyModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
-            OutreachStore.Definition, SurveyAuditLog.Definition);
+            OutreachStore.Definition, PhiAuditLog<OutreachConsentAccess>.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<SurveyPolicyStore>();
         builder.Services.AddSingleton<InvitationStore>();
         builder.Services.AddSingleton<OutreachStore>();
-        builder.Services.AddSingleton<SurveyAuditLog>();
+        builder.Services.AddPhiAuditLog<OutreachConsentAccess>(ServiceName);
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();

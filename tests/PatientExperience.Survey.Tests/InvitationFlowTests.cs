@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Survey.Outreach;
 using PatientExperience.Survey.Invitations;
 using PatientExperience.Survey.Policy;
 
@@ -220,8 +222,8 @@ public sealed class InvitationFlowTests : IAsyncLifetime
         Assert.Equal(contact.DischargeId, consent.GetProperty("contactReference").GetGuid());
         Assert.Equal("50-64", consent.GetProperty("ageBand").GetString());
         Assert.Equal("en", consent.GetProperty("language").GetString());
-        var audit = await _app.Services.GetRequiredService<PatientExperience.Survey.Outreach.SurveyAuditLog>().ForFacilityAsync(SurveyApp.FacilityA, Ct);
-        Assert.Contains(audit, a => a.Action == "list-outreach-consents" && a.Actor == "test-patient-relations");
+        var audit = await _app.Services.GetRequiredService<PhiAuditLog<OutreachConsentAccess>>().ForSubjectAsync(contactResponse, Ct);
+        Assert.Contains(audit, a => a.Action == "read-outreach-consent" && a.Actor == "test-patient-relations" && a.FacilityId == SurveyApp.FacilityA);
 
         using var elsewhere = _app.ClientFor("patient-relations", SurveyApp.FacilityB);
         using var refused = await elsewhere.GetAsync($"/api/v1/surveys/outreach-consents?facilityId={SurveyApp.FacilityA}", Ct);

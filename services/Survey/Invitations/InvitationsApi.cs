@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 
@@ -45,10 +46,10 @@ public sealed record InvitationView
     };
 }
 
-public sealed record InvitationPage(IReadOnlyList<InvitationView> Items, int Page, int PageSize, long Total);
-
 public static class InvitationsApi
 {
+    public const int MaxPageSize = 200;
+
     public static RouteGroupBuilder MapInvitationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/surveys").WithTags("Survey invitations").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
@@ -59,21 +60,20 @@ public static class InvitationsApi
         return api;
     }
 
-    internal static async Task<Results<Ok<InvitationPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
+    internal static async Task<Results<Ok<PagedResponse<InvitationView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? facilityId, string? status, ClaimsPrincipal user, InvitationStore invitations, CancellationToken ct, int page = 1, int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(facilityId)) errors["facilityId"] = ["Required."];
         if (status is not (null or "ineligible" or "scheduled" or "invited" or "responded")) errors["status"] = ["Must be ineligible, scheduled, invited or responded."];
-        if (page is < 1 or > DocumentQuery.MaxPageNumber) errors["page"] = ["Must be 1 or more."];
-        if (pageSize is < 1 or > 200) errors["pageSize"] = ["Must be 1-200."];
+        Paging.Validate(errors, page, pageSize, DocumentQuery.MaxPageNumber, MaxPageSize);
         if (errors.Count > 0) return ProblemResults.Validation(errors);
         if (!user.CanAccessFacility(facilityId!)) return ProblemResults.Forbidden("Your access does not cover this facility.");
 
         var filters = new List<FieldFilter> { FieldFilter.Eq("facilityId", facilityId!) };
         if (status is not null) filters.Add(FieldFilter.Eq("status", status));
         var result = await invitations.QueryAsync(new DocumentQuery { Filters = filters, SortBy = "dischargedAt", Descending = true, PageNumber = page, PageSize = pageSize }, ct);
-        return TypedResults.Ok(new InvitationPage(result.Items.Select(i => InvitationView.From(i.Document)).ToList(), result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(new PagedResponse<InvitationView>(result.Items.Select(i => InvitationView.From(i.Document)).ToList(), result.PageNumber, result.PageSize, result.Total));
     }
 
     internal static async Task<Results<Ok<InvitationView>, NotFound>> GetAsync(Guid dischargeId, ClaimsPrincipal user, InvitationStore invitations, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Survey.Definitions;
 
@@ -28,7 +29,7 @@ public static class SurveyPolicyApi
         if (version is < 0) return ProblemResults.Validation(new Dictionary<string, string[]> { ["version"] = ["Must be 0 or more."] });
         var policy = version is { } v ? await store.VersionAsync(facilityId, v, ct) : await store.CurrentAsync(facilityId, ct);
         if (policy is null) return TypedResults.NotFound();
-        VersionTags.Set(http, policy.Version);
+        EntityTags.Set(http, policy.Version);
         return TypedResults.Ok(SurveyPolicyView.From(policy));
     }
 
@@ -37,7 +38,7 @@ public static class SurveyPolicyApi
         TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (!user.CanAccessFacility(facilityId)) return ProblemResults.Forbidden("Your access does not cover this facility.");
-        if (!VersionTags.TryReadIfMatch(http.Request, out var ifMatch)) return VersionTags.InvalidIfMatch();
+        if (!EntityTags.TryReadIfMatch(http.Request, out var ifMatch)) return EntityTags.InvalidIfMatch();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var rules = SurveyPolicy.Parse(facilityId, body, errors);
         if (rules?.SurveyId is { } surveyId && await definitions.CurrentPublishedAsync(surveyId, ct) is null)
@@ -48,15 +49,15 @@ public static class SurveyPolicyApi
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = await store.CurrentAsync(facilityId, ct);
-            if (ifMatch is { } expected && expected != current.Version) return VersionTags.Stale();
+            if (ifMatch is { } expected && expected != current.Version) return EntityTags.Stale();
             var result = current.Version > 0 && current.SameRulesAs(rules) ? current : current.Succeed(rules, clock.GetUtcNow(), user.PersonId());
             if (result == current || await store.TryAddAsync(result, ct))
             {
-                VersionTags.Set(http, result.Version);
+                EntityTags.Set(http, result.Version);
                 return TypedResults.Ok(SurveyPolicyView.From(result));
             }
         }
 
-        return TypedResults.Problem("The policy is being changed by others at the same time; retry. Nothing was changed.", statusCode: StatusCodes.Status409Conflict, title: "Conflict.");
+        return EntityTags.Conflict("The policy is being changed by others at the same time; retry. Nothing was changed.");
     }
 }
