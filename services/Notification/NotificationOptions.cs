@@ -5,6 +5,7 @@ using MimeKit;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification;
 
@@ -118,12 +119,13 @@ public sealed class ChannelDefaults
     public string[]? High { get; set; }
     public string[]? Critical { get; set; }
 
-    public IReadOnlyList<string> For(string severity) => severity switch
+    public IReadOnlyList<string> For(Severity severity) => severity switch
     {
-        "low" => Low ?? [],
-        "high" => High ?? [Channels.Channel.Email, Channels.Channel.Sms],
-        "critical" => Critical ?? [Channels.Channel.Email, Channels.Channel.Sms, Channels.Channel.Pager],
-        _ => Medium ?? [Channels.Channel.Email],
+        Severity.Low => Low ?? [],
+        Severity.Medium => Medium ?? [Channels.Channel.Email],
+        Severity.High => High ?? [Channels.Channel.Email, Channels.Channel.Sms],
+        Severity.Critical => Critical ?? [Channels.Channel.Email, Channels.Channel.Sms, Channels.Channel.Pager],
+        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, null),
     };
 }
 

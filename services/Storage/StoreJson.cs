@@ -14,7 +14,7 @@ public static class StoreJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         };
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        o.Converters.Add(new KebabEnumConverter());
         o.Converters.Add(new UtcDateTimeOffsetConverter());
         o.MakeReadOnly(true);
         return o;
@@ -30,6 +30,20 @@ public static class StoreJson
         double or float or decimal => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
         _ => JsonSerializer.SerializeToElement(value, Options) is { ValueKind: JsonValueKind.String } e ? e.GetString() : value.ToString(),
     };
+
+    /// <summary>
+    /// Enums without a converter of their own as kebab-case strings. An enum that names its converter (the vocabulary of
+    /// contracts/) keeps it: a converter in the options would otherwise take precedence over the one on the type.
+    /// </summary>
+    private sealed class KebabEnumConverter : JsonConverterFactory
+    {
+        private readonly JsonStringEnumConverter _inner = new(JsonNamingPolicy.KebabCaseLower);
+
+        public override bool CanConvert(Type typeToConvert) =>
+            _inner.CanConvert(typeToConvert) && !typeToConvert.IsDefined(typeof(JsonConverterAttribute), inherit: false);
+
+        public override JsonConverter? CreateConverter(Type typeToConvert, JsonSerializerOptions options) => _inner.CreateConverter(typeToConvert, options);
+    }
 
     /// <summary>Instants are stored in UTC with a fixed width, so string order is time order in both adapters.</summary>
     private sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>

@@ -44,18 +44,18 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
         var (id, v) = await OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false });
 
         var acknowledged = await OkAsync(await ActAsync(Staff, id, "acknowledge", v, new { note = "Called the family back." }));
-        Assert.Equal(Case.Cases.Case.Acknowledged, acknowledged.Status);
+        Assert.Equal(CaseStatus.Acknowledged.ToWire(), acknowledged.Status);
         Assert.NotNull(acknowledged.AcknowledgedAt);
 
         var assigned = await OkAsync(await ActAsync(Staff, id, "assign", acknowledged.Version, new { assigneeId = "advocate-17", departmentId = "emergency" }));
-        Assert.Equal(Case.Cases.Case.Investigating, assigned.Status);
+        Assert.Equal(CaseStatus.Investigating.ToWire(), assigned.Status);
         Assert.Equal("advocate-17", assigned.AssigneeId);
 
         var tasked = await OkAsync(await ActAsync(Staff, id, "tasks", assigned.Version, new { departmentId = "emergency", description = "Review triage log", dueAt = DateTimeOffset.UtcNow.AddDays(3) }));
         var resolved = await OkAsync(await ActAsync(Staff, id, "resolve", tasked.Version));
-        Assert.Equal(Case.Cases.Case.Resolved, resolved.Status);
+        Assert.Equal(CaseStatus.Resolved.ToWire(), resolved.Status);
         var closed = await OkAsync(await ActAsync(Staff, id, "close", resolved.Version));
-        Assert.Equal(Case.Cases.Case.Closed, closed.Status);
+        Assert.Equal(CaseStatus.Closed.ToWire(), closed.Status);
 
         Assert.Equal(["opened", "acknowledged", "note-added", "assigned", "task-added", "resolved", "closed"],
             closed.History.Select(h => h.Action).Where(a => a != "classified"));
@@ -102,7 +102,7 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
     {
         var (id, v) = await OpenAsync(Samples.Feedback(channel: "letter"));
         var opened = (await app.Cases.GetAsync(id, Ct))!.Document;
-        Assert.Equal("grievance", opened.Classification);
+        Assert.Equal("grievance", opened.Classification.ToWire());
 
         var early = await ActAsync(Staff, id, "resolve", v);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
@@ -118,11 +118,11 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
             kind = "final", contactName = "Dana Whitfield, Patient Relations, 555-0100", stepsTaken = "Interviewed the triage nurse; reviewed the log",
             results = "Triage delays confirmed; staffing changed", completionDate = "2026-11-20",
         }));
-        Assert.Equal(Case.Cases.Case.ResponseSent, letter.Status);
-        await app.PublishedAsync<ResponseLetterIssued>(e => e.CaseId == id && e.Kind == "final");
+        Assert.Equal(CaseStatus.ResponseSent.ToWire(), letter.Status);
+        await app.PublishedAsync<ResponseLetterIssued>(e => e.CaseId == id && e.Kind.ToWire() == "final");
 
         var resolved = await OkAsync(await ActAsync(Staff, id, "resolve", letter.Version));
-        Assert.Equal(Case.Cases.Case.Resolved, resolved.Status);
+        Assert.Equal(CaseStatus.Resolved.ToWire(), resolved.Status);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
         var resolved = await OkAsync(await ActAsync(Staff, id, "resolve", escalate.Version));
         Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(Staff, id, "acknowledge", resolved.Version)).StatusCode);
         var reopened = await OkAsync(await ActAsync(Staff, id, "reopen", resolved.Version, new { reason = "New information from the family" }));
-        Assert.Equal(Case.Cases.Case.Reopened, reopened.Status);
+        Assert.Equal(CaseStatus.Reopened.ToWire(), reopened.Status);
         await app.PublishedAsync<CaseReopened>(e => e.CaseId == id);
     }
 

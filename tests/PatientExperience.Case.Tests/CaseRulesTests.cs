@@ -71,7 +71,7 @@ public sealed class CaseRulesTests
         Assert.True(result.Succeeded);
         Assert.IsType<CaseAcknowledged>(Assert.Single(result.Events));
         Assert.Equal(["acknowledged", "note-added"], c.History.TakeLast(2).Select(h => h.Action));
-        Assert.Equal(CaseDocument.Acknowledged, c.Status);
+        Assert.Equal(CaseStatus.Acknowledged, c.Status);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class CaseRulesTests
         var c = Open();
 
         AssertInvalid(c.Acknowledge("pr-1", new string('x', StaffInput.MaxText + 1), Protect, Now), "note");
-        Assert.Equal(CaseDocument.New, c.Status);
+        Assert.Equal(CaseStatus.New, c.Status);
         Assert.Null(c.AcknowledgedAt);
     }
 
@@ -122,7 +122,7 @@ public sealed class CaseRulesTests
 
         Assert.True(result.Succeeded);
         Assert.Equal("protected:Review the triage log", Assert.Single(c.Tasks).ProtectedDescription);
-        Assert.Equal(CaseDocument.Investigating, c.Status);
+        Assert.Equal(CaseStatus.Investigating, c.Status);
     }
 
     [Theory]
@@ -165,7 +165,7 @@ public sealed class CaseRulesTests
         var result = c.Reopen("pr-1", "The family is not satisfied.", Now);
 
         Assert.True(result.Succeeded);
-        Assert.Equal(CaseDocument.Reopened, c.Status);
+        Assert.Equal(CaseStatus.Reopened, c.Status);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class CaseRulesTests
 
         Assert.IsType<ResponseLetterIssued>(Assert.Single(result.Events));
         Assert.Equal("protected:Dear patient", Assert.Single(c.Letters).ProtectedBody);
-        Assert.Equal(CaseDocument.ResponseSent, c.Status);
+        Assert.Equal(CaseStatus.ResponseSent, c.Status);
     }
 
     [Theory]
@@ -217,10 +217,10 @@ public sealed class CaseRulesTests
     {
         var c = Open();
 
-        var severity = c.Severity == "low" ? "high" : "low";
+        var severity = c.Severity == Severity.Low ? Severity.High : Severity.Low;
 
-        AssertInvalid(c.Reclassify("pr-1", null, severity, null, null, " ", Now), "reason");
-        Assert.True(c.Reclassify("pr-1", null, severity, null, null, "Harm was reported.", Now).Succeeded);
+        AssertInvalid(c.Reclassify("pr-1", null, severity.ToWire(), null, null, " ", Now), "reason");
+        Assert.True(c.Reclassify("pr-1", null, severity.ToWire(), null, null, "Harm was reported.", Now).Succeeded);
         Assert.Equal(severity, c.Severity);
         Assert.EndsWith("Reason: Harm was reported.", c.History[^1].Detail);
     }

@@ -44,7 +44,7 @@ public sealed partial class EscalationChainSeedTests(CaseApp app) : IClassFixtur
                     if (unit is not null) Assert.Contains(chain.Units, u => u.UnitId == unit && u.Unit.Count > 0);
                     foreach (var level in Levels)
                     {
-                        var recipients = await escalation.ResolveRecipientsAsync(facility.Id, department.Id, unit, level, Ct);
+                        var recipients = await escalation.ResolveRecipientsAsync(facility.Id, department.Id, unit, Wire.Parse<EscalationLevel>(level), Ct);
                         Assert.NotEmpty(recipients);
                         Assert.All(recipients, r =>
                         {

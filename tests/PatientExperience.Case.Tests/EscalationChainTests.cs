@@ -72,7 +72,7 @@ public sealed class EscalationChainTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     private async Task<IReadOnlyList<(string Id, string Role)>> ResolveAsync(string facility, string? department, string? unit, string level) =>
-        (await Escalation.ResolveRecipientsAsync(facility, department, unit, level, Ct)).Select(r => (r.PersonId[(facility.Length + 1)..], r.Role)).ToList();
+        (await Escalation.ResolveRecipientsAsync(facility, department, unit, Wire.Parse<EscalationLevel>(level), Ct)).Select(r => (r.PersonId[(facility.Length + 1)..], r.Role)).ToList();
 
     [Fact]
     public async Task Each_level_of_a_unit_resolves_to_the_chains_holders_in_order_with_how_to_reach_them()
@@ -83,7 +83,7 @@ public sealed class EscalationChainTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.Equal([("med-head", "department-head")], await ResolveAsync(f, "medicine", "3-west", "department"));
         Assert.Equal([("aod", "executive"), ("cno", "executive")], await ResolveAsync(f, "medicine", "3-west", "executive"));
 
-        var manager = (await Escalation.ResolveRecipientsAsync(f, "medicine", "3-west", "unit", Ct))[0];
+        var manager = (await Escalation.ResolveRecipientsAsync(f, "medicine", "3-west", EscalationLevel.Unit, Ct))[0];
         Assert.Equal(new StaffRecipient
         {
             PersonId = $"{f}-nm", Name = "nm", Role = "unit-manager", Email = "nm@example.org", Phone = "+1-555-0150", Pager = "+1-555-0151", TimeZone = "America/Chicago",
@@ -198,8 +198,9 @@ public sealed class EscalationChainTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task An_unknown_facility_has_nobody_and_an_unknown_level_is_refused()
     {
-        Assert.Empty(await Escalation.ResolveRecipientsAsync("no-such-facility", null, null, "executive", Ct));
+        Assert.Empty(await Escalation.ResolveRecipientsAsync("no-such-facility", null, null, EscalationLevel.Executive, Ct));
         Assert.Null(await Escalation.ComplianceContactAsync("no-such-facility", Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => Escalation.ResolveRecipientsAsync(Samples.Riverside, null, null, "board", Ct));
+        Assert.False(Wire.TryParse<EscalationLevel>("board", out _));
+        await Assert.ThrowsAsync<ArgumentException>(() => Escalation.ResolveRecipientsAsync(Samples.Riverside, null, null, (EscalationLevel)99, Ct));
     }
 }

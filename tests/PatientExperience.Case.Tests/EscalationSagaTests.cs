@@ -57,28 +57,28 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         var opened = await _app.OpenAsync(Complaint());
         var id = opened.Document.Id;
         var start = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id);
-        Assert.Equal(("unit", "opened"), (start.ToLevel, start.Reason));
+        Assert.Equal(("unit", "opened"), (start.ToLevel.ToWire(), start.Reason.ToWire()));
         Assert.NotEmpty(start.Recipients);
-        Assert.Equal("acknowledge", opened.Document.NextDeadlineKind);
+        Assert.Equal("acknowledge", opened.Document.NextDeadlineKind.ToWire());
 
-        var atDepartment = await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department", "escalation to the department level");
-        var toDepartment = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == "department");
-        Assert.Equal(("unit", "deadline-missed"), (toDepartment.FromLevel, toDepartment.Reason));
+        var atDepartment = await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department", "escalation to the department level");
+        var toDepartment = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel.ToWire() == "department");
+        Assert.Equal(("unit", "deadline-missed"), (toDepartment.FromLevel.ToWire(), toDepartment.Reason.ToWire()));
         Assert.Contains(toDepartment.Recipients, r => r.Role == "department-head");
-        Assert.Contains(BreachesOf(id), b => b.Level == "unit" && b.Deadline == "acknowledge");
-        Assert.Equal("breached", atDepartment.SlaState);
+        Assert.Contains(BreachesOf(id), b => b.Level.ToWire() == "unit" && b.Deadline.ToWire() == "acknowledge");
+        Assert.Equal("breached", atDepartment.SlaState.ToWire());
         Assert.Contains(atDepartment.History, h => h.Action == "sla-breached");
 
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "executive", "escalation to the executive level");
-        var toExecutive = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == "executive");
-        Assert.Equal("department", toExecutive.FromLevel);
+        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "executive", "escalation to the executive level");
+        var toExecutive = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel.ToWire() == "executive");
+        Assert.Equal("department", toExecutive.FromLevel.ToWire());
         Assert.Contains(toExecutive.Recipients, r => r.Role == "executive");
 
         // At the top there is no one higher: the missed deadline is reported, the level stays.
         _app.Clock.Advance(Step);
-        await _app.PublishedAsync<SlaBreached>(b => b.CaseId == id && b.Level == "executive");
+        await _app.PublishedAsync<SlaBreached>(b => b.CaseId == id && b.Level.ToWire() == "executive");
         Assert.Equal(3, EscalationsOf(id).Count);
-        Assert.Equal("executive", (await _app.CaseAsync(id)).EscalationLevel);
+        Assert.Equal("executive", (await _app.CaseAsync(id)).EscalationLevel.ToWire());
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         var id = (await _app.OpenAsync(Complaint())).Document.Id;
         _app.Clock.Advance(TimeSpan.FromSeconds(2));
         await ActOkAsync(id, "acknowledge");
-        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).NextDeadlineKind == "interim-notice", "the acknowledgement clock to stop");
+        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).NextDeadlineKind.ToWire() == "interim-notice", "the acknowledgement clock to stop");
 
         // Well past the acknowledgement deadline, up to the interim notice: that one still falls due.
         _app.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -96,7 +96,7 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         Assert.Empty(BreachesOf(id));
         Assert.Single(EscalationsOf(id));
         var c = await _app.CaseAsync(id);
-        Assert.Equal(("unit", "on-track"), (c.EscalationLevel, c.SlaState));
+        Assert.Equal(("unit", "on-track"), (c.EscalationLevel.ToWire(), c.SlaState.ToWire()));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         Assert.Equal(3, await PendingTimersAsync()); // acknowledge, interim notice, response
 
         await ActOkAsync(id, "resolve");
-        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).SlaState == "met", "the escalation to end");
+        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).SlaState.ToWire() == "met", "the escalation to end");
         Assert.Equal(0, await PendingTimersAsync());
         var sagas = _app.Services.GetRequiredService<SagaDocumentCollection<EscalationState>>();
         Assert.Null(await sagas.LoadAsync(id, Ct));
@@ -121,13 +121,13 @@ public sealed class EscalationSagaTests : IAsyncLifetime
     {
         var critical = Complaint() with { Indicators = ["neglect"] };
         var opened = await _app.OpenAsync(critical);
-        Assert.Equal("critical", opened.Document.Severity);
+        Assert.Equal("critical", opened.Document.Severity.ToWire());
 
         var start = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == opened.Document.Id);
-        Assert.Equal(("executive", "critical-severity"), (start.ToLevel, start.Reason));
+        Assert.Equal(("executive", "critical-severity"), (start.ToLevel.ToWire(), start.Reason.ToWire()));
         Assert.Contains(start.Recipients, r => r.Role == "executive");
         Assert.Contains(start.Recipients, r => r.Role == "compliance");
-        Assert.Equal("executive", (await _app.CaseAsync(opened.Document.Id)).EscalationLevel);
+        Assert.Equal("executive", (await _app.CaseAsync(opened.Document.Id)).EscalationLevel.ToWire());
     }
 
     [Fact]
@@ -137,29 +137,29 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromSeconds(3));
         await ActOkAsync(id, "escalate", new { reason = "The family is in the lobby asking for a manager" });
 
-        var manual = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason == "manual");
-        Assert.Equal(("unit", "department"), (manual.FromLevel, manual.ToLevel));
-        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).EscalationLevel == "department", "the case to show the department level");
+        var manual = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason.ToWire() == "manual");
+        Assert.Equal(("unit", "department"), (manual.FromLevel.ToWire(), manual.ToLevel.ToWire()));
+        await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).EscalationLevel.ToWire() == "department", "the case to show the department level");
 
         // The unit's clock (due at 5 s) was replaced by the department's (due 5 s after the manual escalation, at 8 s).
         _app.Clock.Advance(TimeSpan.FromSeconds(2));
         _app.Clock.Advance(TimeSpan.FromSeconds(3));
-        await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == "executive");
-        Assert.DoesNotContain(BreachesOf(id), b => b.Level == "unit");
+        await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel.ToWire() == "executive");
+        Assert.DoesNotContain(BreachesOf(id), b => b.Level.ToWire() == "unit");
     }
 
     [Fact]
     public async Task Reopening_a_resolved_case_starts_escalation_again_at_the_unit_level()
     {
         var id = (await _app.OpenAsync(Complaint())).Document.Id;
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department", "escalation to the department level");
+        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department", "escalation to the department level");
         await ActOkAsync(id, "resolve");
         await Eventually.UntilAsync(async () => (await _app.CaseAsync(id)).NextDeadline is null && (await PendingTimersAsync()) == 0, "the escalation to end");
 
         await ActOkAsync(id, "reopen", new { reason = "The family called again" });
-        var restarted = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason == "reopened");
-        Assert.Equal("unit", restarted.ToLevel);
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department" && c.EscalationSequence > 0 && c.Status == Case.Cases.Case.Reopened,
+        var restarted = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason.ToWire() == "reopened");
+        Assert.Equal("unit", restarted.ToLevel.ToWire());
+        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department" && c.EscalationSequence > 0 && c.Status == CaseStatus.Reopened,
             "the reopened case to escalate again");
     }
 
@@ -171,14 +171,14 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         _app.Clock.Advance(TimeSpan.FromSeconds(30));
         await _app.PublishedAsync<InterimNoticeDue>(e => e.CaseId == late);
         _app.Clock.Advance(TimeSpan.FromSeconds(30));
-        await _app.PublishedAsync<SlaBreached>(b => b.CaseId == late && b.Deadline == "response");
-        var escalated = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == late && e.ToLevel == "department");
-        Assert.Equal("deadline-missed", escalated.Reason);
+        await _app.PublishedAsync<SlaBreached>(b => b.CaseId == late && b.Deadline.ToWire() == "response");
+        var escalated = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == late && e.ToLevel.ToWire() == "department");
+        Assert.Equal("deadline-missed", escalated.Reason.ToWire());
 
         var answered = (await _app.OpenAsync(Complaint())).Document.Id;
         await ActOkAsync(answered, "acknowledge");
         // The saga's answer changes the case too (its next deadline); act on the version that includes it, as a console would.
-        await Eventually.UntilAsync(async () => (await _app.CaseAsync(answered)).NextDeadlineKind == "interim-notice", "the acknowledgement clock to stop");
+        await Eventually.UntilAsync(async () => (await _app.CaseAsync(answered)).NextDeadlineKind.ToWire() == "interim-notice", "the acknowledgement clock to stop");
         await ActOkAsync(answered, "letters", new { kind = "final", contactName = "Dana Whitfield", stepsTaken = "Reviewed the log", results = "Resolved", completionDate = "2026-11-27" });
         await Eventually.UntilAsync(async () => (await _app.CaseAsync(answered)).NextDeadline is null, "the response clock to stop");
         _app.Clock.Advance(TimeSpan.FromSeconds(60));
@@ -197,9 +197,9 @@ public sealed class EscalationSagaTests : IAsyncLifetime
 
         await _app.Harness.Bus.Publish(first, Ct);
         await _app.Harness.Bus.Publish(first, Ct);
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel == "department", "escalation to the department level");
+        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department", "escalation to the department level");
 
-        Assert.Single(EscalationsOf(id), e => e.Reason == "opened");
+        Assert.Single(EscalationsOf(id), e => e.Reason.ToWire() == "opened");
         Assert.Single(BreachesOf(id));
         Assert.Equal(3, await PendingTimersAsync()); // the department's acknowledgement, interim notice, response: no duplicates
     }
@@ -210,12 +210,12 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         var caseId = Guid.NewGuid();
         await _app.Harness.Bus.Publish(new CaseAcknowledged
         {
-            CaseId = caseId, FacilityId = Samples.Riverside, Level = "unit", AcknowledgedBy = "nurse-manager", AcknowledgedAt = _app.Clock.GetUtcNow(),
+            CaseId = caseId, FacilityId = Samples.Riverside, Level = EscalationLevel.Unit, AcknowledgedBy = "nurse-manager", AcknowledgedAt = _app.Clock.GetUtcNow(),
         }, Ct);
         await _app.Harness.Bus.Publish(new CaseOpened
         {
             CaseId = caseId, CaseNumber = "PX-TEST-0001", SubmissionId = Guid.NewGuid(), FacilityId = Samples.Riverside, DepartmentId = "emergency",
-            UnitId = "ed-adult", Channel = "phone", Status = "new", OpenedAt = _app.Clock.GetUtcNow(), Classification = "complaint", Severity = "medium",
+            UnitId = "ed-adult", Channel = FeedbackChannel.Phone, Status = CaseStatus.New, OpenedAt = _app.Clock.GetUtcNow(), Classification = CaseType.Complaint, Severity = Severity.Medium,
         }, Ct);
 
         var sagas = _app.Services.GetRequiredService<SagaDocumentCollection<EscalationState>>();

@@ -27,13 +27,13 @@ public sealed partial class OpenCaseFromFeedbackTests(CaseApp app) : IClassFixtu
         Assert.Equal(1, stored.Version);
         var c = stored.Document;
         Assert.Equal(stored.Id, c.Id.ToString());
-        Assert.Equal("new", c.Status);
+        Assert.Equal("new", c.Status.ToWire());
         Assert.Equal(submitted.SubmissionId, c.SubmissionId);
         Assert.Equal(Samples.Riverside, c.FacilityId);
         Assert.Equal("emergency", c.DepartmentId);
         Assert.Equal("ed-adult", c.UnitId);
-        Assert.Equal("web", c.Channel);
-        Assert.Equal("complaint", c.Kind);
+        Assert.Equal("web", c.Channel.ToWire());
+        Assert.Equal("complaint", c.Kind.ToWire());
         Assert.Equal(submitted.SubmittedAt, c.SubmittedAt);
 
         Assert.Matches(CaseNumberFormat(), c.CaseNumber);
@@ -51,9 +51,9 @@ public sealed partial class OpenCaseFromFeedbackTests(CaseApp app) : IClassFixtu
         Assert.Equal(Samples.Riverside, opened.FacilityId);
         Assert.Equal("emergency", opened.DepartmentId);
         Assert.Equal("ed-adult", opened.UnitId);
-        Assert.Equal("web", opened.Channel);
-        Assert.Equal("complaint", opened.Kind);
-        Assert.Equal("new", opened.Status);
+        Assert.Equal("web", opened.Channel.ToWire());
+        Assert.Equal("complaint", opened.Kind.ToWire());
+        Assert.Equal("new", opened.Status.ToWire());
         Assert.Equal(c.OpenedAt, opened.OpenedAt);
     }
 
@@ -70,7 +70,7 @@ public sealed partial class OpenCaseFromFeedbackTests(CaseApp app) : IClassFixtu
         Assert.Null(c.DepartmentId);
         Assert.Null(c.UnitId);
         Assert.Null(c.Kind);
-        Assert.Equal("phone", c.Channel);
+        Assert.Equal("phone", c.Channel.ToWire());
         Assert.Null(opened.DepartmentId);
         Assert.Null(opened.UnitId);
         Assert.Null(opened.Kind);

@@ -55,13 +55,13 @@ public sealed class SlaPolicyApiTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.NotNull(view.CreatedAt);
         var expected = new SlaDeadlinesView(new("PT5S", "calendar"), new("PT30S", "calendar"), new("PT1M", "calendar"));
         Assert.Equal(expected, view.Deadlines);
-        Assert.Equal(SlaSeverities.All.Order(StringComparer.Ordinal), view.Severities.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(Wire.All<Severity>().Order(StringComparer.Ordinal), view.Severities.Keys.Order(StringComparer.Ordinal));
         Assert.All(view.Severities.Values, d => Assert.Equal(expected, d));
 
         var policy = await CurrentAsync(facility);
         Assert.Equal(1, policy.Version);
         Assert.Equal(new SlaDeadlines(SlaDuration.Calendar(TimeSpan.FromSeconds(5)), SlaDuration.Calendar(TimeSpan.FromSeconds(30)), SlaDuration.Calendar(TimeSpan.FromSeconds(60))),
-            policy.For("critical"));
+            policy.For(Severity.Critical));
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class SlaPolicyApiTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.Equal(view.Deadlines, view.Severities["high"]);
 
         var policy = await CurrentAsync(facility);
-        Assert.Equal(SlaDuration.Calendar(TimeSpan.FromSeconds(2)), policy.For("critical").Acknowledge);
-        Assert.Equal(SlaDuration.BusinessDays(2), policy.For("high").Acknowledge);
+        Assert.Equal(SlaDuration.Calendar(TimeSpan.FromSeconds(2)), policy.For(Severity.Critical).Acknowledge);
+        Assert.Equal(SlaDuration.BusinessDays(2), policy.For(Severity.High).Acknowledge);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class SlaPolicyApiTests(CaseApp app) : IClassFixture<CaseApp>
 
         // A case opened under version 1 keeps it.
         var policies = app.Services.GetRequiredService<ISlaPolicies>();
-        Assert.Equal(SlaDuration.Calendar(TimeSpan.FromSeconds(5)), (await policies.VersionAsync(facility, 1, Ct)).For("medium").Acknowledge);
+        Assert.Equal(SlaDuration.Calendar(TimeSpan.FromSeconds(5)), (await policies.VersionAsync(facility, 1, Ct)).For(Severity.Medium).Acknowledge);
         Assert.Equal(2, (await policies.CurrentAsync(facility, Ct)).Version);
     }
 
@@ -246,7 +246,7 @@ public sealed class SlaPolicyApiTests(CaseApp app) : IClassFixture<CaseApp>
         var tuesdayNoon = new DateTimeOffset(2025, 3, 11, 12, 0, 0, TimeSpan.FromHours(-4));
         var saturdayNoon = new DateTimeOffset(2025, 3, 15, 12, 0, 0, TimeSpan.FromHours(-4));
 
-        Assert.Equal(tuesdayNoon.AddSeconds(5), await calculator.DueAsync(facility, tuesdayNoon, policy.For("medium").Acknowledge, Ct));
-        Assert.Equal(new DateTimeOffset(2025, 3, 17, 0, 0, 30, TimeSpan.FromHours(-4)), await calculator.DueAsync(facility, saturdayNoon, policy.For("medium").InterimNotice, Ct));
+        Assert.Equal(tuesdayNoon.AddSeconds(5), await calculator.DueAsync(facility, tuesdayNoon, policy.For(Severity.Medium).Acknowledge, Ct));
+        Assert.Equal(new DateTimeOffset(2025, 3, 17, 0, 0, 30, TimeSpan.FromHours(-4)), await calculator.DueAsync(facility, saturdayNoon, policy.For(Severity.Medium).InterimNotice, Ct));
     }
 }

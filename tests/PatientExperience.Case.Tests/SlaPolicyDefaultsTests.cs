@@ -34,7 +34,7 @@ public sealed class SlaPolicyDefaultsTests(CaseApp app) : IClassFixture<CaseApp>
         var policy = await Policies.CurrentAsync(facility, Ct);
 
         Assert.Equal((facility, 0, "profile-default", profile), (policy.FacilityId, policy.Version, policy.Source, policy.RegulatoryProfile));
-        Assert.All(SlaSeverities.All, severity => Assert.Equal(
+        Assert.All(Wire.Values<Severity>(), severity => Assert.Equal(
             new SlaDeadlines(SlaDuration.BusinessDays(1), SlaDuration.CalendarDays(7), SlaDuration.CalendarDays(30)),
             policy.For(severity)));
     }
@@ -47,7 +47,7 @@ public sealed class SlaPolicyDefaultsTests(CaseApp app) : IClassFixture<CaseApp>
         var policy = await Policies.CurrentAsync(facility, Ct);
 
         Assert.Equal(0, policy.Version);
-        var deadlines = policy.For(SlaSeverities.Medium);
+        var deadlines = policy.For(Severity.Medium);
         Assert.Equal(SlaDuration.BusinessDays(3), deadlines.Acknowledge);
         Assert.Equal(SlaDuration.BusinessDays(25), deadlines.InterimNotice);
         Assert.Equal(SlaDuration.CalendarDays(180), deadlines.Response);
@@ -58,7 +58,7 @@ public sealed class SlaPolicyDefaultsTests(CaseApp app) : IClassFixture<CaseApp>
     {
         Assert.Equal(RegulatoryProfiles.CmsHospital, (await Policies.CurrentAsync(Samples.Riverside, Ct)).RegulatoryProfile);
         Assert.Equal(RegulatoryProfiles.CmsHospital, (await Policies.CurrentAsync(Samples.Mesa, Ct)).RegulatoryProfile);
-        Assert.Equal(SlaDuration.BusinessDays(3), (await Policies.CurrentAsync(Samples.StBrendans, Ct)).For("high").Acknowledge);
+        Assert.Equal(SlaDuration.BusinessDays(3), (await Policies.CurrentAsync(Samples.StBrendans, Ct)).For(Severity.High).Acknowledge);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class SlaPolicyDefaultsTests(CaseApp app) : IClassFixture<CaseApp>
     {
         var facility = await FacilityAsync(RegulatoryProfiles.NhsEngland, "Europe/London");
 
-        Assert.Equal(SlaDuration.BusinessDays(3), (await Policies.VersionAsync(facility, 0, Ct)).For("low").Acknowledge);
+        Assert.Equal(SlaDuration.BusinessDays(3), (await Policies.VersionAsync(facility, 0, Ct)).For(Severity.Low).Acknowledge);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Policies.VersionAsync(facility, 1, Ct));
     }
 
@@ -75,7 +75,8 @@ public sealed class SlaPolicyDefaultsTests(CaseApp app) : IClassFixture<CaseApp>
     {
         var policy = await Policies.CurrentAsync(Samples.Riverside, Ct);
 
-        Assert.Throws<ArgumentException>(() => policy.For("urgent"));
+        Assert.False(Wire.TryParse<Severity>("urgent", out _));
+        Assert.Throws<ArgumentException>(() => policy.For((Severity)99));
     }
 
     [Fact]

@@ -15,13 +15,13 @@ public sealed class SlaPolicyRulesTests
 
     private static readonly SlaDeadlines Hourly = new(SlaDuration.Calendar(TimeSpan.FromHours(1)), SlaDuration.CalendarDays(2), SlaDuration.CalendarDays(10));
 
-    private static SlaPolicyDraft Draft(SlaDeadlines deadlines, IReadOnlyDictionary<string, SlaDeadlines>? severities = null) =>
-        new(deadlines, severities ?? new Dictionary<string, SlaDeadlines>());
+    private static SlaPolicyDraft Draft(SlaDeadlines deadlines, IReadOnlyDictionary<Severity, SlaDeadlines>? severities = null) =>
+        new(deadlines, severities ?? new Dictionary<Severity, SlaDeadlines>());
 
-    private static SlaPolicyDocument Stored(int version, SlaDeadlines deadlines, IReadOnlyDictionary<string, SlaDeadlines>? severities = null) => new()
+    private static SlaPolicyDocument Stored(int version, SlaDeadlines deadlines, IReadOnlyDictionary<Severity, SlaDeadlines>? severities = null) => new()
     {
         FacilityId = "riverside-general", Version = version, CreatedAt = Now.AddDays(-1), Deadlines = deadlines,
-        Severities = severities ?? new Dictionary<string, SlaDeadlines>(),
+        Severities = severities ?? new Dictionary<Severity, SlaDeadlines>(),
     };
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class SlaPolicyRulesTests
     [Fact]
     public void Asking_for_the_policy_in_force_again_adds_no_version()
     {
-        var overrides = new Dictionary<string, SlaDeadlines> { [SlaSeverities.Critical] = Hourly };
+        var overrides = new Dictionary<Severity, SlaDeadlines> { [Severity.Critical] = Hourly };
         var latest = Stored(2, Daily, overrides);
 
-        var decision = SlaPolicyVersioning.Decide("riverside-general", latest, 2, Draft(Daily, new Dictionary<string, SlaDeadlines>(overrides)), Now, "pr-1");
+        var decision = SlaPolicyVersioning.Decide("riverside-general", latest, 2, Draft(Daily, new Dictionary<Severity, SlaDeadlines>(overrides)), Now, "pr-1");
 
         Assert.Same(latest, Assert.IsType<SlaPolicyRevision.Unchanged>(decision).Policy);
     }
@@ -59,9 +59,9 @@ public sealed class SlaPolicyRulesTests
     [Fact]
     public void A_different_override_for_one_severity_is_a_change()
     {
-        var latest = Stored(2, Daily, new Dictionary<string, SlaDeadlines> { [SlaSeverities.Critical] = Hourly });
+        var latest = Stored(2, Daily, new Dictionary<Severity, SlaDeadlines> { [Severity.Critical] = Hourly });
 
-        var decision = SlaPolicyVersioning.Decide("riverside-general", latest, null, Draft(Daily, new Dictionary<string, SlaDeadlines> { [SlaSeverities.High] = Hourly }), Now, null);
+        var decision = SlaPolicyVersioning.Decide("riverside-general", latest, null, Draft(Daily, new Dictionary<Severity, SlaDeadlines> { [Severity.High] = Hourly }), Now, null);
 
         Assert.IsType<SlaPolicyRevision.Added>(decision);
     }
@@ -118,8 +118,8 @@ public sealed class SlaPolicyRulesTests
         Assert.Empty(errors);
         Assert.NotNull(draft);
         Assert.Equal(SlaDuration.BusinessDays(1), draft.Deadlines.Acknowledge);
-        Assert.Equal(new SlaDuration(TimeSpan.FromHours(4), SlaDays.Calendar), draft.Severities["critical"].Acknowledge);
-        Assert.Equal(new SlaDuration(TimeSpan.FromDays(20), SlaDays.Calendar), draft.Severities["critical"].Response);
+        Assert.Equal(new SlaDuration(TimeSpan.FromHours(4), SlaDays.Calendar), draft.Severities[Severity.Critical].Acknowledge);
+        Assert.Equal(new SlaDuration(TimeSpan.FromDays(20), SlaDays.Calendar), draft.Severities[Severity.Critical].Response);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
         var caseId = Guid.NewGuid();
         var opened = new CaseOpened
         {
-            CaseId = caseId, CaseNumber = "PX-TEST", SubmissionId = id, FacilityId = "riverside-general", Channel = "web", Status = "new", OpenedAt = DateTimeOffset.UtcNow,
+            CaseId = caseId, CaseNumber = "PX-TEST", SubmissionId = id, FacilityId = "riverside-general", Channel = FeedbackChannel.Web, Status = CaseStatus.New, OpenedAt = DateTimeOffset.UtcNow,
         };
 
         await app.Harness.Bus.Publish(opened, Ct);

@@ -35,8 +35,8 @@ public sealed class SubmitFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp
         Assert.Equal("riverside-general", published.FacilityId);
         Assert.Equal("emergency", published.DepartmentId);
         Assert.Equal("ed-adult", published.UnitId);
-        Assert.Equal("web", published.Channel);
-        Assert.Equal("complaint", published.Kind);
+        Assert.Equal("web", published.Channel.ToWire());
+        Assert.Equal("complaint", published.Kind.ToWire());
         Assert.True(published.ResponseRequested);
         Assert.True(published.PatientIdentified);
 
@@ -78,6 +78,9 @@ public sealed class SubmitFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp
         { "oversized description", "{\"facilityId\":\"riverside-general\",\"channel\":\"web\",\"description\":\"" + new string('a', 10_001) + "\"}", "description" },
         { "bad channel", """{"facilityId":"riverside-general","channel":"fax","description":"x"}""", "channel" },
         { "bad kind", """{"facilityId":"riverside-general","channel":"web","kind":"rant","description":"x"}""", "kind" },
+        { "channel in another case", """{"facilityId":"riverside-general","channel":"Web","description":"x"}""", "channel" },
+        { "channel as a number", """{"facilityId":"riverside-general","channel":"0","description":"x"}""", "channel" },
+        { "kind in another case", """{"facilityId":"riverside-general","channel":"web","kind":"Complaint","description":"x"}""", "kind" },
         { "unknown department", """{"facilityId":"riverside-general","departmentId":"zoology","channel":"web","description":"x"}""", "departmentId" },
         { "unit of another facility", """{"facilityId":"riverside-general","unitId":"cvicu","channel":"web","description":"x"}""", "unitId" },
         { "unit outside department", """{"facilityId":"riverside-general","departmentId":"medicine","unitId":"ed-adult","channel":"web","description":"x"}""", "unitId" },

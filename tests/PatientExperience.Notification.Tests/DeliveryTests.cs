@@ -63,7 +63,7 @@ public sealed class DeliveryTests
         var command = new SendNotification
         {
             NotificationId = Guid.NewGuid(), FacilityId = FakeCaseDirectory.Facility, Title = "Ward round moved", Message = "The review meeting is at 3 pm.",
-            Severity = "low", Recipients = [Samples.UnitManager], Channels = ["email", "inbox"], RequestedBy = "test", RequestedAt = NotificationApp.Start,
+            Severity = Severity.Low, Recipients = [Samples.UnitManager], Channels = [NotificationChannel.Email, NotificationChannel.Inbox], RequestedBy = "test", RequestedAt = NotificationApp.Start,
         };
 
         await app.Publish(command);
@@ -86,8 +86,8 @@ public sealed class DeliveryTests
 
         await app.Publish(new SlaBreached
         {
-            CaseId = c.CaseId, FacilityId = c.FacilityId, Level = "unit", Deadline = "acknowledge", DueAt = NotificationApp.Start.AddMinutes(-1),
-            BreachedAt = NotificationApp.Start, Severity = "medium",
+            CaseId = c.CaseId, FacilityId = c.FacilityId, Level = EscalationLevel.Unit, Deadline = DeadlineKind.Acknowledge, DueAt = NotificationApp.Start.AddMinutes(-1),
+            BreachedAt = NotificationApp.Start, Severity = Severity.Medium,
         });
 
         await app.DeliveriesWhenAsync(d => d.Count(x => x.Status == DeliveryStatus.Delivered) == 2, "the unit manager's email and inbox entry");

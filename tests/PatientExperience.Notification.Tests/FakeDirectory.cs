@@ -19,10 +19,10 @@ public sealed class FakeCaseDirectory : ICaseDirectory
 
     public ConcurrentQueue<(Guid? CaseId, string Level)> ResolveCalls { get; } = new();
 
-    public Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, string level, CancellationToken ct)
+    public Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, EscalationLevel level, CancellationToken ct)
     {
-        ResolveCalls.Enqueue((caseId, level));
-        return Task.FromResult(Levels.TryGetValue(level, out var r) ? r : (IReadOnlyList<StaffRecipient>)[]);
+        ResolveCalls.Enqueue((caseId, level.ToWire()));
+        return Task.FromResult(Levels.TryGetValue(level.ToWire(), out var r) ? r : (IReadOnlyList<StaffRecipient>)[]);
     }
 
     public Task<CaseSummary?> GetCaseAsync(Guid caseId, string facilityId, CancellationToken ct) =>

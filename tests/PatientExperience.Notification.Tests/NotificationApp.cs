@@ -223,7 +223,7 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
         var summary = new CaseSummary
         {
             CaseId = id, CaseNumber = "PX-260310-" + id.ToString("N")[..8].ToUpperInvariant(), SubmissionId = Guid.NewGuid(),
-            FacilityId = FakeCaseDirectory.Facility, DepartmentId = "emergency", UnitId = "ed-adult", Severity = severity,
+            FacilityId = FakeCaseDirectory.Facility, DepartmentId = "emergency", UnitId = "ed-adult", Severity = Wire.Parse<Severity>(severity),
         };
         Directory.Cases[id] = summary;
         return summary;
@@ -285,7 +285,7 @@ public static class Samples
 
     public static CaseEscalated Escalated(CaseSummary c, string severity = "medium", string toLevel = "department", params StaffRecipient[] recipients) => new()
     {
-        CaseId = c.CaseId, FacilityId = c.FacilityId, FromLevel = toLevel == "unit" ? null : "unit", ToLevel = toLevel, Reason = "deadline-missed",
-        Severity = severity, EscalatedAt = NotificationApp.Start, Recipients = recipients.Length == 0 ? [DepartmentHead] : recipients,
+        CaseId = c.CaseId, FacilityId = c.FacilityId, FromLevel = toLevel == "unit" ? null : EscalationLevel.Unit, ToLevel = Wire.Parse<EscalationLevel>(toLevel), Reason = EscalationReason.DeadlineMissed,
+        Severity = Wire.Parse<Severity>(severity), EscalatedAt = NotificationApp.Start, Recipients = recipients.Length == 0 ? [DepartmentHead] : recipients,
     };
 }

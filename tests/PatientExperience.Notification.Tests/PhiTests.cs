@@ -24,15 +24,15 @@ public sealed class PhiTests
         await app.Publish(new CaseOpened
         {
             CaseId = c.CaseId, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId, FacilityId = c.FacilityId, DepartmentId = c.DepartmentId, UnitId = c.UnitId,
-            Channel = "web", Status = "new", OpenedAt = NotificationApp.Start, Severity = "critical", Kind = "complaint",
+            Channel = FeedbackChannel.Web, Status = CaseStatus.New, OpenedAt = NotificationApp.Start, Severity = Severity.Critical, Kind = FeedbackKind.Complaint,
         });
         await app.Publish(Samples.Escalated(c, "critical", "executive", Samples.Executive, Samples.DepartmentHead));
-        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = "critical" });
+        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = Severity.Critical });
         // And one patient message fails, so the failure paths log too.
         app.Smtp.RecipientPolicy = to => to == Samples.PatientEmail ? new SmtpServer.Protocol.SmtpResponse(SmtpServer.Protocol.SmtpReplyCode.MailboxUnavailable, "no") : null;
         await app.Publish(new ResponseLetterIssued
         {
-            CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, LetterId = Guid.NewGuid(), Kind = "final", IssuedBy = "x", IssuedAt = NotificationApp.Start,
+            CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, LetterId = Guid.NewGuid(), Kind = LetterKind.Final, IssuedBy = "x", IssuedAt = NotificationApp.Start,
         });
 
         await app.DeliveriesWhenAsync(d => d.Count(x => x.IsPatient) >= 3 && d.All(x => DeliveryStatus.IsFinal(x.Status))

@@ -110,7 +110,7 @@ public sealed class ReliabilityTests
         Assert.Contains(c.CaseNumber, sms.Text, StringComparison.Ordinal);
         var failed = await PatientExperience.Testing.Eventually.UntilAsync(() => Task.FromResult(app.Published<NotificationFailed>().FirstOrDefault(f => f.DeliveryId == email.Id)),
             TimeSpan.FromSeconds(15), "NotificationFailed", TestContext.Current.CancellationToken);
-        Assert.Equal("sms", failed.FallbackChannel);
+        Assert.Equal("sms", failed.FallbackChannel.ToWire());
         Assert.Equal("smtp-550", failed.Reason);
     }
 

@@ -111,7 +111,7 @@ public sealed class WhoGetsWhatTests
         var c = app.KnownCase();
         app.Patients.Contacts[c.SubmissionId] = new PatientContact(Samples.PatientName, Samples.PatientEmail, Samples.PatientPhone, language, true);
 
-        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = "medium" });
+        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = Severity.Medium });
         var all = await app.DeliveriesWhenAsync(d => d.Any(x => x.Status == DeliveryStatus.Delivered), "the interim notice to be delivered");
 
         var delivery = Assert.Single(all);
@@ -140,7 +140,7 @@ public sealed class WhoGetsWhatTests
 
         await app.Publish(new ResponseLetterIssued
         {
-            CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, LetterId = Guid.NewGuid(), Kind = "final", IssuedBy = "rg-advocate", IssuedAt = NotificationApp.Start,
+            CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, LetterId = Guid.NewGuid(), Kind = LetterKind.Final, IssuedBy = "rg-advocate", IssuedAt = NotificationApp.Start,
         });
         await app.DeliveriesWhenAsync(d => d.Any(x => x.Channel == "sms" && x.Status == DeliveryStatus.Delivered), "the SMS to be delivered");
 
@@ -159,7 +159,7 @@ public sealed class WhoGetsWhatTests
         CaseOpened Opened(Guid submissionId) => new()
         {
             CaseId = Guid.NewGuid(), CaseNumber = "PX-260310-" + submissionId.ToString("N")[..8].ToUpperInvariant(), SubmissionId = submissionId,
-            FacilityId = FakeCaseDirectory.Facility, Channel = "web", Status = "new", OpenedAt = NotificationApp.Start, Severity = "medium",
+            FacilityId = FakeCaseDirectory.Facility, Channel = FeedbackChannel.Web, Status = CaseStatus.New, OpenedAt = NotificationApp.Start, Severity = Severity.Medium,
         };
         var asked = Guid.NewGuid();
         var notAsked = Guid.NewGuid();
@@ -183,7 +183,7 @@ public sealed class WhoGetsWhatTests
         var c = app.KnownCase("high");
         app.Patients.Contacts[c.SubmissionId] = new PatientContact(null, null, null, null, false);
 
-        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = "high" });
+        await app.Publish(new InterimNoticeDue { CaseId = c.CaseId, FacilityId = c.FacilityId, SubmissionId = c.SubmissionId, DueAt = NotificationApp.Start, Severity = Severity.High });
         var all = await app.DeliveriesWhenAsync(d => d.Any(x => x.Status == DeliveryStatus.Failed), "the notice to fail for want of an address");
 
         var failed = Assert.Single(all);

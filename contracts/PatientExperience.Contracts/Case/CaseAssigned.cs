@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Case;
 
 /// <summary>A case was given to an advocate and/or a department.</summary>
@@ -9,6 +11,6 @@ public sealed record CaseAssigned
     public string? DepartmentId { get; init; }
     public required string AssignedBy { get; init; }
     public required DateTimeOffset AssignedAt { get; init; }
-    public required string Severity { get; init; }
+    public required Severity Severity { get; init; }
     public IReadOnlyList<StaffRecipient> Recipients { get; init; } = [];
 }

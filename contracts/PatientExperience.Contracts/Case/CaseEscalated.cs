@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Case;
 
 /// <summary>
@@ -8,11 +10,11 @@ public sealed record CaseEscalated
 {
     public required Guid CaseId { get; init; }
     public required string FacilityId { get; init; }
-    public string? FromLevel { get; init; }
-    public required string ToLevel { get; init; }
+    public EscalationLevel? FromLevel { get; init; }
+    public required EscalationLevel ToLevel { get; init; }
     /// <summary>opened, deadline-missed, critical-severity, manual, reopened.</summary>
-    public required string Reason { get; init; }
-    public required string Severity { get; init; }
+    public required EscalationReason Reason { get; init; }
+    public required Severity Severity { get; init; }
     public required DateTimeOffset EscalatedAt { get; init; }
     public IReadOnlyList<StaffRecipient> Recipients { get; init; } = [];
 }

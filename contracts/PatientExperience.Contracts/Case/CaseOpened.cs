@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Case;
 
 /// <summary>A case was opened for a submission. Exactly one case exists per submission.</summary>
@@ -9,14 +11,14 @@ public sealed record CaseOpened
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
-    public required string Channel { get; init; }
-    public string? Kind { get; init; }
-    public required string Status { get; init; }
+    public required FeedbackChannel Channel { get; init; }
+    public FeedbackKind? Kind { get; init; }
+    public required CaseStatus Status { get; init; }
     public required DateTimeOffset OpenedAt { get; init; }
     /// <summary>complaint or grievance (under the facility's regulatory profile).</summary>
-    public string? Classification { get; init; }
+    public CaseType? Classification { get; init; }
     /// <summary>low, medium, high or critical.</summary>
-    public string Severity { get; init; } = "medium";
+    public Severity Severity { get; init; } = Severity.Medium;
     public string? Category { get; init; }
     /// <summary>Version of the facility's SLA policy the case runs under.</summary>
     public int SlaPolicyVersion { get; init; }

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Case;
 
 public sealed record CaseResolved
@@ -7,5 +9,5 @@ public sealed record CaseResolved
     public required Guid SubmissionId { get; init; }
     public required string ResolvedBy { get; init; }
     public required DateTimeOffset ResolvedAt { get; init; }
-    public required string Severity { get; init; }
+    public required Severity Severity { get; init; }
 }

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Case;
 
 /// <summary>The case is still unresolved when the interim notice to the complainant falls due (CMS: 7 days).</summary>
@@ -7,5 +9,5 @@ public sealed record InterimNoticeDue
     public required string FacilityId { get; init; }
     public required Guid SubmissionId { get; init; }
     public required DateTimeOffset DueAt { get; init; }
-    public required string Severity { get; init; }
+    public required Severity Severity { get; init; }
 }

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Intake;
 
 /// <summary>
@@ -11,9 +13,9 @@ public sealed record FeedbackSubmitted
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
     /// <summary>web, phone, email, letter, kiosk, staff.</summary>
-    public required string Channel { get; init; }
+    public required FeedbackChannel Channel { get; init; }
     /// <summary>complaint, grievance, compliment, suggestion, question; null when the submitter did not say.</summary>
-    public string? Kind { get; init; }
+    public FeedbackKind? Kind { get; init; }
     public required bool ResponseRequested { get; init; }
     public required bool PatientIdentified { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }

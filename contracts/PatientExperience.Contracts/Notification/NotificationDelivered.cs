@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Notification;
 
 /// <summary>
@@ -14,7 +16,7 @@ public sealed record NotificationDelivered
     public Guid? CaseId { get; init; }
     public required string FacilityId { get; init; }
     /// <summary>email, sms, pager or inbox.</summary>
-    public required string Channel { get; init; }
+    public required NotificationChannel Channel { get; init; }
     /// <summary>staff or patient.</summary>
     public required string RecipientKind { get; init; }
     /// <summary>The person id for staff; <c>patient:{submissionId}</c> for a patient.</summary>

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Notification;
 
 /// <summary>
@@ -12,13 +14,13 @@ public sealed record NotificationFailed
     public required string Event { get; init; }
     public Guid? CaseId { get; init; }
     public required string FacilityId { get; init; }
-    public required string Channel { get; init; }
+    public required NotificationChannel Channel { get; init; }
     public required string RecipientKind { get; init; }
     public required string RecipientId { get; init; }
     /// <summary>A reason code such as <c>no-address</c>, <c>smtp-550</c>, <c>webhook-400</c>, <c>retries-exhausted</c>.</summary>
     public required string Reason { get; init; }
     public required int Attempts { get; init; }
     /// <summary>The channel tried instead, if any.</summary>
-    public string? FallbackChannel { get; init; }
+    public NotificationChannel? FallbackChannel { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
 }

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Contracts.Case;
 
 namespace PatientExperience.Contracts.Notification;
@@ -17,13 +18,13 @@ public sealed record SendNotification
     public required string Title { get; init; }
     public required string Message { get; init; }
     /// <summary>low, medium, high or critical: chooses channels by each recipient's preferences.</summary>
-    public string Severity { get; init; } = "medium";
+    public Severity Severity { get; init; } = Severity.Medium;
     /// <summary>Who to tell. When empty, <see cref="Level"/> is resolved by the case service (for the case, or the facility).</summary>
     public IReadOnlyList<StaffRecipient> Recipients { get; init; } = [];
     /// <summary>unit, department or executive: used when <see cref="Recipients"/> is empty.</summary>
-    public string? Level { get; init; }
+    public EscalationLevel? Level { get; init; }
     /// <summary>email, sms, pager, inbox. Null: each recipient's preferences for the severity (the inbox always).</summary>
-    public IReadOnlyList<string>? Channels { get; init; }
+    public IReadOnlyList<NotificationChannel>? Channels { get; init; }
     public required string RequestedBy { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
 }

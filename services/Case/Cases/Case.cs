@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using PatientExperience.Case.Classification;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
+using static PatientExperience.Contracts.Vocabulary.CaseStatus;
 
 namespace PatientExperience.Case.Cases;
 
@@ -20,30 +22,30 @@ public sealed class Case
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
-    public required string Channel { get; init; }
-    public string? Kind { get; init; }
+    public required FeedbackChannel Channel { get; init; }
+    public FeedbackKind? Kind { get; init; }
     public required DateTimeOffset OpenedAt { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
     public bool ResponseRequested { get; init; }
 
     public string RegulatoryProfile { get; set; } = "cms-hospital";
-    public string Classification { get; set; } = "complaint";
-    public string Severity { get; set; } = "medium";
+    public CaseType Classification { get; set; } = CaseType.Complaint;
+    public Severity Severity { get; set; } = Severity.Medium;
     public string Category { get; set; } = "other";
     public string? OwningDepartmentId { get; set; }
     public int SlaPolicyVersion { get; init; }
 
-    public required string Status { get; set; }
+    public required CaseStatus Status { get; set; }
     public string? AssigneeId { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
 
-    public string EscalationLevel { get; set; } = EscalationLevels.Unit;
+    public EscalationLevel EscalationLevel { get; set; } = EscalationLevel.Unit;
     public DateTimeOffset? NextDeadline { get; set; }
-    public string? NextDeadlineKind { get; set; }
+    public DeadlineKind? NextDeadlineKind { get; set; }
     /// <summary>on-track, breached, met (resolved in time) or stopped (resolved).</summary>
-    public string SlaState { get; set; } = "on-track";
+    public SlaState SlaState { get; set; } = SlaState.OnTrack;
     /// <summary>The saga version the escalation fields were last taken from; older updates are ignored.</summary>
     public long EscalationSequence { get; set; }
 
@@ -52,19 +54,12 @@ public sealed class Case
     public List<ResponseLetter> Letters { get; init; } = [];
     public List<CaseHistoryEntry> History { get; init; } = [];
 
-    public const string New = "new";
-    public const string Acknowledged = "acknowledged";
-    public const string Investigating = "investigating";
-    public const string ResponseSent = "response-sent";
-    public const string Resolved = "resolved";
-    public const string Closed = "closed";
-    public const string Reopened = "reopened";
-
-    public static readonly IReadOnlyList<string> Statuses = [New, Acknowledged, Investigating, ResponseSent, Resolved, Closed, Reopened];
+    /// <summary>The statuses of a case still being worked (not resolved or closed).</summary>
+    public static readonly IReadOnlyList<CaseStatus> OpenStatuses = Wire.Values<CaseStatus>().Where(s => s is not (Resolved or Closed)).ToArray();
 
     public bool IsOpen => Status is not (Resolved or Closed);
 
-    public bool IsGrievance => Classification == "grievance";
+    public bool IsGrievance => Classification == CaseType.Grievance;
 
     [JsonConstructor]
     private Case() { }
@@ -95,8 +90,8 @@ public sealed class Case
             SlaPolicyVersion = slaPolicyVersion,
             Status = New,
         };
-        c.Record(now, "system", "opened", $"Opened from a {submitted.Channel} submission");
-        c.Record(now, "system", "classified", $"{c.Classification}, {c.Severity}, {c.Category}. " + string.Join(" ", classification.Reasons));
+        c.Record(now, "system", "opened", $"Opened from a {submitted.Channel.ToWire()} submission");
+        c.Record(now, "system", "classified", $"{c.Classification.ToWire()}, {c.Severity.ToWire()}, {c.Category}. " + string.Join(" ", classification.Reasons));
         return c;
     }
 
@@ -124,10 +119,10 @@ public sealed class Case
     /// </summary>
     public CaseActionResult Acknowledge(string actor, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged.");
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be acknowledged.");
         if (Status is New or Reopened) Status = Acknowledged;
         AcknowledgedAt ??= now;
-        Record(now, actor, "acknowledged", $"Acknowledged at escalation level {EscalationLevel}");
+        Record(now, actor, "acknowledged", $"Acknowledged at escalation level {EscalationLevel.ToWire()}");
         return CaseActionResult.Done(new CaseAcknowledged { CaseId = Id, FacilityId = FacilityId, Level = EscalationLevel, AcknowledgedBy = actor, AcknowledgedAt = now });
     }
 
@@ -143,7 +138,7 @@ public sealed class Case
 
     public CaseActionResult Assign(string actor, string? assigneeId, string? departmentId, IReadOnlyList<StaffRecipient> recipients, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be assigned; reopen it first.");
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be assigned; reopen it first.");
         if (assigneeId is null && departmentId is null) return CaseActionResult.Invalid("assigneeId", "Give an assignee, a department, or both.");
         if (assigneeId is not null) AssigneeId = assigneeId;
         if (departmentId is not null) OwningDepartmentId = departmentId;
@@ -179,7 +174,7 @@ public sealed class Case
 
     private CaseActionResult AddTask(string actor, string departmentId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no new tasks.");
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case takes no new tasks.");
         if (dueAt <= now) return CaseActionResult.Invalid("dueAt", "Must be in the future.");
         var task = new CaseTask(Guid.CreateVersion7(now), departmentId, protectedDescription, dueAt, now, actor);
         Tasks.Add(task);
@@ -193,17 +188,17 @@ public sealed class Case
     /// the results and the date of completion (CMS 42 CFR 482.13(a)(2)(iii)); missing elements are refused, named.
     /// </summary>
     public CaseActionResult RecordLetter(string actor, ResponseLetterDraft letter, Func<LetterContent, string> protect, DateTimeOffset now) =>
-        StaffInput.Letter(letter) ?? RecordLetter(actor, letter.Kind ?? "", letter.Facts, () => protect(letter.Content), now);
+        StaffInput.Letter(letter) ?? RecordLetter(actor, letter.Kind, letter.Facts, () => protect(letter.Content), now);
 
-    private CaseActionResult RecordLetter(string actor, string kind, LetterFacts facts, Func<string> protectedBody, DateTimeOffset now)
+    private CaseActionResult RecordLetter(string actor, string? kindOnTheWire, LetterFacts facts, Func<string> protectedBody, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case takes no letters; reopen it first.");
-        if (kind is not ("interim" or "final")) return CaseActionResult.Invalid("kind", "Must be interim or final.");
-        if (kind == "final" && facts.MissingElements() is { Count: > 0 } missing) return CaseActionResult.Incomplete(missing);
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case takes no letters; reopen it first.");
+        if (!Wire.TryParse<LetterKind>(kindOnTheWire, out var kind)) return CaseActionResult.Invalid("kind", "Must be interim or final.");
+        if (kind == LetterKind.Final && facts.MissingElements() is { Count: > 0 } missing) return CaseActionResult.Incomplete(missing);
         var letter = new ResponseLetter(Guid.CreateVersion7(now), kind, now, actor, facts.ContactName, facts.CompletionDate, protectedBody());
         Letters.Add(letter);
-        if (kind == "final") Status = ResponseSent;
-        Record(now, actor, kind == "final" ? "response-letter-issued" : "interim-notice-issued", $"Letter {letter.Id}");
+        if (kind == LetterKind.Final) Status = ResponseSent;
+        Record(now, actor, kind == LetterKind.Final ? "response-letter-issued" : "interim-notice-issued", $"Letter {letter.Id}");
         return CaseActionResult.Done(new ResponseLetterIssued
         {
             CaseId = Id, FacilityId = FacilityId, SubmissionId = SubmissionId, LetterId = letter.Id, Kind = kind, IssuedBy = actor, IssuedAt = now,
@@ -212,8 +207,8 @@ public sealed class Case
 
     public CaseActionResult Resolve(string actor, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"The case is already {Status}.");
-        if (IsGrievance && !Letters.Any(l => l.Kind == "final"))
+        if (!IsOpen) return CaseActionResult.Conflict($"The case is already {Status.ToWire()}.");
+        if (IsGrievance && !Letters.Any(l => l.Kind == LetterKind.Final))
             return CaseActionResult.Incomplete(["responseLetter"], "A grievance cannot be resolved before its final response letter is recorded.");
         Status = Resolved;
         ResolvedAt = now;
@@ -223,7 +218,7 @@ public sealed class Case
 
     public CaseActionResult Close(string actor, DateTimeOffset now)
     {
-        if (Status != Resolved) return CaseActionResult.Conflict($"Only a resolved case can be closed; this one is {Status}.");
+        if (Status != Resolved) return CaseActionResult.Conflict($"Only a resolved case can be closed; this one is {Status.ToWire()}.");
         Status = Closed;
         ClosedAt = now;
         Record(now, actor, "closed", null);
@@ -233,7 +228,7 @@ public sealed class Case
     public CaseActionResult Reopen(string actor, string? reason, DateTimeOffset now)
     {
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
-        if (IsOpen) return CaseActionResult.Conflict($"The case is {Status}, not resolved or closed.");
+        if (IsOpen) return CaseActionResult.Conflict($"The case is {Status.ToWire()}, not resolved or closed.");
         Status = Reopened;
         ResolvedAt = null;
         ClosedAt = null;
@@ -245,25 +240,38 @@ public sealed class Case
     public CaseActionResult RequestEscalation(string actor, string? reason, DateTimeOffset now)
     {
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be escalated.");
-        if (EscalationLevel == EscalationLevels.Executive) return CaseActionResult.Conflict("The case is already at the executive level.");
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be escalated.");
+        if (EscalationLevel.Next() is null) return CaseActionResult.Conflict("The case is already at the executive level.");
         Record(now, actor, "escalation-requested", reason);
         return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, Reason = reason!, RequestedAt = now });
     }
 
     /// <summary>
-    /// Staff change the classification to known values (a type, severity and category of <see cref="CaseClassifier"/>), giving
-    /// a reason; the previous values and the reason are kept in the history.
+    /// Staff change the classification to known values (a <see cref="CaseType"/>, a <see cref="Severity"/> and a category of
+    /// <see cref="CaseClassifier"/>, as their wire strings), giving a reason; the previous values and the reason are kept in
+    /// the history.
     /// </summary>
-    public CaseActionResult Reclassify(string actor, string? type, string? severity, string? category, string? owningDepartmentId, string? reason, DateTimeOffset now)
+    public CaseActionResult Reclassify(string actor, string? typeOnTheWire, string? severityOnTheWire, string? category, string? owningDepartmentId, string? reason, DateTimeOffset now)
     {
-        if (type is not null && !CaseClassifier.Types.Contains(type)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
-        if (severity is not null && !CaseClassifier.Severities.Contains(severity)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+        CaseType? type = null;
+        Severity? severity = null;
+        if (typeOnTheWire is not null)
+        {
+            if (!Wire.TryParse<CaseType>(typeOnTheWire, out var parsed)) return CaseActionResult.Invalid("type", "Must be complaint or grievance.");
+            type = parsed;
+        }
+
+        if (severityOnTheWire is not null)
+        {
+            if (!Wire.TryParse<Severity>(severityOnTheWire, out var parsed)) return CaseActionResult.Invalid("severity", "Must be low, medium, high or critical.");
+            severity = parsed;
+        }
+
         if (category is not null && !CaseClassifier.Categories.Contains(category)) return CaseActionResult.Invalid("category", "Must be one of: " + string.Join(", ", CaseClassifier.Categories) + ".");
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
         var changes = new List<string>();
-        if (type is not null && type != Classification) { changes.Add($"type {Classification} -> {type}"); Classification = type; }
-        if (severity is not null && severity != Severity) { changes.Add($"severity {Severity} -> {severity}"); Severity = severity; }
+        if (type is { } t && t != Classification) { changes.Add($"type {Classification.ToWire()} -> {t.ToWire()}"); Classification = t; }
+        if (severity is { } s && s != Severity) { changes.Add($"severity {Severity.ToWire()} -> {s.ToWire()}"); Severity = s; }
         if (category is not null && category != Category) { changes.Add($"category {Category} -> {category}"); Category = category; }
         if (owningDepartmentId is not null && owningDepartmentId != OwningDepartmentId) { changes.Add($"department {OwningDepartmentId ?? "(none)"} -> {owningDepartmentId}"); OwningDepartmentId = owningDepartmentId; }
         if (changes.Count == 0) return CaseActionResult.Invalid("classification", "Nothing would change.");
@@ -275,7 +283,7 @@ public sealed class Case
     /// Takes the escalation saga's view (level, next deadline, SLA state). Updates older than the last applied one are
     /// ignored, so redelivered or reordered updates never move the case backwards. Returns false when nothing changed.
     /// </summary>
-    public bool ApplyEscalation(long sequence, string level, DateTimeOffset? nextDeadline, string? nextDeadlineKind, string slaState, string? historyAction, string? historyDetail, DateTimeOffset at)
+    public bool ApplyEscalation(long sequence, EscalationLevel level, DateTimeOffset? nextDeadline, DeadlineKind? nextDeadlineKind, SlaState slaState, string? historyAction, string? historyDetail, DateTimeOffset at)
     {
         if (sequence <= EscalationSequence) return false;
         EscalationSequence = sequence;
@@ -297,17 +305,6 @@ public sealed class Case
         $"PX-{localNow:yyMMdd}-{id.ToString("N")[^8..].ToUpperInvariant()}";
 }
 
-public static class EscalationLevels
-{
-    public const string Unit = "unit";
-    public const string Department = "department";
-    public const string Executive = "executive";
-
-    public static readonly IReadOnlyList<string> All = [Unit, Department, Executive];
-
-    public static string? Next(string level) => level switch { Unit => Department, Department => Executive, _ => null };
-}
-
 /// <summary>One line of the case's timeline: when, who, what.</summary>
 public sealed record CaseHistoryEntry(DateTimeOffset At, string Actor, string Action, string? Detail);
 
@@ -316,7 +313,7 @@ public sealed record CaseNote(Guid Id, DateTimeOffset At, string Author, string 
 public sealed record CaseTask(Guid Id, string DepartmentId, string ProtectedDescription, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>A letter as stored: the elements CMS requires are checked before it is recorded; its full text is encrypted.</summary>
-public sealed record ResponseLetter(Guid Id, string Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, DateOnly? CompletionDate, string ProtectedBody);
+public sealed record ResponseLetter(Guid Id, LetterKind Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, DateOnly? CompletionDate, string ProtectedBody);
 
 /// <summary>The elements of a written response, as staff give them.</summary>
 public sealed record LetterFacts(string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate)

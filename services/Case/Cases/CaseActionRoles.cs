@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Cases;
 
 /// <summary>
@@ -7,20 +9,20 @@ namespace PatientExperience.Case.Cases;
 /// </summary>
 public static class CaseActionRoles
 {
-    private static readonly string[] Workers = ["patient-relations", "advocate", "unit-manager", "department-head", "executive", "compliance", "admin"];
-    private static readonly string[] Coordinators = ["patient-relations", "advocate", "admin"];
+    private static readonly StaffRole[] Workers = [StaffRole.PatientRelations, StaffRole.Advocate, StaffRole.UnitManager, StaffRole.DepartmentHead, StaffRole.Executive, StaffRole.Compliance, StaffRole.Admin];
+    private static readonly StaffRole[] Coordinators = [StaffRole.PatientRelations, StaffRole.Advocate, StaffRole.Admin];
 
-    public static readonly string[] Acknowledge = Workers;
-    public static readonly string[] AddNote = Workers;
-    public static readonly string[] Escalate = Workers;
-    public static readonly string[] Assign = ["patient-relations", "department-head", "admin"];
-    public static readonly string[] AddTask = [.. Coordinators, "department-head"];
-    public static readonly string[] RecordLetter = Coordinators;
-    public static readonly string[] Resolve = Coordinators;
-    public static readonly string[] Close = Coordinators;
-    public static readonly string[] Reopen = ["patient-relations", "admin"];
-    public static readonly string[] Reclassify = [.. Coordinators, "compliance"];
+    public static readonly StaffRole[] Acknowledge = Workers;
+    public static readonly StaffRole[] AddNote = Workers;
+    public static readonly StaffRole[] Escalate = Workers;
+    public static readonly StaffRole[] Assign = [StaffRole.PatientRelations, StaffRole.DepartmentHead, StaffRole.Admin];
+    public static readonly StaffRole[] AddTask = [.. Coordinators, StaffRole.DepartmentHead];
+    public static readonly StaffRole[] RecordLetter = Coordinators;
+    public static readonly StaffRole[] Resolve = Coordinators;
+    public static readonly StaffRole[] Close = Coordinators;
+    public static readonly StaffRole[] Reopen = [StaffRole.PatientRelations, StaffRole.Admin];
+    public static readonly StaffRole[] Reclassify = [.. Coordinators, StaffRole.Compliance];
 
-    /// <summary>True when a caller holding <paramref name="isInRole"/> roles may take an action open to <paramref name="allowed"/>.</summary>
-    public static bool Allows(IReadOnlyList<string> allowed, Func<string, bool> isInRole) => allowed.Any(isInRole);
+    /// <summary>True when a caller whose claims pass <paramref name="isInRole"/> may take an action open to <paramref name="allowed"/>.</summary>
+    public static bool Allows(IReadOnlyList<StaffRole> allowed, Func<string, bool> isInRole) => allowed.Any(role => isInRole(role.ToClaim()));
 }

@@ -5,6 +5,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
@@ -104,7 +105,7 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         return await staff.FindAsync(c.FacilityId, assigneeId, http.RequestAborted) is { } person ? [person] : [];
     }
 
-    public async Task<IResult> RunAsync(Guid id, string[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
+    public async Task<IResult> RunAsync(Guid id, StaffRole[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
     {
         var ct = http.RequestAborted;
         var user = http.User;

@@ -1,12 +1,13 @@
 using PatientExperience.Messaging.Outbox;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
-public sealed record CaseFilter(IReadOnlyList<string>? Facilities, string? Status, DateTimeOffset? OpenedFrom, DateTimeOffset? OpenedTo)
+public sealed record CaseFilter(IReadOnlyList<string>? Facilities, CaseStatus? Status, DateTimeOffset? OpenedFrom, DateTimeOffset? OpenedTo)
 {
-    public string? Severity { get; init; }
-    public string? Level { get; init; }
+    public Severity? Severity { get; init; }
+    public EscalationLevel? Level { get; init; }
     public string? AssigneeId { get; init; }
     public string? DepartmentId { get; init; }
     /// <summary>Only cases whose next deadline is before this instant (the "overdue" worklist).</summary>
@@ -56,17 +57,17 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     {
         var filters = new List<FieldFilter>();
         if (filter.Facilities is { } facilities) filters.Add(FieldFilter.In("facilityId", facilities));
-        if (filter.Status is { } status) filters.Add(FieldFilter.Eq("status", status));
+        if (filter.Status is { } status) filters.Add(FieldFilter.Eq("status", status.ToWire()));
         if (filter.OpenedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
         if (filter.OpenedTo is { } to) filters.Add(FieldFilter.Lt("openedAt", to));
-        if (filter.Severity is { } severity) filters.Add(FieldFilter.Eq("severity", severity));
-        if (filter.Level is { } level) filters.Add(FieldFilter.Eq("escalationLevel", level));
+        if (filter.Severity is { } severity) filters.Add(FieldFilter.Eq("severity", severity.ToWire()));
+        if (filter.Level is { } level) filters.Add(FieldFilter.Eq("escalationLevel", level.ToWire()));
         if (filter.AssigneeId is { } assignee) filters.Add(FieldFilter.Eq("assigneeId", assignee));
         if (filter.DepartmentId is { } department) filters.Add(FieldFilter.Eq("owningDepartmentId", department));
         if (filter.DeadlineBefore is { } before)
         {
             filters.Add(FieldFilter.Lt("nextDeadline", before));
-            filters.Add(FieldFilter.In("status", Case.Statuses.Where(s => s is not (Case.Resolved or Case.Closed))));
+            filters.Add(FieldFilter.In("status", Case.OpenStatuses.Select(s => s.ToWire())));
         }
 
         var byDeadline = filter.Sort == "nextDeadline";

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using PatientExperience.Case.Audit;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
@@ -25,7 +26,7 @@ public sealed class CaseTextReader(IPhiProtector phi, PhiAuditLog<CasePhiAccess>
             c.Letters.Select(l =>
             {
                 var content = JsonSerializer.Deserialize<LetterContent>(phi.Unprotect(l.ProtectedBody), JsonSerializerOptions.Web)!;
-                return new LetterView(l.Id, l.Kind, l.IssuedAt, l.IssuedBy, content.ContactName, content.StepsTaken, content.Results, content.CompletionDate, content.Body);
+                return new LetterView(l.Id, l.Kind.ToWire(), l.IssuedAt, l.IssuedBy, content.ContactName, content.StepsTaken, content.Results, content.CompletionDate, content.Body);
             }).ToList());
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
@@ -43,12 +44,12 @@ public sealed record CaseView
         return new CaseView
         {
             CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId, FacilityId = c.FacilityId,
-            DepartmentId = c.DepartmentId, UnitId = c.UnitId, Channel = c.Channel, Kind = c.Kind,
-            Classification = c.Classification, Severity = c.Severity, Category = c.Category, OwningDepartmentId = c.OwningDepartmentId,
-            RegulatoryProfile = c.RegulatoryProfile, Status = c.Status, AssigneeId = c.AssigneeId,
+            DepartmentId = c.DepartmentId, UnitId = c.UnitId, Channel = c.Channel.ToWire(), Kind = c.Kind.ToWire(),
+            Classification = c.Classification.ToWire(), Severity = c.Severity.ToWire(), Category = c.Category, OwningDepartmentId = c.OwningDepartmentId,
+            RegulatoryProfile = c.RegulatoryProfile, Status = c.Status.ToWire(), AssigneeId = c.AssigneeId,
             OpenedAt = c.OpenedAt, AcknowledgedAt = c.AcknowledgedAt, ResolvedAt = c.ResolvedAt, ClosedAt = c.ClosedAt,
-            EscalationLevel = c.EscalationLevel, NextDeadline = c.NextDeadline,
-            Sla = new SlaView(c.SlaState, c.NextDeadlineKind, c.NextDeadline, c.SlaPolicyVersion),
+            EscalationLevel = c.EscalationLevel.ToWire(), NextDeadline = c.NextDeadline,
+            Sla = new SlaView(c.SlaState.ToWire(), c.NextDeadlineKind.ToWire(), c.NextDeadline, c.SlaPolicyVersion),
             Version = stored.Version, History = c.History,
             Notes = text?.Notes, Tasks = text?.Tasks, Letters = text?.Letters,
         };
@@ -100,9 +101,9 @@ public static class CasesApi
         var errors = new Dictionary<string, string[]>();
         Paging.Validate(errors, page, pageSize, DocumentQuery.MaxPageNumber, MaxPageSize);
         if (createdFrom is { } f && createdTo is { } t && f >= t) errors["createdTo"] = ["Must be after createdFrom."];
-        if (status is not null && !Case.Statuses.Contains(status)) errors["status"] = ["Must be one of: " + string.Join(", ", Case.Statuses) + "."];
-        if (severity is not null && !Classification.CaseClassifier.Severities.Contains(severity)) errors["severity"] = ["Must be one of: " + string.Join(", ", Classification.CaseClassifier.Severities) + "."];
-        if (level is not null && !EscalationLevels.All.Contains(level)) errors["level"] = ["Must be one of: " + string.Join(", ", EscalationLevels.All) + "."];
+        var statusFilter = Optional<CaseStatus>(status, "status", errors);
+        var severityFilter = Optional<Severity>(severity, "severity", errors);
+        var levelFilter = Optional<EscalationLevel>(level, "level", errors);
         if (sort is not ("openedAt" or "nextDeadline")) errors["sort"] = ["Must be openedAt or nextDeadline."];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
 
@@ -117,12 +118,21 @@ public static class CasesApi
             facilities = user.HasAllFacilities() ? null : user.Facilities();
         }
 
-        var filter = new CaseFilter(facilities, status, createdFrom, createdTo)
+        var filter = new CaseFilter(facilities, statusFilter, createdFrom, createdTo)
         {
-            Severity = severity, Level = level, AssigneeId = assignee, DepartmentId = departmentId, Sort = sort,
+            Severity = severityFilter, Level = levelFilter, AssigneeId = assignee, DepartmentId = departmentId, Sort = sort,
             DeadlineBefore = overdue == true ? clock.GetUtcNow() : null,
         };
         var result = await cases.ListAsync(filter, page, pageSize, ct);
         return TypedResults.Ok(new PagedResponse<CaseView>(result.Items.Select(i => CaseView.From(i)).ToList(), result.PageNumber, result.PageSize, result.Total));
+    }
+
+    /// <summary>A query-string filter in a vocabulary: absent is null; an unknown value is a validation error naming the allowed ones.</summary>
+    private static T? Optional<T>(string? wire, string field, Dictionary<string, string[]> errors) where T : struct, Enum
+    {
+        if (wire is null) return null;
+        if (Wire.TryParse<T>(wire, out var value)) return value;
+        errors[field] = ["Must be one of: " + string.Join(", ", Wire.All<T>()) + "."];
+        return null;
     }
 }

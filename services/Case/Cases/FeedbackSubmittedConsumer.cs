@@ -2,6 +2,7 @@ using MassTransit;
 using PatientExperience.Case.Directory;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 
@@ -15,7 +16,7 @@ public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, Directory
     public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
     {
         var submitted = context.Message;
-        if (submitted.Kind == "compliment") return; // compliments open no case (intake publishes ComplimentReceived for them)
+        if (submitted.Kind == FeedbackKind.Compliment) return; // compliments open no case (intake publishes ComplimentReceived for them)
         if (await cases.FindBySubmissionAsync(submitted.SubmissionId, context.CancellationToken) is not null)
         {
             LogDuplicate(logger, submitted.SubmissionId);

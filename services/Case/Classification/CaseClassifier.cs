@@ -1,9 +1,10 @@
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Classification;
 
 /// <summary>How a case was classified when it opened, and why (each reason is kept in the case history).</summary>
-public sealed record CaseClassification(string Type, string Severity, string Category, string? OwningDepartmentId, IReadOnlyList<string> Reasons);
+public sealed record CaseClassification(CaseType Type, Severity Severity, string Category, string? OwningDepartmentId, IReadOnlyList<string> Reasons);
 
 /// <summary>
 /// Classifies a concern when its case opens, under the facility's regulatory profile:
@@ -19,14 +20,12 @@ public sealed record CaseClassification(string Type, string Severity, string Cat
 /// </summary>
 public static class CaseClassifier
 {
-    public static readonly IReadOnlyList<string> Types = ["complaint", "grievance"];
-    public static readonly IReadOnlyList<string> Severities = ["low", "medium", "high", "critical"];
     public static readonly IReadOnlyList<string> Categories =
         ["communication", "care-quality", "staff-attitude", "wait-times", "billing", "privacy", "environment", "food", "discharge", "medication", "other"];
     public static readonly IReadOnlyList<string> Profiles = ["cms-hospital", "cms-critical-access", "nhs-england"];
 
     private static readonly string[] CriticalIndicators = ["abuse", "neglect", "harm", "self-harm", "discrimination"];
-    private static readonly string[] WrittenChannels = ["letter", "email", "web"];
+    private static readonly FeedbackChannel[] WrittenChannels = [FeedbackChannel.Letter, FeedbackChannel.Email, FeedbackChannel.Web];
 
     public static bool IsCms(string profile) => profile.StartsWith("cms-", StringComparison.Ordinal);
 
@@ -35,58 +34,58 @@ public static class CaseClassifier
         var reasons = new List<string>();
         var critical = submitted.Indicators.Where(i => CriticalIndicators.Contains(i)).ToList();
 
-        string type;
+        CaseType type;
         if (!IsCms(regulatoryProfile))
         {
-            type = "complaint";
+            type = CaseType.Complaint;
             reasons.Add($"Complaint: the {regulatoryProfile} profile has no separate grievance process.");
         }
-        else if (submitted.Kind == "grievance")
+        else if (submitted.Kind == FeedbackKind.Grievance)
         {
-            type = "grievance";
+            type = CaseType.Grievance;
             reasons.Add("Grievance: the submitter called it a grievance.");
         }
         else if (WrittenChannels.Contains(submitted.Channel))
         {
-            type = "grievance";
-            reasons.Add($"Grievance: submitted in writing ({submitted.Channel}) under {regulatoryProfile}.");
+            type = CaseType.Grievance;
+            reasons.Add($"Grievance: submitted in writing ({submitted.Channel.ToWire()}) under {regulatoryProfile}.");
         }
         else if (critical.Count > 0)
         {
-            type = "grievance";
+            type = CaseType.Grievance;
             reasons.Add($"Grievance: alleges {string.Join(", ", critical)}.");
         }
         else if (submitted.ResponseRequested)
         {
-            type = "grievance";
+            type = CaseType.Grievance;
             reasons.Add("Grievance: the person asked for a response.");
         }
         else
         {
-            type = "complaint";
-            reasons.Add($"Complaint: raised by {submitted.Channel}, no response requested, no safety concern.");
+            type = CaseType.Complaint;
+            reasons.Add($"Complaint: raised by {submitted.Channel.ToWire()}, no response requested, no safety concern.");
         }
 
         var category = submitted.CategoryHints.FirstOrDefault(c => Categories.Contains(c)) ?? "other";
-        string severity;
+        Severity severity;
         if (critical.Count > 0)
         {
-            severity = "critical";
+            severity = Severity.Critical;
             reasons.Add($"Critical: screening found {string.Join(", ", critical)}.");
         }
-        else if (type == "grievance" || category is "privacy" or "medication")
+        else if (type == CaseType.Grievance || category is "privacy" or "medication")
         {
-            severity = "high";
-            reasons.Add(type == "grievance" ? "High: a grievance." : $"High: a {category} concern.");
+            severity = Severity.High;
+            reasons.Add(type == CaseType.Grievance ? "High: a grievance." : $"High: a {category} concern.");
         }
-        else if (submitted.Kind is "suggestion" or "question")
+        else if (submitted.Kind is FeedbackKind.Suggestion or FeedbackKind.Question)
         {
-            severity = "low";
-            reasons.Add($"Low: a {submitted.Kind}.");
+            severity = Severity.Low;
+            reasons.Add($"Low: a {submitted.Kind.ToWire()}.");
         }
         else
         {
-            severity = "medium";
+            severity = Severity.Medium;
             reasons.Add("Medium: the default for a complaint.");
         }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Directory;
 
@@ -17,11 +18,11 @@ namespace PatientExperience.Case.Directory;
 /// </summary>
 public static class DirectoryAdminApi
 {
-    public const string AdminRole = "admin";
+    public const StaffRole AdminRole = StaffRole.Admin;
 
     public static RouteGroupBuilder MapDirectoryAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("").WithTags("Directory administration").RequireAuthorization(p => p.RequireRole(AdminRole));
+        var admin = api.MapGroup("").WithTags("Directory administration").RequireAuthorization(p => p.RequireRole(AdminRole.ToClaim()));
 
         admin.MapPost("/facilities", CreateFacilityAsync).WithName("CreateFacility").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Adds a facility (with its departments and units).");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientExperience.Case.Cases;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Directory;
 
@@ -26,7 +27,7 @@ internal sealed class DirectoryStaffLookup(DirectoryStore directory) : IStaffLoo
     {
         var person = (await directory.GetPersonAsync(personId, ct))?.Document;
         if (person is null || !person.CoversFacility(facilityId)) return null;
-        var role = new[] { "advocate", "patient-relations" }.FirstOrDefault(person.HasRole) ?? person.Roles.FirstOrDefault() ?? "staff";
+        var role = new[] { StaffRole.Advocate, StaffRole.PatientRelations }.Where(person.HasRole).Select(r => r.ToClaim()).FirstOrDefault() ?? person.Roles.FirstOrDefault() ?? "staff";
         return EscalationDirectory.ToRecipient(person, role);
     }
 }

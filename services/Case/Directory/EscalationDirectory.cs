@@ -1,4 +1,5 @@
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Directory;
 
@@ -25,7 +26,7 @@ namespace PatientExperience.Case.Directory;
 public interface IEscalationDirectory
 {
     /// <exception cref="ArgumentException"><paramref name="level"/> is not unit, department or executive.</exception>
-    Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, string level, CancellationToken ct);
+    Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, EscalationLevel level, CancellationToken ct);
 
     /// <summary>The facility's compliance contact: the one the chain names, else a person with role <c>compliance</c> covering the facility.</summary>
     Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct);
@@ -34,20 +35,14 @@ public interface IEscalationDirectory
 /// <summary>Resolves levels from the directory store (see <see cref="IEscalationDirectory"/> for the rules).</summary>
 public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationDirectory
 {
-    public const string UnitLevel = "unit";
-    public const string DepartmentLevel = "department";
-    public const string ExecutiveLevel = "executive";
+    private const StaffRole UnitManagerRole = StaffRole.UnitManager;
+    private const StaffRole DepartmentHeadRole = StaffRole.DepartmentHead;
+    private const StaffRole ExecutiveRole = StaffRole.Executive;
+    private const StaffRole ComplianceRole = StaffRole.Compliance;
 
-    public static readonly IReadOnlyList<string> Levels = [UnitLevel, DepartmentLevel, ExecutiveLevel];
-
-    public const string UnitManagerRole = "unit-manager";
-    public const string DepartmentHeadRole = "department-head";
-    public const string ExecutiveRole = "executive";
-    public const string ComplianceRole = "compliance";
-
-    public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, string level, CancellationToken ct)
+    public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, EscalationLevel level, CancellationToken ct)
     {
-        if (!Levels.Contains(level, StringComparer.Ordinal))
+        if (!Enum.IsDefined(level))
             throw new ArgumentException($"Unknown escalation level '{level}': expected unit, department or executive.", nameof(level));
         var facility = await directory.GetAsync(facilityId, ct);
         if (facility is null) return [];
@@ -74,6 +69,8 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         if (unitDepartment is not null) return (unitDepartment.Id, unitId);
         return (string.IsNullOrEmpty(departmentId) || facility.FindDepartment(departmentId) is null ? null : departmentId, null);
     }
+
+    public static StaffRecipient ToRecipient(Person p, StaffRole role) => ToRecipient(p, role.ToClaim());
 
     public static StaffRecipient ToRecipient(Person p, string role) => new()
     {
@@ -103,11 +100,12 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
 
         private DepartmentEscalation? DepartmentEntry => _departmentId is null ? null : _chain.Departments.FirstOrDefault(d => d.DepartmentId == _departmentId);
 
-        public Task<IReadOnlyList<StaffRecipient>> LevelAsync(string level, CancellationToken ct) => level switch
+        public Task<IReadOnlyList<StaffRecipient>> LevelAsync(EscalationLevel level, CancellationToken ct) => level switch
         {
-            UnitLevel => UnitAsync(ct),
-            DepartmentLevel => DepartmentAsync(ct),
-            _ => ExecutiveAsync(ct),
+            EscalationLevel.Unit => UnitAsync(ct),
+            EscalationLevel.Department => DepartmentAsync(ct),
+            EscalationLevel.Executive => ExecutiveAsync(ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
         };
 
         private async Task<IReadOnlyList<StaffRecipient>> UnitAsync(CancellationToken ct) =>
@@ -152,7 +150,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         }
 
         /// <summary>The people a chain entry names, in its order, skipping ids no longer in the directory.</summary>
-        private async Task<IReadOnlyList<StaffRecipient>> ChainAsync(IReadOnlyList<string>? ids, string role, CancellationToken ct)
+        private async Task<IReadOnlyList<StaffRecipient>> ChainAsync(IReadOnlyList<string>? ids, StaffRole role, CancellationToken ct)
         {
             if (ids is null || ids.Count == 0) return [];
             var found = new List<StaffRecipient>();
@@ -165,7 +163,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         }
 
         /// <summary>People with the role whose coverage is the most specific match for the case: its unit, its department, the facility.</summary>
-        private async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(string role, CancellationToken ct)
+        private async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(StaffRole role, CancellationToken ct)
         {
             _everyone ??= (await _directory.ListPeopleAsync(ct)).Select(s => s.Document).Where(p => p.CoversFacility(_facility.Id)).ToList();
             var withRole = _everyone.Where(p => p.HasRole(role)).ToList();

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Directory;
 
 /// <summary>
@@ -21,6 +23,8 @@ public sealed record Person
     public IReadOnlyList<Coverage> Covers { get; init; } = [];
 
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    public bool HasRole(StaffRole role) => HasRole(role.ToClaim());
 
     public bool CoversFacility(string facilityId) => Covers.Any(c => c.FacilityId == facilityId);
 

@@ -1,7 +1,9 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Escalation;
 
 /// <summary>Scheduled: the time allowed at the case's current escalation level to acknowledge it has run out.</summary>
-public sealed record AcknowledgeDeadlineReached(Guid CaseId, string Level, DateTimeOffset DueAt);
+public sealed record AcknowledgeDeadlineReached(Guid CaseId, EscalationLevel Level, DateTimeOffset DueAt);
 
 /// <summary>Scheduled: the interim notice to the complainant falls due.</summary>
 public sealed record InterimNoticeDeadlineReached(Guid CaseId, DateTimeOffset DueAt);
@@ -18,10 +20,10 @@ public sealed record EscalationStatusChanged
 {
     public required Guid CaseId { get; init; }
     public required long Sequence { get; init; }
-    public required string Level { get; init; }
+    public required EscalationLevel Level { get; init; }
     public DateTimeOffset? NextDeadline { get; init; }
-    public string? NextDeadlineKind { get; init; }
-    public required string SlaState { get; init; }
+    public DeadlineKind? NextDeadlineKind { get; init; }
+    public required SlaState SlaState { get; init; }
     public string? HistoryAction { get; init; }
     public string? HistoryDetail { get; init; }
     public required DateTimeOffset At { get; init; }

@@ -1,6 +1,7 @@
 using PatientExperience.Case.Directory;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Escalation;
 
@@ -43,10 +44,10 @@ public sealed class EscalationPlanner(ISlaPolicies policies, IDeadlineCalculator
     }
 
     /// <summary>Who holds the level for this case; at the executive level of a critical case, the compliance contact too.</summary>
-    public async Task<IReadOnlyList<StaffRecipient>> RecipientsAsync(EscalationState state, string level, CancellationToken ct)
+    public async Task<IReadOnlyList<StaffRecipient>> RecipientsAsync(EscalationState state, EscalationLevel level, CancellationToken ct)
     {
         var recipients = (await directory.ResolveRecipientsAsync(state.FacilityId, state.DepartmentId, state.UnitId, level, ct)).ToList();
-        if (level == "executive" && state.Severity == "critical" && await directory.ComplianceContactAsync(state.FacilityId, ct) is { } compliance
+        if (level == EscalationLevel.Executive && state.Severity == Severity.Critical && await directory.ComplianceContactAsync(state.FacilityId, ct) is { } compliance
             && recipients.All(r => r.PersonId != compliance.PersonId))
         {
             recipients.Add(compliance);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Escalation;
 
@@ -22,11 +23,11 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
     public string? DepartmentId { get; set; }
     public string? UnitId { get; set; }
     public Guid SubmissionId { get; set; }
-    public string Severity { get; set; } = "medium";
+    public Severity Severity { get; set; } = Severity.Medium;
     public int PolicyVersion { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
 
-    public string Level { get; set; } = "unit";
+    public EscalationLevel Level { get; set; } = EscalationLevel.Unit;
     /// <summary>Whether the current level has acknowledged the case (its acknowledgement clock stopped).</summary>
     public bool AcknowledgedAtLevel { get; set; }
     public DateTimeOffset? AcknowledgeDueAt { get; set; }
@@ -43,18 +44,18 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
     public long StatusSequence { get; set; }
 
     [JsonIgnore]
-    public string SlaState => Breaches > 0 ? "breached" : "on-track";
+    public SlaState SlaState => Breaches > 0 ? SlaState.Breached : SlaState.OnTrack;
 
     /// <summary>The soonest deadline still running, and which one it is.</summary>
     [JsonIgnore]
-    public (DateTimeOffset? At, string? Kind) NextDeadline
+    public (DateTimeOffset? At, DeadlineKind? Kind) NextDeadline
     {
         get
         {
-            var running = new List<(DateTimeOffset At, string Kind)>();
-            if (AcknowledgeTokenId is not null && AcknowledgeDueAt is { } ack) running.Add((ack, "acknowledge"));
-            if (InterimTokenId is not null && InterimDueAt is { } interim) running.Add((interim, "interim-notice"));
-            if (ResponseTokenId is not null && ResponseDueAt is { } response) running.Add((response, "response"));
+            var running = new List<(DateTimeOffset At, DeadlineKind Kind)>();
+            if (AcknowledgeTokenId is not null && AcknowledgeDueAt is { } ack) running.Add((ack, DeadlineKind.Acknowledge));
+            if (InterimTokenId is not null && InterimDueAt is { } interim) running.Add((interim, DeadlineKind.InterimNotice));
+            if (ResponseTokenId is not null && ResponseDueAt is { } response) running.Add((response, DeadlineKind.Response));
             if (running.Count == 0) return (null, null);
             var next = running.MinBy(r => r.At);
             return (next.At, next.Kind);

@@ -1,6 +1,7 @@
 using MassTransit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Escalation;
 
@@ -56,7 +57,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         Initially(
             When(Opened)
                 .ThenAsync(ctx => StartAsync(ctx, ctx.Message.FacilityId, ctx.Message.DepartmentId, ctx.Message.UnitId, ctx.Message.SubmissionId,
-                    ctx.Message.Severity, ctx.Message.SlaPolicyVersion, "opened"))
+                    ctx.Message.Severity, ctx.Message.SlaPolicyVersion, EscalationReason.Opened))
                 .ScheduleAll(this)
                 .Then(ctx => ReportStatus(ctx.Saga, null, null))
                 .TransitionTo(Active),
@@ -77,20 +78,20 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
                 .If(ctx => !ctx.Saga.AcknowledgedAtLevel, ack => ack
                     .Then(ctx => ctx.Saga.AcknowledgedAtLevel = true)
                     .Unschedule(AcknowledgeDeadline)
-                    .Then(ctx => ReportStatus(ctx.Saga, "acknowledgement-clock-stopped", $"Acknowledged at level {ctx.Saga.Level} before {ctx.Saga.AcknowledgeDueAt:u}"))),
+                    .Then(ctx => ReportStatus(ctx.Saga, "acknowledgement-clock-stopped", $"Acknowledged at level {ctx.Saga.Level.ToWire()} before {ctx.Saga.AcknowledgeDueAt:u}"))),
             When(AcknowledgeDeadline.Received)
-                .Then(ctx => Breach(ctx.Saga, "acknowledge", ctx.Message.DueAt))
-                .ThenAsync(ctx => EscalateAsync(ctx, "deadline-missed"))
+                .Then(ctx => Breach(ctx.Saga, DeadlineKind.Acknowledge, ctx.Message.DueAt))
+                .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.DeadlineMissed))
                 .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel && ctx.Saga.Level != ctx.Message.Level, next => next
                     .ScheduleAcknowledgement(this))
-                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Acknowledgement deadline {ctx.Message.DueAt:u} missed at level {ctx.Message.Level}; now at {ctx.Saga.Level}")),
+                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Acknowledgement deadline {ctx.Message.DueAt:u} missed at level {ctx.Message.Level.ToWire()}; now at {ctx.Saga.Level.ToWire()}")),
             When(ResponseDeadline.Received)
                 .Unschedule(AcknowledgeDeadline)
-                .Then(ctx => Breach(ctx.Saga, "response", ctx.Message.DueAt))
-                .ThenAsync(ctx => EscalateAsync(ctx, "deadline-missed"))
+                .Then(ctx => Breach(ctx.Saga, DeadlineKind.Response, ctx.Message.DueAt))
+                .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.DeadlineMissed))
                 .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel, next => next
                     .ScheduleAcknowledgement(this))
-                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Response deadline {ctx.Message.DueAt:u} missed; now at {ctx.Saga.Level}")),
+                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Response deadline {ctx.Message.DueAt:u} missed; now at {ctx.Saga.Level.ToWire()}")),
             When(InterimDeadline.Received)
                 .If(ctx => !ctx.Saga.InterimNoticeSent, due => due
                     .Then(ctx => ctx.Saga.Raise(new InterimNoticeDue
@@ -100,23 +101,23 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
                     }))
                     .Then(ctx => ReportStatus(ctx.Saga, "interim-notice-due", $"Interim notice due {ctx.Message.DueAt:u}; the case is unresolved"))),
             When(EscalationRequested)
-                .If(ctx => EscalationLevels.Next(ctx.Saga.Level) is not null, manual => manual
+                .If(ctx => ctx.Saga.Level.Next() is not null, manual => manual
                     .Unschedule(AcknowledgeDeadline)
-                    .ThenAsync(ctx => EscalateAsync(ctx, "manual"))
+                    .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.Manual))
                     .ScheduleAcknowledgement(this)
                     .Then(ctx => ReportStatus(ctx.Saga, null, null))),
             When(LetterIssued)
-                .IfElse(ctx => ctx.Message.Kind == "final",
+                .IfElse(ctx => ctx.Message.Kind == LetterKind.Final,
                     final => final.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(ResponseDeadline).Unschedule(InterimDeadline),
                     interim => interim.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(InterimDeadline))
                 .Then(ctx => ReportStatus(ctx.Saga, null, null)),
             When(Resolved)
                 .Unschedule(AcknowledgeDeadline).Unschedule(InterimDeadline).Unschedule(ResponseDeadline)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? "breached" : "met"))
+                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? SlaState.Breached : SlaState.Met))
                 .Finalize(),
             When(Closed)
                 .Unschedule(AcknowledgeDeadline).Unschedule(InterimDeadline).Unschedule(ResponseDeadline)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? "breached" : "met"))
+                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? SlaState.Breached : SlaState.Met))
                 .Finalize());
 
         SetCompletedWhenFinalized();
@@ -134,7 +135,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime);
 
     private static async Task StartAsync(BehaviorContext<EscalationState> ctx, string facilityId, string? departmentId, string? unitId, Guid submissionId,
-        string severity, int policyVersion, string reason)
+        Severity severity, int policyVersion, EscalationReason reason)
     {
         var planner = ctx.GetServiceOrCreateInstance<EscalationPlanner>();
         var saga = ctx.Saga;
@@ -146,14 +147,14 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         saga.Severity = severity;
         saga.PolicyVersion = policyVersion;
         saga.OpenedAt = now;
-        saga.Level = severity == "critical" ? EscalationLevels.Executive : EscalationLevels.Unit;
+        saga.Level = severity == Severity.Critical ? EscalationLevel.Executive : EscalationLevel.Unit;
         saga.AcknowledgedAtLevel = false;
         await planner.PlanCaseDeadlinesAsync(saga, now, ctx.CancellationToken);
         await planner.PlanAcknowledgeDeadlineAsync(saga, now, ctx.CancellationToken);
         saga.Raise(new CaseEscalated
         {
             CaseId = saga.CorrelationId, FacilityId = facilityId, FromLevel = null, ToLevel = saga.Level,
-            Reason = severity == "critical" ? "critical-severity" : reason, Severity = severity, EscalatedAt = now,
+            Reason = severity == Severity.Critical ? EscalationReason.CriticalSeverity : reason, Severity = severity, EscalatedAt = now,
             Recipients = await planner.RecipientsAsync(saga, saga.Level, ctx.CancellationToken),
         });
     }
@@ -165,10 +166,10 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         var stored = await cases.GetAsync(ctx.Message.CaseId, ctx.CancellationToken)
             ?? throw new InvalidOperationException($"Case {ctx.Message.CaseId} reopened but not found.");
         var c = stored.Document;
-        await StartAsync(ctx, c.FacilityId, c.DepartmentId, c.UnitId, c.SubmissionId, c.Severity, c.SlaPolicyVersion, "reopened");
+        await StartAsync(ctx, c.FacilityId, c.DepartmentId, c.UnitId, c.SubmissionId, c.Severity, c.SlaPolicyVersion, EscalationReason.Reopened);
     }
 
-    private static void Breach(EscalationState saga, string deadline, DateTimeOffset dueAt)
+    private static void Breach(EscalationState saga, DeadlineKind deadline, DateTimeOffset dueAt)
     {
         saga.Breaches++;
         saga.Raise(new SlaBreached
@@ -176,15 +177,14 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, Level = saga.Level, Deadline = deadline, DueAt = dueAt,
             BreachedAt = DateTimeOffset.UtcNow, Severity = saga.Severity,
         });
-        if (deadline == "acknowledge") saga.AcknowledgeDueAt = null;
+        if (deadline == DeadlineKind.Acknowledge) saga.AcknowledgeDueAt = null;
     }
 
     /// <summary>Moves the case one level up, if there is one, and starts that level's acknowledgement clock.</summary>
-    private static async Task EscalateAsync(BehaviorContext<EscalationState> ctx, string reason)
+    private static async Task EscalateAsync(BehaviorContext<EscalationState> ctx, EscalationReason reason)
     {
         var saga = ctx.Saga;
-        var next = EscalationLevels.Next(saga.Level);
-        if (next is null) return; // already at the executive level: the breach is reported, there is no one higher
+        if (saga.Level.Next() is not { } next) return; // already at the executive level: the breach is reported, there is no one higher
         var planner = ctx.GetServiceOrCreateInstance<EscalationPlanner>();
         var now = planner.Now;
         var from = saga.Level;
@@ -198,7 +198,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         });
     }
 
-    private static void ReportStatus(EscalationState saga, string? action, string? detail, string? slaState = null)
+    private static void ReportStatus(EscalationState saga, string? action, string? detail, SlaState? slaState = null)
     {
         var (at, kind) = saga.NextDeadline;
         saga.Raise(new EscalationStatusChanged

@@ -7,6 +7,7 @@ using PatientExperience.Contracts.Case.V1;
 using PatientExperience.ServiceDefaults.Security;
 using CaseMessage = PatientExperience.Contracts.Case.V1.Case;
 using FacilityMessage = PatientExperience.Contracts.Case.V1.Facility;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Grpc;
 
@@ -24,7 +25,7 @@ public sealed class CaseGrpcService(CaseStore cases, DirectoryStore directory, I
         return new CaseMessage
         {
             CaseId = c.Id.ToString(), CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId.ToString(), FacilityId = c.FacilityId,
-            DepartmentId = c.DepartmentId ?? "", UnitId = c.UnitId ?? "", Channel = c.Channel, Kind = c.Kind ?? "", Status = c.Status,
+            DepartmentId = c.DepartmentId ?? "", UnitId = c.UnitId ?? "", Channel = c.Channel.ToWire(), Kind = c.Kind.ToWire() ?? "", Status = c.Status.ToWire(),
             OpenedAt = Timestamp.FromDateTimeOffset(c.OpenedAt), Version = stored.Version,
         };
     }
@@ -37,7 +38,7 @@ public sealed class CaseGrpcService(CaseStore cases, DirectoryStore directory, I
     [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
     public override async Task<ResolveRecipientsReply> ResolveRecipients(ResolveRecipientsRequest request, ServerCallContext context)
     {
-        if (!EscalationDirectory.Levels.Contains(request.Level, StringComparer.Ordinal))
+        if (!Wire.TryParse<EscalationLevel>(request.Level, out var level))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "level must be unit, department or executive."));
         var user = context.GetHttpContext().User;
         string facilityId;
@@ -64,7 +65,7 @@ public sealed class CaseGrpcService(CaseStore cases, DirectoryStore directory, I
             ?? throw new RpcException(new Status(StatusCode.NotFound, "No such facility."));
         (departmentId, unitId) = EscalationDirectory.Place(facility, departmentId, unitId);
 
-        var recipients = await escalation.ResolveRecipientsAsync(facilityId, departmentId, unitId, request.Level, context.CancellationToken);
+        var recipients = await escalation.ResolveRecipientsAsync(facilityId, departmentId, unitId, level, context.CancellationToken);
         var reply = new ResolveRecipientsReply { FacilityId = facilityId, DepartmentId = departmentId ?? "", UnitId = unitId ?? "", Level = request.Level };
         reply.Recipients.AddRange(recipients.Select(r => new Recipient
         {

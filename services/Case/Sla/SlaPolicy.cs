@@ -1,15 +1,6 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Sla;
-
-/// <summary>The severities a policy has deadlines for.</summary>
-public static class SlaSeverities
-{
-    public const string Low = "low";
-    public const string Medium = "medium";
-    public const string High = "high";
-    public const string Critical = "critical";
-
-    public static readonly IReadOnlyList<string> All = [Low, Medium, High, Critical];
-}
 
 /// <summary>
 /// The deadlines of a case at one severity, each counted from when its clock starts.
@@ -24,20 +15,18 @@ public sealed record SlaDeadlines(SlaDuration Acknowledge, SlaDuration InterimNo
 /// </summary>
 public sealed class SlaPolicy
 {
-    private readonly IReadOnlyDictionary<string, SlaDeadlines> _severities;
+    private readonly IReadOnlyDictionary<Severity, SlaDeadlines> _severities;
 
     /// <param name="severities">Deadlines for some severities; the others use <paramref name="deadlines"/>.</param>
-    public SlaPolicy(string facilityId, int version, SlaDeadlines deadlines, IReadOnlyDictionary<string, SlaDeadlines>? severities = null)
+    public SlaPolicy(string facilityId, int version, SlaDeadlines deadlines, IReadOnlyDictionary<Severity, SlaDeadlines>? severities = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(facilityId);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         ArgumentNullException.ThrowIfNull(deadlines);
-        var unknown = severities?.Keys.FirstOrDefault(s => !SlaSeverities.All.Contains(s, StringComparer.Ordinal));
-        if (unknown is not null) throw new ArgumentException($"Unknown severity '{unknown}'.", nameof(severities));
         FacilityId = facilityId;
         Version = version;
         Deadlines = deadlines;
-        _severities = SlaSeverities.All.ToDictionary(s => s, s => severities is not null && severities.TryGetValue(s, out var d) ? d : deadlines, StringComparer.Ordinal);
+        _severities = Wire.Values<Severity>().ToDictionary(s => s, s => severities is not null && severities.TryGetValue(s, out var d) ? d : deadlines);
     }
 
     public string FacilityId { get; }
@@ -57,12 +46,10 @@ public sealed class SlaPolicy
 
     public string? CreatedBy { get; init; }
 
-    /// <summary>The deadlines at a severity (<c>low</c>, <c>medium</c>, <c>high</c>, <c>critical</c>).</summary>
-    /// <exception cref="ArgumentException">The severity is not one of those.</exception>
-    public SlaDeadlines For(string severity) =>
-        severity is not null && _severities.TryGetValue(severity, out var deadlines)
-            ? deadlines
-            : throw new ArgumentException($"Unknown severity '{severity}': expected one of {string.Join(", ", SlaSeverities.All)}.", nameof(severity));
+    /// <summary>The deadlines at a severity: its own, or <see cref="Deadlines"/>.</summary>
+    /// <exception cref="ArgumentException">Not a defined severity.</exception>
+    public SlaDeadlines For(Severity severity) =>
+        _severities.TryGetValue(severity, out var deadlines) ? deadlines : throw new ArgumentException($"Unknown severity '{severity}'.", nameof(severity));
 }
 
 /// <summary>The SLA policies of facilities, for the escalation saga and the case lifecycle.</summary>

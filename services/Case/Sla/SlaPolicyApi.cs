@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Case.Directory;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Sla;
 
@@ -70,13 +71,13 @@ public sealed record SlaPolicyView
     {
         FacilityId = p.FacilityId, Version = p.Version, Source = p.Source, RegulatoryProfile = p.RegulatoryProfile,
         CreatedAt = p.CreatedAt, CreatedBy = p.CreatedBy, Deadlines = SlaDeadlinesView.From(p.Deadlines),
-        Severities = SlaSeverities.All.ToDictionary(s => s, s => SlaDeadlinesView.From(p.For(s)), StringComparer.Ordinal),
+        Severities = Wire.Values<Severity>().ToDictionary(s => s.ToWire(), s => SlaDeadlinesView.From(p.For(s)), StringComparer.Ordinal),
     };
 }
 
 public static class SlaPolicyApi
 {
-    public static readonly IReadOnlyList<string> EditorRoles = ["admin", "patient-relations"];
+    public static readonly IReadOnlyList<StaffRole> EditorRoles = [StaffRole.Admin, StaffRole.PatientRelations];
 
     public static RouteGroupBuilder MapSlaPolicyApi(this RouteGroupBuilder api)
     {
@@ -85,7 +86,7 @@ public static class SlaPolicyApi
             .RequireAuthorization(AuthenticationExtensions.StaffPolicy)
             .WithSummary("The facility's current SLA policy, or ?version=N an older one (0: its regulatory profile's default). The ETag carries the version.");
         api.MapPut(path, PutAsync).WithName("PutSlaPolicy").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).WithTags("SLA policies")
-            .RequireAuthorization(p => p.RequireRole(EditorRoles))
+            .RequireAuthorization(p => p.RequireRole(EditorRoles.ToClaims()))
             .WithSummary("Sets a new version of the facility's SLA policy (the same policy again changes nothing); cases keep the version they opened under. If-Match is optional (the version you read).");
         return api;
     }

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Sla;
 
 /// <summary>Turns a request into deadlines, naming each bad field (<c>acknowledge</c>, <c>severities.critical.response</c>...).</summary>
@@ -12,13 +14,13 @@ internal static class SlaPolicyParser
         var interim = Duration("interimNotice", body.InterimNotice, DaysOf("interimNoticeDays", body.InterimNoticeDays, errors) ?? days, required: true, errors);
         var response = Duration("response", body.Response, DaysOf("responseDays", body.ResponseDays, errors) ?? days, required: true, errors);
 
-        var severities = new Dictionary<string, SlaDeadlines>(StringComparer.Ordinal);
-        foreach (var (severity, o) in body.Severities ?? new Dictionary<string, SlaSeverityRequest>())
+        var severities = new Dictionary<Severity, SlaDeadlines>();
+        foreach (var (name, o) in body.Severities ?? new Dictionary<string, SlaSeverityRequest>())
         {
-            var field = $"severities.{severity}";
-            if (!SlaSeverities.All.Contains(severity, StringComparer.Ordinal))
+            var field = $"severities.{name}";
+            if (!Wire.TryParse<Severity>(name, out var severity))
             {
-                errors[field] = [$"Unknown severity: use {string.Join(", ", SlaSeverities.All)}."];
+                errors[field] = [$"Unknown severity: use {string.Join(", ", Wire.All<Severity>())}."];
                 continue;
             }
 

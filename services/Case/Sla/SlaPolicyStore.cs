@@ -1,5 +1,6 @@
 using System.Globalization;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Sla;
 
@@ -13,7 +14,7 @@ public sealed record SlaPolicyDocument
     /// <summary>The deadlines of every severity without an override.</summary>
     public required SlaDeadlines Deadlines { get; init; }
     /// <summary>Complete deadlines of the severities with overrides.</summary>
-    public IReadOnlyDictionary<string, SlaDeadlines> Severities { get; init; } = new Dictionary<string, SlaDeadlines>();
+    public IReadOnlyDictionary<Severity, SlaDeadlines> Severities { get; init; } = new Dictionary<Severity, SlaDeadlines>();
 
     public SlaPolicy ToPolicy() => new(FacilityId, Version, Deadlines, Severities) { CreatedAt = CreatedAt, CreatedBy = CreatedBy };
 }

@@ -1,7 +1,9 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Case.Sla;
 
 /// <summary>What a facility asks its SLA policy to be: the deadlines, and complete deadlines for the severities that differ.</summary>
-public sealed record SlaPolicyDraft(SlaDeadlines Deadlines, IReadOnlyDictionary<string, SlaDeadlines> Severities)
+public sealed record SlaPolicyDraft(SlaDeadlines Deadlines, IReadOnlyDictionary<Severity, SlaDeadlines> Severities)
 {
     /// <summary>True when <paramref name="policy"/> already says exactly this.</summary>
     public bool IsSameAs(SlaPolicyDocument policy) =>

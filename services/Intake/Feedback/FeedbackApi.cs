@@ -9,6 +9,7 @@ using PatientExperience.Intake.Facilities;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Intake.Feedback;
 
@@ -120,8 +121,8 @@ public static class FeedbackApi
             FacilityId = s.FacilityId,
             DepartmentId = s.DepartmentId,
             UnitId = s.UnitId,
-            Channel = s.Channel,
-            Kind = s.Kind,
+            Channel = s.Channel.ToWire(),
+            Kind = s.Kind.ToWire(),
             Status = s.Status,
             CaseId = s.CaseId,
             ResponseRequested = s.ResponseRequested,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Intake.Feedback;
 
@@ -14,8 +15,8 @@ public sealed class Submission
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
-    public required string Channel { get; init; }
-    public string? Kind { get; init; }
+    public required FeedbackChannel Channel { get; init; }
+    public FeedbackKind? Kind { get; init; }
     public required bool ResponseRequested { get; init; }
     public required bool PatientIdentified { get; init; }
     public string? SubmitterRelationship { get; init; }
@@ -30,7 +31,7 @@ public sealed class Submission
     public IReadOnlyList<string> Indicators { get; init; } = [];
     public IReadOnlyList<string> CategoryHints { get; init; } = [];
 
-    public bool IsCompliment => Kind == "compliment";
+    public bool IsCompliment => Kind == FeedbackKind.Compliment;
 
     public const string Received = "received";
     public const string CaseOpened = "case-opened";
@@ -45,8 +46,8 @@ public sealed class Submission
             FacilityId = request.FacilityId!,
             DepartmentId = request.DepartmentId,
             UnitId = request.UnitId,
-            Channel = request.Channel!,
-            Kind = request.Kind,
+            Channel = Wire.Parse<FeedbackChannel>(request.Channel!),
+            Kind = Wire.ParseOptional<FeedbackKind>(request.Kind),
             ResponseRequested = request.ResponseRequested,
             PatientIdentified = !string.IsNullOrWhiteSpace(request.Patient?.Mrn) || !string.IsNullOrWhiteSpace(request.Patient?.Name),
             SubmitterRelationship = request.Submitter?.Relationship,

@@ -6,6 +6,7 @@ using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Feedback;
 using Submission = PatientExperience.Contracts.Intake.V1.Submission;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Intake.Grpc;
 
@@ -29,8 +30,8 @@ public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, 
             FacilityId = s.FacilityId,
             DepartmentId = s.DepartmentId ?? "",
             UnitId = s.UnitId ?? "",
-            Channel = s.Channel,
-            Kind = s.Kind ?? "",
+            Channel = s.Channel.ToWire(),
+            Kind = s.Kind.ToWire() ?? "",
             Status = s.Status,
             CaseId = s.CaseId?.ToString() ?? "",
             ResponseRequested = s.ResponseRequested,

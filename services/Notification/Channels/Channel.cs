@@ -1,6 +1,11 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Notification.Channels;
 
-/// <summary>The ways a notification can reach someone.</summary>
+/// <summary>
+/// The ways a notification can reach someone, as the deliveries store them: the wire strings of <see cref="NotificationChannel"/>,
+/// as constants so routing can switch on them (a test checks they stay equal).
+/// </summary>
 public static class Channel
 {
     public const string Email = "email";
@@ -9,10 +14,10 @@ public static class Channel
     /// <summary>The in-app inbox: always delivered for staff, never deferred.</summary>
     public const string Inbox = "inbox";
 
-    public static readonly IReadOnlyList<string> All = [Email, Sms, Pager, Inbox];
+    public static readonly IReadOnlyList<string> All = Wire.All<NotificationChannel>();
 
     /// <summary>Channels that reach a device (and so respect quiet hours).</summary>
-    public static readonly IReadOnlyList<string> Push = [Email, Sms, Pager];
+    public static readonly IReadOnlyList<string> Push = All.Where(c => c != Inbox).ToArray();
 
     /// <summary>Short text only (ids, case number, level, severity, facility): never anything about the patient.</summary>
     public static bool IsShortText(string channel) => channel is Sms or Pager;

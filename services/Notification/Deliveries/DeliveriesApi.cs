@@ -4,6 +4,7 @@ using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Deliveries;
 
@@ -33,7 +34,7 @@ public sealed record DeliveryView
 
     public static DeliveryView From(Delivery d) => new()
     {
-        Id = d.Id, Event = d.Event, CaseId = d.CaseId, FacilityId = d.FacilityId, Severity = d.Severity, Channel = d.Channel,
+        Id = d.Id, Event = d.Event, CaseId = d.CaseId, FacilityId = d.FacilityId, Severity = d.Severity.ToWire(), Channel = d.Channel,
         RecipientKind = d.RecipientKind, RecipientId = d.RecipientId, RecipientName = d.RecipientName, Status = d.Status, Attempts = d.Attempts,
         CreatedAt = d.CreatedAt, NextAttemptAt = d.NextAttemptAt, DeliveredAt = d.DeliveredAt, FailedAt = d.FailedAt, Transport = d.Transport,
         Reason = d.Reason, FallbackOf = d.FallbackOf, FallbackChannel = d.FallbackChannel, History = d.History,

@@ -5,6 +5,7 @@ using PatientExperience.Contracts.Notification;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Deliveries;
 
@@ -50,7 +51,7 @@ public sealed record Delivery
     public required string Event { get; init; }
     public Guid? CaseId { get; init; }
     public required string FacilityId { get; init; }
-    public required string Severity { get; init; }
+    public required Severity Severity { get; init; }
     public required string Channel { get; init; }
     /// <summary>staff or patient.</summary>
     public required string RecipientKind { get; init; }
@@ -97,15 +98,15 @@ public sealed record Delivery
 
     public NotificationDelivered ToDelivered() => new()
     {
-        DeliveryId = Id, SourceKey = SourceKey, Event = Event, CaseId = CaseId, FacilityId = FacilityId, Channel = Channel,
+        DeliveryId = Id, SourceKey = SourceKey, Event = Event, CaseId = CaseId, FacilityId = FacilityId, Channel = Wire.Parse<NotificationChannel>(Channel),
         RecipientKind = RecipientKind, RecipientId = RecipientId, Attempts = Attempts, Transport = Transport ?? "", DeliveredAt = DeliveredAt!.Value,
     };
 
     public NotificationFailed ToFailed() => new()
     {
-        DeliveryId = Id, SourceKey = SourceKey, Event = Event, CaseId = CaseId, FacilityId = FacilityId, Channel = Channel,
+        DeliveryId = Id, SourceKey = SourceKey, Event = Event, CaseId = CaseId, FacilityId = FacilityId, Channel = Wire.Parse<NotificationChannel>(Channel),
         RecipientKind = RecipientKind, RecipientId = RecipientId, Attempts = Attempts, Reason = Reason ?? "unknown",
-        FallbackChannel = FallbackChannel, FailedAt = FailedAt!.Value,
+        FallbackChannel = Wire.ParseOptional<NotificationChannel>(FallbackChannel), FailedAt = FailedAt!.Value,
     };
 }
 

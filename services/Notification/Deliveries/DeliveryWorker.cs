@@ -7,6 +7,7 @@ using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Deliveries;
 
@@ -71,7 +72,7 @@ public sealed partial class DeliveryWorker(
         if (d.Channel == Channel.Inbox) return; // delivered when created
 
         // Quiet hours: not for critical staff notifications; patients' messages always wait.
-        if (d.IsPatient || d.Severity != "critical")
+        if (d.IsPatient || d.Severity != Severity.Critical)
         {
             var (hours, zone) = await QuietHoursAsync(d, ct);
             if (hours is not null && hours.IsQuiet(now, zone, out var endsAt))
@@ -152,7 +153,7 @@ public sealed partial class DeliveryWorker(
     {
         var d = leased.Document;
         string? fallback = null;
-        if (d.Severity is "high" or "critical") fallback = await CreateFallbackAsync(d, now, ct);
+        if (d.Severity is Severity.High or Severity.Critical) fallback = await CreateFallbackAsync(d, now, ct);
         var failed = (d with
         {
             Status = DeliveryStatus.Failed, FailedAt = now, Reason = reason, Transport = transport, FallbackChannel = fallback, LeaseUntil = null, NextAttemptAt = null,

@@ -4,6 +4,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.ServiceDefaults.Caching;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Directory;
 
@@ -19,14 +20,14 @@ public sealed record CaseSummary
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
-    public string? Severity { get; init; }
+    public Severity? Severity { get; init; }
 }
 
 /// <summary>What the case service knows that notifications need: who holds a level, a case's number, facility names and time zones.</summary>
 public interface ICaseDirectory
 {
     /// <summary>Who holds <paramref name="level"/> for the case (when <paramref name="caseId"/> is given) or the place.</summary>
-    Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, string level, CancellationToken ct);
+    Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, EscalationLevel level, CancellationToken ct);
 
     /// <summary>The case, or null if the case service does not know it.</summary>
     Task<CaseSummary?> GetCaseAsync(Guid caseId, string facilityId, CancellationToken ct);
@@ -54,11 +55,11 @@ internal sealed class GrpcCaseDirectory : ICaseDirectory, IDisposable
         _facilities = new(ct => ReadFacilitiesAsync(client, ct), e => e is RpcException, FacilitiesTtl, TimeSpan.FromSeconds(5), clock);
     }
 
-    public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, string level, CancellationToken ct)
+    public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, EscalationLevel level, CancellationToken ct)
     {
         var request = caseId is { } id
-            ? new ResolveRecipientsRequest { CaseId = id.ToString(), Level = level }
-            : new ResolveRecipientsRequest { FacilityId = facilityId, DepartmentId = departmentId ?? "", Level = level };
+            ? new ResolveRecipientsRequest { CaseId = id.ToString(), Level = level.ToWire() }
+            : new ResolveRecipientsRequest { FacilityId = facilityId, DepartmentId = departmentId ?? "", Level = level.ToWire() };
         var reply = await _client.ResolveRecipientsAsync(request, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
         return reply.Recipients.Select(r => new StaffRecipient
         {

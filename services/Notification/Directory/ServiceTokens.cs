@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Directory;
 
@@ -19,7 +20,7 @@ public interface IServiceTokenSource
 /// </summary>
 internal sealed class SymmetricServiceTokenSource(IOptions<AuthOptions> auth, IOptions<NotificationOptions> options, TimeProvider clock) : IServiceTokenSource
 {
-    public const string Role = "patient-relations";
+    public static readonly string Role = StaffRole.PatientRelations.ToClaim();
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
 
     public Task<string> TokenForAsync(string facilityId, CancellationToken ct)

@@ -6,6 +6,7 @@ using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Inbox;
 
@@ -54,7 +55,7 @@ public static class InboxApi
     {
         var model = d.StaffMessage ?? throw new InvalidOperationException($"Inbox entry {d.Id} has no message.");
         var rendered = templates.RenderStaff(d.Event, Channel.Inbox, model);
-        return new InboxItemView(d.Id, d.Event, d.CaseId, model.CaseNumber, d.FacilityId, d.Severity, rendered.Subject ?? "", rendered.Body, model.Link,
+        return new InboxItemView(d.Id, d.Event, d.CaseId, model.CaseNumber, d.FacilityId, d.Severity.ToWire(), rendered.Subject ?? "", rendered.Body, model.Link,
             d.CreatedAt, !d.Unread, d.ReadAt);
     }
 

@@ -4,6 +4,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Directory;
 using PatientExperience.Notification.Templates;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Planning;
 
@@ -44,8 +45,8 @@ public sealed partial class CaseEventsConsumer(
         var ct = context.CancellationToken;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
         var recipients = m.Recipients.Count > 0 ? m.Recipients : await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.ToLevel, ct);
-        var source = new NotificationSource($"case-escalated:{m.CaseId}:{m.ToLevel}:{Stamp(m.EscalatedAt)}", "case-escalated", m.CaseId, m.FacilityId, m.Severity);
-        var model = await StaffModelAsync(source, summary, ct) with { Level = m.ToLevel, FromLevel = m.FromLevel, Reason = m.Reason, When = await LocalAsync(m.EscalatedAt, m.FacilityId, ct) };
+        var source = new NotificationSource($"case-escalated:{m.CaseId}:{m.ToLevel.ToWire()}:{Stamp(m.EscalatedAt)}", "case-escalated", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary, ct) with { Level = m.ToLevel.ToWire(), FromLevel = m.FromLevel.ToWire(), Reason = m.Reason.ToWire(), When = await LocalAsync(m.EscalatedAt, m.FacilityId, ct) };
         var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
         LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
     }
@@ -56,8 +57,8 @@ public sealed partial class CaseEventsConsumer(
         var ct = context.CancellationToken;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
         var recipients = await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.Level, ct);
-        var source = new NotificationSource($"sla-breached:{m.CaseId}:{m.Level}:{m.Deadline}:{Stamp(m.DueAt)}", "sla-breached", m.CaseId, m.FacilityId, m.Severity);
-        var model = await StaffModelAsync(source, summary, ct) with { Level = m.Level, Deadline = m.Deadline, When = await LocalAsync(m.DueAt, m.FacilityId, ct) };
+        var source = new NotificationSource($"sla-breached:{m.CaseId}:{m.Level.ToWire()}:{m.Deadline.ToWire()}:{Stamp(m.DueAt)}", "sla-breached", m.CaseId, m.FacilityId, m.Severity);
+        var model = await StaffModelAsync(source, summary, ct) with { Level = m.Level.ToWire(), Deadline = m.Deadline.ToWire(), When = await LocalAsync(m.DueAt, m.FacilityId, ct) };
         var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
         LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
     }
@@ -68,7 +69,7 @@ public sealed partial class CaseEventsConsumer(
         var ct = context.CancellationToken;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
         IReadOnlyList<StaffRecipient> recipients = m.Recipients.Count > 0 ? m.Recipients
-            : m.DepartmentId is not null ? await directory.ResolveRecipientsAsync(null, m.FacilityId, m.DepartmentId, "department", ct)
+            : m.DepartmentId is not null ? await directory.ResolveRecipientsAsync(null, m.FacilityId, m.DepartmentId, EscalationLevel.Department, ct)
             : [];
         var source = new NotificationSource($"case-assigned:{m.CaseId}:{Stamp(m.AssignedAt)}", "case-assigned", m.CaseId, m.FacilityId, m.Severity);
         var model = await StaffModelAsync(source, summary with { DepartmentId = m.DepartmentId ?? summary.DepartmentId }, ct);
@@ -81,7 +82,7 @@ public sealed partial class CaseEventsConsumer(
         var m = context.Message;
         var ct = context.CancellationToken;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, ct);
-        var recipients = await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, "unit", ct);
+        var recipients = await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, EscalationLevel.Unit, ct);
         var source = new NotificationSource($"case-resolved:{m.CaseId}:{Stamp(m.ResolvedAt)}", "case-resolved", m.CaseId, m.FacilityId, m.Severity);
         var model = await StaffModelAsync(source, summary, ct) with { When = await LocalAsync(m.ResolvedAt, m.FacilityId, ct) };
         // Information, not a call to act: the inbox only.
@@ -94,18 +95,18 @@ public sealed partial class CaseEventsConsumer(
         var m = context.Message;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, context.CancellationToken);
         await TellPatientAsync(new NotificationSource($"interim-notice-due:{m.CaseId}:{Stamp(m.DueAt)}", "interim-notice-due", m.CaseId, m.FacilityId, m.Severity),
-            summary, letterKind: "interim", onlyIfResponseRequested: false, context.CancellationToken);
+            summary, letterKind: LetterKind.Interim, onlyIfResponseRequested: false, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<ResponseLetterIssued> context)
     {
         var m = context.Message;
         var summary = await cases.GetAsync(m.CaseId, m.FacilityId, context.CancellationToken);
-        await TellPatientAsync(new NotificationSource($"response-letter-issued:{m.LetterId}", "response-letter-issued", m.CaseId, m.FacilityId, summary.Severity ?? "medium"),
+        await TellPatientAsync(new NotificationSource($"response-letter-issued:{m.LetterId}", "response-letter-issued", m.CaseId, m.FacilityId, summary.Severity ?? Severity.Medium),
             summary, letterKind: m.Kind, onlyIfResponseRequested: false, context.CancellationToken);
     }
 
-    private async Task TellPatientAsync(NotificationSource source, CaseSummary summary, string? letterKind, bool onlyIfResponseRequested, CancellationToken ct)
+    private async Task TellPatientAsync(NotificationSource source, CaseSummary summary, LetterKind? letterKind, bool onlyIfResponseRequested, CancellationToken ct)
     {
         var contact = await patients.GetAsync(summary.SubmissionId, summary.FacilityId, ct);
         if (contact is null)
@@ -123,7 +124,7 @@ public sealed partial class CaseEventsConsumer(
         var facility = await planner.FacilityAsync(summary.FacilityId, ct);
         var model = new PatientMessageModel
         {
-            Event = source.Event, PatientName = contact.Name, CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind,
+            Event = source.Event, PatientName = contact.Name, CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind.ToWire(),
         };
         var created = await planner.PlanPatientAsync(source, summary.SubmissionId, contact, model, ct);
         LogPlanned(logger, source.Event, summary.CaseId, 1, created ? 1 : 0);
@@ -137,7 +138,7 @@ public sealed partial class CaseEventsConsumer(
             Event = source.Event, CaseId = summary.CaseId, CaseNumber = summary.CaseNumber, FacilityId = summary.FacilityId, Facility = facility.Name,
             Department = summary.DepartmentId is { } d ? facility.Departments.GetValueOrDefault(d, d) : null,
             Unit = summary.UnitId is { } u ? facility.Units.GetValueOrDefault(u, u) : null,
-            Severity = source.Severity, RecipientName = "", Link = planner.LinkTo(summary.CaseId),
+            Severity = source.Severity.ToWire(), RecipientName = "", Link = planner.LinkTo(summary.CaseId),
         };
     }
 

@@ -8,11 +8,12 @@ using PatientExperience.Notification.Directory;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Planning;
 
 /// <summary>What caused a notification: its business key (unique per cause), the template event, the case and its severity.</summary>
-public sealed record NotificationSource(string SourceKey, string Event, Guid? CaseId, string FacilityId, string Severity);
+public sealed record NotificationSource(string SourceKey, string Event, Guid? CaseId, string FacilityId, Severity Severity);
 
 /// <summary>
 /// Decides who gets what and creates the deliveries: for each member of staff, the inbox plus the channels their preferences
@@ -23,8 +24,6 @@ public sealed partial class NotificationPlanner(
     DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, IPhiProtector phi,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationPlanner> logger)
 {
-    public static readonly IReadOnlyList<string> Severities = ["low", "medium", "high", "critical"];
-
     /// <summary>The case in the staff console.</summary>
     public string LinkTo(Guid? caseId) => caseId is { } id ? $"{options.Value.ConsoleBaseUrl.TrimEnd('/')}/cases/{id}" : options.Value.ConsoleBaseUrl;
 
@@ -83,7 +82,7 @@ public sealed partial class NotificationPlanner(
         return created;
     }
 
-    private async Task<IReadOnlyList<string>> ChannelsForAsync(string personId, string severity, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> ChannelsForAsync(string personId, Severity severity, CancellationToken ct)
     {
         var p = await preferences.GetAsync(personId, ct);
         return p?.Channels.For(severity) ?? options.Value.DefaultChannels.For(severity);
@@ -97,7 +96,7 @@ public sealed partial class NotificationPlanner(
         Event = source.Event,
         CaseId = source.CaseId,
         FacilityId = source.FacilityId,
-        Severity = Severities.Contains(source.Severity) ? source.Severity : "medium",
+        Severity = source.Severity,
         Channel = channel,
         RecipientKind = kind,
         RecipientId = recipientId,

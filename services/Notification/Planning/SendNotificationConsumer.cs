@@ -4,6 +4,7 @@ using PatientExperience.Contracts.Notification;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Directory;
 using PatientExperience.Notification.Templates;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Planning;
 
@@ -15,14 +16,12 @@ namespace PatientExperience.Notification.Planning;
 public sealed partial class SendNotificationConsumer(NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, ILogger<SendNotificationConsumer> logger)
     : IConsumer<SendNotification>
 {
-    private static readonly string[] Levels = ["unit", "department", "executive"];
-
     public async Task Consume(ConsumeContext<SendNotification> context)
     {
         var m = context.Message;
         var ct = context.CancellationToken;
-        if (!NotificationPlanner.Severities.Contains(m.Severity) || m.Channels?.Any(c => !Channel.All.Contains(c)) == true
-            || (m.Recipients.Count == 0 && (m.Level is null || !Levels.Contains(m.Level))) || string.IsNullOrWhiteSpace(m.Title))
+        if (!Enum.IsDefined(m.Severity) || m.Channels?.Any(c => !Enum.IsDefined(c)) == true
+            || (m.Recipients.Count == 0 && (m.Level is not { } level || !Enum.IsDefined(level))) || string.IsNullOrWhiteSpace(m.Title))
         {
             LogRejected(logger, m.NotificationId);
             return;
@@ -42,16 +41,16 @@ public sealed partial class SendNotificationConsumer(NotificationPlanner planner
         }
 
         IReadOnlyList<StaffRecipient> recipients = m.Recipients.Count > 0 ? m.Recipients
-            : await directory.ResolveRecipientsAsync(summary?.CaseId, m.FacilityId, null, m.Level!, ct);
+            : await directory.ResolveRecipientsAsync(summary?.CaseId, m.FacilityId, null, m.Level!.Value, ct);
         var facility = await planner.FacilityAsync(m.FacilityId, ct);
         var source = new NotificationSource($"send-notification:{m.NotificationId}", "send-notification", m.CaseId, m.FacilityId, m.Severity);
         var model = new StaffMessageModel
         {
             Event = source.Event, CaseId = m.CaseId, CaseNumber = summary?.CaseNumber, FacilityId = m.FacilityId, Facility = facility.Name,
-            Severity = m.Severity, Level = m.Level, RecipientName = "", Link = m.CaseId is null ? null : planner.LinkTo(m.CaseId),
+            Severity = m.Severity.ToWire(), Level = m.Level.ToWire(), RecipientName = "", Link = m.CaseId is null ? null : planner.LinkTo(m.CaseId),
             Title = m.Title, Message = m.Message,
         };
-        var created = await planner.PlanStaffAsync(source, recipients, model, m.Channels, ct);
+        var created = await planner.PlanStaffAsync(source, recipients, model, m.Channels?.Select(c => c.ToWire()).ToList(), ct);
         LogPlanned(logger, m.NotificationId, recipients.Count, created);
     }
 

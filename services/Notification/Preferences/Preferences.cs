@@ -1,5 +1,6 @@
 using PatientExperience.Notification.Channels;
 using PatientExperience.Storage;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Preferences;
 
@@ -11,17 +12,18 @@ public sealed record ChannelsBySeverity
     public IReadOnlyList<string> High { get; init; } = [];
     public IReadOnlyList<string> Critical { get; init; } = [];
 
-    public IReadOnlyList<string> For(string severity) => severity switch
+    public IReadOnlyList<string> For(Severity severity) => severity switch
     {
-        "low" => Low,
-        "high" => High,
-        "critical" => Critical,
-        _ => Medium,
+        Severity.Low => Low,
+        Severity.Medium => Medium,
+        Severity.High => High,
+        Severity.Critical => Critical,
+        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, null),
     };
 
     public static ChannelsBySeverity From(ChannelDefaults defaults) => new()
     {
-        Low = defaults.For("low"), Medium = defaults.For("medium"), High = defaults.For("high"), Critical = defaults.For("critical"),
+        Low = defaults.For(Severity.Low), Medium = defaults.For(Severity.Medium), High = defaults.For(Severity.High), Critical = defaults.For(Severity.Critical),
     };
 }
 

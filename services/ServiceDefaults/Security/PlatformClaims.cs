@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.ServiceDefaults.Security;
 
@@ -10,8 +11,10 @@ public static class PlatformClaims
     public const string Facility = "facility";
     public const string AllFacilities = "*";
 
-    public static readonly IReadOnlyList<string> Roles =
-        ["patient-relations", "advocate", "unit-manager", "department-head", "executive", "compliance", "analyst", "admin"];
+    /// <summary>The claim values of every <see cref="StaffRole"/>.</summary>
+    public static IReadOnlyList<string> Roles => StaffRoles.AllClaims;
+
+    public static bool IsInRole(this ClaimsPrincipal user, StaffRole role) => user.IsInRole(role.ToClaim());
 
     public static string? PersonId(this ClaimsPrincipal user) =>
         user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
