@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
@@ -15,7 +16,7 @@ public static class SurveyModule
     public const string ServiceName = "survey";
 
     /// <summary>Who edits survey definitions and facilities' survey policies.</summary>
-    public static readonly string[] EditorRoles = ["admin", "patient-relations"];
+    public static readonly IReadOnlyList<StaffRole> EditorRoles = [StaffRole.Admin, StaffRole.PatientRelations];
 
     /// <summary>
     /// The survey service: its store, consumers (queues <c>survey-patient-discharged</c>, <c>survey-invitation-due</c>,
@@ -44,6 +45,7 @@ public static class SurveyModule
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", WireEnumSchemas.Describe);
 
         // Scheduling the same step twice (a redelivered discharge) replaces its timer rather than adding another.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<InvitationStepDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Policy;
 
@@ -24,9 +25,9 @@ public sealed class DefinitionVersioningTests
     public void The_inpatient_template_asks_every_kind_of_question_and_has_composites()
     {
         var types = SurveyTemplates.Inpatient.Questions.Select(q => q.Type).ToHashSet();
-        Assert.Superset(new HashSet<QuestionType> { QuestionType.FourPointFrequency, QuestionType.Rating, QuestionType.YesNo, QuestionType.Definitely, QuestionType.FreeText }, types);
+        Assert.Superset(new HashSet<SurveyQuestionType> { SurveyQuestionType.FourPointFrequency, SurveyQuestionType.Rating, SurveyQuestionType.YesNo, SurveyQuestionType.Definitely, SurveyQuestionType.FreeText }, types);
         Assert.NotEmpty(SurveyTemplates.Inpatient.Composites);
-        Assert.Equal(QuestionType.Nps, Assert.Single(SurveyTemplates.Nps.Questions, q => q.Type != QuestionType.FreeText).Type);
+        Assert.Equal(SurveyQuestionType.Nps, Assert.Single(SurveyTemplates.Nps.Questions, q => q.Type != SurveyQuestionType.FreeText).Type);
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class DefinitionVersioningTests
     {
         var content = SurveyTemplates.Inpatient with
         {
-            Questions = [.. SurveyTemplates.Inpatient.Questions.Take(2), SurveyTemplates.Inpatient.Questions[0], new Question { Id = "x", Type = QuestionType.YesNo, Text = new("Only English", null) }],
+            Questions = [.. SurveyTemplates.Inpatient.Questions.Take(2), SurveyTemplates.Inpatient.Questions[0], new Question { Id = "x", Type = SurveyQuestionType.YesNo, Text = new("Only English", null) }],
             Composites = [new Composite { Id = "c", Title = new("C", "C"), QuestionIds = ["nowhere"] }],
         };
         var problems = SurveyDefinition.Problems(content);

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
@@ -202,12 +203,12 @@ public sealed class InvitationFlowTests : IAsyncLifetime
         await AnswerAsync(happy.DischargeId, new { answers = new Dictionary<string, object> { ["help-when-asked"] = "always", ["room-clean"] = "never" }, outreachConsent = false });
 
         var low = await _app.PublishedAsync<LowSatisfactionDetected>(l => l.ResponseId == criticalResponse, "service recovery for the critical item");
-        Assert.Equal([ "critical-item" ], low.Reasons);
+        Assert.Equal([LowSatisfactionReason.CriticalItem], low.Reasons);
         Assert.Equal(["help-when-asked"], low.CriticalItems);
         Assert.False(low.ContactRequested);
         Assert.DoesNotContain("waited", JsonSerializer.Serialize(low), StringComparison.Ordinal);
         var asked = await _app.PublishedAsync<LowSatisfactionDetected>(l => l.ResponseId == contactResponse, "service recovery for the request for contact");
-        Assert.Equal(["contact-requested"], asked.Reasons);
+        Assert.Equal([LowSatisfactionReason.ContactRequested], asked.Reasons);
         Assert.True(asked.ContactRequested);
         await _app.PublishedAsync<SurveyResponseReceived>(r => r.DischargeId == happy.DischargeId, "the third response");
         Assert.Equal(2, _app.Published<LowSatisfactionDetected>().Count);

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Survey.Definitions;
@@ -27,17 +28,17 @@ public sealed class ScoringTests
     }
 
     [Theory]
-    [InlineData(QuestionType.FourPointFrequency, "always", 4, true, false)]
-    [InlineData(QuestionType.FourPointFrequency, "usually", 3, false, false)]
-    [InlineData(QuestionType.FourPointFrequency, "sometimes", 2, false, true)]
-    [InlineData(QuestionType.FourPointFrequency, "never", 1, false, true)]
-    [InlineData(QuestionType.YesNo, "yes", 1, true, false)]
-    [InlineData(QuestionType.YesNo, "no", 0, false, true)]
-    [InlineData(QuestionType.Definitely, "definitely-yes", 4, true, false)]
-    [InlineData(QuestionType.Definitely, "probably-yes", 3, false, false)]
-    [InlineData(QuestionType.Definitely, "probably-no", 2, false, true)]
-    [InlineData(QuestionType.Definitely, "definitely-no", 1, false, true)]
-    public void Each_choice_scores_with_its_top_and_bottom_box(QuestionType type, string choice, int value, bool top, bool bottom) =>
+    [InlineData(SurveyQuestionType.FourPointFrequency, "always", 4, true, false)]
+    [InlineData(SurveyQuestionType.FourPointFrequency, "usually", 3, false, false)]
+    [InlineData(SurveyQuestionType.FourPointFrequency, "sometimes", 2, false, true)]
+    [InlineData(SurveyQuestionType.FourPointFrequency, "never", 1, false, true)]
+    [InlineData(SurveyQuestionType.YesNo, "yes", 1, true, false)]
+    [InlineData(SurveyQuestionType.YesNo, "no", 0, false, true)]
+    [InlineData(SurveyQuestionType.Definitely, "definitely-yes", 4, true, false)]
+    [InlineData(SurveyQuestionType.Definitely, "probably-yes", 3, false, false)]
+    [InlineData(SurveyQuestionType.Definitely, "probably-no", 2, false, true)]
+    [InlineData(SurveyQuestionType.Definitely, "definitely-no", 1, false, true)]
+    public void Each_choice_scores_with_its_top_and_bottom_box(SurveyQuestionType type, string choice, int value, bool top, bool bottom) =>
         Assert.Equal(new ScoredAnswer(value, top, bottom), QuestionScales.Score(type, choice, null));
 
     [Theory]
@@ -49,18 +50,18 @@ public sealed class ScoringTests
     [InlineData(0, false, true)]
     public void Ratings_and_nps_are_top_box_at_9_and_10_and_bottom_box_at_6_or_less(int n, bool top, bool bottom)
     {
-        Assert.Equal(new ScoredAnswer(n, top, bottom), QuestionScales.Score(QuestionType.Rating, null, n));
-        Assert.Equal(new ScoredAnswer(n, top, bottom), QuestionScales.Score(QuestionType.Nps, null, n));
+        Assert.Equal(new ScoredAnswer(n, top, bottom), QuestionScales.Score(SurveyQuestionType.Rating, null, n));
+        Assert.Equal(new ScoredAnswer(n, top, bottom), QuestionScales.Score(SurveyQuestionType.Nps, null, n));
     }
 
     [Fact]
     public void Values_a_question_does_not_offer_do_not_score()
     {
-        Assert.Null(QuestionScales.Score(QuestionType.Rating, null, 11));
-        Assert.Null(QuestionScales.Score(QuestionType.Nps, null, -1));
-        Assert.Null(QuestionScales.Score(QuestionType.FourPointFrequency, "often", null));
-        Assert.Null(QuestionScales.Score(QuestionType.YesNo, "Yes", null));
-        Assert.Null(QuestionScales.Score(QuestionType.FreeText, "anything", null));
+        Assert.Null(QuestionScales.Score(SurveyQuestionType.Rating, null, 11));
+        Assert.Null(QuestionScales.Score(SurveyQuestionType.Nps, null, -1));
+        Assert.Null(QuestionScales.Score(SurveyQuestionType.FourPointFrequency, "often", null));
+        Assert.Null(QuestionScales.Score(SurveyQuestionType.YesNo, "Yes", null));
+        Assert.Null(QuestionScales.Score(SurveyQuestionType.FreeText, "anything", null));
     }
 
     [Fact]
@@ -116,13 +117,13 @@ public sealed class ScoringTests
     {
         var items = Sheet(Inpatient, """{"help-when-asked":"sometimes","room-clean":"never"}""").Items;
 
-        Assert.Equal([ServiceRecoveryRule.NpsDetractor], ServiceRecoveryRule.Evaluate(6, [], [], false).Reasons);
+        Assert.Equal([LowSatisfactionReason.NpsDetractor], ServiceRecoveryRule.Evaluate(6, [], [], false).Reasons);
         Assert.Empty(ServiceRecoveryRule.Evaluate(7, [], [], false).Reasons);
         var critical = ServiceRecoveryRule.Evaluate(null, items, ["help-when-asked"], false);
-        Assert.Equal([ServiceRecoveryRule.CriticalItem], critical.Reasons);
+        Assert.Equal([LowSatisfactionReason.CriticalItem], critical.Reasons);
         Assert.Equal(["help-when-asked"], critical.CriticalItems);
         Assert.Empty(ServiceRecoveryRule.Evaluate(null, items, [], false).Reasons); // bottom box, but not a critical item
-        Assert.Equal([ServiceRecoveryRule.ContactRequested], ServiceRecoveryRule.Evaluate(10, [], [], true).Reasons);
+        Assert.Equal([LowSatisfactionReason.ContactRequested], ServiceRecoveryRule.Evaluate(10, [], [], true).Reasons);
     }
 
     private static SurveyInvitation Planned(SurveyDefinition survey) =>

@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Survey;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed record LowSatisfactionDetected
     /// Why: <c>nps-detractor</c> (NPS 0-6), <c>critical-item</c> (a bottom-box answer on one of the facility's critical items,
     /// listed in <see cref="CriticalItems"/>), <c>contact-requested</c>.
     /// </summary>
-    public required IReadOnlyList<string> Reasons { get; init; }
+    public required IReadOnlyList<LowSatisfactionReason> Reasons { get; init; }
     /// <summary>The critical items answered bottom-box (question ids).</summary>
     public IReadOnlyList<string> CriticalItems { get; init; } = [];
     public int? Nps { get; init; }

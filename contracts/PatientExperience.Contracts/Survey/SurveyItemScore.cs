@@ -1,3 +1,5 @@
+using PatientExperience.Contracts.Vocabulary;
+
 namespace PatientExperience.Contracts.Survey;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace PatientExperience.Contracts.Survey;
 public sealed record SurveyItemScore
 {
     public required string QuestionId { get; init; }
-    /// <summary>four-point-frequency, rating-0-10, yes-no, definitely, nps.</summary>
-    public required string Type { get; init; }
+    /// <summary>four-point-frequency, rating-0-10, yes-no, definitely, nps (free text is never scored).</summary>
+    public required SurveyQuestionType Type { get; init; }
     /// <summary>The answer as a number: 0-10 for ratings and NPS, 1-4 for frequency and definitely scales (4 best), 1 yes / 0 no.</summary>
     public required int Value { get; init; }
     /// <summary>The most favourable answer (Always, 9-10, Yes, Definitely yes).</summary>

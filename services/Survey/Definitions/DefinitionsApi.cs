@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
@@ -25,17 +26,17 @@ public static class DefinitionsApi
         var group = api.MapGroup("/survey-definitions").WithTags("Survey definitions").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
         group.MapGet("", ListAsync).WithName("ListSurveyDefinitions").WithSummary("Every version of every survey, drafts included.");
         group.MapGet("/{surveyId}", GetAsync).WithName("GetSurveyDefinition").WithSummary("A survey's latest version, or ?version=N.");
-        group.MapPost("", DraftAsync).WithName("DraftSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles))
+        group.MapPost("", DraftAsync).WithName("DraftSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles.ToClaims()))
             .WithSummary("Starts a draft: version 1 of a new survey or the next version of an existing one (one draft per survey at a time).");
-        group.MapPut("/{surveyId}/versions/{version:int}", EditAsync).WithName("EditSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles))
+        group.MapPut("/{surveyId}/versions/{version:int}", EditAsync).WithName("EditSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles.ToClaims()))
             .WithSummary("Replaces a draft's questions. Published versions never change: 409.");
         group.MapPost("/{surveyId}/versions/{version:int}/publish", (string surveyId, int version, DefinitionStore store, TimeProvider clock, CancellationToken ct) =>
                 ChangeAsync(store, surveyId, version, d => d.Publish(clock.GetUtcNow()), ct))
-            .WithName("PublishSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles))
+            .WithName("PublishSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles.ToClaims()))
             .WithSummary("Publishes a draft: from now on it is immutable, and as the survey's highest published version it is the one sent.");
         group.MapPost("/{surveyId}/versions/{version:int}/retire", (string surveyId, int version, DefinitionStore store, TimeProvider clock, CancellationToken ct) =>
                 ChangeAsync(store, surveyId, version, d => d.Retire(clock.GetUtcNow()), ct))
-            .WithName("RetireSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles))
+            .WithName("RetireSurveyDefinition").RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles.ToClaims()))
             .WithSummary("Stops sending a published version; invitations already out can still be answered.");
         return api;
     }

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
@@ -19,7 +20,7 @@ public sealed record LocalizedText(string En, string? Es)
 public sealed record Question
 {
     public required string Id { get; init; }
-    public required QuestionType Type { get; init; }
+    public required SurveyQuestionType Type { get; init; }
     public required LocalizedText Text { get; init; }
 }
 
@@ -79,7 +80,7 @@ public sealed partial record SurveyDefinition
 
     /// <summary>The survey's NPS question: its first question of type NPS, if any.</summary>
     [JsonIgnore]
-    public Question? NpsQuestion => Content.Questions.FirstOrDefault(q => q.Type == QuestionType.Nps);
+    public Question? NpsQuestion => Content.Questions.FirstOrDefault(q => q.Type == SurveyQuestionType.Nps);
 
     public Question? QuestionById(string id) => Content.Questions.FirstOrDefault(q => q.Id == id);
 
@@ -160,7 +161,7 @@ public sealed partial record SurveyDefinition
             else if (!compositeIds.Add(c.Id!)) problems[field + ".id"] = ["Composite ids must be unique."];
             CheckText(field + ".title", c.Title, 200, problems);
             if (c.QuestionIds is null || c.QuestionIds.Count == 0) problems[field + ".questionIds"] = ["At least one question."];
-            else if (c.QuestionIds.FirstOrDefault(id => questions.FirstOrDefault(q => q?.Id == id) is not { } q || q.Type == QuestionType.FreeText) is { } bad)
+            else if (c.QuestionIds.FirstOrDefault(id => questions.FirstOrDefault(q => q?.Id == id) is not { } q || q.Type == SurveyQuestionType.FreeText) is { } bad)
                 problems[field + ".questionIds"] = [$"'{bad}' is not a scored question of this survey."];
         }
 

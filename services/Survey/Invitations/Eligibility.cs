@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Survey.Policy;
 
 namespace PatientExperience.Survey.Invitations;
@@ -42,7 +43,8 @@ public static class Eligibility
     public static readonly IReadOnlySet<string> ExpiredDispositions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "exp", "20" };
     public static readonly IReadOnlySet<string> HospiceDispositions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "hosp", "50", "51" };
     public static readonly IReadOnlySet<string> CustodyDispositions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "prison", "jail", "court", "law", "21" };
-    public static readonly IReadOnlySet<string> InvitationChannels = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "email", "sms" };
+    /// <summary>The channels an invitation can go by (a link needs email or SMS; a letter cannot carry one).</summary>
+    public static readonly IReadOnlySet<string> InvitationChannels = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { NotificationChannel.Email.ToWire(), NotificationChannel.Sms.ToWire() };
 
     /// <param name="lastInvitedDischargeAt">The discharge time of the patient's latest other invited discharge, if any.</param>
     /// <returns>Null when eligible; else the reason (<see cref="IneligibleReasons"/>).</returns>

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
@@ -10,14 +11,14 @@ namespace PatientExperience.Survey.Outreach;
 public static class OutreachApi
 {
     /// <summary>Who recruits for focus groups and outreach.</summary>
-    public static readonly IReadOnlyList<string> ReaderRoles = ["admin", "patient-relations", "advocate"];
+    public static readonly IReadOnlyList<StaffRole> ReaderRoles = [StaffRole.Admin, StaffRole.PatientRelations, StaffRole.Advocate];
 
     public const int MaxPageSize = 200;
 
     public static RouteGroupBuilder MapOutreachApi(this RouteGroupBuilder api)
     {
         api.MapGet("/surveys/outreach-consents", ListAsync).WithName("ListOutreachConsents").WithTags("Outreach")
-            .RequireAuthorization(p => p.RequireRole(ReaderRoles)).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireAuthorization(p => p.RequireRole(ReaderRoles.ToClaims())).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Respondents at a facility who agreed to be approached for focus groups (newest first, optionally by language). Every read is audited.");
         return api;
     }

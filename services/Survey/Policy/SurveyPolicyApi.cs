@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.ServiceDefaults;
@@ -17,7 +18,7 @@ public static class SurveyPolicyApi
             .WithSummary("The facility's survey policy in force, or ?version=N an older one (0: the platform default). The ETag carries the version.");
         api.MapPut(path, PutAsync).WithName("PutSurveyPolicy").WithTags("Survey policies").ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles))
+            .RequireAuthorization(p => p.RequireRole(SurveyModule.EditorRoles.ToClaims()))
             .WithSummary("Sets a new version of the facility's survey policy (the same policy again changes nothing); invitations keep the version they were planned under. If-Match is optional (the version you read).");
         return api;
     }

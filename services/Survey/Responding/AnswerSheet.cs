@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Survey.Definitions;
@@ -26,7 +27,7 @@ public sealed record AnswerSheet(IReadOnlyList<SurveyItemScore> Items, IReadOnly
             }
 
             if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) continue;
-            if (question.Type == QuestionType.FreeText)
+            if (question.Type == SurveyQuestionType.FreeText)
             {
                 if (value.ValueKind != JsonValueKind.String) errors[field] = ["Must be text."];
                 else if (value.GetString()!.Length > QuestionScales.FreeTextMaxLength) errors[field] = [$"At most {QuestionScales.FreeTextMaxLength} characters."];
@@ -45,7 +46,7 @@ public sealed record AnswerSheet(IReadOnlyList<SurveyItemScore> Items, IReadOnly
                 continue;
             }
 
-            items.Add(new SurveyItemScore { QuestionId = id, Type = QuestionScales.WireName(question.Type), Value = s.Value, TopBox = s.TopBox, BottomBox = s.BottomBox });
+            items.Add(new SurveyItemScore { QuestionId = id, Type = question.Type, Value = s.Value, TopBox = s.TopBox, BottomBox = s.BottomBox });
         }
 
         if (errors.Count == 0 && items.Count == 0 && comments.Count == 0 && !contactRequested)

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Messaging.Outbox;
@@ -17,7 +18,7 @@ public sealed record SurveyFormQuestion(string Id, string Type, string Text, IRe
 public sealed record SurveyForm(string SurveyId, string Language, IReadOnlyList<SurveyFormQuestion> Questions)
 {
     public static SurveyForm From(SurveyDefinition survey, string language) => new(survey.Id, language, survey.Content.Questions.Select(q =>
-        new SurveyFormQuestion(q.Id, QuestionScales.WireName(q.Type), q.Text.In(language),
+        new SurveyFormQuestion(q.Id, q.Type.ToWire(), q.Text.In(language),
             QuestionScales.Options(q.Type).Select(o => new SurveyFormOption(o.Value, o.Text.In(language))).ToList())).ToList());
 }
 

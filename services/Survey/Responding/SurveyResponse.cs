@@ -1,4 +1,5 @@
 using PatientExperience.Contracts.Survey;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Survey.Responding;
 
@@ -18,5 +19,5 @@ public sealed record SurveyResponse
     public required bool ContactRequested { get; init; }
     public required bool OutreachConsent { get; init; }
     /// <summary>Why service recovery was asked for (<see cref="LowSatisfactionDetected.Reasons"/>); empty when it was not.</summary>
-    public IReadOnlyList<string> LowSatisfactionReasons { get; init; } = [];
+    public IReadOnlyList<LowSatisfactionReason> LowSatisfactionReasons { get; init; } = [];
 }

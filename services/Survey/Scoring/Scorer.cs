@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Survey.Definitions;
 
@@ -39,18 +40,14 @@ public static class Scorer
 /// </summary>
 public static class ServiceRecoveryRule
 {
-    public const string NpsDetractor = "nps-detractor";
-    public const string CriticalItem = "critical-item";
-    public const string ContactRequested = "contact-requested";
-
-    public static (IReadOnlyList<string> Reasons, IReadOnlyList<string> CriticalItems) Evaluate(
+    public static (IReadOnlyList<LowSatisfactionReason> Reasons, IReadOnlyList<string> CriticalItems) Evaluate(
         int? nps, IReadOnlyList<SurveyItemScore> items, IReadOnlyList<string> criticalItems, bool contactRequested)
     {
-        var reasons = new List<string>();
-        if (nps is <= 6) reasons.Add(NpsDetractor);
+        var reasons = new List<LowSatisfactionReason>();
+        if (nps is <= 6) reasons.Add(LowSatisfactionReason.NpsDetractor);
         var critical = items.Where(i => i.BottomBox && criticalItems.Contains(i.QuestionId, StringComparer.Ordinal)).Select(i => i.QuestionId).ToList();
-        if (critical.Count > 0) reasons.Add(CriticalItem);
-        if (contactRequested) reasons.Add(ContactRequested);
+        if (critical.Count > 0) reasons.Add(LowSatisfactionReason.CriticalItem);
+        if (contactRequested) reasons.Add(LowSatisfactionReason.ContactRequested);
         return (reasons, critical);
     }
 }
