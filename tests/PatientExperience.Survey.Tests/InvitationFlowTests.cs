@@ -155,6 +155,25 @@ public sealed class InvitationFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_answers_sent_at_once_record_one_and_refuse_the_other()
+    {
+        await _app.PutPolicyAsync(SurveyApp.FacilityA, new SurveyPolicyRequest { InvitationDelay = "PT0S", ResponseWindow = "P1D", MinimumInterval = "PT0S" });
+        var discharge = Samples.Discharge(_app.Clock.GetUtcNow());
+        await _app.DischargeAsync(discharge);
+        var token = SurveyApp.TokenOf(await _app.PublishedAsync<SendSurveyInvitation>(s => s.DischargeId == discharge.DischargeId, "the invitation"));
+        using var patient = _app.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            patient.PostAsJsonAsync($"/api/v1/surveys/respond/{token}", new { answers = new Dictionary<string, object> { ["overall-rating"] = i } }, Ct)));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        foreach (var a in answers) a.Dispose();
+        await _app.PublishedAsync<SurveyResponseReceived>(r => r.DischargeId == discharge.DischargeId, "the one response");
+        Assert.Single(_app.Published<SurveyResponseReceived>(), r => r.DischargeId == discharge.DischargeId);
+    }
+
+    [Fact]
     public async Task Answers_are_validated_per_question_type_and_nothing_is_stored_when_one_is_wrong()
     {
         await _app.PutPolicyAsync(SurveyApp.FacilityA, new SurveyPolicyRequest { InvitationDelay = "PT0S", ResponseWindow = "P1D", MinimumInterval = "PT0S" });

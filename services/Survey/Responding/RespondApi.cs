@@ -63,32 +63,33 @@ public static class RespondApi
     internal static async Task<Results<Created<SurveyAnswerReceipt>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
         string token, SurveyAnswerRequest body, InvitationStore invitations, DefinitionStore definitions, IPhiProtector phi, TimeProvider clock, CancellationToken ct)
     {
-        var stored = await FindAsync(token, invitations, ct);
-        if (Refuse(stored?.Document.CanAnswer(clock.GetUtcNow()) ?? AnswerRefusal.Unknown) is { } refused) return refused;
-        var survey = await SurveyOfAsync(stored!.Document, definitions, ct);
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var sheet = AnswerSheet.Read(survey, body.Answers, body.ContactRequested, errors);
-        if (sheet is null) return ProblemResults.Validation(errors);
-        var comments = sheet.Comments.Count == 0 ? null : phi.Protect(JsonSerializer.Serialize(sheet.Comments));
-
-        var now = clock.GetUtcNow();
-        var outcome = stored.Document.Answer(survey, sheet, body.ContactRequested, body.OutreachConsent, comments, Guid.CreateVersion7(now), now);
-        if (Refuse(outcome.Refusal) is { } late) return late;
-        try
+        // A reminder going out at the same moment changes the invitation too: read again and answer again (a few times at most).
+        for (var attempt = 1; ; attempt++)
         {
-            await invitations.ReplaceAsync(outcome.Invitation!, stored.Version, outcome.Messages.Select(m => OutboxMessages.Create(m, now)).ToList(), ct);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            // Answered at the same moment by another request (or a reminder went out): read again and decide again.
-            var again = await invitations.FindByTokenHashAsync(stored.Document.TokenHash!, ct);
-            if (again?.Document.Response is not null) return Refuse(AnswerRefusal.AlreadyAnswered)!;
-            throw;
-        }
+            var stored = await FindAsync(token, invitations, ct);
+            if (Refuse(stored?.Document.CanAnswer(clock.GetUtcNow()) ?? AnswerRefusal.Unknown) is { } refused) return refused;
+            var survey = await SurveyOfAsync(stored!.Document, definitions, ct);
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var sheet = AnswerSheet.Read(survey, body.Answers, body.ContactRequested, errors);
+            if (sheet is null) return ProblemResults.Validation(errors);
+            var comments = sheet.Comments.Count == 0 ? null : phi.Protect(JsonSerializer.Serialize(sheet.Comments));
 
-        SurveyTelemetry.Responses.Add(1);
-        if (outcome.Messages.Count > 1) SurveyTelemetry.LowSatisfaction.Add(1);
-        return TypedResults.Created((string?)null, new SurveyAnswerReceipt(outcome.Invitation!.Response!.Id));
+            var now = clock.GetUtcNow();
+            var outcome = stored.Document.Answer(survey, sheet, body.ContactRequested, body.OutreachConsent, comments, Guid.CreateVersion7(now), now);
+            if (Refuse(outcome.Refusal) is { } late) return late;
+            try
+            {
+                await invitations.ReplaceAsync(outcome.Invitation!, stored.Version, outcome.Messages.Select(m => OutboxMessages.Create(m, now)).ToList(), ct);
+            }
+            catch (ConcurrencyConflictException) when (attempt < 5)
+            {
+                continue; // answered by a concurrent request (the next read says 409) or a step was sent meanwhile
+            }
+
+            SurveyTelemetry.Responses.Add(1);
+            if (outcome.Messages.Count > 1) SurveyTelemetry.LowSatisfaction.Add(1);
+            return TypedResults.Created((string?)null, new SurveyAnswerReceipt(outcome.Invitation!.Response!.Id));
+        }
     }
 
     private static async Task<Stored<SurveyInvitation>?> FindAsync(string token, InvitationStore invitations, CancellationToken ct) =>
