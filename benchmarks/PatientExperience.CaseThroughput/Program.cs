@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
 using PatientExperience.Testing;
 
@@ -77,8 +78,8 @@ static async Task<(double, double, double)> RunAsync(string rabbitUri, int count
         sent[submissionId] = Stopwatch.GetTimestamp();
         await bus.Publish(new FeedbackSubmitted
         {
-            SubmissionId = submissionId, FacilityId = "riverside-general", DepartmentId = "emergency", UnitId = "ed-adult", Channel = "web",
-            Kind = "complaint", ResponseRequested = false, PatientIdentified = false, SubmittedAt = DateTimeOffset.UtcNow,
+            SubmissionId = submissionId, FacilityId = "riverside-general", DepartmentId = "emergency", UnitId = "ed-adult", Channel = FeedbackChannel.Web,
+            Kind = FeedbackKind.Complaint, ResponseRequested = false, PatientIdentified = false, SubmittedAt = DateTimeOffset.UtcNow,
         }, ct);
     });
     var published = clock.Elapsed;

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
 using PatientExperience.Notification;
 using PatientExperience.Notification.Directory;
@@ -98,8 +99,8 @@ try
             sent[email] = at;
             await bus.Publish(new CaseEscalated
             {
-                CaseId = caseId, FacilityId = BenchDirectory.Facility, FromLevel = "unit", ToLevel = "department", Reason = "deadline-missed",
-                Severity = "medium", EscalatedAt = at,
+                CaseId = caseId, FacilityId = BenchDirectory.Facility, FromLevel = EscalationLevel.Unit, ToLevel = EscalationLevel.Department, Reason = EscalationReason.DeadlineMissed,
+                Severity = Severity.Medium, EscalatedAt = at,
                 Recipients = [new StaffRecipient { PersonId = $"{label}-{i}", Name = $"Head {i}", Role = "department-head", Email = email, TimeZone = "UTC" }],
             });
         }
@@ -143,7 +144,7 @@ internal sealed class BenchDirectory : ICaseDirectory
 {
     public const string Facility = "bench-facility";
 
-    public Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, string level, CancellationToken ct) =>
+    public Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(Guid? caseId, string facilityId, string? departmentId, EscalationLevel level, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<StaffRecipient>>([]);
 
     public Task<CaseSummary?> GetCaseAsync(Guid caseId, string facilityId, CancellationToken ct) =>

@@ -1,11 +1,12 @@
+using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Directory;
-using PatientExperience.Case.Sla;
-using PatientExperience.Case.Audit;
 using PatientExperience.Case.Escalation;
-using PatientExperience.Messaging.Sagas;
+using PatientExperience.Case.Sla;
 using PatientExperience.Messaging;
+using PatientExperience.Messaging.Sagas;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Case;

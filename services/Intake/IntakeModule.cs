@@ -5,6 +5,7 @@ using PatientExperience.Intake.Facilities;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Intake;

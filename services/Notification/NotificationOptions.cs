@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.ServiceDefaults.Security;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification;
 

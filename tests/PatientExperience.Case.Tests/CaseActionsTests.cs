@@ -8,6 +8,7 @@ using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Case.Tests;
 

@@ -6,6 +6,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Intake.Tests;
 

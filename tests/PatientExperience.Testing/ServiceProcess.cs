@@ -1,9 +1,9 @@
-using PatientExperience.LocalRabbitMq;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using PatientExperience.LocalRabbitMq;
 
 namespace PatientExperience.Testing;
 

@@ -1,5 +1,5 @@
-using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Contracts.Notification;
 

@@ -20,7 +20,7 @@ public sealed class WireEnumConverter<T> : JsonConverter<T> where T : struct, En
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WritePropertyName(value.ToWire());
 
-    private static T FromWire(string? wire) => Wire.TryParse<T>(wire, out var value) ? value : throw Unknown($"'{wire}'");
+    private static T FromWire(string? wire) => Wire.TryParse<T>(wire, out var value) ? value : throw Unknown("The value");
 
     private static JsonException Unknown(string what) =>
         new($"{what} is not a {typeof(T).Name}: expected one of {string.Join(", ", Wire.All<T>())}.");

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 

@@ -1,6 +1,6 @@
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging.Outbox;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Cases;
 

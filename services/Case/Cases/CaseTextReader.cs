@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using PatientExperience.Case.Audit;
-using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Case.Cases;
 

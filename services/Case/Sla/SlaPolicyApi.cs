@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Case.Directory;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Sla;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using PatientExperience.Storage;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Sla;
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.ServiceDefaults.Caching;
+using PatientExperience.ServiceDefaults.Grpc;
 
 namespace PatientExperience.Intake.Facilities;
 
@@ -51,7 +52,7 @@ internal sealed class CaseServiceFacilityDirectory : IFacilityDirectory, IDispos
 
     private static async Task<IReadOnlyDictionary<string, FacilityInfo>> ReadAsync(CaseService.CaseServiceClient client, CancellationToken ct)
     {
-        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: CallDeadline.After(TimeSpan.FromSeconds(5)), cancellationToken: ct);
         return reply.Facilities.ToDictionary(
             f => f.FacilityId,
             f => new FacilityInfo(f.FacilityId, f.Name, f.Departments.Select(d => new DepartmentInfo(d.DepartmentId, d.Name, d.Units.Select(u => new UnitInfo(u.UnitId, u.Name)).ToList())).ToList()),

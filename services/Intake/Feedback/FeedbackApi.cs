@@ -4,12 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Intake.Feedback;
 

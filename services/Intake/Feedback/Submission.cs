@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PatientExperience.Contracts.Intake;
-using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Intake.Feedback;
 

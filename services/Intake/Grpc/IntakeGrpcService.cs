@@ -7,6 +7,7 @@ using PatientExperience.Intake.Feedback;
 using Submission = PatientExperience.Contracts.Intake.V1.Submission;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Intake.Grpc;
 

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using PatientExperience.Contracts.Notification;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Deliveries;
 

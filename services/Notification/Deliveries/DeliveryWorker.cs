@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Deliveries;
 

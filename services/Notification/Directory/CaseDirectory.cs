@@ -2,9 +2,10 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Case.V1;
-using PatientExperience.ServiceDefaults.Caching;
-using PatientExperience.Storage;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Caching;
+using PatientExperience.ServiceDefaults.Grpc;
+using PatientExperience.Storage;
 
 namespace PatientExperience.Notification.Directory;
 
@@ -60,7 +61,7 @@ internal sealed class GrpcCaseDirectory : ICaseDirectory, IDisposable
         var request = caseId is { } id
             ? new ResolveRecipientsRequest { CaseId = id.ToString(), Level = level.ToWire() }
             : new ResolveRecipientsRequest { FacilityId = facilityId, DepartmentId = departmentId ?? "", Level = level.ToWire() };
-        var reply = await _client.ResolveRecipientsAsync(request, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
+        var reply = await _client.ResolveRecipientsAsync(request, await HeadersAsync(facilityId, ct), CallDeadline.After(TimeSpan.FromSeconds(10)), ct);
         return reply.Recipients.Select(r => new StaffRecipient
         {
             PersonId = r.PersonId, Name = r.Name, Role = r.Role, Email = Null(r.Email), Phone = Null(r.Phone), Pager = Null(r.Pager), TimeZone = Null(r.TimeZone),
@@ -71,7 +72,7 @@ internal sealed class GrpcCaseDirectory : ICaseDirectory, IDisposable
     {
         try
         {
-            var c = await _client.GetCaseAsync(new GetCaseRequest { CaseId = caseId.ToString() }, await HeadersAsync(facilityId, ct), DateTime.UtcNow.AddSeconds(10), ct);
+            var c = await _client.GetCaseAsync(new GetCaseRequest { CaseId = caseId.ToString() }, await HeadersAsync(facilityId, ct), CallDeadline.After(TimeSpan.FromSeconds(10)), ct);
             return new CaseSummary
             {
                 CaseId = caseId, CaseNumber = c.CaseNumber, SubmissionId = Guid.Parse(c.SubmissionId), FacilityId = c.FacilityId,
@@ -89,7 +90,7 @@ internal sealed class GrpcCaseDirectory : ICaseDirectory, IDisposable
 
     private static async Task<IReadOnlyDictionary<string, FacilityInfo>> ReadFacilitiesAsync(CaseService.CaseServiceClient client, CancellationToken ct)
     {
-        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+        var reply = await client.ListFacilitiesAsync(new ListFacilitiesRequest(), deadline: CallDeadline.After(TimeSpan.FromSeconds(10)), cancellationToken: ct);
         return reply.Facilities.ToDictionary(f => f.FacilityId, f => new FacilityInfo(f.FacilityId, f.Name, f.TimeZone,
             f.Departments.ToDictionary(d => d.DepartmentId, d => d.Name, StringComparer.Ordinal),
             f.Departments.SelectMany(d => d.Units).DistinctBy(u => u.UnitId).ToDictionary(u => u.UnitId, u => u.Name, StringComparer.Ordinal)),

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using PatientExperience.Contracts.Intake.V1;
+using PatientExperience.ServiceDefaults.Grpc;
 
 namespace PatientExperience.Notification.Directory;
 
@@ -21,7 +22,7 @@ internal sealed class GrpcPatientContacts(IntakeService.IntakeServiceClient clie
         try
         {
             var headers = new Metadata { { "Authorization", "Bearer " + await tokens.TokenForAsync(facilityId, ct) } };
-            var s = await client.GetSubmissionAsync(new GetSubmissionRequest { SubmissionId = submissionId.ToString() }, headers, DateTime.UtcNow.AddSeconds(10), ct);
+            var s = await client.GetSubmissionAsync(new GetSubmissionRequest { SubmissionId = submissionId.ToString() }, headers, CallDeadline.After(TimeSpan.FromSeconds(10)), ct);
             var p = s.Patient;
             var by = s.Submitter;
             if (Null(p?.Email) is null && Null(p?.Phone) is null && (Null(by?.Email) is not null || Null(by?.Phone) is not null))

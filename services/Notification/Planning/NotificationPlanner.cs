@@ -2,13 +2,13 @@ using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Deliveries;
 using PatientExperience.Notification.Directory;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Planning;
 

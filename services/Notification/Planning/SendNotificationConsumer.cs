@@ -1,10 +1,10 @@
 using MassTransit;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Notification;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Directory;
 using PatientExperience.Notification.Templates;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Notification.Planning;
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Storage;
+using PatientExperience.ServiceDefaults.Security;
 
-namespace PatientExperience.ServiceDefaults.Security;
+namespace PatientExperience.Storage.Audit;
 
 /// <summary>
 /// One read of protected health information as a service stores it: who, when, what, about which subject (a submission, a
