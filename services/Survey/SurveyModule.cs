@@ -2,6 +2,7 @@ using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Invitations;
 using PatientExperience.Survey.Outreach;

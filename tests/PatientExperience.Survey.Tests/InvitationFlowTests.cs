@@ -1,12 +1,13 @@
-using PatientExperience.Contracts.Vocabulary;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults.Security;
-using PatientExperience.Survey.Outreach;
+using PatientExperience.Storage.Audit;
 using PatientExperience.Survey.Invitations;
+using PatientExperience.Survey.Outreach;
 using PatientExperience.Survey.Policy;
 
 namespace PatientExperience.Survey.Tests;

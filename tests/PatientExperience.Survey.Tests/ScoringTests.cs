@@ -1,6 +1,6 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Invitations;
 using PatientExperience.Survey.Policy;

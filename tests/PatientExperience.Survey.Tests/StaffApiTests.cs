@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Contracts.Survey.V1;
 using PatientExperience.Survey.Invitations;

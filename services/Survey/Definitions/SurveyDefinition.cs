@@ -1,6 +1,6 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Survey.Definitions;
 

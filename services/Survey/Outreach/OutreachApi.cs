@@ -1,10 +1,11 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Survey.Outreach;
 

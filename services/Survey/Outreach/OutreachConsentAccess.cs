@@ -1,4 +1,5 @@
 using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage.Audit;
 
 namespace PatientExperience.Survey.Outreach;
 

@@ -1,6 +1,6 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;

@@ -1,6 +1,6 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Survey.Definitions;
 
 namespace PatientExperience.Survey.Responding;

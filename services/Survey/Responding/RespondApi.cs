@@ -1,6 +1,6 @@
-using PatientExperience.Contracts.Vocabulary;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging.Outbox;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;

@@ -1,5 +1,5 @@
-using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Survey.Definitions;
 
 namespace PatientExperience.Survey.Scoring;
