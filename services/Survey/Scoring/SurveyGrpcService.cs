@@ -2,9 +2,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using PatientExperience.Contracts.Survey.V1;
 using PatientExperience.ServiceDefaults.Security;
-using CompositeMessage = PatientExperience.Contracts.Survey.V1.CompositeResult;
-using NpsMessage = PatientExperience.Contracts.Survey.V1.NpsResult;
-using ResultsMessage = PatientExperience.Contracts.Survey.V1.SurveyResults;
 
 namespace PatientExperience.Survey.Scoring;
 
@@ -12,7 +9,7 @@ namespace PatientExperience.Survey.Scoring;
 public sealed class SurveyGrpcService(SurveyResultsReader reader, TimeProvider clock) : SurveyService.SurveyServiceBase
 {
     [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-    public override async Task<ResultsMessage> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context)
+    public override async Task<GetSurveyResultsReply> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context)
     {
         if (request.FacilityId.Length == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "facility_id is required."));
         if (!context.GetHttpContext().User.CanAccessFacility(request.FacilityId))
@@ -22,12 +19,12 @@ public sealed class SurveyGrpcService(SurveyResultsReader reader, TimeProvider c
         if (from >= to) throw new RpcException(new Status(StatusCode.InvalidArgument, "from must be before to."));
 
         var results = await reader.ReadAsync(request.FacilityId, from, to, context.CancellationToken);
-        var reply = new ResultsMessage
+        var reply = new GetSurveyResultsReply
         {
             FacilityId = request.FacilityId, Invited = results.Invited, Responded = results.Responded, ResponseRate = results.ResponseRate,
-            Nps = new NpsMessage { Score = results.Nps.Score, Promoters = results.Nps.Promoters, Passives = results.Nps.Passives, Detractors = results.Nps.Detractors, N = results.Nps.N },
+            Nps = new NpsEntry { Score = results.Nps.Score, Promoters = results.Nps.Promoters, Passives = results.Nps.Passives, Detractors = results.Nps.Detractors, N = results.Nps.N },
         };
-        reply.Composites.AddRange(results.Composites.Select(c => new CompositeMessage { Id = c.Id, TopBox = c.TopBox, N = c.N }));
+        reply.Composites.AddRange(results.Composites.Select(c => new CompositeEntry { Id = c.Id, TopBox = c.TopBox, N = c.N }));
         return reply;
     }
 }
