@@ -35,6 +35,7 @@ public static class CaseModule
         builder.Services.AddGrpc();
 
         builder.Services.AddSingleton<EscalationPlanner>();
+        builder.Services.AddEscalationActivities();
         builder.Services.AddMessagingModule(bus =>
         {
             bus.AddConsumer<FeedbackSubmittedConsumer>().Endpoint(e => e.Name = "case-feedback-submitted");

@@ -159,8 +159,12 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         await ActOkAsync(id, "reopen", new { reason = "The family called again" });
         var restarted = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason.ToWire() == "reopened");
         Assert.Equal("unit", restarted.ToLevel.ToWire());
-        await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department" && c.EscalationSequence > 0 && c.Status == CaseStatus.Reopened,
+        // The case shows the new escalation, not the one that ended: back at the unit level with a deadline running.
+        await Eventually.UntilAsync(async () => await _app.CaseAsync(id) is { EscalationLevel: EscalationLevel.Unit, NextDeadlineKind: DeadlineKind.Acknowledge, SlaState: SlaState.OnTrack },
+            "the reopened case to show the unit level and its acknowledgement deadline");
+        var again = await _app.AdvanceUntilAsync(Step, id, c => c.EscalationLevel.ToWire() == "department" && c.EscalationSequence > 0 && c.Status == CaseStatus.Reopened,
             "the reopened case to escalate again");
+        Assert.Equal(("acknowledge", "breached"), (again.NextDeadlineKind.ToWire(), again.SlaState.ToWire()));
     }
 
     [Fact]

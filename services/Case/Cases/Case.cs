@@ -49,6 +49,9 @@ public sealed class Case
     /// <summary>The saga version the escalation fields were last taken from; older updates are ignored.</summary>
     public long EscalationSequence { get; set; }
 
+    /// <summary>Each escalation of the case (the first, and one per reopening) numbers its status updates within its own block.</summary>
+    public const long EscalationSequenceBlock = 1_000_000;
+
     public List<CaseNote> Notes { get; init; } = [];
     public List<CaseTask> Tasks { get; init; } = [];
     public List<ResponseLetter> Letters { get; init; } = [];
@@ -129,7 +132,7 @@ public sealed class Case
     /// <summary>Acknowledges the case (see above) with an optional note, kept encrypted by <paramref name="protect"/>.</summary>
     public CaseActionResult Acknowledge(string actor, string? note, Func<string, string> protect, DateTimeOffset now)
     {
-        if (!IsOpen) return CaseActionResult.Conflict($"A {Status} case cannot be acknowledged."); // before the note: a closed case is a 409 whatever the note
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be acknowledged."); // before the note: a closed case is a 409 whatever the note
         if (StaffInput.OptionalNote(note) is { } invalid) return invalid;
         var result = Acknowledge(actor, now);
         if (!string.IsNullOrWhiteSpace(note)) AddProtectedNote(actor, protect(note), now);
@@ -233,6 +236,9 @@ public sealed class Case
         ResolvedAt = null;
         ClosedAt = null;
         AcknowledgedAt = null;
+        // The reopened case's escalation is a new saga: its status updates are numbered from a new block, above any late
+        // update of the one that ended, so those are ignored and the new saga's are applied.
+        EscalationSequence = (EscalationSequence / EscalationSequenceBlock + 1) * EscalationSequenceBlock;
         Record(now, actor, "reopened", reason);
         return CaseActionResult.Done(new CaseReopened { CaseId = Id, FacilityId = FacilityId, ReopenedBy = actor, ReopenedAt = now, Severity = Severity });
     }

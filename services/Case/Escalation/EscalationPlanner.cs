@@ -1,3 +1,4 @@
+using PatientExperience.Case.Cases;
 using PatientExperience.Case.Directory;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Case;
@@ -7,11 +8,45 @@ namespace PatientExperience.Case.Escalation;
 
 /// <summary>
 /// What the escalation saga asks of the rest of the case service: the deadlines of the case's SLA policy version, turned into
-/// due times in the facility's time zone and calendar, and who holds an escalation level for the case's unit.
+/// due times in the facility's time zone and calendar, who holds an escalation level for the case's unit, and the time
+/// (the one <see cref="TimeProvider"/> of the service).
 /// </summary>
 public sealed class EscalationPlanner(ISlaPolicies policies, IDeadlineCalculator calculator, IEscalationDirectory directory, TimeProvider clock)
 {
     public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>
+    /// Puts a case that opens or reopens at its first level, sets its deadlines (interim notice, response, the level's
+    /// acknowledgement) from now, and raises <see cref="CaseEscalated"/> to the people of that level.
+    /// </summary>
+    /// <param name="openedAt">When the case opened or reopened (an acknowledgement made before then belongs to an earlier escalation).</param>
+    /// <param name="reason"><c>opened</c> or <c>reopened</c>; a critical case's reason is <c>critical-severity</c>.</param>
+    public async Task BeginAsync(EscalationState saga, CaseFacts facts, DateTimeOffset openedAt, EscalationReason reason, CancellationToken ct)
+    {
+        var now = Now;
+        saga.Begin(facts, openedAt, now);
+        await PlanCaseDeadlinesAsync(saga, now, ct);
+        await PlanAcknowledgeDeadlineAsync(saga, now, ct);
+        saga.Raise(new CaseEscalated
+        {
+            CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, FromLevel = null, ToLevel = saga.Level,
+            Reason = saga.IsCritical ? EscalationReason.CriticalSeverity : reason, Severity = saga.Severity, EscalatedAt = now,
+            Recipients = await RecipientsAsync(saga, saga.Level, ct),
+        });
+    }
+
+    /// <summary>Moves the case one level up, sets that level's acknowledgement deadline and raises <see cref="CaseEscalated"/> to its people.</summary>
+    public async Task EscalateAsync(EscalationState saga, EscalationReason reason, CancellationToken ct)
+    {
+        var now = Now;
+        var from = saga.MoveUpOneLevel(now);
+        await PlanAcknowledgeDeadlineAsync(saga, now, ct);
+        saga.Raise(new CaseEscalated
+        {
+            CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, FromLevel = from, ToLevel = saga.Level, Reason = reason,
+            Severity = saga.Severity, EscalatedAt = now, Recipients = await RecipientsAsync(saga, saga.Level, ct),
+        });
+    }
 
     private async Task<SlaDeadlines> DeadlinesAsync(EscalationState state, CancellationToken ct)
     {
@@ -47,7 +82,7 @@ public sealed class EscalationPlanner(ISlaPolicies policies, IDeadlineCalculator
     public async Task<IReadOnlyList<StaffRecipient>> RecipientsAsync(EscalationState state, EscalationLevel level, CancellationToken ct)
     {
         var recipients = (await directory.ResolveRecipientsAsync(state.FacilityId, state.DepartmentId, state.UnitId, level, ct)).ToList();
-        if (level == EscalationLevel.Executive && state.Severity == Severity.Critical && await directory.ComplianceContactAsync(state.FacilityId, ct) is { } compliance
+        if (level == EscalationLevel.Executive && state.IsCritical && await directory.ComplianceContactAsync(state.FacilityId, ct) is { } compliance
             && recipients.All(r => r.PersonId != compliance.PersonId))
         {
             recipients.Add(compliance);

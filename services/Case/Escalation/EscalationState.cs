@@ -1,18 +1,26 @@
 using System.Text.Json.Serialization;
 using MassTransit;
+using PatientExperience.Case.Cases;
+using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.Storage;
-using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Escalation;
 
 /// <summary>
-/// The escalation of one case (its id is the case id): the level it has reached, the deadlines of the SLA policy version it
-/// opened under, and the tokens of the timers that enforce them. Stored through the storage port with optimistic
-/// concurrency; the events a transition raises are stored with it (outbox) and published after the write.
+/// The escalation of one case (its id is the case id): the state of its process (<see cref="CurrentState"/>, one of the
+/// <see cref="EscalationStateMachine"/>'s states), the level it has reached, the deadlines of the SLA policy version it opened
+/// under, and the tokens of the timers that enforce them. Stored through the storage port with optimistic concurrency; the
+/// events a transition raises are stored with it (outbox) and published after the write.
+/// The methods below are the saga's rules about its own data; the state machine says when each applies, and its activities
+/// bring what the rules need from outside (deadlines, recipients, the clock).
 /// </summary>
-public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
+public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox, IJsonOnDeserialized
 {
+    /// <summary>The one state of the saga before its states were the process; stored instances may still carry it.</summary>
+    internal const string LegacyActiveState = "Active";
+
     private readonly PendingSagaEvents _events = new();
 
     public Guid CorrelationId { get; set; }
@@ -30,6 +38,11 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
     public EscalationLevel Level { get; set; } = EscalationLevel.Unit;
     /// <summary>Whether the current level has acknowledged the case (its acknowledgement clock stopped).</summary>
     public bool AcknowledgedAtLevel { get; set; }
+    /// <summary>
+    /// When the case reached its current level (for the first level, when it opened or reopened). An acknowledgement made
+    /// before then belongs to an earlier level. Absent in instances stored before it existed: every acknowledgement counts.
+    /// </summary>
+    public DateTimeOffset? LevelReachedAt { get; set; }
     public DateTimeOffset? AcknowledgeDueAt { get; set; }
     public DateTimeOffset? InterimDueAt { get; set; }
     public DateTimeOffset? ResponseDueAt { get; set; }
@@ -45,6 +58,17 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
 
     [JsonIgnore]
     public SlaState SlaState => Breaches > 0 ? SlaState.Breached : SlaState.OnTrack;
+
+    /// <summary>How the case's SLA ended when its escalation ends: met, or breached at some point.</summary>
+    [JsonIgnore]
+    public SlaState FinalSlaState => Breaches > 0 ? SlaState.Breached : SlaState.Met;
+
+    [JsonIgnore]
+    public bool IsAtTopLevel => Level.Next() is null;
+
+    /// <summary>The line the current transition adds to the case's timeline with its status update (not stored).</summary>
+    [JsonIgnore]
+    internal (string Action, string? Detail)? TimelineLine { get; set; }
 
     /// <summary>The soonest deadline still running, and which one it is.</summary>
     [JsonIgnore]
@@ -62,7 +86,91 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox
         }
     }
 
+    /// <summary>
+    /// Takes the facts of a case that opens (or reopens) and puts it at its first level: <c>unit</c>, or <c>executive</c> at
+    /// once when it is critical.
+    /// </summary>
+    public void Begin(CaseFacts facts, DateTimeOffset openedAt, DateTimeOffset now)
+    {
+        FacilityId = facts.FacilityId;
+        DepartmentId = facts.DepartmentId;
+        UnitId = facts.UnitId;
+        SubmissionId = facts.SubmissionId;
+        Severity = facts.Severity;
+        PolicyVersion = facts.SlaPolicyVersion;
+        OpenedAt = now;
+        Level = IsCritical ? EscalationLevel.Executive : EscalationLevel.Unit;
+        AcknowledgedAtLevel = false;
+        LevelReachedAt = openedAt;
+    }
+
+    /// <summary>Critical severity (abuse, neglect, harm, discrimination) goes to the executive level at once and to compliance.</summary>
+    [JsonIgnore]
+    public bool IsCritical => Severity == Severity.Critical;
+
+    /// <summary>Moves the case one level up; returns the level it came from. Only below the top level.</summary>
+    public EscalationLevel MoveUpOneLevel(DateTimeOffset now)
+    {
+        var next = Level.Next() ?? throw new InvalidOperationException($"Case {CorrelationId} is already at the {Level.ToWire()} level.");
+        var from = Level;
+        Level = next;
+        AcknowledgedAtLevel = false;
+        LevelReachedAt = now;
+        return from;
+    }
+
+    /// <summary>Whether an acknowledgement was made for an earlier level than the one the case is at (a late or redelivered one).</summary>
+    public bool IsFromAnEarlierLevel(CaseAcknowledged acknowledgement) =>
+        LevelReachedAt is { } reached && acknowledgement.AcknowledgedAt < reached;
+
+    /// <summary>Whether a reopening was made after this escalation started (so after a resolution it has not handled yet).</summary>
+    public bool IsReopenedSinceItStarted(CaseReopened reopened) => reopened.ReopenedAt > OpenedAt;
+
+    /// <summary>A deadline passed: counts the breach and raises <see cref="SlaBreached"/> at the current level.</summary>
+    public void RecordBreach(DeadlineKind deadline, DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        Breaches++;
+        Raise(new SlaBreached
+        {
+            CaseId = CorrelationId, FacilityId = FacilityId, Level = Level, Deadline = deadline, DueAt = dueAt, BreachedAt = now, Severity = Severity,
+        });
+        if (deadline == DeadlineKind.Acknowledge) AcknowledgeDueAt = null;
+    }
+
+    /// <summary>Tells the case document where its escalation stands (and adds the transition's timeline line, if any).</summary>
+    public void ReportStatus(DateTimeOffset now, SlaState? finalSlaState = null)
+    {
+        var (at, kind) = NextDeadline;
+        var line = TimelineLine;
+        TimelineLine = null;
+        Raise(new EscalationStatusChanged
+        {
+            CaseId = CorrelationId,
+            Sequence = ++StatusSequence,
+            Level = Level,
+            NextDeadline = finalSlaState is null ? at : null,
+            NextDeadlineKind = finalSlaState is null ? kind : null,
+            SlaState = finalSlaState ?? SlaState,
+            HistoryAction = line?.Action,
+            HistoryDetail = line?.Detail,
+            At = now,
+        });
+    }
+
     public void Raise<T>(T message) where T : class => _events.Add(message);
 
     public IReadOnlyList<OutboxMessage> TakePendingEvents() => _events.Take();
+
+    /// <summary>
+    /// Upgrades an instance stored with the single <c>Active</c> state of earlier versions to the state its flags meant:
+    /// the current level acknowledged (awaiting the response) or not (awaiting its acknowledgement).
+    /// </summary>
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        if (CurrentState == LegacyActiveState)
+            CurrentState = AcknowledgedAtLevel ? nameof(EscalationStateMachine.AwaitingResponse) : nameof(EscalationStateMachine.AwaitingAcknowledgement);
+    }
 }
+
+/// <summary>What the escalation needs to know about its case, from CaseOpened or, on reopening, from the stored case.</summary>
+public sealed record CaseFacts(string FacilityId, string? DepartmentId, string? UnitId, Guid SubmissionId, Severity Severity, int SlaPolicyVersion);

@@ -1,28 +1,44 @@
 using MassTransit;
-using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Messaging.Sagas;
 
 namespace PatientExperience.Case.Escalation;
 
 /// <summary>
-/// Escalates a case from the bedside up when its deadlines pass (flow 2 of the architecture). One instance per case:
+/// Escalates a case from the bedside up when its deadlines pass (flow 2 of the architecture). One instance per case, whose
+/// states are the steps of the process:
 /// <list type="bullet">
-/// <item>Starts when the case opens, at level <c>unit</c>; a critical case starts at <c>executive</c> at once, with the
-/// compliance contact told.</item>
-/// <item>Each level has its acknowledgement deadline; acknowledging stops that clock. A missed acknowledgement or response
-/// deadline raises <see cref="SlaBreached"/> and escalates one level (<see cref="CaseEscalated"/> with the new level's
-/// recipients), where the next acknowledgement clock starts. Staff can escalate by hand the same way.</item>
+/// <item><see cref="AwaitingAcknowledgement"/>: the case opened (or reopened, or moved up) and the people of its level were
+/// told (<see cref="CaseEscalated"/>); the level's acknowledgement clock runs. It starts at <c>unit</c>; a critical case starts
+/// at <c>executive</c> at once, with the compliance contact told.</item>
+/// <item>When that clock runs out (<see cref="WhenTheLevelMissesItsAcknowledgementDeadline"/>), the breach is reported
+/// (<see cref="SlaBreached"/>) and the case moves one level up (unit to department, department to executive) to await that
+/// level's acknowledgement; at the executive level there is no one higher, so only the breach is reported.</item>
+/// <item><see cref="AwaitingResponse"/>: the level acknowledged, which stopped its clock; the case's interim notice and final
+/// response clocks still run. A missed response deadline is a breach and moves the case up a level, acknowledged or not.
+/// Staff can escalate by hand the same way.</item>
 /// <item>When the interim notice falls due and none was sent, <see cref="InterimNoticeDue"/>.</item>
-/// <item>Resolving (or closing) ends the instance and cancels its timers; reopening starts a new one at <c>unit</c>.</item>
+/// <item>Resolving (or closing) ends the instance and cancels its timers; reopening starts a new one at its first level.
+/// A resolution that overtakes its CaseOpened leaves <see cref="ResolvedBeforeOpened"/>, so the late CaseOpened starts nothing.</item>
 /// </list>
 /// Timers are durable (the platform's own scheduler); a due message whose token is no longer the instance's is ignored, so a
-/// cancelled or replaced timer never acts. Events are raised through the instance (<see cref="EscalationState.Raise{T}"/>) so
-/// they are stored with its state and published after the write.
+/// cancelled or replaced timer never acts. An acknowledgement made before the case reached its current level (a late or
+/// redelivered one) does not stop that level's clock. Events are raised through the instance
+/// (<see cref="EscalationState.Raise{T}"/>) so they are stored with its state and published after the write. Everything the
+/// process needs from outside (deadlines, recipients, the stored case, the clock) comes through its activities
+/// (<see cref="EscalationActivity{TMessage}"/>).
 /// </summary>
 public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationState>
 {
-    public State Active { get; private set; } = null!;
+    /// <summary>The people of the case's current level were told; its acknowledgement clock runs (unless the top level already missed it).</summary>
+    public State AwaitingAcknowledgement { get; private set; } = null!;
+
+    /// <summary>The current level acknowledged the case; the interim notice and response clocks run.</summary>
+    public State AwaitingResponse { get; private set; } = null!;
+
+    /// <summary>The case's resolution arrived before its CaseOpened (a backlog or a replay): there is nothing to escalate.</summary>
+    public State ResolvedBeforeOpened { get; private set; } = null!;
 
     public Event<CaseOpened> Opened { get; private set; } = null!;
     public Event<CaseReopened> Reopened { get; private set; } = null!;
@@ -31,6 +47,8 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
     public Event<ResponseLetterIssued> LetterIssued { get; private set; } = null!;
     public Event<CaseResolved> Resolved { get; private set; } = null!;
     public Event<CaseClosed> Closed { get; private set; } = null!;
+    /// <summary>A service could not take a <see cref="CaseEscalated"/> (for example, the notification of the level's people failed).</summary>
+    public Event<Fault<CaseEscalated>> EscalationNoticeFailed { get; private set; } = null!;
 
     public Schedule<EscalationState, AcknowledgeDeadlineReached> AcknowledgeDeadline { get; private set; } = null!;
     public Schedule<EscalationState, InterimNoticeDeadlineReached> InterimDeadline { get; private set; } = null!;
@@ -46,182 +64,209 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         Event(() => Acknowledged, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => EscalationRequested, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => LetterIssued, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
-        // A resolution or closure with no instance is one that already ended it (a duplicate): nothing to do.
-        Event(() => Resolved, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Discard()); });
+        // A resolution with no instance either overtook its CaseOpened or repeats one that already ended the escalation (see
+        // ResolvedBeforeOpened). A closure with no instance follows a resolution that ended it: nothing to do.
+        Event(() => Resolved, e => e.CorrelateById(ctx => ctx.Message.CaseId));
         Event(() => Closed, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => EscalationNoticeFailed, e => { e.CorrelateById(ctx => ctx.Message.Message.CaseId); e.OnMissingInstance(m => m.Discard()); });
 
         Schedule(() => AcknowledgeDeadline, x => x.AcknowledgeTokenId, s => s.Received = r => r.CorrelateById(ctx => ctx.Message.CaseId));
         Schedule(() => InterimDeadline, x => x.InterimTokenId, s => s.Received = r => r.CorrelateById(ctx => ctx.Message.CaseId));
         Schedule(() => ResponseDeadline, x => x.ResponseTokenId, s => s.Received = r => r.CorrelateById(ctx => ctx.Message.CaseId));
 
         Initially(
-            When(Opened)
-                .ThenAsync(ctx => StartAsync(ctx, ctx.Message.FacilityId, ctx.Message.DepartmentId, ctx.Message.UnitId, ctx.Message.SubmissionId,
-                    ctx.Message.Severity, ctx.Message.SlaPolicyVersion, EscalationReason.Opened))
-                .ScheduleAll(this)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null))
-                .TransitionTo(Active),
-            When(Reopened)
-                .ThenAsync(ctx => RestartAsync(ctx))
-                .ScheduleAll(this)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null))
-                .TransitionTo(Active),
-            // Out of order: the case was resolved before its CaseOpened reached the saga. Nothing to escalate.
-            Ignore(Resolved),
+            WhenTheCaseOpens(),
+            WhenTheCaseIsReopened(),
+            When(Resolved)
+                .TransitionTo(ResolvedBeforeOpened),
             Ignore(Closed));
 
-        During(Active,
-            Ignore(Opened),
-            Ignore(Reopened),
-            // An acknowledgement stops the clock of the level the case is at now, whatever level the acknowledger saw.
-            When(Acknowledged)
-                .If(ctx => !ctx.Saga.AcknowledgedAtLevel, ack => ack
-                    .Then(ctx => ctx.Saga.AcknowledgedAtLevel = true)
-                    .Unschedule(AcknowledgeDeadline)
-                    .Then(ctx => ReportStatus(ctx.Saga, "acknowledgement-clock-stopped", $"Acknowledged at level {ctx.Saga.Level.ToWire()} before {ctx.Saga.AcknowledgeDueAt:u}"))),
-            When(AcknowledgeDeadline.Received)
-                .Then(ctx => Breach(ctx.Saga, DeadlineKind.Acknowledge, ctx.Message.DueAt))
-                .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.DeadlineMissed))
-                .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel && ctx.Saga.Level != ctx.Message.Level, next => next
-                    .ScheduleAcknowledgement(this))
-                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Acknowledgement deadline {ctx.Message.DueAt:u} missed at level {ctx.Message.Level.ToWire()}; now at {ctx.Saga.Level.ToWire()}")),
-            When(ResponseDeadline.Received)
-                .Unschedule(AcknowledgeDeadline)
-                .Then(ctx => Breach(ctx.Saga, DeadlineKind.Response, ctx.Message.DueAt))
-                .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.DeadlineMissed))
-                .If(ctx => ctx.Saga.AcknowledgeDueAt is not null && !ctx.Saga.AcknowledgedAtLevel, next => next
-                    .ScheduleAcknowledgement(this))
-                .Then(ctx => ReportStatus(ctx.Saga, "sla-breached", $"Response deadline {ctx.Message.DueAt:u} missed; now at {ctx.Saga.Level.ToWire()}")),
-            When(InterimDeadline.Received)
-                .If(ctx => !ctx.Saga.InterimNoticeSent, due => due
-                    .Then(ctx => ctx.Saga.Raise(new InterimNoticeDue
-                    {
-                        CaseId = ctx.Saga.CorrelationId, FacilityId = ctx.Saga.FacilityId, SubmissionId = ctx.Saga.SubmissionId,
-                        DueAt = ctx.Message.DueAt, Severity = ctx.Saga.Severity,
-                    }))
-                    .Then(ctx => ReportStatus(ctx.Saga, "interim-notice-due", $"Interim notice due {ctx.Message.DueAt:u}; the case is unresolved"))),
-            When(EscalationRequested)
-                .If(ctx => ctx.Saga.Level.Next() is not null, manual => manual
-                    .Unschedule(AcknowledgeDeadline)
-                    .ThenAsync(ctx => EscalateAsync(ctx, EscalationReason.Manual))
-                    .ScheduleAcknowledgement(this)
-                    .Then(ctx => ReportStatus(ctx.Saga, null, null))),
-            When(LetterIssued)
-                .IfElse(ctx => ctx.Message.Kind == LetterKind.Final,
-                    final => final.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(ResponseDeadline).Unschedule(InterimDeadline),
-                    interim => interim.Then(ctx => ctx.Saga.InterimNoticeSent = true).Unschedule(InterimDeadline))
-                .Then(ctx => ReportStatus(ctx.Saga, null, null)),
-            When(Resolved)
-                .Unschedule(AcknowledgeDeadline).Unschedule(InterimDeadline).Unschedule(ResponseDeadline)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? SlaState.Breached : SlaState.Met))
+        During(ResolvedBeforeOpened,
+            // The late CaseOpened of a case already resolved: no clock starts; the case shows its SLA as met.
+            When(Opened)
+                .Activity(x => x.OfType<ReportEscalationEnded<CaseOpened>>())
                 .Finalize(),
-            When(Closed)
-                .Unschedule(AcknowledgeDeadline).Unschedule(InterimDeadline).Unschedule(ResponseDeadline)
-                .Then(ctx => ReportStatus(ctx.Saga, null, null, ctx.Saga.Breaches > 0 ? SlaState.Breached : SlaState.Met))
-                .Finalize());
+            WhenTheCaseIsReopened(),
+            Ignore(Acknowledged),
+            Ignore(EscalationRequested),
+            Ignore(LetterIssued),
+            Ignore(Resolved),
+            Ignore(Closed),
+            Ignore(EscalationNoticeFailed));
+
+        During(AwaitingAcknowledgement,
+            WhenTheLevelAcknowledges(),
+            WhenTheLevelMissesItsAcknowledgementDeadline());
+
+        During(AwaitingResponse,
+            // The level already acknowledged: another acknowledgement changes nothing.
+            Ignore(Acknowledged));
+
+        During(AwaitingAcknowledgement, AwaitingResponse,
+            // A duplicate: the escalation is already running.
+            Ignore(Opened),
+            WhenAReopeningOvertakesItsResolution(),
+            WhenTheResponseDeadlinePasses(),
+            WhenTheInterimNoticeFallsDue(),
+            WhenStaffEscalateByHand(),
+            WhenALetterIsIssued(),
+            WhenTheCaseEnds(Resolved),
+            WhenTheCaseEnds(Closed),
+            WhenTheLevelCouldNotBeTold());
 
         SetCompletedWhenFinalized();
     }
 
-    /// <summary>Starts the timers of a case that has just opened (or reopened): interim notice, response, and the level's acknowledgement.</summary>
+    /// <summary>A case opened: its first level is told and its clocks start.</summary>
+    private EventActivities<EscalationState> WhenTheCaseOpens() =>
+        When(Opened)
+            .Activity(x => x.OfType<StartEscalation>())
+            .StartCaseClocks(this)
+            .StartAcknowledgementClock(this)
+            .ReportStatus()
+            .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>A resolved case reopened: it starts again at its first level, with fresh deadlines, as a case that opens.</summary>
+    private EventActivities<EscalationState> WhenTheCaseIsReopened() =>
+        When(Reopened)
+            .Activity(x => x.OfType<RestartEscalation>())
+            .StartCaseClocks(this)
+            .StartAcknowledgementClock(this)
+            .ReportStatus()
+            .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>
+    /// A CaseReopened while the case is still escalating. Made before this escalation started, it is the one that started it,
+    /// delivered again: nothing to do. Made since, it overtook the CaseResolved that ends this escalation (a backlog, or the
+    /// two handled side by side): it faults, so the retry policy brings it back once the resolution has ended this instance,
+    /// and the reopened case starts a new one.
+    /// </summary>
+    private EventActivities<EscalationState> WhenAReopeningOvertakesItsResolution() =>
+        When(Reopened)
+            .If(ctx => ctx.Saga.IsReopenedSinceItStarted(ctx.Message), overtaking => overtaking
+                .Then(ctx => throw new EscalationStillRunningException(ctx.Saga.CorrelationId)));
+
+    /// <summary>
+    /// The level acknowledged the case: its acknowledgement clock stops, whatever level the acknowledger saw, unless the
+    /// acknowledgement was made before the case reached this level (a late or redelivered one from an earlier level).
+    /// </summary>
+    private EventActivities<EscalationState> WhenTheLevelAcknowledges() =>
+        When(Acknowledged, ctx => !ctx.Saga.IsFromAnEarlierLevel(ctx.Message))
+            .Then(ctx => ctx.Saga.AcknowledgedAtLevel = true)
+            .Unschedule(AcknowledgeDeadline)
+            .AddToTimeline(ctx => ("acknowledgement-clock-stopped", $"Acknowledged at level {ctx.Saga.Level.ToWire()} before {ctx.Saga.AcknowledgeDueAt:u}"))
+            .ReportStatus()
+            .TransitionTo(AwaitingResponse);
+
+    /// <summary>
+    /// The level (unit, department) did not acknowledge in time: the breach is reported and the case moves one level up,
+    /// whose people are told and whose own acknowledgement clock starts. At the executive level there is no one higher: the
+    /// breach is reported and the case stays there, awaiting its acknowledgement.
+    /// </summary>
+    private EventActivities<EscalationState> WhenTheLevelMissesItsAcknowledgementDeadline() =>
+        When(AcknowledgeDeadline.Received)
+            .Activity(x => x.OfType<RecordMissedDeadline<AcknowledgeDeadlineReached>>())
+            .If(ctx => !ctx.Saga.IsAtTopLevel, up => up
+                .Activity(x => x.OfType<EscalateOneLevel<AcknowledgeDeadlineReached>>())
+                .StartAcknowledgementClock(this))
+            .AddToTimeline(ctx => ("sla-breached", $"Acknowledgement deadline {ctx.Message.DueAt:u} missed at level {ctx.Message.Level.ToWire()}; now at {ctx.Saga.Level.ToWire()}"))
+            .ReportStatus()
+            .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>
+    /// The final response is overdue, whether or not the level acknowledged: the breach is reported and the case moves one
+    /// level up to await that level's acknowledgement. At the executive level only the breach is reported.
+    /// </summary>
+    private EventActivities<EscalationState> WhenTheResponseDeadlinePasses() =>
+        When(ResponseDeadline.Received)
+            .Activity(x => x.OfType<RecordMissedDeadline<ResponseDeadlineReached>>())
+            .If(ctx => !ctx.Saga.IsAtTopLevel, up => up
+                .Unschedule(AcknowledgeDeadline)
+                .Activity(x => x.OfType<EscalateOneLevel<ResponseDeadlineReached>>())
+                .StartAcknowledgementClock(this)
+                .TransitionTo(AwaitingAcknowledgement))
+            .AddToTimeline(ctx => ("sla-breached", $"Response deadline {ctx.Message.DueAt:u} missed; now at {ctx.Saga.Level.ToWire()}"))
+            .ReportStatus();
+
+    /// <summary>The interim notice to the complainant falls due and none was sent: <see cref="InterimNoticeDue"/>.</summary>
+    private EventActivities<EscalationState> WhenTheInterimNoticeFallsDue() =>
+        When(InterimDeadline.Received, ctx => !ctx.Saga.InterimNoticeSent)
+            .PublishThroughOutbox(ctx => new InterimNoticeDue
+            {
+                CaseId = ctx.Saga.CorrelationId, FacilityId = ctx.Saga.FacilityId, SubmissionId = ctx.Saga.SubmissionId,
+                DueAt = ctx.Message.DueAt, Severity = ctx.Saga.Severity,
+            })
+            .AddToTimeline(ctx => ("interim-notice-due", $"Interim notice due {ctx.Message.DueAt:u}; the case is unresolved"))
+            .ReportStatus();
+
+    /// <summary>Staff escalate by hand (below the top level): the case moves one level up and that level's clock replaces the current one.</summary>
+    private EventActivities<EscalationState> WhenStaffEscalateByHand() =>
+        When(EscalationRequested, ctx => !ctx.Saga.IsAtTopLevel)
+            .Unschedule(AcknowledgeDeadline)
+            .Activity(x => x.OfType<EscalateOneLevel<CaseEscalationRequested>>())
+            .StartAcknowledgementClock(this)
+            .ReportStatus()
+            .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>An interim letter stops the interim notice clock; a final letter stops the response clock too.</summary>
+    private EventActivities<EscalationState> WhenALetterIsIssued() =>
+        When(LetterIssued)
+            .Then(ctx => ctx.Saga.InterimNoticeSent = true)
+            .Unschedule(InterimDeadline)
+            .If(ctx => ctx.Message.Kind == LetterKind.Final, final => final.Unschedule(ResponseDeadline))
+            .ReportStatus();
+
+    /// <summary>The case was resolved (or closed): every clock stops, the case shows its SLA as met or breached, the instance ends.</summary>
+    private EventActivities<EscalationState> WhenTheCaseEnds<TMessage>(Event<TMessage> ended) where TMessage : class =>
+        When(ended)
+            .StopAllClocks(this)
+            .Activity(x => x.OfType<ReportEscalationEnded<TMessage>>())
+            .Finalize();
+
+    /// <summary>A service could not take the escalation (after its retries): the case's timeline says so, so staff can follow up.</summary>
+    private EventActivities<EscalationState> WhenTheLevelCouldNotBeTold() =>
+        When(EscalationNoticeFailed)
+            .AddToTimeline(ctx => ("escalation-notice-failed",
+                $"Telling the {ctx.Message.Message.ToLevel.ToWire()} level failed in a receiving service ({ctx.Message.Exceptions.FirstOrDefault()?.ExceptionType ?? "unknown error"})"))
+            .ReportStatus();
+
+    /// <summary>Starts the clocks of a case that has just opened (or reopened): interim notice and response.</summary>
     internal EventActivityBinder<EscalationState, T> ScheduleCaseTimers<T>(EventActivityBinder<EscalationState, T> binder) where T : class => binder
         .Schedule(InterimDeadline, ctx => new InterimNoticeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.InterimDueAt!.Value), ctx => ctx.Saga.InterimDueAt!.Value.UtcDateTime)
-        .Schedule(ResponseDeadline, ctx => new ResponseDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.ResponseDueAt!.Value), ctx => ctx.Saga.ResponseDueAt!.Value.UtcDateTime)
-        .ScheduleAcknowledgement(this);
+        .Schedule(ResponseDeadline, ctx => new ResponseDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.ResponseDueAt!.Value), ctx => ctx.Saga.ResponseDueAt!.Value.UtcDateTime);
 
     /// <summary>Starts the acknowledgement clock of the level the case is at.</summary>
     internal EventActivityBinder<EscalationState, T> ScheduleAcknowledgementTimer<T>(EventActivityBinder<EscalationState, T> binder) where T : class =>
         binder.Schedule(AcknowledgeDeadline, ctx => new AcknowledgeDeadlineReached(ctx.Saga.CorrelationId, ctx.Saga.Level, ctx.Saga.AcknowledgeDueAt!.Value),
             ctx => ctx.Saga.AcknowledgeDueAt!.Value.UtcDateTime);
 
-    private static async Task StartAsync(BehaviorContext<EscalationState> ctx, string facilityId, string? departmentId, string? unitId, Guid submissionId,
-        Severity severity, int policyVersion, EscalationReason reason)
-    {
-        var planner = ctx.GetServiceOrCreateInstance<EscalationPlanner>();
-        var saga = ctx.Saga;
-        var now = planner.Now;
-        saga.FacilityId = facilityId;
-        saga.DepartmentId = departmentId;
-        saga.UnitId = unitId;
-        saga.SubmissionId = submissionId;
-        saga.Severity = severity;
-        saga.PolicyVersion = policyVersion;
-        saga.OpenedAt = now;
-        saga.Level = severity == Severity.Critical ? EscalationLevel.Executive : EscalationLevel.Unit;
-        saga.AcknowledgedAtLevel = false;
-        await planner.PlanCaseDeadlinesAsync(saga, now, ctx.CancellationToken);
-        await planner.PlanAcknowledgeDeadlineAsync(saga, now, ctx.CancellationToken);
-        saga.Raise(new CaseEscalated
-        {
-            CaseId = saga.CorrelationId, FacilityId = facilityId, FromLevel = null, ToLevel = saga.Level,
-            Reason = severity == Severity.Critical ? EscalationReason.CriticalSeverity : reason, Severity = severity, EscalatedAt = now,
-            Recipients = await planner.RecipientsAsync(saga, saga.Level, ctx.CancellationToken),
-        });
-    }
-
-    private static async Task RestartAsync(BehaviorContext<EscalationState, CaseReopened> ctx)
-    {
-        // A reopened case has no instance (the resolution ended it); what it needs is kept on the case.
-        var cases = ctx.GetServiceOrCreateInstance<CaseStore>();
-        var stored = await cases.GetAsync(ctx.Message.CaseId, ctx.CancellationToken)
-            ?? throw new InvalidOperationException($"Case {ctx.Message.CaseId} reopened but not found.");
-        var c = stored.Document;
-        await StartAsync(ctx, c.FacilityId, c.DepartmentId, c.UnitId, c.SubmissionId, c.Severity, c.SlaPolicyVersion, EscalationReason.Reopened);
-    }
-
-    private static void Breach(EscalationState saga, DeadlineKind deadline, DateTimeOffset dueAt)
-    {
-        saga.Breaches++;
-        saga.Raise(new SlaBreached
-        {
-            CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, Level = saga.Level, Deadline = deadline, DueAt = dueAt,
-            BreachedAt = DateTimeOffset.UtcNow, Severity = saga.Severity,
-        });
-        if (deadline == DeadlineKind.Acknowledge) saga.AcknowledgeDueAt = null;
-    }
-
-    /// <summary>Moves the case one level up, if there is one, and starts that level's acknowledgement clock.</summary>
-    private static async Task EscalateAsync(BehaviorContext<EscalationState> ctx, EscalationReason reason)
-    {
-        var saga = ctx.Saga;
-        if (saga.Level.Next() is not { } next) return; // already at the executive level: the breach is reported, there is no one higher
-        var planner = ctx.GetServiceOrCreateInstance<EscalationPlanner>();
-        var now = planner.Now;
-        var from = saga.Level;
-        saga.Level = next;
-        saga.AcknowledgedAtLevel = false;
-        await planner.PlanAcknowledgeDeadlineAsync(saga, now, ctx.CancellationToken);
-        saga.Raise(new CaseEscalated
-        {
-            CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, FromLevel = from, ToLevel = next, Reason = reason,
-            Severity = saga.Severity, EscalatedAt = now, Recipients = await planner.RecipientsAsync(saga, next, ctx.CancellationToken),
-        });
-    }
-
-    private static void ReportStatus(EscalationState saga, string? action, string? detail, SlaState? slaState = null)
-    {
-        var (at, kind) = saga.NextDeadline;
-        saga.Raise(new EscalationStatusChanged
-        {
-            CaseId = saga.CorrelationId,
-            Sequence = ++saga.StatusSequence,
-            Level = saga.Level,
-            NextDeadline = slaState is null ? at : null,
-            NextDeadlineKind = slaState is null ? kind : null,
-            SlaState = slaState ?? saga.SlaState,
-            HistoryAction = action,
-            HistoryDetail = detail,
-            At = DateTimeOffset.UtcNow,
-        });
-    }
+    /// <summary>Cancels every clock of the case.</summary>
+    internal EventActivityBinder<EscalationState, T> UnscheduleAll<T>(EventActivityBinder<EscalationState, T> binder) where T : class =>
+        binder.Unschedule(AcknowledgeDeadline).Unschedule(InterimDeadline).Unschedule(ResponseDeadline);
 }
 
-/// <summary>Lets the state machine's timer steps read as one step each in its event handlers.</summary>
-internal static class EscalationTimerBinders
+/// <summary>Lets the state machine's steps read as one step each in its event handlers.</summary>
+internal static class EscalationBinders
 {
-    public static EventActivityBinder<EscalationState, T> ScheduleAll<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
+    public static EventActivityBinder<EscalationState, T> StartCaseClocks<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
         machine.ScheduleCaseTimers(binder);
 
-    public static EventActivityBinder<EscalationState, T> ScheduleAcknowledgement<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
+    public static EventActivityBinder<EscalationState, T> StartAcknowledgementClock<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
         machine.ScheduleAcknowledgementTimer(binder);
+
+    public static EventActivityBinder<EscalationState, T> StopAllClocks<T>(this EventActivityBinder<EscalationState, T> binder, EscalationStateMachine machine) where T : class =>
+        machine.UnscheduleAll(binder);
+
+    /// <summary>The line the next status update adds to the case's timeline.</summary>
+    public static EventActivityBinder<EscalationState, T> AddToTimeline<T>(this EventActivityBinder<EscalationState, T> binder,
+        Func<BehaviorContext<EscalationState, T>, (string Action, string? Detail)> line) where T : class =>
+        binder.Then(ctx => ctx.Saga.TimelineLine = line(ctx));
+
+    /// <summary>Tells the case document where its escalation stands now (see <see cref="EscalationStatusChanged"/>).</summary>
+    public static EventActivityBinder<EscalationState, T> ReportStatus<T>(this EventActivityBinder<EscalationState, T> binder) where T : class =>
+        binder.Activity(x => x.OfType<ReportEscalationStatus<T>>());
 }
+
+/// <summary>A reopening reached the escalation before the resolution that ends it; retried until the resolution has been handled.</summary>
+public sealed class EscalationStillRunningException(Guid caseId)
+    : Exception($"Case {caseId} was reopened but its escalation has not yet handled the resolution before it; retrying.");

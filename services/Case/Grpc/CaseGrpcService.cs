@@ -5,8 +5,6 @@ using PatientExperience.Case.Cases;
 using PatientExperience.Case.Directory;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.ServiceDefaults.Security;
-using CaseMessage = PatientExperience.Contracts.Case.V1.Case;
-using FacilityMessage = PatientExperience.Contracts.Case.V1.Facility;
 using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Case.Grpc;
@@ -15,14 +13,14 @@ namespace PatientExperience.Case.Grpc;
 public sealed class CaseGrpcService(CaseStore cases, DirectoryStore directory, IEscalationDirectory escalation) : CaseService.CaseServiceBase
 {
     [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-    public override async Task<CaseMessage> GetCase(GetCaseRequest request, ServerCallContext context)
+    public override async Task<GetCaseReply> GetCase(GetCaseRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.CaseId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "case_id must be a UUID."));
         var stored = await cases.GetAsync(id, context.CancellationToken);
         if (stored is null || !context.GetHttpContext().User.CanAccessFacility(stored.Document.FacilityId))
             throw new RpcException(new Status(StatusCode.NotFound, "No such case."));
         var c = stored.Document;
-        return new CaseMessage
+        return new GetCaseReply
         {
             CaseId = c.Id.ToString(), CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId.ToString(), FacilityId = c.FacilityId,
             DepartmentId = c.DepartmentId ?? "", UnitId = c.UnitId ?? "", Channel = c.Channel.ToWire(), Kind = c.Kind.ToWire() ?? "", Status = c.Status.ToWire(),
@@ -83,11 +81,11 @@ public sealed class CaseGrpcService(CaseStore cases, DirectoryStore directory, I
         var reply = new ListFacilitiesReply();
         foreach (var f in await directory.ListAsync(context.CancellationToken))
         {
-            var message = new FacilityMessage { FacilityId = f.Id, Name = f.Name, TimeZone = f.TimeZone };
+            var message = new FacilityEntry { FacilityId = f.Id, Name = f.Name, TimeZone = f.TimeZone };
             foreach (var d in f.Departments)
             {
-                var department = new PatientExperience.Contracts.Case.V1.Department { DepartmentId = d.Id, Name = d.Name };
-                department.Units.AddRange(d.Units.Select(u => new PatientExperience.Contracts.Case.V1.Unit { UnitId = u.Id, Name = u.Name }));
+                var department = new DepartmentEntry { DepartmentId = d.Id, Name = d.Name };
+                department.Units.AddRange(d.Units.Select(u => new UnitEntry { UnitId = u.Id, Name = u.Name }));
                 message.Departments.Add(department);
             }
 

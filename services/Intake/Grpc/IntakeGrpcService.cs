@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Feedback;
-using Submission = PatientExperience.Contracts.Intake.V1.Submission;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Storage.Audit;
@@ -15,7 +14,7 @@ namespace PatientExperience.Intake.Grpc;
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
 public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
 {
-    public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
+    public override async Task<GetSubmissionReply> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.SubmissionId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "submission_id must be a UUID."));
         var user = context.GetHttpContext().User;
@@ -25,7 +24,7 @@ public sealed class IntakeGrpcService(SubmissionStore store, IPhiProtector phi, 
         var s = stored.Document;
         await audit.RecordAsync(user, "feedback.read.grpc", s.Id, s.FacilityId, context.CancellationToken);
         var content = s.Reveal(phi);
-        var reply = new Submission
+        var reply = new GetSubmissionReply
         {
             SubmissionId = s.Id.ToString(),
             FacilityId = s.FacilityId,
