@@ -12,7 +12,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
 using PatientExperience.Notification;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.Testing;
 using PatientExperience.Testing.Smtp;

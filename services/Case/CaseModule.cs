@@ -1,6 +1,6 @@
 using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Escalation;
 using PatientExperience.Case.Sla;
 using PatientExperience.Messaging;

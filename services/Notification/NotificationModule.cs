@@ -5,7 +5,7 @@ using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.Messaging;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Deliveries;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.Notification.Inbox;
 using PatientExperience.Notification.Planning;
 using PatientExperience.Notification.Preferences;

@@ -13,7 +13,6 @@ using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -80,10 +79,10 @@ public sealed class CaseApp : WebApplicationFactory<Program>
             .Where(m => m.Context.Message.SubmissionId == submissionId).ToList();
 
     /// <summary>Publishes the event as intake would and waits until the case exists.</summary>
-    public async Task<Stored<CaseDocument>> OpenCaseAsync(FeedbackSubmitted submitted)
+    public async Task<Stored<CaseFile>> OpenCaseAsync(FeedbackSubmitted submitted)
     {
         await Harness.Bus.Publish(submitted, TestContext.Current.CancellationToken);
-        Stored<CaseDocument>? stored = null;
+        Stored<CaseFile>? stored = null;
         await Eventually.UntilAsync(async () => (stored = await Cases.FindBySubmissionAsync(submitted.SubmissionId, TestContext.Current.CancellationToken)) is not null,
             $"a case for submission {submitted.SubmissionId}");
         return stored!;
@@ -92,7 +91,7 @@ public sealed class CaseApp : WebApplicationFactory<Program>
     /// <summary>How many cases the store holds for a submission (counted in the collection, not through the port's FindOne).</summary>
     public async Task<long> CaseCountForAsync(Guid submissionId)
     {
-        var collection = Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<CaseDocument>(CaseStore.Definition);
+        var collection = Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<CaseFile>(CaseStore.Definition);
         var page = await collection.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("submissionId", submissionId.ToString())] }, TestContext.Current.CancellationToken);
         return page.Total;
     }

@@ -1,6 +1,5 @@
 using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -13,9 +12,9 @@ public sealed class CaseRulesTests
 
     private static string ProtectLetter(LetterContent letter) => "protected:" + letter.Body;
 
-    private static CaseDocument Open(string? kind = "complaint") => CaseDocument.Open(Samples.Feedback(kind: kind), Now.AddHours(-1), TimeZoneInfo.Utc);
+    private static CaseFile Open(string? kind = "complaint") => CaseFile.Open(Samples.Feedback(kind: kind), Now.AddHours(-1), TimeZoneInfo.Utc);
 
-    private static CaseDocument Resolved()
+    private static CaseFile Resolved()
     {
         var c = Open();
         c.Reclassify("pr-1", "complaint", null, null, null, "Not a grievance after all.", Now);

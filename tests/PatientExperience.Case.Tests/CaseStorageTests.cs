@@ -1,7 +1,7 @@
 using System.Text.Json;
+using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Storage;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -14,7 +14,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
     private static readonly DateTimeOffset EveningInNewYork = new DateTimeOffset(2025, 3, 9, 23, 30, 15, TimeSpan.FromHours(-4)).AddTicks(1_234_567);
 
-    private static void AssertSameCase(CaseDocument expected, CaseDocument actual)
+    private static void AssertSameCase(CaseFile expected, CaseFile actual)
     {
         Assert.Equal(expected.Id, actual.Id);
         Assert.Equal(expected.CaseNumber, actual.CaseNumber);
@@ -33,7 +33,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task A_stored_case_reads_back_with_every_field()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance") with { SubmittedAt = EveningInNewYork.AddHours(-2) }, EveningInNewYork, NewYork);
+        var opened = CaseFile.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance") with { SubmittedAt = EveningInNewYork.AddHours(-2) }, EveningInNewYork, NewYork);
 
         Assert.NotNull(await app.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct));
         var stored = await app.Cases.GetAsync(opened.Id, Ct);
@@ -50,7 +50,7 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task Absent_department_unit_and_kind_read_back_as_null()
     {
-        var opened = CaseDocument.Open(Samples.At(Samples.StBrendans), EveningInNewYork, NewYork);
+        var opened = CaseFile.Open(Samples.At(Samples.StBrendans), EveningInNewYork, NewYork);
 
         Assert.NotNull(await app.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct));
         var stored = await app.Cases.GetAsync(opened.Id, Ct);
@@ -64,10 +64,10 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public void The_case_round_trips_through_the_store_json_with_camelCase_names()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
+        var opened = CaseFile.Open(Samples.Feedback(), EveningInNewYork, NewYork);
 
         var json = JsonSerializer.Serialize(opened, StoreJson.Options);
-        var back = JsonSerializer.Deserialize<CaseDocument>(json, StoreJson.Options);
+        var back = JsonSerializer.Deserialize<CaseFile>(json, StoreJson.Options);
 
         Assert.NotNull(back);
         AssertSameCase(opened, back);
@@ -82,17 +82,17 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public void Json_without_a_required_field_is_rejected_rather_than_read_as_a_half_empty_case()
     {
-        var json = JsonSerializer.Serialize(CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork), StoreJson.Options);
+        var json = JsonSerializer.Serialize(CaseFile.Open(Samples.Feedback(), EveningInNewYork, NewYork), StoreJson.Options);
         var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
         node.Remove("facilityId");
 
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CaseDocument>(node.ToJsonString(), StoreJson.Options));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CaseFile>(node.ToJsonString(), StoreJson.Options));
     }
 
     [Fact]
     public void The_case_number_is_the_facilitys_local_date_opened_and_the_ids_tail()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
+        var opened = CaseFile.Open(Samples.Feedback(), EveningInNewYork, NewYork);
 
         Assert.StartsWith("PX-250309-", opened.CaseNumber); // 23:30 in New York is already the 10th in UTC
         Assert.EndsWith(opened.Id.ToString("N")[^8..].ToUpperInvariant(), opened.CaseNumber);
@@ -102,19 +102,19 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     [Fact]
     public async Task A_case_number_collision_opens_the_case_again_under_a_new_number()
     {
-        var existing = CaseDocument.Open(Samples.Feedback(), EveningInNewYork, NewYork);
+        var existing = CaseFile.Open(Samples.Feedback(), EveningInNewYork, NewYork);
         Assert.NotNull(await app.Cases.TryOpenAsync(existing.SubmissionId, () => existing, Ct));
 
         var submitted = Samples.Feedback();
         var attempts = 0;
         var opened = await app.Cases.TryOpenAsync(submitted.SubmissionId, () =>
         {
-            var fresh = CaseDocument.Open(submitted, EveningInNewYork, NewYork);
+            var fresh = CaseFile.Open(submitted, EveningInNewYork, NewYork);
             if (attempts++ > 0) return fresh;
             // The first attempt draws the number another case already has.
             var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(fresh, StoreJson.Options))!.AsObject();
             node["caseNumber"] = existing.CaseNumber;
-            return JsonSerializer.Deserialize<CaseDocument>(node.ToJsonString(), StoreJson.Options)!;
+            return JsonSerializer.Deserialize<CaseFile>(node.ToJsonString(), StoreJson.Options)!;
         }, Ct);
 
         Assert.NotNull(opened);
@@ -127,8 +127,8 @@ public sealed class CaseStorageTests(CaseApp app) : IClassFixture<CaseApp>
     public async Task A_second_case_for_the_same_submission_is_refused_by_the_store()
     {
         var submitted = Samples.Feedback();
-        var first = CaseDocument.Open(submitted, EveningInNewYork, NewYork);
-        var second = CaseDocument.Open(submitted, EveningInNewYork.AddSeconds(1), NewYork);
+        var first = CaseFile.Open(submitted, EveningInNewYork, NewYork);
+        var second = CaseFile.Open(submitted, EveningInNewYork.AddSeconds(1), NewYork);
 
         Assert.NotNull(await app.Cases.TryOpenAsync(first.SubmissionId, () => first, Ct));
         Assert.Null(await app.Cases.TryOpenAsync(second.SubmissionId, () => second, Ct));

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 
 namespace PatientExperience.Case.Tests;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Storage.Sqlite;
 
 namespace PatientExperience.Case.Tests;
@@ -103,11 +103,11 @@ public sealed class RestartTests
     [Fact]
     public async Task Restarting_on_the_same_store_keeps_the_directory_and_the_cases_without_duplicating_either()
     {
-        var dataDirectory = System.IO.Directory.CreateTempSubdirectory("pxp-case-tests-").FullName;
+        var dataDirectory = Directory.CreateTempSubdirectory("pxp-case-tests-").FullName;
         try
         {
             var submitted = Samples.Feedback(Samples.Mesa, "oncology", "infusion", "staff", "question");
-            Cases.Case opened;
+            Cases.CaseFile opened;
             await using (var first = new CaseApp { DataDirectory = dataDirectory })
             {
                 Assert.Equal(3, (await first.CreateClient().GetFromJsonAsync<List<Facility>>("/api/v1/facilities", Ct))!.Count);
@@ -135,7 +135,7 @@ public sealed class RestartTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            System.IO.Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(dataDirectory, recursive: true);
         }
     }
 }

@@ -15,7 +15,6 @@ using PatientExperience.Case.Escalation;
 using PatientExperience.Messaging;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.Storage;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -87,23 +86,23 @@ public sealed class EscalationApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Publishes the submission as intake would and waits until its case exists and its escalation has started.</summary>
-    public async Task<Stored<CaseDocument>> OpenAsync(FeedbackSubmitted submitted)
+    public async Task<Stored<CaseFile>> OpenAsync(FeedbackSubmitted submitted)
     {
         await Harness.Bus.Publish(submitted, TestContext.Current.CancellationToken);
-        Stored<CaseDocument>? stored = null;
+        Stored<CaseFile>? stored = null;
         await Eventually.UntilAsync(async () => (stored = await Cases.FindBySubmissionAsync(submitted.SubmissionId, TestContext.Current.CancellationToken)) is { Document.EscalationSequence: > 0 },
             $"the case of submission {submitted.SubmissionId} to open and start escalating");
         return stored!;
     }
 
     /// <summary>Moves the clock and waits until the case's escalation reflects what became due.</summary>
-    public async Task<CaseDocument> AdvanceUntilAsync(TimeSpan by, Guid caseId, Func<CaseDocument, bool> condition, string because)
+    public async Task<CaseFile> AdvanceUntilAsync(TimeSpan by, Guid caseId, Func<CaseFile, bool> condition, string because)
     {
         Clock.Advance(by);
-        CaseDocument? current = null;
+        CaseFile? current = null;
         await Eventually.UntilAsync(async () => condition(current = (await Cases.GetAsync(caseId, TestContext.Current.CancellationToken))!.Document), because);
         return current!;
     }
 
-    public async Task<CaseDocument> CaseAsync(Guid id) => (await Cases.GetAsync(id, TestContext.Current.CancellationToken))!.Document;
+    public async Task<CaseFile> CaseAsync(Guid id) => (await Cases.GetAsync(id, TestContext.Current.CancellationToken))!.Document;
 }

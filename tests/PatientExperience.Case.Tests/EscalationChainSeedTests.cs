@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 
 namespace PatientExperience.Case.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Contracts.Case;
 
 namespace PatientExperience.Case.Tests;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 
 namespace PatientExperience.Case.Tests;
 

@@ -16,12 +16,12 @@ public sealed class ListCasesTests(CaseApp app) : IClassFixture<CaseApp>
     private static string Instant(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
 
     /// <summary>The half-open window [first, last] that holds exactly the cases a test opened (tests of a class run one at a time).</summary>
-    private static string Window(IEnumerable<Cases.Case> cases) =>
+    private static string Window(IEnumerable<Cases.CaseFile> cases) =>
         $"createdFrom={Instant(cases.Min(c => c.OpenedAt))}&createdTo={Instant(cases.Max(c => c.OpenedAt).AddTicks(1))}";
 
-    private async Task<List<Cases.Case>> OpenAsync(params string[] facilities)
+    private async Task<List<Cases.CaseFile>> OpenAsync(params string[] facilities)
     {
-        var opened = new List<Cases.Case>();
+        var opened = new List<Cases.CaseFile>();
         foreach (var f in facilities) opened.Add((await app.OpenCaseAsync(Samples.Feedback(f, departmentId: null, unitId: null))).Document);
         return opened;
     }

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Sla;
 
 namespace PatientExperience.Case.Tests;

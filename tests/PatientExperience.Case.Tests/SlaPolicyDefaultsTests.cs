@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Sla;
 
 namespace PatientExperience.Case.Tests;

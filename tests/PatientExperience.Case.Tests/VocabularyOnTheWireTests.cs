@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using PatientExperience.Case.Cases;
 using PatientExperience.Case.Escalation;
 using PatientExperience.Storage;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -81,7 +81,7 @@ public sealed class VocabularyOnTheWireTests(CaseApp app) : IClassFixture<CaseAp
     [Fact]
     public void A_case_document_stores_each_vocabulary_value_as_todays_string()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance"), DateTimeOffset.UtcNow, TimeZoneInfo.Utc);
+        var opened = CaseFile.Open(Samples.Feedback(Samples.Riverside, "medicine", "5-east", "email", "grievance"), DateTimeOffset.UtcNow, TimeZoneInfo.Utc);
 
         var json = JsonSerializer.SerializeToNode(opened, StoreJson.Options)!.AsObject();
 
@@ -104,7 +104,7 @@ public sealed class VocabularyOnTheWireTests(CaseApp app) : IClassFixture<CaseAp
              "history":[]}
             """;
 
-        var c = JsonSerializer.Deserialize<CaseDocument>(stored, StoreJson.Options)!;
+        var c = JsonSerializer.Deserialize<CaseFile>(stored, StoreJson.Options)!;
 
         Assert.Equal(
             (FeedbackChannel.Letter, (FeedbackKind?)FeedbackKind.Question, CaseType.Grievance, Severity.Critical, CaseStatus.ResponseSent, EscalationLevel.Executive,
@@ -125,7 +125,7 @@ public sealed class VocabularyOnTheWireTests(CaseApp app) : IClassFixture<CaseAp
     {
         const string stored = """{"id":"0199a0c4-5c1e-7a3b-9b7e-2f6a1c3d4e5f","caseNumber":"PX","submissionId":"7d0c3a8e-1f2b-4c5d-8e9f-0a1b2c3d4e5f","facilityId":"f","channel":"carrier-pigeon","openedAt":"2025-10-01T12:00:00.0000000Z","submittedAt":"2025-10-01T12:00:00.0000000Z","status":"new"}""";
 
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CaseDocument>(stored, StoreJson.Options));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CaseFile>(stored, StoreJson.Options));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using PatientExperience.Contracts.Case;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 
 namespace PatientExperience.Notification.Tests;
 

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Messaging;
 using PatientExperience.Notification.Deliveries;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Testing;
 using PatientExperience.Testing.Smtp;

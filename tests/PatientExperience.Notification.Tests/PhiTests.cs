@@ -1,7 +1,7 @@
 using System.Reflection;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Notification.Deliveries;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.Notification.Templates;
 
 namespace PatientExperience.Notification.Tests;
@@ -81,11 +81,11 @@ public sealed class PhiTests
     [Fact]
     public async Task A_template_that_asks_for_patient_details_in_a_text_message_gets_nothing()
     {
-        var dir = System.IO.Directory.CreateTempSubdirectory("pxp-templates-");
+        var dir = Directory.CreateTempSubdirectory("pxp-templates-");
         try
         {
-            System.IO.Directory.CreateDirectory(Path.Combine(dir.FullName, "patient"));
-            System.IO.Directory.CreateDirectory(Path.Combine(dir.FullName, "staff"));
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "patient"));
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "staff"));
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "patient", "interim-notice-due.en.mustache"),
                 "== subject ==\nHi {{patientName}}\n== email ==\nDear {{patientName}}\n== sms ==\n[{{patientName}}] [{{PatientName}}] case {{caseNumber}}", TestContext.Current.CancellationToken);
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "staff", "case-escalated.en.mustache"),

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Notification.Tests;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Notification.Deliveries;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 
 namespace PatientExperience.Notification.Tests;
 

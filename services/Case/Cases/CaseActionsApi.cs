@@ -99,13 +99,13 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         ValueTask.FromResult<ActionContext?>(ActivatorUtilities.CreateInstance<ActionContext>(http.RequestServices, http));
 
     /// <summary>The assignee as a recipient, when the directory knows them.</summary>
-    public async Task<IReadOnlyList<StaffRecipient>> RecipientsForAsync(Case c, string? assigneeId)
+    public async Task<IReadOnlyList<StaffRecipient>> RecipientsForAsync(CaseFile c, string? assigneeId)
     {
         if (assigneeId is null || services.GetService<IStaffLookup>() is not { } staff) return [];
         return await staff.FindAsync(c.FacilityId, assigneeId, http.RequestAborted) is { } person ? [person] : [];
     }
 
-    public async Task<IResult> RunAsync(Guid id, StaffRole[] roles, Func<Case, string, DateTimeOffset, Task<CaseActionResult>> action)
+    public async Task<IResult> RunAsync(Guid id, StaffRole[] roles, Func<CaseFile, string, DateTimeOffset, Task<CaseActionResult>> action)
     {
         var ct = http.RequestAborted;
         var user = http.User;
@@ -131,7 +131,7 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         if (result.ConflictReason is { } conflict)
             return TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the case's current state.");
 
-        Stored<Case> saved;
+        Stored<CaseFile> saved;
         try
         {
             saved = await cases.SaveAsync(stored.Document, expected, result.Events, now, ct);

@@ -25,17 +25,17 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline"],
     };
 
-    private readonly IDocumentCollection<Case> _cases = store.Collection<Case>(Definition);
+    private readonly IDocumentCollection<CaseFile> _cases = store.Collection<CaseFile>(Definition);
 
-    public Task<Stored<Case>?> GetAsync(Guid id, CancellationToken ct) => _cases.GetAsync(id.ToString(), ct);
+    public Task<Stored<CaseFile>?> GetAsync(Guid id, CancellationToken ct) => _cases.GetAsync(id.ToString(), ct);
 
-    public Task<Stored<Case>?> FindBySubmissionAsync(Guid submissionId, CancellationToken ct) => _cases.FindOneAsync("submissionId", submissionId.ToString(), ct);
+    public Task<Stored<CaseFile>?> FindBySubmissionAsync(Guid submissionId, CancellationToken ct) => _cases.FindOneAsync("submissionId", submissionId.ToString(), ct);
 
     /// <summary>
     /// Stores a newly opened case with its CaseOpened event. Returns null when the submission already has a case (a duplicate
     /// or redelivered event); otherwise the case stored, opened again by <paramref name="open"/> if its number collided.
     /// </summary>
-    public async Task<Case?> TryOpenAsync(Guid submissionId, Func<Case> open, CancellationToken ct)
+    public async Task<CaseFile?> TryOpenAsync(Guid submissionId, Func<CaseFile> open, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -53,7 +53,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         }
     }
 
-    public Task<Page<Stored<Case>>> ListAsync(CaseFilter filter, int page, int pageSize, CancellationToken ct)
+    public Task<Page<Stored<CaseFile>>> ListAsync(CaseFilter filter, int page, int pageSize, CancellationToken ct)
     {
         var filters = new List<FieldFilter>();
         if (filter.Facilities is { } facilities) filters.Add(FieldFilter.In("facilityId", facilities));
@@ -67,7 +67,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         if (filter.DeadlineBefore is { } before)
         {
             filters.Add(FieldFilter.Lt("nextDeadline", before));
-            filters.Add(FieldFilter.In("status", Case.OpenStatuses.Select(s => s.ToWire())));
+            filters.Add(FieldFilter.In("status", CaseFile.OpenStatuses.Select(s => s.ToWire())));
         }
 
         var byDeadline = filter.Sort == "nextDeadline";
@@ -79,6 +79,6 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
 
     /// <summary>Saves a changed case with the events its change caused, if nobody changed it since <paramref name="expectedVersion"/>.</summary>
     /// <exception cref="ConcurrencyConflictException">The case changed since that version.</exception>
-    public Task<Stored<Case>> SaveAsync(Case changed, long expectedVersion, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct) =>
+    public Task<Stored<CaseFile>> SaveAsync(CaseFile changed, long expectedVersion, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct) =>
         _cases.ReplaceAsync(changed.Id.ToString(), changed, expectedVersion, events.Select(e => OutboxMessages.Create(e, now)).ToList(), ct);
 }

@@ -17,7 +17,7 @@ public sealed class CaseTextReader(IPhiProtector phi, PhiAuditLog<CasePhiAccess>
 
     public string Protect(LetterContent letter) => phi.Protect(JsonSerializer.Serialize(letter, JsonSerializerOptions.Web));
 
-    public async Task<CaseText?> ReadAsync(ClaimsPrincipal user, Case c, CancellationToken ct)
+    public async Task<CaseText?> ReadAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct)
     {
         if (c.Notes.Count == 0 && c.Tasks.Count == 0 && c.Letters.Count == 0) return new CaseText([], [], []);
         await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);

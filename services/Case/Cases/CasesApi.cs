@@ -38,7 +38,7 @@ public sealed record CaseView
     public IReadOnlyList<TaskView>? Tasks { get; init; }
     public IReadOnlyList<LetterView>? Letters { get; init; }
 
-    public static CaseView From(Stored<Case> stored, CaseText? text = null)
+    public static CaseView From(Stored<CaseFile> stored, CaseText? text = null)
     {
         var c = stored.Document;
         return new CaseView

@@ -1,5 +1,5 @@
 using MassTransit;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.Contracts.Vocabulary;
@@ -29,7 +29,7 @@ public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, Directory
         var profile = facility?.RegulatoryProfile ?? RegulatoryProfiles.Default;
         var policy = await policies.CurrentAsync(submitted.FacilityId, context.CancellationToken);
         var opened = await cases.TryOpenAsync(submitted.SubmissionId,
-            () => Case.Open(submitted, clock.GetUtcNow(), timeZone, profile, policy.Version), context.CancellationToken);
+            () => CaseFile.Open(submitted, clock.GetUtcNow(), timeZone, profile, policy.Version), context.CancellationToken);
         if (opened is not null) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
         else LogDuplicate(logger, submitted.SubmissionId);
     }

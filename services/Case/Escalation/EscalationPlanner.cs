@@ -1,5 +1,5 @@
 using PatientExperience.Case.Cases;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Sla;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using PatientExperience.Case.Cases;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Contracts.Vocabulary;

@@ -1,4 +1,4 @@
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 
 namespace PatientExperience.Case.Sla;
 

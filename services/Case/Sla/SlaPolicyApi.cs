@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using PatientExperience.Case.Directory;
+using PatientExperience.Case.Organisation;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;

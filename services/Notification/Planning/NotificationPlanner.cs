@@ -5,7 +5,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Notification.Deliveries;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.Security;

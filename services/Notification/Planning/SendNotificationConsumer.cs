@@ -3,7 +3,7 @@ using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Notification;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Notification.Channels;
-using PatientExperience.Notification.Directory;
+using PatientExperience.Notification.Contacts;
 using PatientExperience.Notification.Templates;
 
 namespace PatientExperience.Notification.Planning;

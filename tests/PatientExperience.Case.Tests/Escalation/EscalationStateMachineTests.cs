@@ -2,7 +2,6 @@ using MassTransit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Escalation;
 using PatientExperience.Contracts.Case;
-using CaseDocument = PatientExperience.Case.Cases.Case;
 
 namespace PatientExperience.Case.Tests;
 
@@ -262,7 +261,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     public async Task A_reopened_case_shows_its_new_level_and_deadlines_and_escalates_again()
     {
         // A case as the case service stores it: opened, escalated to the department, resolved. Its events go out through the relay.
-        var opened = CaseDocument.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
+        var opened = CaseFile.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
         await _saga.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct);
         var id = opened.Id;
         await _saga.UntilAsync(async () => (await _saga.Cases.GetAsync(id, Ct))!.Document.NextDeadlineKind.ToWire() == "acknowledge", "the case to show its acknowledgement deadline");
@@ -289,7 +288,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task A_reopening_that_overtakes_the_resolution_starts_a_new_escalation_once_the_resolution_ends_the_old_one()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
+        var opened = CaseFile.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
         await _saga.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct);
         var id = opened.Id;
         await _saga.SagaAsync(id, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the escalation to start");
@@ -318,7 +317,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task A_CaseReopened_delivered_again_to_the_escalation_it_started_changes_nothing()
     {
-        var opened = CaseDocument.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
+        var opened = CaseFile.Open(Samples.Feedback(channel: "phone") with { ResponseRequested = false }, Now, TimeZoneInfo.Utc, slaPolicyVersion: 1);
         await _saga.Cases.TryOpenAsync(opened.SubmissionId, () => opened, Ct);
         var id = opened.Id;
         await _saga.SagaAsync(id, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the escalation to start");
@@ -355,7 +354,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         Assert.Equal(DeadlineKind.Acknowledge, noted.NextDeadlineKind);
     }
 
-    private Task ActAsync(Guid id, Func<CaseDocument, CaseActionResult> action) =>
+    private Task ActAsync(Guid id, Func<CaseFile, CaseActionResult> action) =>
         ChangeCaseAsync(id, c =>
         {
             var result = action(c);
@@ -364,7 +363,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         });
 
     /// <summary>Changes the stored case as the case service does, reading it again when the saga's status update changed it meanwhile.</summary>
-    private async Task ChangeCaseAsync(Guid id, Func<CaseDocument, IReadOnlyList<object>> change)
+    private async Task ChangeCaseAsync(Guid id, Func<CaseFile, IReadOnlyList<object>> change)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -382,9 +381,9 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         }
     }
 
-    private async Task<CaseDocument> CaseWhenAsync(Guid id, Func<CaseDocument, bool> condition, string because)
+    private async Task<CaseFile> CaseWhenAsync(Guid id, Func<CaseFile, bool> condition, string because)
     {
-        CaseDocument? current = null;
+        CaseFile? current = null;
         await _saga.UntilAsync(async () => condition(current = (await _saga.Cases.GetAsync(id, Ct))!.Document), because);
         return current!;
     }

@@ -1,4 +1,4 @@
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>A new facility. Its escalation chain and people are added afterwards.</summary>
 public sealed record FacilityRequest

@@ -1,4 +1,4 @@
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>A facility as administrators see it, with the version its ETag carries.</summary>
 public sealed record FacilityView

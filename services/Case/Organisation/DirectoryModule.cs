@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientExperience.Case.Cases;
 using PatientExperience.Contracts.Vocabulary;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 public static class DirectoryModule
 {

@@ -1,4 +1,4 @@
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// A department or unit still named in the facility's escalation chain cannot be removed: cases escalated to it would have

@@ -2,7 +2,7 @@ using Grpc.Core;
 using PatientExperience.Contracts.Intake.V1;
 using PatientExperience.ServiceDefaults.Grpc;
 
-namespace PatientExperience.Notification.Directory;
+namespace PatientExperience.Notification.Contacts;
 
 /// <summary>How to reach the patient of a submission: PHI, held in memory only for the moment it is needed, never logged.</summary>
 public sealed record PatientContact(string? Name, string? Email, string? Phone, string? PreferredLanguage, bool ResponseRequested);

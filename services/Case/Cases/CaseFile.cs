@@ -14,7 +14,7 @@ namespace PatientExperience.Case.Cases;
 /// descriptions, letters) is PHI and is held encrypted (<see cref="CaseNote.ProtectedText"/> etc.).
 /// The escalation fields are a projection of the case's escalation saga (<see cref="ApplyEscalation"/>).
 /// </summary>
-public sealed class Case
+public sealed class CaseFile
 {
     public required Guid Id { get; init; }
     public required string CaseNumber { get; init; }
@@ -65,14 +65,14 @@ public sealed class Case
     public bool IsGrievance => Classification == CaseType.Grievance;
 
     [JsonConstructor]
-    private Case() { }
+    private CaseFile() { }
 
     /// <summary>Opens and classifies the case for a submission. The case number carries the facility's local date.</summary>
-    public static Case Open(FeedbackSubmitted submitted, DateTimeOffset now, TimeZoneInfo facilityTimeZone, string regulatoryProfile = "cms-hospital", int slaPolicyVersion = 0)
+    public static CaseFile Open(FeedbackSubmitted submitted, DateTimeOffset now, TimeZoneInfo facilityTimeZone, string regulatoryProfile = "cms-hospital", int slaPolicyVersion = 0)
     {
         var id = Guid.CreateVersion7(now);
         var classification = CaseClassifier.Classify(submitted, regulatoryProfile);
-        var c = new Case
+        var c = new CaseFile
         {
             Id = id,
             CaseNumber = NumberFor(id, TimeZoneInfo.ConvertTime(now, facilityTimeZone)),

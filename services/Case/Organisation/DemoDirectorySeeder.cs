@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>The demo health system as the seed file holds it: facilities, people and one escalation chain per facility.</summary>
 public sealed record DirectorySeed

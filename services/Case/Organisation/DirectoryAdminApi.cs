@@ -5,7 +5,7 @@ using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// The organisation directory's administration API (role <c>admin</c>, scoped to the facilities in the caller's token):

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults.Security;
 
-namespace PatientExperience.Notification.Directory;
+namespace PatientExperience.Notification.Contacts;
 
 /// <summary>The bearer token this service presents to case and intake over gRPC, scoped to one facility.</summary>
 public interface IServiceTokenSource

@@ -1,6 +1,6 @@
 using PatientExperience.Contracts.Vocabulary;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// A member of staff in the organisation directory: how to reach them, the platform roles they hold and the places they

@@ -7,7 +7,7 @@ using PatientExperience.ServiceDefaults.Caching;
 using PatientExperience.ServiceDefaults.Grpc;
 using PatientExperience.Storage;
 
-namespace PatientExperience.Notification.Directory;
+namespace PatientExperience.Notification.Contacts;
 
 /// <summary>A facility as notifications name it: its name and time zone (for quiet hours and local times), and its departments' and units' names.</summary>
 public sealed record FacilityInfo(string Id, string Name, string TimeZone, IReadOnlyDictionary<string, string> Departments, IReadOnlyDictionary<string, string> Units);

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using PatientExperience.Case.Sla;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// A regulatory regime a facility works under: it decides how concerns are classified and the default SLA deadlines

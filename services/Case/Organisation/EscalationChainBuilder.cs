@@ -1,4 +1,4 @@
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// Builds a facility's escalation chain under its rules: only people who cover the facility may be named (at most

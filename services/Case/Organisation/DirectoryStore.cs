@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PatientExperience.Storage;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>Bound from <c>Directory</c>.</summary>
 public sealed class DirectoryOptions
@@ -12,7 +12,7 @@ public sealed class DirectoryOptions
     public bool SeedDemo { get; set; }
 
     [Required]
-    public string DemoSeedFile { get; set; } = Path.Combine("Directory", "demo-health-system.json");
+    public string DemoSeedFile { get; set; } = Path.Combine("Organisation", "demo-health-system.json");
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using PatientExperience.ServiceDefaults.Security;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>Field-by-field checks of directory changes. Messages never quote the input.</summary>
 internal sealed partial class DirectoryValidation

@@ -1,4 +1,4 @@
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// A hospital or site of the health system: its time zone and holidays (deadlines are evaluated in them), the regulatory

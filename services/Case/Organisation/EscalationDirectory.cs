@@ -1,7 +1,7 @@
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
 
-namespace PatientExperience.Case.Directory;
+namespace PatientExperience.Case.Organisation;
 
 /// <summary>
 /// Who to tell about a case at an escalation level, for the escalation saga and other services (gRPC ResolveRecipients).
