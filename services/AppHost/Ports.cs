@@ -13,4 +13,6 @@ public static class Ports
     public const int CaseGrpc = 5112;
     public const int NotificationHttp = 5103;
     public const int NotificationGrpc = 5113;
+    public const int SurveyHttp = 5104;
+    public const int SurveyGrpc = 5114;
 }

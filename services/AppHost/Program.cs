@@ -59,6 +59,14 @@ var notification = builder.AddProject<Projects.PatientExperience_Notification>("
     .WaitFor(intake);
 if (builder.Configuration.GetConnectionString("smtp") is { Length: > 0 } smtp) notification.WithEnvironment("ConnectionStrings__smtp", smtp);
 
+// Surveys: invitation links point at the gateway's patient pages.
+var survey = builder.AddProject<Projects.PatientExperience_Survey>("survey", o => o.ExcludeLaunchProfile = true)
+    .WithServiceEndpoints(Ports.SurveyHttp, Ports.SurveyGrpc)
+    .WithPlatformDefaults(builder, signingKey)
+    .WithBrokerAndStore(rabbitmq, serviceData)
+    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithEnvironment("Survey__PublicBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway));
+
 builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: Ports.Gateway, name: "http", isProxied: false)
     .WithEndpointsInEnvironment(_ => false)
@@ -67,10 +75,12 @@ builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.Exclude
     .WithEnvironment("ReverseProxy__Clusters__intake__Destinations__primary__Address", intake.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__case__Destinations__primary__Address", caseService.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__notification__Destinations__primary__Address", notification.GetEndpoint("http"))
+    .WithEnvironment("ReverseProxy__Clusters__survey__Destinations__primary__Address", survey.GetEndpoint("http"))
     .WithHttpHealthCheck("/health/ready", endpointName: "http")
     .WaitFor(intake)
     .WaitFor(caseService)
-    .WaitFor(notification);
+    .WaitFor(notification)
+    .WaitFor(survey);
 
 // The dashboard's address and login link are printed by Aspire as it starts (http://localhost:18888 with the http profile).
 using var app = builder.Build();

@@ -5,6 +5,7 @@ using PatientExperience.Messaging;
 using PatientExperience.Notification;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.Standalone;
+using PatientExperience.Survey;
 
 var builder = WebApplication.CreateBuilder(args);
 var ports = builder.AddStandaloneHosting();
@@ -14,6 +15,7 @@ builder.AddIntakeModule();
 builder.AddCaseModule();
 // One process, one durable scheduler: notifications keep their retries and deferrals in the case service's store.
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
+builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
 builder.AddPlatformMessaging();
 
 var app = builder.Build();
@@ -23,9 +25,11 @@ app.MapGateway().RequireHost($"*:{ports.Gateway}");
 app.MapIntakeApi().RequireHost($"*:{ports.Services}");
 app.MapCaseApi().RequireHost($"*:{ports.Services}");
 app.MapNotificationApi().RequireHost($"*:{ports.Services}");
+app.MapSurveyApi().RequireHost($"*:{ports.Services}");
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
 app.MapNotificationGrpc();
+app.MapSurveyGrpc();
 app.MapNotificationDevEndpoints();
 app.ReportStandaloneStart(ports);
 app.Run();

@@ -14,6 +14,7 @@ public sealed class NetworkPolicyTests
         ["intake"] = Labels("app.kubernetes.io/name", "intake", "app.kubernetes.io/component", "platform-service"),
         ["case"] = Labels("app.kubernetes.io/name", "case", "app.kubernetes.io/component", "platform-service"),
         ["notification"] = Labels("app.kubernetes.io/name", "notification", "app.kubernetes.io/component", "platform-service"),
+        ["survey"] = Labels("app.kubernetes.io/name", "survey", "app.kubernetes.io/component", "platform-service"),
         ["otel-collector"] = Labels("app.kubernetes.io/name", "otel-collector", "app.kubernetes.io/component", "telemetry"),
         // Pods of the operators carry the operators' labels, not ours.
         ["rabbitmq"] = new JsonObject { ["app.kubernetes.io/name"] = "pxp-rabbitmq" },
@@ -29,6 +30,8 @@ public sealed class NetworkPolicyTests
         { "gateway", "otel-collector", 4317 }, { "case", "otel-collector", 4317 },
         { "otel-collector", "case", 8080 }, { "otel-collector", "gateway", 8080 },
         { "rabbitmq", "rabbitmq", 25672 }, { "mongodb", "mongodb", 27017 },
+        { "gateway", "survey", 8080 }, { "survey", "rabbitmq", 5672 }, { "survey", "mongodb", 27017 },
+        { "survey", "otel-collector", 4317 }, { "otel-collector", "survey", 8080 },
     };
 
     public static TheoryData<string, string, int> Denied => new()
@@ -37,6 +40,7 @@ public sealed class NetworkPolicyTests
         { "case", "intake", 8081 }, { "case", "notification", 8080 }, { "intake", "notification", 8081 },
         { "intake", "case", 8080 }, { "notification", "gateway", 8080 }, { "otel-collector", "mongodb", 27017 },
         { "rabbitmq", "mongodb", 27017 }, { "mongodb", "case", 8080 },
+        { "survey", "case", 8081 }, { "survey", "intake", 8081 }, { "case", "survey", 8080 }, { "survey", "gateway", 8080 },
     };
 
     [Theory]

@@ -51,6 +51,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
         return app;
     }
 
+    /// <summary>The path prefix under which requests routed to the survey cluster reach the backend.</summary>
+    public const string SurveyClusterPrefix = "/survey-cluster";
+
     public RecordingBackend Backend { get; private set; } = null!;
 
     public static AuthOptions Auth => new() { SigningKey = SigningKey };
@@ -67,6 +70,8 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ReverseProxy:Clusters:intake:Destinations:primary:Address", address);
         builder.UseSetting("ReverseProxy:Clusters:case:Destinations:primary:Address", address);
         builder.UseSetting("ReverseProxy:Clusters:notification:Destinations:primary:Address", address);
+        // The survey cluster reaches the same backend under a path prefix, so tests can tell that a route chose it.
+        builder.UseSetting("ReverseProxy:Clusters:survey:Destinations:primary:Address", address.TrimEnd('/') + SurveyClusterPrefix + "/");
         foreach (var (key, value) in _settings)
             if (value is not null) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders());

@@ -1,0 +1,82 @@
+using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Messaging;
+using PatientExperience.ServiceDefaults.Security;
+using PatientExperience.Storage;
+using PatientExperience.Storage.Audit;
+using PatientExperience.Survey.Definitions;
+using PatientExperience.Survey.Invitations;
+using PatientExperience.Survey.Outreach;
+using PatientExperience.Survey.Policy;
+using PatientExperience.Survey.Responding;
+using PatientExperience.Survey.Scoring;
+
+namespace PatientExperience.Survey;
+
+public static class SurveyModule
+{
+    public const string ServiceName = "survey";
+
+    /// <summary>Who edits survey definitions and facilities' survey policies.</summary>
+    public static readonly IReadOnlyList<StaffRole> EditorRoles = [StaffRole.Admin, StaffRole.PatientRelations];
+
+    /// <summary>
+    /// The survey service: its store, consumers (queues <c>survey-patient-discharged</c>, <c>survey-invitation-due</c>,
+    /// <c>survey-outreach-consent</c>), outbox relay, the shipped templates, and the durable scheduler its invitations and
+    /// reminders wait on.
+    /// </summary>
+    /// <param name="schedulerStore">
+    /// The store the process's durable scheduler keeps its messages in: this service's own, unless the process hosts several
+    /// services and registered the scheduler for another (standalone mode passes the case service's).
+    /// </param>
+    public static IHostApplicationBuilder AddSurveyModule(this IHostApplicationBuilder builder, string? schedulerStore = null)
+    {
+        builder.Services.AddOptions<SurveyOptions>()
+            .Bind(builder.Configuration.GetSection(SurveyOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
+            OutreachStore.Definition, PhiAuditLog<OutreachConsentAccess>.Definition);
+        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddSingleton<DefinitionStore>();
+        builder.Services.AddSingleton<SurveyPolicyStore>();
+        builder.Services.AddSingleton<InvitationStore>();
+        builder.Services.AddSingleton<OutreachStore>();
+        builder.Services.AddPhiAuditLog<OutreachConsentAccess>(ServiceName);
+        builder.Services.AddSingleton<SurveyResultsReader>();
+        builder.Services.AddHostedService<TemplateSeeder>();
+        builder.Services.AddGrpc();
+        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", WireEnumSchemas.Describe);
+
+        // Scheduling the same step twice (a redelivered discharge) replaces its timer rather than adding another.
+        MassTransit.Scheduling.ScheduleTokenId.UseTokenId<InvitationStepDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);
+        builder.Services.AddMessagingModule(bus =>
+        {
+            bus.AddConsumer<PatientDischargedConsumer>().Endpoint(e => e.Name = "survey-patient-discharged");
+            bus.AddConsumer<InvitationStepDueConsumer>().Endpoint(e => e.Name = InvitationTimers.Queue);
+            bus.AddConsumer<OutreachConsentRecorder>().Endpoint(e => e.Name = "survey-outreach-consent");
+        });
+        builder.AddOutboxRelay(ServiceName);
+        builder.AddDurableScheduler(schedulerStore ?? ServiceName);
+        return builder;
+    }
+
+    /// <summary>The HTTP API (staff, and the public respond endpoints). Returned as a group so a host (standalone mode) can restrict it to an internal port.</summary>
+    public static RouteGroupBuilder MapSurveyApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapDefinitionsApi();
+        api.MapSurveyPolicyApi();
+        api.MapInvitationsApi();
+        api.MapRespondApi();
+        api.MapResultsApi();
+        api.MapOutreachApi();
+        return api;
+    }
+
+    public static IEndpointRouteBuilder MapSurveyGrpc(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcService<SurveyGrpcService>();
+        return app;
+    }
+}
