@@ -106,7 +106,9 @@ internal sealed class DispatchSignal
         using var sleeping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var timer = Task.Delay(delay, time, sleeping.Token);
         var woken = _wake.WaitAsync(sleeping.Token);
-        await Task.WhenAny(timer, woken);
+        // The clock can move between reading it and starting the timer (a test's fake clock jumps; a real one at worst by
+        // microseconds): a timer started after `until` has passed would wait for time that never comes, so look again.
+        if (time.GetUtcNow() < until) await Task.WhenAny(timer, woken);
         await sleeping.CancelAsync();
         await Task.WhenAll(timer, woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stoppingToken.ThrowIfCancellationRequested();
