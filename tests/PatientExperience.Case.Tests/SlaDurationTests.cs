@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PatientExperience.Case.Sla;
+using PatientExperience.ServiceDefaults.Time;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Tests;

@@ -1,4 +1,5 @@
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Time;
 
 namespace PatientExperience.Case.Sla;
 

@@ -1,3 +1,5 @@
+using PatientExperience.ServiceDefaults.Time;
+
 namespace PatientExperience.Survey.Policy;
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed record SurveyPolicy
             return null;
         }
 
-        if (!IsoDurations.TryParse(text, out var value))
+        if (!IsoDuration.TryParse(text, out var value))
         {
             errors[field] = ["Must be an ISO 8601 duration such as PT48H, P42D or PT5S."];
             return null;
@@ -149,9 +151,9 @@ public sealed record SurveyPolicyView
     public static SurveyPolicyView From(SurveyPolicy p) => new()
     {
         FacilityId = p.FacilityId, Version = p.Version, Source = p.Version == 0 ? "default" : "facility",
-        InvitationDelay = IsoDurations.Format(p.InvitationDelay), ResponseWindow = IsoDurations.Format(p.ResponseWindow),
-        Reminders = p.Reminders.Select(IsoDurations.Format).ToList(), SamplingRate = p.SamplingRate,
-        MinimumInterval = IsoDurations.Format(p.MinimumInterval), CriticalItems = p.CriticalItems, SurveyId = p.SurveyId,
+        InvitationDelay = IsoDuration.Format(p.InvitationDelay), ResponseWindow = IsoDuration.Format(p.ResponseWindow),
+        Reminders = p.Reminders.Select(IsoDuration.Format).ToList(), SamplingRate = p.SamplingRate,
+        MinimumInterval = IsoDuration.Format(p.MinimumInterval), CriticalItems = p.CriticalItems, SurveyId = p.SurveyId,
         CreatedAt = p.CreatedAt, CreatedBy = p.CreatedBy,
     };
 }
