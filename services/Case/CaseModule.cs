@@ -22,12 +22,12 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog<CasePhiAccess>.Definition,
+        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
             DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
-        builder.Services.AddPhiAuditLog<CasePhiAccess>(ServiceName);
+        builder.Services.AddPhiAuditLog<CaseAuditLog>();
         builder.Services.AddSingleton<CaseTextReader>();
         builder.Services.AddHostedService<DemoDirectorySeeder>();
         builder.AddOrganisationDirectory();
@@ -57,6 +57,7 @@ public static class CaseModule
         api.MapSlaPolicyApi();
         api.MapCasesApi();
         api.MapCaseActionsApi();
+        api.MapAuditApi<CaseAuditLog>("/audit", "caseId", "Case");
         return api;
     }
 

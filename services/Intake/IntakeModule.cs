@@ -63,10 +63,10 @@ public static class IntakeModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog<PhiAccess>.Definition, DischargeStore.Definition);
+        builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition, DischargeStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<SubmissionStore>();
-        builder.Services.AddPhiAuditLog<PhiAccess>(ServiceName);
+        builder.Services.AddPhiAuditLog<IntakeAuditLog>();
         builder.Services.AddSingleton<FeedbackValidator>();
         builder.Services.AddSingleton<DischargeStore>();
         builder.Services.AddSingleton<PatientReferences>();
@@ -88,6 +88,7 @@ public static class IntakeModule
         var api = app.MapGroup("/api/v1");
         api.MapFeedbackApi();
         api.MapDischargeFeedApi();
+        api.MapAuditApi<IntakeAuditLog>("/audit/intake", "submissionId", "Intake");
         return api;
     }
 

@@ -36,13 +36,13 @@ public static class SurveyModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
-            OutreachStore.Definition, PhiAuditLog<OutreachConsentAccess>.Definition);
+            OutreachStore.Definition, PhiAuditLog.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<SurveyPolicyStore>();
         builder.Services.AddSingleton<InvitationStore>();
         builder.Services.AddSingleton<OutreachStore>();
-        builder.Services.AddPhiAuditLog<OutreachConsentAccess>(ServiceName);
+        builder.Services.AddPhiAuditLog<SurveyAuditLog>();
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();
@@ -71,6 +71,7 @@ public static class SurveyModule
         api.MapRespondApi();
         api.MapResultsApi();
         api.MapOutreachApi();
+        api.MapAuditApi<SurveyAuditLog>("/audit/survey", "responseId", "Survey");
         return api;
     }
 

@@ -135,7 +135,7 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
         var detail = await Staff.GetFromJsonAsync<CaseView>($"/api/v1/cases/{id}", Ct);
         Assert.Equal("Spoke with the daughter Marisol Ebbington", Assert.Single(detail!.Notes!).Text);
         Assert.DoesNotContain("Marisol", JsonSerializer.Serialize((await app.Cases.GetAsync(id, Ct))!.Document));
-        Assert.Contains(await app.Services.GetRequiredService<PhiAuditLog<CasePhiAccess>>().ForSubjectAsync(id, Ct), e => e.Action == "case.read" && e.Actor == "test-patient-relations");
+        Assert.Contains(await app.Services.GetRequiredService<CaseAuditLog>().ForSubjectAsync(id, Ct), e => e.Action == "case.read" && e.Actor == "test-patient-relations");
     }
 
     [Fact]

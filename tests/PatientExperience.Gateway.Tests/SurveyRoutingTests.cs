@@ -86,3 +86,39 @@ public sealed class SurveyRateLimitTests
         Assert.Equal(3, app.Backend.ReceivedFor(marker).Count);
     }
 }
+
+/// <summary>Each service's compliance audit API is reached under /api/v1/audit; the case service answers the bare path.</summary>
+public sealed class AuditRoutingTests(GatewayApp app) : IClassFixture<GatewayApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/api/v1/audit/survey", GatewayApp.SurveyClusterPrefix + "/api/v1/audit/survey")]
+    [InlineData("/api/v1/audit/survey/verify", GatewayApp.SurveyClusterPrefix + "/api/v1/audit/survey/verify")]
+    [InlineData("/api/v1/audit", "/api/v1/audit")]
+    [InlineData("/api/v1/audit/verify", "/api/v1/audit/verify")]
+    [InlineData("/api/v1/audit/intake/verify", "/api/v1/audit/intake/verify")]
+    public async Task Audit_reads_need_a_staff_token_and_reach_the_service_that_keeps_the_chain(string path, string reached)
+    {
+        var (anonymous, anonymousMarker) = MarkedRequest.Create(HttpMethod.Get, path);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
+        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
+
+        var (request, marker) = MarkedRequest.Create(HttpMethod.Get, path);
+        var response = await app.ClientWithToken(GatewayApp.TokenFor("compliance")).SendAsync(request, Ct);
+
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
+        Assert.Equal(reached, Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+    }
+
+    [Fact]
+    public async Task Nobody_writes_to_the_audit_through_the_gateway()
+    {
+        var (request, marker) = MarkedRequest.Create(HttpMethod.Delete, "/api/v1/audit/intake");
+
+        var response = await app.ClientWithToken(GatewayApp.TokenFor("admin")).SendAsync(request, Ct);
+
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Empty(app.Backend.ReceivedFor(marker));
+    }
+}

@@ -40,7 +40,7 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
         Assert.Null(view.CaseId);
         Assert.Contains(Samples.StoryMarker, view.Description);
         Assert.Equal(Samples.Mrn, view.Patient?.Mrn);
-        var audit = await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct);
+        var audit = await app.Services.GetRequiredService<IntakeAuditLog>().ForSubjectAsync(id, Ct);
         var entry = Assert.Single(audit);
         Assert.Equal("test-advocate", entry.Actor);
         Assert.Equal("feedback.read", entry.Action);
@@ -48,14 +48,17 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
     }
 
     [Fact]
-    public async Task Staff_of_another_facility_get_404_and_no_audit_entry()
+    public async Task Staff_of_another_facility_get_404_and_the_refused_read_is_audited_as_denied()
     {
         var id = await SubmitAsync();
 
         var response = await app.ClientFor("advocate", "mesa-valley").GetAsync($"/api/v1/feedback/{id}", Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct));
+        var entry = Assert.Single(await app.Services.GetRequiredService<IntakeAuditLog>().ForSubjectAsync(id, Ct));
+        Assert.Equal(AuditOutcome.Denied, entry.Outcome);
+        Assert.Equal("test-advocate", entry.Actor);
+        Assert.Equal("riverside-general", entry.FacilityId);
     }
 
     [Fact]

@@ -243,7 +243,7 @@ public sealed class InvitationFlowTests : IAsyncLifetime
         Assert.Equal(contact.DischargeId, consent.GetProperty("contactReference").GetGuid());
         Assert.Equal("50-64", consent.GetProperty("ageBand").GetString());
         Assert.Equal("en", consent.GetProperty("language").GetString());
-        var audit = await _app.Services.GetRequiredService<PhiAuditLog<OutreachConsentAccess>>().ForSubjectAsync(contactResponse, Ct);
+        var audit = await _app.Services.GetRequiredService<SurveyAuditLog>().ForSubjectAsync(contactResponse, Ct);
         Assert.Contains(audit, a => a.Action == "read-outreach-consent" && a.Actor == "test-patient-relations" && a.FacilityId == SurveyApp.FacilityA);
 
         using var elsewhere = _app.ClientFor("patient-relations", SurveyApp.FacilityB);

@@ -11,11 +11,15 @@ namespace PatientExperience.Case.Cases;
 public sealed record LetterContent(string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
 
 /// <summary>Protects staff-written text for storage, and decrypts a case's text for its detail view, auditing the read.</summary>
-public sealed class CaseTextReader(IPhiProtector phi, PhiAuditLog<CasePhiAccess> audit)
+public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
 {
     public string Protect(string text) => phi.Protect(text);
 
     public string Protect(LetterContent letter) => phi.Protect(JsonSerializer.Serialize(letter, JsonSerializerOptions.Web));
+
+    /// <summary>Records that the caller asked for a case outside their facilities (answered as not found).</summary>
+    public Task RecordRefusedAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct) =>
+        audit.RecordDeniedAsync(user, "case.read", c.Id, c.FacilityId, ct);
 
     public async Task<CaseText?> ReadAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct)
     {

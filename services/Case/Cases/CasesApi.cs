@@ -86,7 +86,13 @@ public static class CasesApi
     {
         var stored = await cases.GetAsync(id, ct);
         // A case outside the caller's facilities is answered as not found, so its existence is not disclosed.
-        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
+        if (stored is null) return TypedResults.NotFound();
+        if (!user.CanAccessFacility(stored.Document.FacilityId))
+        {
+            await text.RecordRefusedAsync(user, stored.Document, ct);
+            return TypedResults.NotFound();
+        }
+
         http.Response.Headers.ETag = CaseActionsApi.ETagFor(stored.Version);
         return TypedResults.Ok(CaseView.From(stored, await text.ReadAsync(user, stored.Document, ct)));
     }

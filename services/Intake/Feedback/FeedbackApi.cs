@@ -107,11 +107,16 @@ public static class FeedbackApi
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
     internal static async Task<Results<Ok<SubmissionView>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, PhiAuditLog<PhiAccess> audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, IntakeAuditLog audit, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
         // Outside the caller's facilities a submission does not exist, so its existence is not disclosed either.
-        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
+        if (stored is null) return TypedResults.NotFound();
+        if (!user.CanAccessFacility(stored.Document.FacilityId))
+        {
+            await audit.RecordDeniedAsync(user, "feedback.read", id, stored.Document.FacilityId, ct);
+            return TypedResults.NotFound();
+        }
 
         var s = stored.Document;
         await audit.RecordAsync(user, "feedback.read", s.Id, s.FacilityId, ct);

@@ -13,7 +13,7 @@ namespace PatientExperience.Intake.Grpc;
 
 /// <summary>Answers other services about a submission or a discharge. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IPhiProtector phi, PhiAuditLog<PhiAccess> audit) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IPhiProtector phi, IntakeAuditLog audit) : IntakeService.IntakeServiceBase
 {
     /// <summary>How to reach a discharged patient (for a survey invitation). Outside the caller's facilities the discharge does not exist.</summary>
     public override async Task<GetDischargeContactReply> GetDischargeContact(GetDischargeContactRequest request, ServerCallContext context)
@@ -21,10 +21,15 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
         if (!Guid.TryParse(request.DischargeId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "discharge_id must be a UUID."));
         var user = context.GetHttpContext().User;
         var stored = await discharges.GetAsync(id, context.CancellationToken);
-        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) throw new RpcException(new Status(StatusCode.NotFound, "No such discharge."));
+        if (stored is null) throw new RpcException(new Status(StatusCode.NotFound, "No such discharge."));
+        if (!user.CanAccessFacility(stored.Document.FacilityId))
+        {
+            await audit.RecordDeniedAsync(user, "discharge-contact.read.grpc", id, stored.Document.FacilityId, context.CancellationToken, IntakeAuditLog.DischargeKind);
+            throw new RpcException(new Status(StatusCode.NotFound, "No such discharge."));
+        }
 
         var d = stored.Document;
-        await audit.RecordAsync(user, "discharge-contact.read.grpc", d.Id, d.FacilityId, context.CancellationToken);
+        await audit.RecordAsync(user, "discharge-contact.read.grpc", d.Id, d.FacilityId, context.CancellationToken, IntakeAuditLog.DischargeKind);
         var contact = d.RevealContact(phi);
         return new GetDischargeContactReply
         {
@@ -43,7 +48,12 @@ public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore disc
         if (!Guid.TryParse(request.SubmissionId, out var id)) throw new RpcException(new Status(StatusCode.InvalidArgument, "submission_id must be a UUID."));
         var user = context.GetHttpContext().User;
         var stored = await store.GetAsync(id, context.CancellationToken);
-        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) throw new RpcException(new Status(StatusCode.NotFound, "No such submission."));
+        if (stored is null) throw new RpcException(new Status(StatusCode.NotFound, "No such submission."));
+        if (!user.CanAccessFacility(stored.Document.FacilityId))
+        {
+            await audit.RecordDeniedAsync(user, "feedback.read.grpc", id, stored.Document.FacilityId, context.CancellationToken);
+            throw new RpcException(new Status(StatusCode.NotFound, "No such submission."));
+        }
 
         var s = stored.Document;
         await audit.RecordAsync(user, "feedback.read.grpc", s.Id, s.FacilityId, context.CancellationToken);

@@ -25,7 +25,7 @@ public static class OutreachApi
     }
 
     internal static async Task<Results<Ok<PagedResponse<OutreachConsent>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string? facilityId, string? language, ClaimsPrincipal user, OutreachStore store, PhiAuditLog<OutreachConsentAccess> audit, CancellationToken ct, int page = 1, int pageSize = 50)
+        string? facilityId, string? language, ClaimsPrincipal user, OutreachStore store, SurveyAuditLog audit, CancellationToken ct, int page = 1, int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(facilityId)) errors["facilityId"] = ["Required."];

@@ -43,7 +43,7 @@ public sealed class GetDischargeContactGrpcTests(IntakeApp app) : IClassFixture<
         Assert.Equal(FhirSamples.Mobile, contact.Phone);
         Assert.True(contact.PhoneIsMobile);
         Assert.Equal("es", contact.PreferredLanguage);
-        var audit = await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct);
+        var audit = await app.Services.GetRequiredService<IntakeAuditLog>().ForSubjectAsync(id, Ct);
         var read = Assert.Single(audit);
         Assert.Equal(("survey-service", "discharge-contact.read.grpc", "riverside-general"), (read.Actor, read.Action, read.FacilityId));
     }
@@ -65,6 +65,9 @@ public sealed class GetDischargeContactGrpcTests(IntakeApp app) : IClassFixture<
         Assert.Equal(StatusCode.PermissionDenied, integration.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
-        Assert.Empty(await app.Services.GetRequiredService<PhiAuditLog<PhiAccess>>().ForSubjectAsync(id, Ct));
+        // Only the caller who reached an existing discharge outside their facilities is on record, as refused.
+        var refused = Assert.Single(await app.Services.GetRequiredService<IntakeAuditLog>().ForSubjectAsync(id, Ct));
+        Assert.Equal(AuditOutcome.Denied, refused.Outcome);
+        Assert.Equal(IntakeAuditLog.DischargeKind, refused.SubjectKind);
     }
 }
