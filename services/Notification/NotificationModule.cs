@@ -107,6 +107,8 @@ public static partial class NotificationModule
         var mailbox = sp.GetRequiredService<DevMailbox>();
         var clock = sp.GetRequiredService<TimeProvider>();
         var smtp = sp.GetRequiredService<IConfiguration>().GetConnectionString(SmtpConnection.ConnectionName);
+        // The development mailbox stands in for a missing channel in Development only; anywhere else the channel is not configured.
+        IChannelTransport Missing(string channel) => sp.GetRequiredService<IHostEnvironment>().IsDevelopment() ? mailbox.For(channel) : new NotConfiguredTransport();
         // Webhook calls are attempted once: retries are the delivery's own, durable and spaced out, not an HTTP client's (the
         // factory's clients carry the platform's standard resilience handler), so this client is the transports' own.
         var webhookClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -114,13 +116,13 @@ public static partial class NotificationModule
         {
             [Channel.Email] = !string.IsNullOrWhiteSpace(smtp) && SmtpConnection.TryParse(smtp, out var connection, out _)
                 ? new SmtpEmailTransport(connection, options, sp.GetRequiredService<ILogger<SmtpEmailTransport>>())
-                : mailbox.For(Channel.Email),
+                : Missing(Channel.Email),
         };
         foreach (var (channel, hook) in new[] { (Channel.Sms, options.Value.Sms), (Channel.Pager, options.Value.Pager) })
         {
             transports[channel] = hook.IsConfigured
                 ? new WebhookTransport(channel, hook, webhookClient, clock, sp.GetRequiredService<ILogger<WebhookTransport>>())
-                : mailbox.For(channel);
+                : Missing(channel);
         }
 
         return new ChannelTransports(transports);
@@ -134,6 +136,7 @@ public static partial class NotificationModule
             foreach (var (channel, transport) in transports.Describe())
             {
                 if (transport == "dev-mailbox") LogDevMailbox(logger, channel);
+                else if (transport == NotConfiguredTransport.TransportName) LogNotConfigured(logger, channel);
                 else LogTransport(logger, channel, transport);
             }
 
@@ -147,5 +150,8 @@ public static partial class NotificationModule
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Notification channel {Channel} has no server or provider configured: its messages go to the development mailbox")]
         private static partial void LogDevMailbox(ILogger logger, string channel);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Notification channel {Channel} has no server or provider configured: every message on it fails and falls back to the next channel")]
+        private static partial void LogNotConfigured(ILogger logger, string channel);
     }
 }

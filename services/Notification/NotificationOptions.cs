@@ -29,12 +29,6 @@ public sealed class NotificationOptions
     [Url(ErrorMessage = "Notification:ConsoleBaseUrl must be an absolute URL.")]
     public string ConsoleBaseUrl { get; set; } = "";
 
-    /// <summary>
-    /// Outside Development, a channel with no server or provider configured stops the start-up, unless this is true: then its
-    /// messages go to the in-memory development mailbox (a demo, or compose without an SMS provider).
-    /// </summary>
-    public bool AllowDevMailbox { get; set; }
-
     /// <summary>How many messages the development mailbox keeps (the oldest go first).</summary>
     [Range(1, 100_000)]
     public int DevMailboxCapacity { get; set; } = 1000;
@@ -157,8 +151,8 @@ public sealed class ServiceTokenOptions
     public string? Scope { get; set; }
 }
 
-/// <summary>Checks what data annotations cannot: channel names, quiet-hour times, webhook secrets, SMTP, the dev-mailbox rule and service tokens.</summary>
-internal sealed class NotificationOptionsValidator(IHostEnvironment environment, IConfiguration configuration, IOptions<AuthOptions> auth) : IValidateOptions<NotificationOptions>
+/// <summary>Checks what data annotations cannot: channel names, quiet-hour times, webhook secrets, SMTP and service tokens.</summary>
+internal sealed class NotificationOptionsValidator(IConfiguration configuration, IOptions<AuthOptions> auth) : IValidateOptions<NotificationOptions>
 {
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
@@ -187,13 +181,8 @@ internal sealed class NotificationOptionsValidator(IHostEnvironment environment,
                 errors.Add($"Notification:{key}:Secret is required with Notification:{key}:Url (at least 16 characters).");
         }
 
-        var devMailboxAllowed = environment.IsDevelopment() || options.AllowDevMailbox;
-        if (!devMailboxAllowed)
-        {
-            if (string.IsNullOrWhiteSpace(smtp)) errors.Add($"ConnectionStrings:{SmtpConnection.ConnectionName} is required outside Development (or set Notification:AllowDevMailbox=true).");
-            if (!options.Sms.IsConfigured) errors.Add("Notification:Sms:Url is required outside Development (or set Notification:AllowDevMailbox=true).");
-            if (!options.Pager.IsConfigured) errors.Add("Notification:Pager:Url is required outside Development (or set Notification:AllowDevMailbox=true).");
-        }
+        // A channel without a server or provider does not stop the start: outside Development it is "not configured" (every
+        // delivery on it fails at once, falls back, and is counted for the operators' alert); see NotConfiguredTransport.
 
         foreach (var (severity, channels) in new[] { ("Low", options.DefaultChannels.Low), ("Medium", options.DefaultChannels.Medium), ("High", options.DefaultChannels.High), ("Critical", options.DefaultChannels.Critical) })
         {

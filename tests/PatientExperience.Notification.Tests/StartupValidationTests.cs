@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using PatientExperience.Notification.Channels;
+using PatientExperience.Notification.Deliveries;
 using Microsoft.Extensions.Options;
 
 namespace PatientExperience.Notification.Tests;
@@ -23,16 +26,31 @@ public sealed class StartupValidationTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("ConnectionStrings:smtp", "ConnectionStrings:smtp is required outside Development")]
-    [InlineData("Notification:Pager:Url", "Notification:Pager:Url is required outside Development")]
-    public async Task Outside_development_every_channel_needs_its_server_or_provider(string key, string message)
+    [Fact]
+    public async Task Outside_development_a_channel_without_a_provider_is_not_configured_and_never_reports_delivered()
     {
-        var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(async () =>
+        await using var app = await NotificationApp.StartAsync("Production", new Dictionary<string, string?>
         {
-            await using var app = await NotificationApp.StartAsync("Production", new Dictionary<string, string?> { [key] = null });
+            ["ConnectionStrings:smtp"] = null, ["Notification:Sms:Url"] = null, ["Notification:Pager:Url"] = null,
         });
-        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        var c = app.KnownCase("critical");
+
+        // A critical escalation to an executive: email, SMS and pager all without a provider, the inbox always there.
+        await app.Publish(Samples.Escalated(c, "critical", "executive", Samples.Executive));
+        var all = await app.DeliveriesWhenAsync(
+            d => d.Any(x => x.Channel == "inbox" && x.Status == DeliveryStatus.Delivered)
+                && new[] { "email", "sms", "pager" }.All(ch => d.Any(x => x.Channel == ch && x.Status == DeliveryStatus.Failed)),
+            "the push channels to fail as not configured and the inbox to hold the message");
+
+        Assert.Equal(3, all.Count(d => d.Channel != "inbox"));
+        Assert.All(all.Where(d => d.Channel != "inbox"), d =>
+        {
+            Assert.Equal("not-configured", d.Transport);
+            Assert.Equal("channel-not-configured", d.Reason);
+        });
+        Assert.Contains(all, d => d.FallbackChannel is not null);
+        Assert.Empty(app.Services.GetRequiredService<DevMailbox>().Messages);
+        Assert.Contains(app.Logs.Messages, m => m.StartsWith("Error ", StringComparison.Ordinal) && m.Contains("pager has no server or provider configured", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed class ChannelTransports : IAsyncDisposable
     {
         SmtpEmailTransport => SmtpEmailTransport.TransportName,
         WebhookTransport => WebhookTransport.TransportName,
+        NotConfiguredTransport => NotConfiguredTransport.TransportName,
         _ => "dev-mailbox",
     });
 }

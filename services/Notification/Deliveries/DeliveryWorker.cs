@@ -31,7 +31,7 @@ public sealed partial class DeliveryWorker(
 {
     private static readonly ActivitySource Source = new("PatientExperience");
     private static readonly Meter Meter = new("PatientExperience");
-    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("pxp.notification.attempts", description: "Delivery attempts by channel and outcome.");
+    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("pxp.notification.attempts", description: "Delivery attempts by channel, outcome and transport (not-configured: a channel without its server or provider).");
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("pxp.notification.delivery_lag", "ms", "From the delivery's creation to its delivery.");
 
     public async Task Consume(ConsumeContext<DeliveryDue> context)
@@ -108,7 +108,7 @@ public sealed partial class DeliveryWorker(
         }
 
         now = clock.GetUtcNow();
-        Outcomes.Add(1, new("channel", d.Channel), new("outcome", outcome.Result.ToString().ToLowerInvariant()));
+        Outcomes.Add(1, new("channel", d.Channel), new("outcome", outcome.Result.ToString().ToLowerInvariant()), new("transport", outcome.Transport));
         switch (outcome.Result)
         {
             case SendResult.Delivered:
