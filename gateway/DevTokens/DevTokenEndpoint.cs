@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Gateway.DevTokens;
@@ -10,13 +11,14 @@ public sealed record DevToken(string AccessToken, string TokenType, int ExpiresI
 /// <summary>
 /// Development only: a signed token for any role (a staff role, or <c>integration</c> for the EHR feed) and facility scope, so a
 /// newcomer can call the staff API, or post FHIR as the EHR would, at once.
-/// Never mapped outside the Development environment.
+/// Never mapped outside the Development environment, and answered to callers on this machine only.
 /// </summary>
 public static class DevTokenEndpoint
 {
     public static void MapDevTokenEndpoint(this IEndpointRouteBuilder app) =>
         app.MapGet("/dev/token", Issue)
             .AllowAnonymous()
+            .RequireLoopback()
             .WithTags("Development")
             .WithSummary("Development only: a bearer token for a role and facility ('*' for all; several separated by commas), for the person 'sub' (default dev-<role>).");
 

@@ -10,6 +10,47 @@ public sealed class DevTokenTests(GatewayApp app) : IClassFixture<GatewayApp>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_caller_from_another_machine_gets_404_even_in_Development()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dev/token?role=admin&facility=*");
+        request.Headers.Add(GatewayApp.ClientIpHeader, "203.0.113.9");
+
+        var response = await app.CreateClient().SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("accessToken", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task A_caller_on_this_machine_gets_a_token(string address)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dev/token?role=admin&facility=*");
+        request.Headers.Add(GatewayApp.ClientIpHeader, address);
+
+        var response = await app.CreateClient().SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readiness_tells_a_remote_caller_only_the_status_and_a_local_one_each_check()
+    {
+        using var remote = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        remote.Headers.Add(GatewayApp.ClientIpHeader, "203.0.113.9");
+        using var local = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        local.Headers.Add(GatewayApp.ClientIpHeader, "127.0.0.1");
+
+        using var remoteBody = JsonDocument.Parse(await (await app.CreateClient().SendAsync(remote, Ct)).Content.ReadAsStringAsync(Ct));
+        using var localBody = JsonDocument.Parse(await (await app.CreateClient().SendAsync(local, Ct)).Content.ReadAsStringAsync(Ct));
+
+        Assert.True(remoteBody.RootElement.TryGetProperty("status", out _));
+        Assert.False(remoteBody.RootElement.TryGetProperty("checks", out _));
+        Assert.True(localBody.RootElement.TryGetProperty("checks", out _));
+    }
+
+    [Fact]
     public async Task In_Development_it_issues_a_bearer_token_that_a_staff_route_accepts()
     {
         var client = app.CreateClient();
