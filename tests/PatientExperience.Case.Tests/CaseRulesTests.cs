@@ -60,6 +60,23 @@ public sealed class CaseRulesTests
         AssertInvalid(Open().AddNote("pr-1", new string('x', StaffInput.MaxText + 1), Protect, Now), "text");
     }
 
+    [Theory]
+    [InlineData("Family agreed \u202Ename\u202C")]
+    [InlineData("Bell \u0007 rang")]
+    public void A_note_with_control_or_text_direction_characters_is_refused(string text)
+    {
+        var c = Open();
+
+        AssertInvalid(c.AddNote("pr-1", text, Protect, Now), "text");
+        Assert.Empty(c.Notes);
+    }
+
+    [Fact]
+    public void A_note_may_span_lines_and_carry_direction_marks()
+    {
+        Assert.True(Open().AddNote("pr-1", "Line one\r\nLine two\t\u200Fשלום", Protect, Now).Succeeded);
+    }
+
     [Fact]
     public void Acknowledging_with_a_note_records_the_acknowledgement_then_the_note()
     {

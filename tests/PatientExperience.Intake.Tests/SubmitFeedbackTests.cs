@@ -87,6 +87,11 @@ public sealed class SubmitFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp
         { "bad email", """{"facilityId":"riverside-general","channel":"web","description":"x","patient":{"email":"not-an-email"}}""", "patient.email" },
         { "bad relationship", """{"facilityId":"riverside-general","channel":"web","description":"x","submitter":{"relationship":"landlord"}}""", "submitter.relationship" },
         { "response without contact", """{"facilityId":"riverside-general","channel":"web","description":"x","responseRequested":true}""", "responseRequested" },
+        { "right-to-left override in the description", """{"facilityId":"riverside-general","channel":"web","description":"Charged \u202Edis 00.05$\u202C twice"}""", "description" },
+        { "isolate in the description", """{"facilityId":"riverside-general","channel":"web","description":"x \u2067y\u2069"}""", "description" },
+        { "escape character in the description", """{"facilityId":"riverside-general","channel":"web","description":"x \u001b[31m red"}""", "description" },
+        { "line break in a name", """{"facilityId":"riverside-general","channel":"web","description":"x","submitter":{"name":"Ann\nBcc: all@example.org"}}""", "submitter.name" },
+        { "null character in a patient name", """{"facilityId":"riverside-general","channel":"web","description":"x","patient":{"name":"Ann\u0000"}}""", "patient.name" },
     };
 
     [Theory]

@@ -172,6 +172,14 @@ public sealed class AnswerValidationTests
     }
 
     [Fact]
+    public void A_comment_with_a_text_direction_override_is_refused()
+    {
+        var errors = Problems("{\"comments\":\"fine \\u202Eenon\\u202C\",\"overall-rating\":10}");
+
+        Assert.Equal(["answers.comments"], errors.Keys);
+    }
+
+    [Fact]
     public void Free_text_is_kept_apart_from_the_scores()
     {
         var errors = new Dictionary<string, string[]>();

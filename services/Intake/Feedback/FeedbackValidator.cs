@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
 using PatientExperience.Intake.Facilities;
+using PatientExperience.ServiceDefaults.Text;
 
 namespace PatientExperience.Intake.Feedback;
 
@@ -45,6 +46,7 @@ public sealed class FeedbackValidator(IOptions<IntakeOptions> options)
         var max = options.Value.MaxDescriptionLength;
         if (string.IsNullOrWhiteSpace(request.Description)) Add("description", "A description of the concern is required.");
         else if (request.Description.Length > max) Add("description", $"Must be at most {max} characters.");
+        else if (FreeText.Problem(request.Description) is { } unsafeText) Add("description", unsafeText);
 
         if (request.Patient is { } p)
         {
@@ -77,6 +79,7 @@ public sealed class FeedbackValidator(IOptions<IntakeOptions> options)
     private static void CheckLength(string? value, string field, int max, Action<string, string> add)
     {
         if (value is not null && (value.Length > max || string.IsNullOrWhiteSpace(value))) add(field, $"Must be 1 to {max} characters when given.");
+        else if (FreeText.Problem(value, multiLine: false) is { } unsafeText) add(field, unsafeText);
     }
 
     private static void CheckEmail(string? value, string field, Action<string, string> add)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Text;
 using PatientExperience.Survey.Definitions;
 
 namespace PatientExperience.Survey.Responding;
@@ -31,6 +32,7 @@ public sealed record AnswerSheet(IReadOnlyList<SurveyItemScore> Items, IReadOnly
             {
                 if (value.ValueKind != JsonValueKind.String) errors[field] = ["Must be text."];
                 else if (value.GetString()!.Length > QuestionScales.FreeTextMaxLength) errors[field] = [$"At most {QuestionScales.FreeTextMaxLength} characters."];
+                else if (FreeText.Problem(value.GetString()) is { } unsafeText) errors[field] = [unsafeText];
                 else if (value.GetString()!.Trim() is { Length: > 0 } text) comments[id] = text;
                 continue;
             }
