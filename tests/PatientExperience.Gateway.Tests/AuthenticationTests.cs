@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.IdentityModel.Tokens;
 using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Gateway.Tests;
@@ -106,6 +107,8 @@ public sealed class AuthenticationTests(GatewayApp app) : IClassFixture<GatewayA
     [InlineData("from another issuer")]
     [InlineData("not yet valid")]
     [InlineData("unsigned (alg none)")]
+    [InlineData("signed with the right key but another algorithm (HS384)")]
+    [InlineData("not an access token (typ id+jwt)")]
     [InlineData("not a token at all")]
     public async Task An_invalid_token_is_unauthorized_and_not_forwarded(string kind)
     {
@@ -119,6 +122,8 @@ public sealed class AuthenticationTests(GatewayApp app) : IClassFixture<GatewayA
             "not yet valid" => GatewayApp.TokenFor("admin", issuedAt: now.AddHours(1)),
             "unsigned (alg none)" => Unsigned("""{"alg":"none","typ":"JWT"}""",
                 $$"""{"sub":"x","role":"admin","iss":"patient-experience","aud":"patient-experience-api","exp":{{now.AddHours(1).ToUnixTimeSeconds()}}}"""),
+            "signed with the right key but another algorithm (HS384)" => Signed(SecurityAlgorithms.HmacSha384, "JWT", now),
+            "not an access token (typ id+jwt)" => Signed(SecurityAlgorithms.HmacSha256, "id+jwt", now),
             _ => "not-a-jwt",
         };
         var (request, marker) = MarkedRequest.Create(HttpMethod.Get, "/api/v1/cases");
@@ -147,4 +152,19 @@ public sealed class AuthenticationTests(GatewayApp app) : IClassFixture<GatewayA
 
     private static string Base64Url(string json) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>A token that is right in every claim, signed with the gateway's own key, with the algorithm and type given.</summary>
+    private static string Signed(string algorithm, string type, DateTimeOffset now) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "patient-experience",
+            Audience = "patient-experience-api",
+            Claims = new Dictionary<string, object> { ["sub"] = "x", ["role"] = "admin", ["facility"] = "*" },
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.AddHours(1).UtcDateTime,
+            TokenType = type,
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Convert.FromBase64String(GatewayApp.SigningKey)) { KeyId = "platform-hs256" }, algorithm),
+        });
 }

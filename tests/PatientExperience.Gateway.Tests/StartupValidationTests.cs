@@ -19,6 +19,19 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task Outside_development_the_signing_key_committed_in_the_repository_is_refused()
+    {
+        await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = "ZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS1kby1ub3QtdXNlLWluLXByb2R1Y3Rpb24=",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("development key committed in the repository", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_identity_provider_alone_is_enough_to_start()
     {
         await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?>

@@ -21,6 +21,7 @@ public static class AuthenticationExtensions
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, DevelopmentSigningKeyValidator>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -46,20 +47,42 @@ public static class AuthenticationExtensions
             NameClaimType = "name",
             RoleClaimType = PlatformClaims.Role,
             ClockSkew = TimeSpan.FromSeconds(30),
+            // Only access tokens: an ID token or any other JWT from the same issuer is not a bearer token here.
+            ValidTypes = AccessTokenTypes,
         };
 
         if (!string.IsNullOrWhiteSpace(auth.Authority))
         {
             jwt.Authority = auth.Authority;
             jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+            // Pinned: the identity provider's asymmetric signatures only (never "none", never HMAC with a public key).
+            jwt.TokenValidationParameters.ValidAlgorithms = AsymmetricAlgorithms;
         }
         else
         {
             jwt.TokenValidationParameters.IssuerSigningKey = SigningKey(auth);
+            jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
     }
 
     public static SymmetricSecurityKey SigningKey(AuthOptions auth) =>
         new(Convert.FromBase64String(auth.SigningKey ?? throw new InvalidOperationException("Auth:SigningKey is not set."))) { KeyId = "platform-hs256" };
 
+    /// <summary>The <c>typ</c> header values of an access token (RFC 9068 <c>at+jwt</c>, or the plain <c>JWT</c> most providers use).</summary>
+    public static readonly string[] AccessTokenTypes = ["JWT", "at+jwt"];
+
+    public static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384,
+    ];
+}
+
+/// <summary>Outside Development, refuses the signing key committed in this repository for local runs: anyone could mint tokens with it.</summary>
+internal sealed class DevelopmentSigningKeyValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
+        !environment.IsDevelopment() && DevelopmentKeys.IsCommitted(options.SigningKey)
+            ? ValidateOptionsResult.Fail($"Auth:SigningKey is the development key committed in the repository; outside Development give a key of your own ({DevelopmentKeys.HowToMakeOne}) or an identity provider (Auth:Authority).")
+            : ValidateOptionsResult.Success;
 }
