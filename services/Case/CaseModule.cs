@@ -39,6 +39,7 @@ public static class CaseModule
         builder.Services.AddMessagingModule(bus =>
         {
             bus.AddConsumer<FeedbackSubmittedConsumer>().Endpoint(e => e.Name = "case-feedback-submitted");
+            bus.AddConsumer<LowSatisfactionDetectedConsumer>().Endpoint(e => e.Name = "case-low-satisfaction-detected");
             bus.AddConsumer<EscalationStatusProjection>().Endpoint(e => e.Name = "case-escalation-status");
             bus.AddSagaStateMachine<EscalationStateMachine, EscalationState>(typeof(EscalationStateDefinition))
                 .DocumentRepository(ServiceName, EscalationStateDefinition.Collection);

@@ -34,6 +34,11 @@ public sealed class VocabularyWireTests
         { CaseType.Complaint, "complaint" }, { CaseType.Grievance, "grievance" },
     };
 
+    public static readonly TheoryData<CaseSource, string> CaseSources = new()
+    {
+        { CaseSource.Feedback, "feedback" }, { CaseSource.Survey, "survey" },
+    };
+
     public static readonly TheoryData<FeedbackKind, string> Kinds = new()
     {
         { FeedbackKind.Complaint, "complaint" }, { FeedbackKind.Grievance, "grievance" }, { FeedbackKind.Compliment, "compliment" },
@@ -83,6 +88,7 @@ public sealed class VocabularyWireTests
     [Theory, MemberData(nameof(Levels))] public void Escalation_level_keeps_its_wire_string(EscalationLevel v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Statuses))] public void Case_status_keeps_its_wire_string(CaseStatus v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(CaseTypes))] public void Case_type_keeps_its_wire_string(CaseType v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(CaseSources))] public void Case_source_keeps_its_wire_string(CaseSource v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Kinds))] public void Feedback_kind_keeps_its_wire_string(FeedbackKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Channels))] public void Feedback_channel_keeps_its_wire_string(FeedbackChannel v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(LetterKinds))] public void Letter_kind_keeps_its_wire_string(LetterKind v, string wire) => AssertWire(v, wire);
@@ -103,6 +109,7 @@ public sealed class VocabularyWireTests
         AssertComplete(Levels);
         AssertComplete(Statuses);
         AssertComplete(CaseTypes);
+        AssertComplete(CaseSources);
         AssertComplete(Kinds);
         AssertComplete(Channels);
         AssertComplete(LetterKinds);

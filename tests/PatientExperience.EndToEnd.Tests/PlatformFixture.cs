@@ -11,7 +11,7 @@ using PatientExperience.Testing.Smtp;
 namespace PatientExperience.EndToEnd.Tests;
 
 /// <summary>
-/// The platform as it runs distributed: a RabbitMQ broker, and the case service, intake and the gateway each in its own
+/// The platform as it runs distributed: a RabbitMQ broker, and the case, survey, notification and intake services and the gateway each in its own
 /// process with its own SQLite file. Started once for the assembly (the processes take seconds); tests that crash a
 /// process restart it before they finish.
 /// </summary>
@@ -32,11 +32,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     private readonly int _gatewayHttp = ServiceProcess.FreeTcpPort();
     private readonly int _notificationHttp = ServiceProcess.FreeTcpPort();
     private readonly int _notificationGrpc = ServiceProcess.FreeTcpPort();
+    private readonly int _surveyHttp = ServiceProcess.FreeTcpPort();
+    private readonly int _surveyGrpc = ServiceProcess.FreeTcpPort();
 
     public ServiceProcess? Case { get; private set; }
     public ServiceProcess? Intake { get; private set; }
     public ServiceProcess? Gateway { get; private set; }
     public ServiceProcess? Notification { get; private set; }
+    public ServiceProcess? Survey { get; private set; }
 
     /// <summary>The SMTP server the notification service sends to: real SMTP, hosted in this test process.</summary>
     public TestSmtpServer? Smtp { get; private set; }
@@ -45,7 +48,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Uri GatewayUri => new($"http://127.0.0.1:{_gatewayHttp}");
 
-    public IEnumerable<ServiceProcess> Processes => new[] { Case, Intake, Notification, Gateway }.OfType<ServiceProcess>();
+    public IEnumerable<ServiceProcess> Processes => new[] { Case, Survey, Intake, Notification, Gateway }.OfType<ServiceProcess>();
 
     public async ValueTask InitializeAsync()
     {
@@ -62,6 +65,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         // The case service first: its queue must exist before intake publishes the first FeedbackSubmitted.
         Case = ServiceProcess.Start("PatientExperience.Case", CaseEnvironment(), "case");
         await Case.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_caseHttp}/health/ready"), StartTimeout, timeout.Token);
+        // The survey service before intake too: its queue must exist before the first PatientDischarged.
+        Survey = ServiceProcess.Start("PatientExperience.Survey", SurveyEnvironment(), "survey");
+        await Survey.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{_surveyHttp}/health/ready"), StartTimeout, timeout.Token);
         Intake = await StartIntakeAsync(relayPaused: false, timeout.Token);
         Smtp = TestSmtpServer.Start();
         Notification = ServiceProcess.Start("PatientExperience.Notification", NotificationEnvironment(), "notification");
@@ -148,6 +154,19 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Notification__ConsoleBaseUrl"] = "http://console.e2e.test",
         // Email to the SMTP server this test process hosts; SMS and pages to the development mailbox (Development, no provider).
         ["ConnectionStrings__smtp"] = Smtp!.ConnectionString,
+        // No patient quiet hours: survey invitations on a seconds-scale policy go out whatever the time of day the tests run.
+        ["Notification__PatientQuietHours__Start"] = "",
+        ["Notification__PatientQuietHours__End"] = "",
+    };
+
+    private Dictionary<string, string?> SurveyEnvironment() => new(Common("survey"))
+    {
+        ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_surveyHttp}",
+        ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_surveyGrpc}",
+        ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
+        ["Phi__EncryptionKey"] = PhiKey,
+        // Invitation links point at the gateway, where patients answer.
+        ["Survey__PublicBaseUrl"] = GatewayUri.ToString(),
     };
 
     private Dictionary<string, string?> GatewayEnvironment() => new(Common("gateway"))
@@ -156,6 +175,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = $"http://127.0.0.1:{_intakeHttp}",
         ["ReverseProxy__Clusters__case__Destinations__primary__Address"] = $"http://127.0.0.1:{_caseHttp}",
         ["ReverseProxy__Clusters__notification__Destinations__primary__Address"] = $"http://127.0.0.1:{_notificationHttp}",
+        ["ReverseProxy__Clusters__survey__Destinations__primary__Address"] = $"http://127.0.0.1:{_surveyHttp}",
         ["Gateway__PublicPermitLimit"] = "1000",
     };
 

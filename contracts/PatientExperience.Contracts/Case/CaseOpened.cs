@@ -2,12 +2,20 @@ using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Contracts.Case;
 
-/// <summary>A case was opened for a submission. Exactly one case exists per submission.</summary>
+/// <summary>
+/// A case was opened for a submission, or for a survey response (service recovery). Exactly one case exists per submission
+/// and per survey response.
+/// </summary>
 public sealed record CaseOpened
 {
     public required Guid CaseId { get; init; }
     public required string CaseNumber { get; init; }
+    /// <summary>Intake's submission; for a case from a survey (<see cref="Source"/> survey) the survey response id, which intake does not know.</summary>
     public required Guid SubmissionId { get; init; }
+    /// <summary>feedback (a concern through intake) or survey (service recovery for a survey response).</summary>
+    public CaseSource Source { get; init; } = CaseSource.Feedback;
+    /// <summary>The survey response the case is linked to, when <see cref="Source"/> is survey.</summary>
+    public Guid? SurveyResponseId { get; init; }
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }

@@ -14,7 +14,7 @@ namespace PatientExperience.Case.Cases;
 /// descriptions, letters) is PHI and is held encrypted (<see cref="CaseNote.ProtectedText"/> etc.).
 /// The escalation fields are a projection of the case's escalation saga (<see cref="ApplyEscalation"/>).
 /// </summary>
-public sealed class CaseFile
+public sealed partial class CaseFile
 {
     public required Guid Id { get; init; }
     public required string CaseNumber { get; init; }
@@ -103,6 +103,8 @@ public sealed class CaseFile
         CaseId = Id,
         CaseNumber = CaseNumber,
         SubmissionId = SubmissionId,
+        Source = Source,
+        SurveyResponseId = SurveyResponseId,
         FacilityId = FacilityId,
         DepartmentId = DepartmentId,
         UnitId = UnitId,

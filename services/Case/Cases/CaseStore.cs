@@ -10,6 +10,8 @@ public sealed record CaseFilter(IReadOnlyList<string>? Facilities, CaseStatus? S
     public EscalationLevel? Level { get; init; }
     public string? AssigneeId { get; init; }
     public string? DepartmentId { get; init; }
+    /// <summary>feedback or survey (service recovery).</summary>
+    public CaseSource? Source { get; init; }
     /// <summary>Only cases whose next deadline is before this instant (the "overdue" worklist).</summary>
     public DateTimeOffset? DeadlineBefore { get; init; }
     /// <summary>openedAt (newest first, the default) or nextDeadline (soonest first).</summary>
@@ -21,8 +23,8 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
 {
     public static readonly CollectionDefinition Definition = new("cases")
     {
-        UniqueFields = ["submissionId", "caseNumber"],
-        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline"],
+        UniqueFields = ["submissionId", "caseNumber", "surveyResponseId"],
+        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline", "source"],
     };
 
     private readonly IDocumentCollection<CaseFile> _cases = store.Collection<CaseFile>(Definition);
@@ -30,6 +32,8 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     public Task<Stored<CaseFile>?> GetAsync(Guid id, CancellationToken ct) => _cases.GetAsync(id.ToString(), ct);
 
     public Task<Stored<CaseFile>?> FindBySubmissionAsync(Guid submissionId, CancellationToken ct) => _cases.FindOneAsync("submissionId", submissionId.ToString(), ct);
+
+    public Task<Stored<CaseFile>?> FindBySurveyResponseAsync(Guid responseId, CancellationToken ct) => _cases.FindOneAsync("surveyResponseId", responseId.ToString(), ct);
 
     /// <summary>
     /// Stores a newly opened case with its CaseOpened event. Returns null when the submission already has a case (a duplicate
@@ -64,6 +68,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         if (filter.Level is { } level) filters.Add(FieldFilter.Eq("escalationLevel", level.ToWire()));
         if (filter.AssigneeId is { } assignee) filters.Add(FieldFilter.Eq("assigneeId", assignee));
         if (filter.DepartmentId is { } department) filters.Add(FieldFilter.Eq("owningDepartmentId", department));
+        if (filter.Source is { } source) filters.Add(FieldFilter.Eq("source", source.ToWire()));
         if (filter.DeadlineBefore is { } before)
         {
             filters.Add(FieldFilter.Lt("nextDeadline", before));

@@ -12,7 +12,14 @@ public sealed record CaseView
 {
     public required Guid CaseId { get; init; }
     public required string CaseNumber { get; init; }
+    /// <summary>Intake's submission; for a case from a survey, the survey response id.</summary>
     public required Guid SubmissionId { get; init; }
+    /// <summary>feedback or survey (service recovery).</summary>
+    public required string Source { get; init; }
+    /// <summary>The survey response a service-recovery case is linked to.</summary>
+    public Guid? SurveyResponseId { get; init; }
+    /// <summary>Intake's discharge id for a service-recovery case: the reference to the patient's contact (held by intake).</summary>
+    public Guid? DischargeId { get; init; }
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
@@ -44,6 +51,7 @@ public sealed record CaseView
         return new CaseView
         {
             CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId, FacilityId = c.FacilityId,
+            Source = c.Source.ToWire(), SurveyResponseId = c.SurveyResponseId, DischargeId = c.DischargeId,
             DepartmentId = c.DepartmentId, UnitId = c.UnitId, Channel = c.Channel.ToWire(), Kind = c.Kind.ToWire(),
             Classification = c.Classification.ToWire(), Severity = c.Severity.ToWire(), Category = c.Category, OwningDepartmentId = c.OwningDepartmentId,
             RegulatoryProfile = c.RegulatoryProfile, Status = c.Status.ToWire(), AssigneeId = c.AssigneeId,
@@ -77,7 +85,7 @@ public static class CasesApi
         cases.MapGet("/{id:guid}", GetAsync).WithName("GetCase")
             .WithSummary("One case with its classification, escalation level, SLA state, timeline, notes, tasks and letters. The ETag carries its version; the read of its text is audited.");
         cases.MapGet("", ListAsync).WithName("ListCases")
-            .WithSummary("The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline).");
+            .WithSummary("The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, source, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline).");
         return api;
     }
 
@@ -101,7 +109,7 @@ public static class CasesApi
         ClaimsPrincipal user, CaseStore cases, CancellationToken ct,
         TimeProvider clock,
         string? facilityId = null, string? status = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null,
-        string? severity = null, string? level = null, string? assignee = null, string? departmentId = null, bool? overdue = null,
+        string? severity = null, string? level = null, string? assignee = null, string? departmentId = null, bool? overdue = null, string? source = null,
         string sort = "openedAt", int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
@@ -110,6 +118,7 @@ public static class CasesApi
         var statusFilter = Optional<CaseStatus>(status, "status", errors);
         var severityFilter = Optional<Severity>(severity, "severity", errors);
         var levelFilter = Optional<EscalationLevel>(level, "level", errors);
+        var sourceFilter = Optional<CaseSource>(source, "source", errors);
         if (sort is not ("openedAt" or "nextDeadline")) errors["sort"] = ["Must be openedAt or nextDeadline."];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
 
@@ -126,7 +135,7 @@ public static class CasesApi
 
         var filter = new CaseFilter(facilities, statusFilter, createdFrom, createdTo)
         {
-            Severity = severityFilter, Level = levelFilter, AssigneeId = assignee, DepartmentId = departmentId, Sort = sort,
+            Severity = severityFilter, Level = levelFilter, AssigneeId = assignee, DepartmentId = departmentId, Source = sourceFilter, Sort = sort,
             DeadlineBefore = overdue == true ? clock.GetUtcNow() : null,
         };
         var result = await cases.ListAsync(filter, page, pageSize, ct);

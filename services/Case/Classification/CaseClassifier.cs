@@ -18,7 +18,7 @@ public sealed record CaseClassification(CaseType Type, Severity Severity, string
 /// <item>Category: the taxonomy category intake's screening found most likely, else <c>other</c>.</item>
 /// </list>
 /// </summary>
-public static class CaseClassifier
+public static partial class CaseClassifier
 {
     public static readonly IReadOnlyList<string> Categories =
         ["communication", "care-quality", "staff-attitude", "wait-times", "billing", "privacy", "environment", "food", "discharge", "medication", "other"];
