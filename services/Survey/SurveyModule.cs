@@ -46,7 +46,6 @@ public static class SurveyModule
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();
-        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", WireEnumSchemas.Describe);
 
         // Scheduling the same step twice (a redelivered discharge) replaces its timer rather than adding another.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<InvitationStepDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);
