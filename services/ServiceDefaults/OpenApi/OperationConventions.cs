@@ -33,6 +33,13 @@ internal static class OperationConventions
                 schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
                 schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Quote it when reporting a problem." };
             }
+            // A map of free JSON values (Dictionary<string, JsonElement>, e.g. survey answers by question id) takes any value,
+            // not none: without this the schema reads as an object that admits no property at all.
+            if (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary
+                && context.JsonTypeInfo.ElementType == typeof(System.Text.Json.JsonElement) && schema.AdditionalProperties is null)
+            {
+                schema.AdditionalProperties = new OpenApiSchema();
+            }
             return Task.CompletedTask;
         });
 
@@ -60,6 +67,21 @@ internal static class OperationConventions
                 AddProblem(operation, document, StatusCodes.Status400BadRequest, hasBody ? ValidationProblemSchema : ProblemDetailsSchema);
             if (parameters.Any(p => p.Source.Id == "Path"))
                 AddProblem(operation, document, StatusCodes.Status404NotFound, ProblemDetailsSchema);
+
+            // Optimistic concurrency: an operation that can answer 428 needs If-Match, one that can answer 412 takes it.
+            var responses = operation.Responses ?? [];
+            if ((responses.ContainsKey("428") || responses.ContainsKey("412")) && !(operation.Parameters ?? []).Any(p => p.Name == "If-Match"))
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-Match",
+                    In = ParameterLocation.Header,
+                    Required = responses.ContainsKey("428"),
+                    Description = "The ETag last read, e.g. \"3\": a stale one is 412 and changes nothing.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
 
             // Bare status results (TypedResults.NotFound(), Conflict()) are written as problem details by the status-code pages.
             foreach (var (code, response) in operation.Responses ?? [])

@@ -113,7 +113,16 @@ public static class PlatformApiDocument
                 ["description"] = Description,
                 ["license"] = new JsonObject { ["name"] = "Proprietary", ["identifier"] = "LicenseRef-Proprietary" },
             },
-            ["servers"] = Servers(DefaultServer),
+            // A variable rather than a fixed host: each gateway serves the document with its own address.
+            ["servers"] = new JsonArray(new JsonObject
+            {
+                ["url"] = "{gateway}",
+                ["description"] = "The gateway (the document served at /openapi/v1.json names the gateway that served it).",
+                ["variables"] = new JsonObject
+                {
+                    ["gateway"] = new JsonObject { ["default"] = DefaultServer, ["description"] = "Scheme, host and port of the gateway; standalone mode listens on http://localhost:8080." },
+                },
+            }),
             ["paths"] = new JsonObject(paths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["components"] = components,
             ["tags"] = new JsonArray([.. tags.Values.Select(t => t.DeepClone())]),
