@@ -42,6 +42,9 @@ public static class Extensions
             OpenApi.WireEnumSchemas.Describe(options);
             OpenApi.OperationConventions.Describe(options);
         });
+        // The PHI access audit API is one building block every service with PHI maps under the same tag.
+        OpenApi.ApiTags.DescribeApiTags(builder.Services,
+            ("Audit", "The service's PHI access audit (compliance): who read or was refused protected health information, and whether its hash chain is intact."));
         return builder;
     }
 
