@@ -8,6 +8,8 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY contracts/ contracts/
 COPY services/ services/
 COPY gateway/ gateway/
+# The gateway embeds the aggregated API description it serves at /openapi/v1.json.
+COPY docs/openapi/ docs/openapi/
 RUN dotnet publish "$PROJECT" -c Release -o /app --no-self-contained
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using PatientExperience.Gateway.DevTokens;
+using PatientExperience.Gateway.OpenApi;
 
 namespace PatientExperience.Gateway;
 
@@ -87,9 +88,13 @@ public static class GatewayModule
         return app;
     }
 
-    /// <summary>The proxy routes, plus <c>/dev/token</c> in Development. The returned builder lets a host restrict them (standalone mode).</summary>
+    /// <summary>
+    /// The proxy routes, the API description (<c>/openapi/v1.json</c>) and its reference (<c>/api-docs</c>), plus <c>/dev/token</c>
+    /// in Development. The returned builder lets a host restrict the proxy routes (standalone mode).
+    /// </summary>
     public static ReverseProxyConventionBuilder MapGateway(this WebApplication app)
     {
+        app.MapApiReference();
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoint();
         return app.MapReverseProxy();
     }

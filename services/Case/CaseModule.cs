@@ -5,6 +5,7 @@ using PatientExperience.Case.Escalation;
 using PatientExperience.Case.Sla;
 using PatientExperience.Messaging;
 using PatientExperience.Messaging.Sagas;
+using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
@@ -33,6 +34,12 @@ public static class CaseModule
         builder.AddOrganisationDirectory();
         builder.AddSlaPolicies();
         builder.Services.AddGrpc();
+        builder.Services.DescribeApiTags(
+            ("Directory", "The facilities patients and staff choose from, with their departments and units (public)."),
+            ("Directory administration", "Facilities, departments, people and escalation chains: who holds each escalation level (admin)."),
+            ("SLA policies", "Each facility's versioned deadlines to acknowledge, send an interim notice and respond, per severity."),
+            ("Cases", "The worklist and a case with its classification, SLA clock, timeline, notes, tasks and letters (read audited)."),
+            ("Case actions", "Staff actions on a case, each with If-Match: acknowledge, assign, notes, tasks, escalate, letters, resolve, close, reopen, reclassify."));
 
         builder.Services.AddSingleton<EscalationPlanner>();
         builder.Services.AddEscalationActivities();

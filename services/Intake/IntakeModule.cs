@@ -5,6 +5,7 @@ using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.Messaging;
+using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
@@ -67,6 +68,9 @@ public static class IntakeModule
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddPhiAuditLog<IntakeAuditLog>();
+        builder.Services.DescribeApiTags(
+            ("Feedback", "Concerns, complaints, grievances, compliments, suggestions and questions from every channel; public forms submit anonymously."),
+            ("FHIR discharge feed", "The EHR's FHIR R4 Encounter notifications of inpatient discharges (integration clients only); answers are OperationOutcomes."));
         builder.Services.AddSingleton<FeedbackValidator>();
         builder.Services.AddSingleton<DischargeStore>();
         builder.Services.AddSingleton<PatientReferences>();

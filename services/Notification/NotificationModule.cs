@@ -10,6 +10,7 @@ using PatientExperience.Notification.Inbox;
 using PatientExperience.Notification.Planning;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
+using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 
@@ -57,6 +58,9 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<IPatientContacts, GrpcPatientContacts>();
         builder.Services.AddSingleton<IDischargeContacts, GrpcDischargeContacts>();
         builder.Services.AddGrpc();
+        builder.Services.DescribeApiTags(
+            ("Notifications", "Your inbox, your notification preferences (channels per severity, quiet hours), and the delivery status of notifications in your facilities."),
+            ("Development", "The development mailbox: what email, SMS and pager would have sent (Development only)."));
 
         // Scheduling the same attempt twice (a redelivered message) replaces it rather than adding another.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<DeliveryDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);

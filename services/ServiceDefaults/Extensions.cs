@@ -34,7 +34,17 @@ public static class Extensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         // Unreadable bodies become exceptions that the problem-details handler answers, in every environment.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi();
+        // Request bodies are strict (an unknown property is a 400 naming it); messages and stored documents are not.
+        builder.Services.ConfigureHttpJsonOptions(Http.StrictJsonBodies.Apply);
+        // Every service's document describes vocabulary as strings, security from the endpoints' metadata, and the problem answers.
+        builder.Services.AddOpenApi(options =>
+        {
+            OpenApi.WireEnumSchemas.Describe(options);
+            OpenApi.OperationConventions.Describe(options);
+        });
+        // The PHI access audit API is one building block every service with PHI maps under the same tag.
+        OpenApi.ApiTags.DescribeApiTags(builder.Services,
+            ("Audit", "The service's PHI access audit (compliance): who read or was refused protected health information, and whether its hash chain is intact."));
         return builder;
     }
 

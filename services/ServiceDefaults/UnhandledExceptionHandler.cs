@@ -16,6 +16,20 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
         if (exception is BadHttpRequestException bad)
         {
             httpContext.Response.StatusCode = bad.StatusCode;
+            if (bad.StatusCode == StatusCodes.Status400BadRequest && Http.StrictJsonBodies.Describe(bad) is { } field)
+            {
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field.Key] = field.Value })
+                    {
+                        Status = StatusCodes.Status400BadRequest,
+                        Title = "The request is not valid.",
+                        Detail = "See 'errors' for what to correct; nothing was stored.",
+                    },
+                });
+            }
+
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,

@@ -1,5 +1,6 @@
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
+using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
 using PatientExperience.Storage.Audit;
@@ -46,7 +47,13 @@ public static class SurveyModule
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();
-        builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", WireEnumSchemas.Describe);
+        builder.Services.DescribeApiTags(
+            ("Survey definitions", "Versioned surveys (drafts, publishing, retiring); immutable once published."),
+            ("Survey policies", "Each facility's versioned survey policy: delay, response window, reminders, sampling, minimum interval, critical items."),
+            ("Survey invitations", "Each discharge's survey decision (eligible or the reason not), its invitation and reminders."),
+            ("Survey responses", "The patient's survey behind a single-use link (public, token-protected): read it, answer it once."),
+            ("Survey results", "Response rates, NPS and top-box scores per facility and period."),
+            ("Outreach", "Respondents who agreed to be approached for focus groups and outreach (read audited)."));
 
         // Scheduling the same step twice (a redelivered discharge) replaces its timer rather than adding another.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<InvitationStepDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);

@@ -69,6 +69,21 @@ public sealed class StandaloneTests : IAsyncLifetime
         Assert.Equal(facilities.GetArrayLength(), facilitiesAfter.GetArrayLength()); // seeded once, not again
     }
 
+    [Fact]
+    public async Task The_gateway_port_serves_the_platform_api_description_and_its_reference()
+    {
+        using var client = new HttpClient { BaseAddress = Gateway };
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var reference = await client.GetAsync("/api-docs", Ct);
+
+        Assert.Equal("Patient Experience Platform API", document.GetProperty("info").GetProperty("title").GetString());
+        Assert.Equal(Gateway.ToString().TrimEnd('/'), document.GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/cases/{id}", out _));
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_standalone is not null) await _standalone.DisposeAsync();

@@ -67,9 +67,10 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(_environment);
         var address = Backend.Address.ToString();
-        builder.UseSetting("ReverseProxy:Clusters:intake:Destinations:primary:Address", address);
-        builder.UseSetting("ReverseProxy:Clusters:case:Destinations:primary:Address", address);
-        builder.UseSetting("ReverseProxy:Clusters:notification:Destinations:primary:Address", address);
+        // Every cluster of gateway.routes.json (services added later included) reaches the recording backend.
+        var routes = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "gateway.routes.json")))!;
+        foreach (var (cluster, _) in routes["ReverseProxy"]!["Clusters"]!.AsObject())
+            builder.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", address);
         // The survey cluster reaches the same backend under a path prefix, so tests can tell that a route chose it.
         builder.UseSetting("ReverseProxy:Clusters:survey:Destinations:primary:Address", address.TrimEnd('/') + SurveyClusterPrefix + "/");
         foreach (var (key, value) in _settings)

@@ -5,7 +5,8 @@ namespace PatientExperience.Testing;
 
 /// <summary>
 /// Keeps a service's committed API description (<c>docs/openapi/&lt;service&gt;.v1.json</c>) equal to what it serves. With
-/// <c>PXP_UPDATE_OPENAPI=1</c> the served document is written there first (then review and commit the diff).
+/// <c>PXP_UPDATE_OPENAPI=1</c> the served document is written there first, then the platform's aggregate and the TypeScript
+/// client's schema are regenerated from it (<see cref="PlatformApiSnapshot"/>); review and commit the diff.
 /// </summary>
 public static class OpenApiSnapshot
 {
@@ -23,6 +24,8 @@ public static class OpenApiSnapshot
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, served.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
+            // The aggregate the gateway serves and the TypeScript client follow every service's document.
+            await PlatformApiSnapshot.RegenerateAsync(cancellationToken);
         }
 
         if (!File.Exists(path)) return $"{relative} is missing: run the tests with {UpdateVariable}=1 to write it.";

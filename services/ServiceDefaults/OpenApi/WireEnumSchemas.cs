@@ -1,0 +1,34 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using PatientExperience.Contracts.Vocabulary;
+
+namespace PatientExperience.ServiceDefaults.OpenApi;
+
+/// <summary>
+/// Describes every vocabulary enum (a type carrying <see cref="WireEnumConverter{T}"/>) as the string enum it is on the wire:
+/// the generator does not read the platform's own converter, and would otherwise show numbers or nothing.
+/// </summary>
+internal static class WireEnumSchemas
+{
+    private static readonly MethodInfo AllOf = typeof(Wire).GetMethod(nameof(Wire.All))!;
+
+    public static void Describe(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
+    {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (IsWireEnum(type))
+        {
+            var values = (IReadOnlyList<string>)AllOf.MakeGenericMethod(type).Invoke(null, null)!;
+            schema.Type = JsonSchemaType.String;
+            schema.Format = null;
+            schema.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList();
+        }
+        return Task.CompletedTask;
+    });
+
+    internal static bool IsWireEnum(Type type) =>
+        type.IsEnum && type.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType is { IsGenericType: true } converter
+        && converter.GetGenericTypeDefinition() == typeof(WireEnumConverter<>);
+}
