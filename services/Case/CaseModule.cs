@@ -1,3 +1,4 @@
+using PatientExperience.Case.Advocacy;
 using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Organisation;
@@ -22,8 +23,8 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog<CasePhiAccess>.Definition,
-            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition);
+        builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog<CasePhiAccess>.Definition,
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections]);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
@@ -32,6 +33,7 @@ public static class CaseModule
         builder.Services.AddHostedService<DemoDirectorySeeder>();
         builder.AddOrganisationDirectory();
         builder.AddSlaPolicies();
+        builder.AddAdvocacy();
         builder.Services.AddGrpc();
 
         builder.Services.AddSingleton<EscalationPlanner>();
@@ -57,6 +59,7 @@ public static class CaseModule
         api.MapSlaPolicyApi();
         api.MapCasesApi();
         api.MapCaseActionsApi();
+        api.MapAdvocacyApi();
         return api;
     }
 

@@ -14,7 +14,7 @@ namespace PatientExperience.Case.Cases;
 /// descriptions, letters) is PHI and is held encrypted (<see cref="CaseNote.ProtectedText"/> etc.).
 /// The escalation fields are a projection of the case's escalation saga (<see cref="ApplyEscalation"/>).
 /// </summary>
-public sealed class CaseFile
+public sealed partial class CaseFile
 {
     public required Guid Id { get; init; }
     public required string CaseNumber { get; init; }
@@ -92,6 +92,8 @@ public sealed class CaseFile
             OwningDepartmentId = classification.OwningDepartmentId,
             SlaPolicyVersion = slaPolicyVersion,
             Status = New,
+            PreferredLanguage = Organisation.LanguageTag.Normalise(submitted.PreferredLanguage),
+            PatientReference = submitted.PatientReference,
         };
         c.Record(now, "system", "opened", $"Opened from a {submitted.Channel.ToWire()} submission");
         c.Record(now, "system", "classified", $"{c.Classification.ToWire()}, {c.Severity.ToWire()}, {c.Category}. " + string.Join(" ", classification.Reasons));
@@ -114,6 +116,7 @@ public sealed class CaseFile
         Severity = Severity,
         Category = Category,
         SlaPolicyVersion = SlaPolicyVersion,
+        StatusPageOffered = true,
     };
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     public static readonly CollectionDefinition Definition = new("cases")
     {
         UniqueFields = ["submissionId", "caseNumber"],
-        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline"],
+        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline", "patientReference"],
     };
 
     private readonly IDocumentCollection<CaseFile> _cases = store.Collection<CaseFile>(Definition);
