@@ -29,7 +29,8 @@ public sealed record SeededAssignmentPolicy(string FacilityId, Contracts.Vocabul
 /// People and escalation chains are written before the facilities, so a start interrupted half-way seeds again next time
 /// (the directory counts as seeded once it holds a facility).
 /// </summary>
-internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, Advocacy.AssignmentPolicyStore assignmentPolicies, IOptions<DirectoryOptions> options, IHostEnvironment environment, ILogger<DemoDirectorySeeder> logger) : IHostedService
+internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOptions<DirectoryOptions> options, IHostEnvironment environment, ILogger<DemoDirectorySeeder> logger,
+    Advocacy.AssignmentPolicyStore? assignmentPolicies = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +50,7 @@ internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, Advo
         }
 
         foreach (var c in seed.EscalationChains) await directory.TryAddChainAsync(c, cancellationToken);
-        if (options.Value.SeedAssignmentPolicies)
+        if (options.Value.SeedAssignmentPolicies && assignmentPolicies is not null)
         {
             foreach (var a in seed.AssignmentPolicies)
                 await assignmentPolicies.TryAddAsync(Advocacy.AssignmentPolicy.Default(a.FacilityId).Set(a.Mode, "demo-seed", DateTimeOffset.UnixEpoch)!, cancellationToken);
