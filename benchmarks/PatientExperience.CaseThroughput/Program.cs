@@ -50,6 +50,7 @@ static async Task<(double, double, double)> RunAsync(string rabbitUri, int count
         ["Phi__EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ["Storage__DataDirectory"] = data,
         ["Directory__SeedDemo"] = "true",
+        ["Complainants__PublicBaseUrl"] = "http://localhost:8080",
         ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{http}",
         ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpc}",
         ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",

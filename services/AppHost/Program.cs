@@ -34,7 +34,8 @@ var caseService = builder.AddProject<Projects.PatientExperience_Case>("case", o 
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData)
     .WithEnvironment("Phi__EncryptionKey", phiKey)
-    .WithEnvironment("Directory__SeedDemo", "true");
+    .WithEnvironment("Directory__SeedDemo", "true")
+    .WithEnvironment("Complainants__PublicBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway));
 
 var intake = builder.AddProject<Projects.PatientExperience_Intake>("intake", o => o.ExcludeLaunchProfile = true)
     .WithServiceEndpoints(Ports.IntakeHttp, Ports.IntakeGrpc)

@@ -1,3 +1,4 @@
+using PatientExperience.Case.Advocacy;
 using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Organisation;
@@ -23,8 +24,8 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
-            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition);
+        builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections]);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
@@ -33,6 +34,7 @@ public static class CaseModule
         builder.Services.AddHostedService<DemoDirectorySeeder>();
         builder.AddOrganisationDirectory();
         builder.AddSlaPolicies();
+        builder.AddAdvocacy();
         builder.Services.AddGrpc();
         builder.Services.DescribeApiTags(
             ("Directory", "The facilities patients and staff choose from, with their departments and units (public)."),
@@ -66,6 +68,7 @@ public static class CaseModule
         api.MapCasesApi();
         api.MapCaseActionsApi();
         api.MapAuditApi<CaseAuditLog>("/audit", "caseId", "Case");
+        api.MapAdvocacyApi();
         return api;
     }
 

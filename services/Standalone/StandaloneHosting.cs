@@ -46,6 +46,7 @@ public static class StandaloneHosting
             ["ReverseProxy:Clusters:survey:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             // Invitation links point at the gateway's patient pages.
             ["Survey:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",
+            ["Complainants:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",
             ["Intake:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
             ["Notification:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
             ["Notification:IntakeGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",

@@ -24,9 +24,13 @@ public sealed class CaseApp : WebApplicationFactory<Program>
 {
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LWZvci1jYXNlLXNlcnZpY2UtdGVzdHMtMzI=";
     public const string PhiKey = "Y2FzZS10ZXN0cy1waGkta2V5LTMyLWJ5dGVzLWxvbmc=";
+    public const string PublicBaseUrl = "https://patients.test";
 
     /// <summary>SQLite files in this folder instead of a private in-memory database (restart tests).</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>The demo's automatic assignment policies (off: cases stay unassigned unless a test sets a policy).</summary>
+    public bool SeedAssignmentPolicies { get; init; }
 
     public RecordingLoggerProvider Logs { get; } = new();
 
@@ -46,6 +50,8 @@ public sealed class CaseApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Phi:EncryptionKey", PhiKey);
         builder.UseSetting("Directory:SeedDemo", "true");
+        builder.UseSetting("Directory:SeedAssignmentPolicies", SeedAssignmentPolicies ? "true" : "false");
+        builder.UseSetting("Complainants:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "100");
         builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());

@@ -34,6 +34,8 @@ public sealed class EscalationApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", CaseApp.SigningKey);
         builder.UseSetting("Phi:EncryptionKey", CaseApp.PhiKey);
         builder.UseSetting("Directory:SeedDemo", "true");
+        builder.UseSetting("Directory:SeedAssignmentPolicies", "false");
+        builder.UseSetting("Complainants:PublicBaseUrl", "https://patients.test");
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "50");
         builder.ConfigureLogging(l => { l.ClearProviders(); if (Environment.GetEnvironmentVariable("PXP_TEST_LOGS") == "1") l.AddConsole().SetMinimumLevel(LogLevel.Debug); });
         builder.ConfigureTestServices(services =>

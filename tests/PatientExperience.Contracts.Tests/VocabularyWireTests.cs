@@ -84,6 +84,31 @@ public sealed class VocabularyWireTests
         { StaffRole.Analyst, "analyst" }, { StaffRole.Admin, "admin" },
     };
 
+    public static readonly TheoryData<AssignmentMode, string> AssignmentModes = new()
+    {
+        { AssignmentMode.Auto, "auto" }, { AssignmentMode.Manual, "manual" },
+    };
+
+    public static readonly TheoryData<ComplainantStage, string> ComplainantStages = new()
+    {
+        { ComplainantStage.Received, "received" }, { ComplainantStage.BeingLookedInto, "being-looked-into" },
+        { ComplainantStage.ResponseSent, "response-sent" }, { ComplainantStage.Resolved, "resolved" }, { ComplainantStage.Closed, "closed" },
+    };
+
+    public static readonly TheoryData<ComplainantMessageKind, string> ComplainantMessageKinds = new()
+    {
+        { ComplainantMessageKind.Acknowledgement, "acknowledgement" }, { ComplainantMessageKind.StaffReply, "staff-reply" },
+    };
+
+    public static readonly TheoryData<SecureMessageSender, string> Senders = new()
+    {
+        { SecureMessageSender.Complainant, "complainant" }, { SecureMessageSender.Staff, "staff" },
+    };
+
+    [Theory, MemberData(nameof(Senders))] public void Secure_message_sender_keeps_its_wire_string(SecureMessageSender v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(AssignmentModes))] public void Assignment_mode_keeps_its_wire_string(AssignmentMode v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(ComplainantStages))] public void Complainant_stage_keeps_its_wire_string(ComplainantStage v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(ComplainantMessageKinds))] public void Complainant_message_kind_keeps_its_wire_string(ComplainantMessageKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Severities))] public void Severity_keeps_its_wire_string(Severity v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Levels))] public void Escalation_level_keeps_its_wire_string(EscalationLevel v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Statuses))] public void Case_status_keeps_its_wire_string(CaseStatus v, string wire) => AssertWire(v, wire);
@@ -118,6 +143,10 @@ public sealed class VocabularyWireTests
         AssertComplete(Reasons);
         AssertComplete(NotificationChannels);
         AssertComplete(Roles);
+        AssertComplete(AssignmentModes);
+        AssertComplete(ComplainantStages);
+        AssertComplete(ComplainantMessageKinds);
+        AssertComplete(Senders);
     }
 
     [Theory]

@@ -129,6 +129,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         ["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{_caseGrpc}",
         ["Kestrel__Endpoints__Grpc__Protocols"] = "Http2",
         ["Directory__SeedDemo"] = "true",
+        ["Complainants__PublicBaseUrl"] = "http://localhost:8080",
+        // Cases stay unassigned so the escalation tests act on the versions they read.
+        ["Directory__SeedAssignmentPolicies"] = "false",
         ["Phi__EncryptionKey"] = PhiKey,
     };
 

@@ -30,6 +30,9 @@ public sealed class StandaloneTests : IAsyncLifetime
         ["Storage__DataDirectory"] = _data,
         ["ConnectionStrings__rabbitmq"] = null,
         ["ConnectionStrings__mongo"] = null,
+        // Patients' quiet hours off, so an acknowledgement is sent whatever the time of the run.
+        ["Notification__PatientQuietHours__Start"] = "",
+        ["Notification__PatientQuietHours__End"] = "",
     };
 
     public async ValueTask InitializeAsync()
@@ -82,6 +85,52 @@ public sealed class StandaloneTests : IAsyncLifetime
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/cases/{id}", out _));
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_spanish_speaking_patient_gets_a_spanish_speaking_advocate_and_talks_to_them_through_the_status_link()
+    {
+        var client = new HttpClient { BaseAddress = Gateway };
+        var token = (await client.GetFromJsonAsync<JsonElement>("/dev/token?role=advocate&facility=riverside-general&sub=rg-advocate", Ct)).GetProperty("accessToken").GetString();
+        var staff = new HttpClient { BaseAddress = Gateway };
+        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        const string email = "maria.lopez@example.org";
+        var concern = new
+        {
+            facilityId = "riverside-general", departmentId = "emergency", unitId = "ed-adult", channel = "web", kind = "complaint",
+            description = "Nadie me explicó el retraso.", patient = new { name = "María López", email, preferredLanguage = "es-MX" }, responseRequested = true,
+        };
+
+        var caseId = await ConcernToCaseTests.CaseIdOfAsync(staff, await ConcernToCaseTests.SubmitAsync(client, concern), () => _standalone!.Output);
+
+        var spanishSpeakers = (await staff.GetFromJsonAsync<JsonElement>("/api/v1/advocates?facilityId=riverside-general", Ct)).EnumerateArray()
+            .Where(a => a.GetProperty("languages").EnumerateArray().Any(l => l.GetString() == "es")).Select(a => a.GetProperty("id").GetString()).ToList();
+        var assignee = await Eventually.UntilAsync<string>(async () =>
+            (await staff.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}", Ct)).GetProperty("assigneeId") is { ValueKind: JsonValueKind.String } a ? a.GetString() : null,
+            TimeSpan.FromSeconds(30), "the case to be assigned automatically", Ct);
+        Assert.Contains(assignee, spanishSpeakers);
+
+        // The acknowledgement, in Spanish, in the development mailbox, holds the link to the status page.
+        var acknowledgement = await Eventually.UntilAsync<JsonElement?>(async () =>
+            (await client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={email}", Ct)).EnumerateArray().Cast<JsonElement?>().FirstOrDefault(),
+            TimeSpan.FromSeconds(30), "the acknowledgement to reach the mailbox", Ct);
+        Assert.StartsWith("Hemos recibido", acknowledgement!.Value.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(acknowledgement.Value.GetProperty("body").GetString()!, @"http://localhost:\d+/status/(?<token>[A-Za-z0-9_-]{43})");
+        Assert.True(link.Success, "the acknowledgement links to the status page");
+        var statusToken = link.Groups["token"].Value;
+
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/public/cases/{statusToken}", Ct);
+        Assert.Equal("received", page.GetProperty("stage").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/v1/public/cases/{statusToken}/messages", new { text = "¿Cuándo me llamarán?" }, Ct)).StatusCode);
+
+        var reply = await staff.PostAsJsonAsync($"/api/v1/cases/{caseId}/messages", new { text = "Le llamaré hoy a las 17:30." }, Ct);
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+
+        var messages = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/public/cases/{statusToken}", Ct)).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["complainant", "staff"], messages.Select(m => m.GetProperty("from").GetString()));
+        Assert.Equal("Le llamaré hoy a las 17:30.", messages[1].GetProperty("text").GetString());
+        await Eventually.UntilAsync(async () => (await client.GetFromJsonAsync<JsonElement>($"/dev/mailbox?to={email}", Ct)).GetArrayLength() == 2,
+            TimeSpan.FromSeconds(30), "the notice of the reply to reach the mailbox", Ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -30,4 +30,9 @@ public sealed record CaseOpened
     public string? Category { get; init; }
     /// <summary>Version of the facility's SLA policy the case runs under.</summary>
     public int SlaPolicyVersion { get; init; }
+    /// <summary>
+    /// The case service acknowledges the complainant itself with a link to their status page (<see cref="SendComplainantMessage"/>),
+    /// so the notification service sends no acknowledgement of its own for this event. False from producers that predate the status page.
+    /// </summary>
+    public bool StatusPageOffered { get; init; }
 }

@@ -28,4 +28,13 @@ public sealed record FeedbackSubmitted
 
     /// <summary>Categories of the taxonomy the text appears to concern, most likely first.</summary>
     public IReadOnlyList<string> CategoryHints { get; init; } = [];
+
+    /// <summary>The patient's preferred language (BCP-47, e.g. <c>es</c>) when they gave one: a language tag, not PHI. Advocates are matched on it.</summary>
+    public string? PreferredLanguage { get; init; }
+
+    /// <summary>
+    /// A keyed hash (HMAC-SHA256 under intake's patient reference key) of the patient's MRN when one was given, never the MRN:
+    /// lets the case service keep the same advocate for a returning patient.
+    /// </summary>
+    public string? PatientReference { get; init; }
 }

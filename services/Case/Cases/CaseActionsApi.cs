@@ -10,7 +10,8 @@ using PatientExperience.Storage;
 namespace PatientExperience.Case.Cases;
 
 public sealed record AcknowledgeRequest(string? Note);
-public sealed record AssignRequest(string? AssigneeId, string? DepartmentId);
+/// <param name="Strategy"><c>balanced</c>: the advocate matching chooses (language, capacity, leave, caseload), instead of <paramref name="AssigneeId"/>.</param>
+public sealed record AssignRequest(string? AssigneeId, string? DepartmentId, string? Strategy = null);
 public sealed record NoteRequest(string? Text);
 public sealed record TaskRequest(string? DepartmentId, string? Description, DateTimeOffset? DueAt);
 public sealed record EscalateRequest(string? Reason);
@@ -36,9 +37,10 @@ public static class CaseActionsApi
             .Describe("AcknowledgeCase").WithSummary("Acknowledge the case: stops the acknowledgement clock at its escalation level.");
 
         cases.MapPost("/assign", (Guid id, AssignRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Assign, async (c, actor, now) =>
-                    c.Assign(actor, body.AssigneeId, body.DepartmentId, await a.RecipientsForAsync(c, body.AssigneeId), now)))
-            .Describe("AssignCase").WithSummary("Assign the case to an advocate and/or a department.");
+                a.RunAsync(id, CaseActionRoles.Assign, async (c, actor, now) => body.Strategy is null
+                    ? c.Assign(actor, body.AssigneeId, body.DepartmentId, await a.RecipientsForAsync(c, body.AssigneeId), now)
+                    : await Advocacy.BalancedAssignment.AssignAsync(a, c, actor, body, now)))
+            .Describe("AssignCase").WithSummary("Assign the case to an advocate and/or a department, or with {\"strategy\":\"balanced\"} to the advocate matching chooses (the reason goes in the timeline).");
 
         cases.MapPost("/notes", (Guid id, NoteRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.AddNote, (c, actor, now) => Task.FromResult(c.AddNote(actor, body.Text, a.Text.Protect, now))))
@@ -94,6 +96,10 @@ public static class CaseActionsApi
 public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextReader text, TimeProvider clock, IServiceProvider services)
 {
     public CaseTextReader Text => text;
+
+    public IServiceProvider Services => services;
+
+    public CancellationToken Aborted => http.RequestAborted;
 
     public static ValueTask<ActionContext?> BindAsync(HttpContext http) =>
         ValueTask.FromResult<ActionContext?>(ActivatorUtilities.CreateInstance<ActionContext>(http.RequestServices, http));

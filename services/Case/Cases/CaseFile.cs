@@ -92,6 +92,8 @@ public sealed partial class CaseFile
             OwningDepartmentId = classification.OwningDepartmentId,
             SlaPolicyVersion = slaPolicyVersion,
             Status = New,
+            PreferredLanguage = Organisation.LanguageTag.Normalise(submitted.PreferredLanguage),
+            PatientReference = submitted.PatientReference,
         };
         c.Record(now, "system", "opened", $"Opened from a {submitted.Channel.ToWire()} submission");
         c.Record(now, "system", "classified", $"{c.Classification.ToWire()}, {c.Severity.ToWire()}, {c.Category}. " + string.Join(" ", classification.Reasons));
@@ -116,6 +118,7 @@ public sealed partial class CaseFile
         Severity = Severity,
         Category = Category,
         SlaPolicyVersion = SlaPolicyVersion,
+        StatusPageOffered = true,
     };
 
     /// <summary>

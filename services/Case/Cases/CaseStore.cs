@@ -24,7 +24,7 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     public static readonly CollectionDefinition Definition = new("cases")
     {
         UniqueFields = ["submissionId", "caseNumber", "surveyResponseId"],
-        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline", "source"],
+        IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline", "source", "patientReference"],
     };
 
     private readonly IDocumentCollection<CaseFile> _cases = store.Collection<CaseFile>(Definition);

@@ -9,6 +9,8 @@ public sealed record DirectorySeed
     public IReadOnlyList<Facility> Facilities { get; init; } = [];
     public IReadOnlyList<Person> People { get; init; } = [];
     public IReadOnlyList<EscalationChain> EscalationChains { get; init; } = [];
+    /// <summary>Facilities whose new cases are assigned to advocates automatically (<c>{"facilityId","mode"}</c>).</summary>
+    public IReadOnlyList<SeededAssignmentPolicy> AssignmentPolicies { get; init; } = [];
 
     /// <summary>Reads a seed file: an object with <c>facilities</c>, <c>people</c> and <c>escalationChains</c>, or (older files) an array of facilities.</summary>
     public static async Task<DirectorySeed> ReadAsync(Stream json, CancellationToken ct)
@@ -20,12 +22,15 @@ public sealed record DirectorySeed
     }
 }
 
+public sealed record SeededAssignmentPolicy(string FacilityId, Contracts.Vocabulary.AssignmentMode Mode);
+
 /// <summary>
 /// Fills an empty directory with the demo health system when <c>Directory:SeedDemo</c> is set. Runs after the store is created.
 /// People and escalation chains are written before the facilities, so a start interrupted half-way seeds again next time
 /// (the directory counts as seeded once it holds a facility).
 /// </summary>
-internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOptions<DirectoryOptions> options, IHostEnvironment environment, ILogger<DemoDirectorySeeder> logger) : IHostedService
+internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOptions<DirectoryOptions> options, IHostEnvironment environment, ILogger<DemoDirectorySeeder> logger,
+    Advocacy.AssignmentPolicyStore? assignmentPolicies = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +50,12 @@ internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOpt
         }
 
         foreach (var c in seed.EscalationChains) await directory.TryAddChainAsync(c, cancellationToken);
+        if (options.Value.SeedAssignmentPolicies && assignmentPolicies is not null)
+        {
+            foreach (var a in seed.AssignmentPolicies)
+                await assignmentPolicies.TryAddAsync(Advocacy.AssignmentPolicy.Default(a.FacilityId).Set(a.Mode, "demo-seed", DateTimeOffset.UnixEpoch)!, cancellationToken);
+        }
+
         var added = 0;
         foreach (var f in seed.Facilities)
         {

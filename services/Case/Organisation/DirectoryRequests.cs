@@ -110,6 +110,12 @@ public sealed record PersonRequest
     public string? TimeZone { get; init; }
     public IReadOnlyList<string>? Roles { get; init; }
     public IReadOnlyList<CoverageRequest>? Covers { get; init; }
+    /// <summary>BCP-47 language tags (<c>en</c>, <c>es</c>, <c>zh-Hant</c>), at most 20.</summary>
+    public IReadOnlyList<string>? Languages { get; init; }
+    /// <summary>The most open cases the person carries at once (1-500); omitted: no limit.</summary>
+    public int? Capacity { get; init; }
+    /// <summary>Leave from (inclusive) to (exclusive); omitted: not on leave.</summary>
+    public LeaveRequest? OnLeave { get; init; }
 
     /// <summary>
     /// The person this describes, with <paramref name="id"/>; Forbidden when it covers a facility outside the caller's access
@@ -126,6 +132,9 @@ public sealed record PersonRequest
         if (!Person.IsReachable(Email, Phone, Pager)) v.Add("email", "Give at least one of email, phone or pager, so escalations can reach this person.");
         var timeZone = v.TimeZone("timeZone", TimeZone, required: false);
         var roles = v.Roles("roles", Roles);
+        var languages = v.Languages("languages", Languages);
+        var capacity = v.Capacity("capacity", Capacity);
+        var leave = v.Leave("onLeave", OnLeave);
 
         var covers = new List<Coverage>();
         if (Covers is null || Covers.Count == 0) v.Add("covers", "At least one facility, department or unit.");
@@ -153,8 +162,15 @@ public sealed record PersonRequest
         }
 
         if (id is null || name is null || !v.IsValid) return (null, false);
-        return (new Person { Id = id, Name = name, Title = title, Email = email, Phone = phone, Pager = pager, TimeZone = timeZone, Roles = roles, Covers = covers }, false);
+        return (new Person { Id = id, Name = name, Title = title, Email = email, Phone = phone, Pager = pager, TimeZone = timeZone, Roles = roles, Covers = covers,
+            Languages = languages, Capacity = capacity, OnLeave = leave }, false);
     }
+}
+
+public sealed record LeaveRequest
+{
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
 }
 
 public sealed record CoverageRequest

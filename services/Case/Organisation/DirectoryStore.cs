@@ -11,6 +11,9 @@ public sealed class DirectoryOptions
     /// <summary>Load the demo health system on first start (standalone and local development).</summary>
     public bool SeedDemo { get; set; }
 
+    /// <summary>With <see cref="SeedDemo"/>: also the demo's assignment policies (automatic assignment). Tests that drive cases step by step turn it off.</summary>
+    public bool SeedAssignmentPolicies { get; set; } = true;
+
     [Required]
     public string DemoSeedFile { get; set; } = Path.Combine("Organisation", "demo-health-system.json");
 }

@@ -123,6 +123,46 @@ internal sealed partial class DirectoryValidation
         return roles;
     }
 
+    public const int MaxLanguages = 20;
+    public const int MaxCapacity = 500;
+
+    /// <summary>BCP-47 language tags, each normalised (<see cref="LanguageTag.Normalise"/>), duplicates dropped.</summary>
+    public IReadOnlyList<string> Languages(string field, IReadOnlyList<string>? values)
+    {
+        if (values is null) return [];
+        if (values.Count > MaxLanguages)
+        {
+            Add(field, $"At most {MaxLanguages} languages.");
+            return [];
+        }
+
+        var tags = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (LanguageTag.Normalise(values[i]) is not { } tag) Add($"{field}[{i}]", "Must be a BCP-47 language tag such as en, es, zh-Hant or pt-BR.");
+            else if (!tags.Contains(tag, StringComparer.Ordinal)) tags.Add(tag);
+        }
+
+        return tags;
+    }
+
+    public int? Capacity(string field, int? value)
+    {
+        if (value is null) return null;
+        if (value is >= 1 and <= MaxCapacity) return value;
+        Add(field, $"Must be 1 to {MaxCapacity} open cases (omit it for no limit).");
+        return null;
+    }
+
+    public LeavePeriod? Leave(string field, LeaveRequest? value)
+    {
+        if (value is null) return null;
+        if (value.From is not { } from) Add(field + ".from", "Required: when the leave starts (ISO 8601).");
+        if (value.To is not { } to) Add(field + ".to", "Required: when the leave ends (ISO 8601).");
+        else if (value.From is { } f && to <= f) Add(field + ".to", "Must be after from.");
+        return value.From is { } start && value.To is { } end && end > start ? new LeavePeriod(start, end) : null;
+    }
+
     /// <summary>A list of person ids: known, at most <see cref="MaxListLength"/>, duplicates dropped.</summary>
     public IReadOnlyList<string> PersonIds(string field, IReadOnlyList<string>? values, Func<string, bool> isKnown)
     {

@@ -35,6 +35,9 @@ public sealed record PersonView
     public string? TimeZone { get; init; }
     public required IReadOnlyList<string> Roles { get; init; }
     public required IReadOnlyList<Coverage> Covers { get; init; }
+    public required IReadOnlyList<string> Languages { get; init; }
+    public int? Capacity { get; init; }
+    public LeavePeriod? OnLeave { get; init; }
     public required long Version { get; init; }
 
     public static PersonView From(Storage.Stored<Person> stored)
@@ -43,7 +46,7 @@ public sealed record PersonView
         return new PersonView
         {
             Id = p.Id, Name = p.Name, Title = p.Title, Email = p.Email, Phone = p.Phone, Pager = p.Pager, TimeZone = p.TimeZone,
-            Roles = p.Roles, Covers = p.Covers, Version = stored.Version,
+            Roles = p.Roles, Covers = p.Covers, Languages = p.Languages, Capacity = p.Capacity, OnLeave = p.OnLeave, Version = stored.Version,
         };
     }
 }

@@ -21,6 +21,12 @@ public sealed record Person
     public IReadOnlyList<string> Roles { get; init; } = [];
     /// <summary>What they cover: a whole facility, a department of it, or a unit.</summary>
     public IReadOnlyList<Coverage> Covers { get; init; } = [];
+    /// <summary>Languages the person can support a patient in (BCP-47, normalised: <c>es</c>, <c>zh-Hant</c>, <c>pt-BR</c>).</summary>
+    public IReadOnlyList<string> Languages { get; init; } = [];
+    /// <summary>Advocates: the most open cases they carry at once; null is no limit.</summary>
+    public int? Capacity { get; init; }
+    /// <summary>When the person is away (no new cases; their open cases are offered for reassignment).</summary>
+    public LeavePeriod? OnLeave { get; init; }
 
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -39,6 +45,12 @@ public sealed record Person
     /// <summary>Escalations must be able to reach a person: at least one of e-mail, phone or pager is given.</summary>
     public static bool IsReachable(string? email, string? phone, string? pager) =>
         !string.IsNullOrWhiteSpace(email) || !string.IsNullOrWhiteSpace(phone) || !string.IsNullOrWhiteSpace(pager);
+}
+
+/// <summary>A period of leave, from (inclusive) to (exclusive).</summary>
+public sealed record LeavePeriod(DateTimeOffset From, DateTimeOffset To)
+{
+    public bool Includes(DateTimeOffset at) => From <= at && at < To;
 }
 
 /// <summary>A facility (department and unit empty), a department of it (unit empty) or a unit.</summary>

@@ -15,4 +15,10 @@ public sealed class PatientReferences(IOptions<IntakeOptions> options)
 
     public string For(string mrnSystem, string mrnValue) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(mrnSystem + "|" + mrnValue)));
+
+    /// <summary>
+    /// The reference of an MRN typed into a feedback form, which names no identifier system: the facility's own record
+    /// numbers are assumed (<c>urn:pxp:facility:{facilityId}:mrn</c>), so the same number at another facility is another patient.
+    /// </summary>
+    public string ForSubmittedMrn(string facilityId, string mrn) => For($"urn:pxp:facility:{facilityId}:mrn", mrn);
 }

@@ -44,6 +44,7 @@ public static class FeedbackApi
         SubmissionStore store,
         IPhiProtector phi,
         TimeProvider clock,
+        Discharges.PatientReferences references,
         CancellationToken ct)
     {
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 128 || idempotencyKey.Any(c => c < 0x21 || c > 0x7e)))
@@ -74,7 +75,7 @@ public static class FeedbackApi
         var hash = RequestHash(request);
         if (idempotencyKey is not null && await ReplayAsync(store, idempotencyKey, hash, ct) is { } replay) return replay;
 
-        var submission = Submission.Accept(request, idempotencyKey, hash, clock.GetUtcNow(), phi);
+        var submission = Submission.Accept(request, idempotencyKey, hash, clock.GetUtcNow(), phi, references);
         try
         {
             await store.AddAsync(submission, ct);

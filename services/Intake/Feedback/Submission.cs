@@ -30,14 +30,20 @@ public sealed class Submission
     /// <summary>Safety indicators found by screening (words, not text): classification hints for the case service.</summary>
     public IReadOnlyList<string> Indicators { get; init; } = [];
     public IReadOnlyList<string> CategoryHints { get; init; } = [];
+    /// <summary>The patient's preferred language tag (not PHI): the case service matches advocates on it.</summary>
+    public string? PreferredLanguage { get; init; }
+    /// <summary>Keyed hash of the MRN (<see cref="Discharges.PatientReferences"/>), never the MRN: tells the case service a patient returned.</summary>
+    public string? PatientReference { get; init; }
 
     public bool IsCompliment => Kind == FeedbackKind.Compliment;
 
     public const string Received = "received";
     public const string CaseOpened = "case-opened";
 
-    public static Submission Accept(SubmitFeedbackRequest request, string? idempotencyKey, string requestHash, DateTimeOffset now, IPhiProtector phi)
+    public static Submission Accept(SubmitFeedbackRequest request, string? idempotencyKey, string requestHash, DateTimeOffset now, IPhiProtector phi,
+        Discharges.PatientReferences? references = null)
     {
+        var mrn = request.Patient?.Mrn?.Trim();
         var content = new ProtectedSubmissionContent(request.Description!, request.Patient, request.Submitter);
         var screening = FeedbackScreening.Screen(request.Description!);
         return new Submission
@@ -58,6 +64,8 @@ public sealed class Submission
             ProtectedContent = phi.Protect(JsonSerializer.Serialize(content, JsonSerializerOptions.Web)),
             Indicators = screening.Indicators,
             CategoryHints = screening.CategoryHints,
+            PreferredLanguage = string.IsNullOrWhiteSpace(request.Patient?.PreferredLanguage) ? null : request.Patient.PreferredLanguage.Trim(),
+            PatientReference = string.IsNullOrEmpty(mrn) || references is null ? null : references.ForSubmittedMrn(request.FacilityId!, mrn),
         };
     }
 
@@ -74,6 +82,8 @@ public sealed class Submission
         SubmittedAt = SubmittedAt,
         Indicators = Indicators,
         CategoryHints = CategoryHints,
+        PreferredLanguage = PreferredLanguage,
+        PatientReference = PatientReference,
     };
 
     public ComplimentReceived ToComplimentEvent() => new()

@@ -11,7 +11,8 @@ namespace PatientExperience.Notification.Planning;
 /// <summary>
 /// Turns the case service's events into notifications (the routing table of docs/architecture.md):
 /// <list type="bullet">
-/// <item>CaseOpened: remembers the case; the patient gets an acknowledgement when they asked for a response.</item>
+/// <item>CaseOpened: remembers the case; the patient gets an acknowledgement when they asked for a response, unless the case
+/// service offers a status page (then <see cref="ComplainantMessageConsumer"/> acknowledges, with the link).</item>
 /// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences.</item>
 /// <item>SlaBreached: the people at the level that missed the deadline.</item>
 /// <item>CaseAssigned: the recipients the event names, else the department's heads.</item>
@@ -35,6 +36,8 @@ public sealed partial class CaseEventsConsumer(
             DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity,
         };
         await cases.RememberAsync(summary, ct);
+        // The case service acknowledges with the status page link itself (SendComplainantMessage, the same cause key).
+        if (m.StatusPageOffered) return;
         await TellPatientAsync(new NotificationSource($"case-opened:{m.CaseId}", "case-opened", m.CaseId, m.FacilityId, m.Severity),
             summary, letterKind: null, onlyIfResponseRequested: true, ct);
     }

@@ -85,19 +85,21 @@ public sealed record PatientMessageModel
     public string? SurveyLink { get; init; }
     /// <summary>Survey messages: 0 for the invitation, 1, 2, ... for reminders.</summary>
     public int Reminder { get; init; }
+    /// <summary>Case acknowledgements and staff replies: <c>{Complainants:PublicBaseUrl}/status/{token}</c>, the complainant's status page.</summary>
+    public string? StatusLink { get; init; }
 
     /// <summary>
     /// Patient SMS: the case number and facility only (a text message can be read by anyone holding the phone); for a survey,
-    /// the facility and the survey link (the one thing the message is for).
+    /// the facility and the survey link (the one thing the message is for); for a case, its status page link too.
     /// </summary>
     public IReadOnlyDictionary<string, object?> ToShortView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
-        ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final", ["surveyLink"] = SurveyLink,
+        ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final", ["surveyLink"] = SurveyLink, ["statusLink"] = StatusLink,
     };
 
     public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["patientName"] = PatientName, ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["letterKind"] = LetterKind,
-        ["final"] = LetterKind == "final", ["when"] = When, ["surveyLink"] = SurveyLink, ["reminder"] = Reminder,
+        ["final"] = LetterKind == "final", ["when"] = When, ["surveyLink"] = SurveyLink, ["reminder"] = Reminder, ["statusLink"] = StatusLink,
     };
 }

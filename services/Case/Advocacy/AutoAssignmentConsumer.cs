@@ -1,0 +1,59 @@
+using MassTransit;
+using PatientExperience.Case.Cases;
+using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Case.Advocacy;
+
+/// <summary>
+/// At a facility whose assignment policy is <c>auto</c>, gives each newly opened case to the advocate
+/// <see cref="AdvocateMatcher"/> chooses, with the reason in the timeline and <see cref="CaseAssigned"/> in the same write.
+/// Idempotent: a case that already has an assignee (a redelivered CaseOpened, or staff were quicker) is left alone.
+/// </summary>
+public sealed partial class AutoAssignmentConsumer(
+    CaseStore cases, AssignmentPolicyStore policies, AdvocateRoster roster, IStaffLookup staff, TimeProvider clock, ILogger<AutoAssignmentConsumer> logger)
+    : IConsumer<CaseOpened>
+{
+    public const string Actor = "system";
+
+    public async Task Consume(ConsumeContext<CaseOpened> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        if (await policies.ModeAsync(m.FacilityId, ct) != AssignmentMode.Auto) return;
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await cases.GetAsync(m.CaseId, ct);
+            if (stored is null || stored.Document.AssigneeId is not null || !stored.Document.IsOpen) return;
+            var c = stored.Document;
+            var now = clock.GetUtcNow();
+            var match = await roster.MatchAsync(c, now, ct);
+            if (match.AdvocateId is not { } advocateId)
+            {
+                LogNoAdvocate(logger, c.Id, c.FacilityId);
+                return;
+            }
+
+            var recipient = await staff.FindAsync(c.FacilityId, advocateId, ct);
+            var result = c.AssignMatchedAdvocate(Actor, advocateId, match.Reason, recipient is null ? [] : [recipient], now);
+            if (!result.Succeeded) return;
+            try
+            {
+                await cases.SaveAsync(c, stored.Version, result.Events, now, ct);
+                LogAssigned(logger, c.Id, advocateId);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < 5)
+            {
+                // The case changed meanwhile (the saga's status, a staff action): read it again.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId} assigned automatically to advocate {AdvocateId}")]
+    private static partial void LogAssigned(ILogger logger, Guid caseId, string advocateId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} at {FacilityId}: no advocate is available for automatic assignment; it waits for patient relations")]
+    private static partial void LogNoAdvocate(ILogger logger, Guid caseId, string facilityId);
+}

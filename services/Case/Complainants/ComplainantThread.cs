@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using PatientExperience.Contracts.Vocabulary;
+
+namespace PatientExperience.Case.Complainants;
+
+/// <summary>One secure message as stored: its text encrypted with the PHI key; staff authors are kept for staff, never shown to the complainant.</summary>
+public sealed record SecureMessage(Guid Id, DateTimeOffset At, SecureMessageSender From, string? StaffId, string ProtectedText, string? IdempotencyKey = null);
+
+/// <summary>
+/// A complainant's access to their case: the status page token (its hash, and the token itself encrypted), whether staff
+/// revoked it, and the secure messages exchanged. One per case (id: the case id); the case number, submission and facility
+/// are copied from the case when it opened.
+/// </summary>
+public sealed record ComplainantThread
+{
+    public required Guid CaseId { get; init; }
+    public required string CaseNumber { get; init; }
+    public required Guid SubmissionId { get; init; }
+    public required string FacilityId { get; init; }
+    public required string TokenHash { get; init; }
+    public required string ProtectedToken { get; init; }
+    public required DateTimeOffset IssuedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+    public string? RevokedBy { get; init; }
+    public IReadOnlyList<SecureMessage> Messages { get; init; } = [];
+
+    public bool IsRevoked => RevokedAt is not null;
+
+    /// <summary>The thread with <paramref name="message"/> added.</summary>
+    public ComplainantThread With(SecureMessage message) => this with { Messages = [.. Messages, message] };
+
+    public ComplainantThread Revoke(string by, DateTimeOffset at) => IsRevoked ? this : this with { RevokedAt = at, RevokedBy = by };
+}
+
+/// <summary>
+/// What a secure message may say: 1 to the configured number of characters after trimming, no control characters but line
+/// breaks and tabs, and no bidirectional formatting characters (they can make a message read differently from what it
+/// holds). Line breaks are normalised to <c>\n</c>. The refusal never quotes the text.
+/// </summary>
+public static class SecureMessageText
+{
+    public static (string? Text, string? Problem) Check(string? text, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, "Required: the message.");
+        var normalised = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
+        if (normalised.Length > maxLength) return (null, $"At most {maxLength} characters.");
+        foreach (var rune in normalised.EnumerateRunes())
+        {
+            if (rune.Value is '\n' or '\t') continue;
+            if (Rune.IsControl(rune)) return (null, "Must not contain control characters.");
+            if (IsBidiControl(rune.Value) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format && rune.Value is not (0x200D or 0x00AD))
+                return (null, "Must not contain invisible formatting characters (such as bidirectional overrides).");
+        }
+
+        return (normalised, null);
+    }
+
+    /// <summary>LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM.</summary>
+    private static bool IsBidiControl(int c) => c is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x200E or 0x200F or 0x061C;
+}
+
+/// <summary>The case's stage in the complainant's words (<see cref="ComplainantStage"/>).</summary>
+public static class ComplainantStages
+{
+    public static ComplainantStage For(CaseStatus status) => status switch
+    {
+        CaseStatus.New => ComplainantStage.Received,
+        CaseStatus.Acknowledged or CaseStatus.Investigating or CaseStatus.Reopened => ComplainantStage.BeingLookedInto,
+        CaseStatus.ResponseSent => ComplainantStage.ResponseSent,
+        CaseStatus.Resolved => ComplainantStage.Resolved,
+        CaseStatus.Closed => ComplainantStage.Closed,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+}

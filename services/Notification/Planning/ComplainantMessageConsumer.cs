@@ -1,0 +1,65 @@
+using MassTransit;
+using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Notification.Contacts;
+using PatientExperience.Notification.Templates;
+
+namespace PatientExperience.Notification.Planning;
+
+/// <summary>
+/// Tells a complainant what the case service asks (<see cref="SendComplainantMessage"/>), with the link to their status page:
+/// the acknowledgement (cause <c>case-opened:{caseId}</c>, as the acknowledgement without a link would be, and only when they
+/// asked for a response) or that staff replied (cause <c>case-message-reply:{messageId}</c>). By email, else SMS, in their
+/// language; the contact from intake's GetSubmission. The link is a bearer secret: kept only in the delivery's encrypted
+/// envelope, never logged or traced. The reply itself is never sent: the complainant reads it on the page.
+/// </summary>
+public sealed partial class ComplainantMessageConsumer(NotificationPlanner planner, IPatientContacts patients, ILogger<ComplainantMessageConsumer> logger)
+    : IConsumer<SendComplainantMessage>
+{
+    public const string AcknowledgementEvent = "case-opened";
+    public const string ReplyEvent = "case-message-reply";
+
+    public async Task Consume(ConsumeContext<SendComplainantMessage> context)
+    {
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        if (!Uri.TryCreate(m.StatusLink, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
+        {
+            LogRejected(logger, m.MessageId, m.CaseId);
+            return;
+        }
+
+        var contact = await patients.GetAsync(m.SubmissionId, m.FacilityId, ct);
+        if (contact is null)
+        {
+            LogNoSubmission(logger, m.MessageId, m.CaseId, m.SubmissionId);
+            return;
+        }
+
+        var acknowledgement = m.Kind == ComplainantMessageKind.Acknowledgement;
+        if (acknowledgement && !contact.ResponseRequested)
+        {
+            LogNoResponseRequested(logger, m.CaseId);
+            return;
+        }
+
+        var @event = acknowledgement ? AcknowledgementEvent : ReplyEvent;
+        var source = new NotificationSource(acknowledgement ? $"case-opened:{m.CaseId}" : $"{ReplyEvent}:{m.MessageId}", @event, m.CaseId, m.FacilityId, m.Severity);
+        var facility = await planner.FacilityAsync(m.FacilityId, ct);
+        var model = new PatientMessageModel { Event = @event, PatientName = contact.Name, CaseNumber = m.CaseNumber, Facility = facility.Name, StatusLink = m.StatusLink };
+        var created = await planner.PlanPatientAsync(source, m.SubmissionId, contact, model, ct);
+        LogPlanned(logger, @event, m.CaseId, created ? 1 : 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId} rejected: its link is not an absolute http(s) URL")]
+    private static partial void LogRejected(ILogger logger, Guid messageId, Guid caseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId}: intake does not know submission {SubmissionId}; the complainant is not told")]
+    private static partial void LogNoSubmission(ILogger logger, Guid messageId, Guid caseId, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: no response was requested; no acknowledgement is sent")]
+    private static partial void LogNoResponseRequested(ILogger logger, Guid caseId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: {Created} new delivery(ies)")]
+    private static partial void LogPlanned(ILogger logger, string @event, Guid caseId, int created);
+}

@@ -1,0 +1,92 @@
+using PatientExperience.Contracts.Case;
+using PatientExperience.Notification.Contacts;
+using PatientExperience.Notification.Deliveries;
+using PatientExperience.Testing;
+
+namespace PatientExperience.Notification.Tests;
+
+/// <summary>
+/// SendComplainantMessage from the case service: the acknowledgement carries the status page link (and replaces the one
+/// CaseOpened used to send), a staff reply is announced with the link and never its text, in the complainant's language,
+/// once per message however often the command arrives.
+/// </summary>
+public sealed class ComplainantMessageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Link = "https://patients.test/status/Zt0q8yq1qzv3r2P5cQjQm7mFh1Kk0aYtq9B3xWc4n6L";
+
+    private static (CaseOpened Opened, SendComplainantMessage Command) Case(Guid submissionId, ComplainantMessageKind kind = ComplainantMessageKind.Acknowledgement)
+    {
+        var caseId = Guid.NewGuid();
+        var number = "PX-260310-" + caseId.ToString("N")[..8].ToUpperInvariant();
+        var opened = new CaseOpened
+        {
+            CaseId = caseId, CaseNumber = number, SubmissionId = submissionId, FacilityId = FakeCaseDirectory.Facility, Channel = FeedbackChannel.Web,
+            Status = CaseStatus.New, OpenedAt = NotificationApp.Start, Severity = Severity.Medium, StatusPageOffered = true,
+        };
+        var command = new SendComplainantMessage
+        {
+            MessageId = Guid.NewGuid(), Kind = kind, CaseId = caseId, CaseNumber = number, SubmissionId = submissionId, FacilityId = FakeCaseDirectory.Facility,
+            StatusLink = Link, RequestedAt = NotificationApp.Start,
+        };
+        return (opened, command);
+    }
+
+    [Fact]
+    public async Task The_acknowledgement_links_to_the_status_page_and_the_case_opened_event_sends_no_second_one()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var submission = Guid.NewGuid();
+        app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, Samples.PatientEmail, null, "en", true);
+        var (opened, acknowledgement) = Case(submission);
+
+        await app.Publish(opened);
+        await app.Publish(acknowledgement);
+        await app.Publish(acknowledgement);
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == 1 && app.ConsumedCount<SendComplainantMessage>() == 2), TimeSpan.FromSeconds(15), "the event and both commands", Ct);
+        await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the acknowledgement");
+
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.StartsWith("We have received your concern", email.Subject, StringComparison.Ordinal);
+        Assert.Contains(Link, email.Body, StringComparison.Ordinal);
+        Assert.Contains(acknowledgement.CaseNumber, email.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_staff_reply_is_announced_in_spanish_with_the_link_and_an_acknowledgement_waits_for_a_requested_response()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var submission = Guid.NewGuid();
+        app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, Samples.PatientEmail, null, "es-MX", false);
+        var (_, acknowledgement) = Case(submission);
+        var reply = acknowledgement with { MessageId = Guid.NewGuid(), Kind = ComplainantMessageKind.StaffReply };
+
+        await app.Publish(acknowledgement);
+        await app.Publish(reply);
+        await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the reply notice");
+
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.StartsWith("Tiene un nuevo mensaje", email.Subject, StringComparison.Ordinal);
+        Assert.Contains(Link, email.Body, StringComparison.Ordinal);
+        Assert.Equal(2, app.ConsumedCount<SendComplainantMessage>());
+    }
+
+    [Fact]
+    public async Task By_sms_the_notice_carries_the_case_number_facility_and_link_only()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var submission = Guid.NewGuid();
+        app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, null, Samples.PatientPhone, "en", true);
+        var (_, command) = Case(submission, ComplainantMessageKind.StaffReply);
+
+        await app.Publish(command);
+        var delivered = await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the SMS");
+
+        Assert.Equal("sms", delivered[0].Channel);
+        var sms = Assert.Single(app.Webhooks.To(Samples.PatientPhone));
+        Assert.Contains(Link, sms.Text, StringComparison.Ordinal);
+        Assert.Contains(command.CaseNumber, sms.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Samples.PatientName, sms.Text, StringComparison.Ordinal);
+    }
+}
