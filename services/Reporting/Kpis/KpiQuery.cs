@@ -36,6 +36,7 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
 
         await foreach (var day in store.DaysAsync(scope, period.From, period.To, ct))
         {
+            if (day.Totals.Subjects == 0) continue; // only withdrawn entries: nothing happened there
             var start = PeriodStart(DateOnly.ParseExact(day.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), interval);
             switch (grouping)
             {
@@ -61,6 +62,7 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
         var byFacility = new SortedDictionary<string, Measures>(StringComparer.Ordinal);
         await foreach (var day in store.DaysAsync(new ReportScope(null), period.From, period.To, ct))
         {
+            if (day.Totals.Subjects == 0) continue;
             if (!byFacility.TryGetValue(day.FacilityId, out var sum)) byFacility[day.FacilityId] = sum = new Measures();
             sum.Add(day.Totals.All);
         }

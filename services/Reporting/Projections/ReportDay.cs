@@ -41,6 +41,9 @@ public sealed class DayTotals
     /// <summary>The group of subjects without the attribute (a case with no category, a discharge by severity).</summary>
     public const string Unspecified = "unspecified";
 
+    /// <summary>Entries that count (not withdrawn): a day with none is left out of series.</summary>
+    public int Subjects { get; set; }
+
     public Measures All { get; set; } = new();
     public Dictionary<string, Measures> ByCategory { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, Measures> ByChannel { get; set; } = new(StringComparer.Ordinal);
@@ -52,6 +55,7 @@ public sealed class DayTotals
         foreach (var e in entries)
         {
             if (e.Measures is not { } m) continue;
+            totals.Subjects++;
             totals.All.Add(m);
             AddTo(totals.ByCategory, e.Category, m);
             AddTo(totals.ByChannel, e.Channel, m);
