@@ -29,9 +29,19 @@ public static class ReportParameters
     public static ReportPeriod? Period(string? from, string? to, DateTimeOffset now, int maxDays, IDictionary<string, string[]> errors)
     {
         var end = DateOnly.FromDateTime(now.UtcDateTime);
-        if (!string.IsNullOrEmpty(to) && !TryDate(to, out end)) errors["to"] = ["Must be a date (yyyy-MM-dd)."];
-        var start = end.AddDays(-29);
-        if (!string.IsNullOrEmpty(from) && !TryDate(from, out start)) errors["from"] = ["Must be a date (yyyy-MM-dd)."];
+        if (!string.IsNullOrEmpty(to))
+        {
+            if (TryDate(to, out var parsed)) end = parsed;
+            else errors["to"] = ["Must be a date (yyyy-MM-dd)."];
+        }
+
+        var start = end.DayNumber >= 29 ? end.AddDays(-29) : end;
+        if (!string.IsNullOrEmpty(from))
+        {
+            if (TryDate(from, out var parsed)) start = parsed;
+            else errors["from"] = ["Must be a date (yyyy-MM-dd)."];
+        }
+
         if (errors.Count > 0) return null;
         if (start > end) { errors["from"] = ["Must not be after 'to'."]; return null; }
         var period = new ReportPeriod(start, end);
