@@ -16,13 +16,13 @@ public static class ReportsApi
     {
         var reports = api.MapGroup("/reports").WithTags("Reports").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
         reports.MapGet("/kpis", GetKpisAsync).WithName("GetKpis")
-            .Produces(StatusCodes.Status200OK, contentType: ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<KpiReport>(StatusCodes.Status200OK, "application/json", ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("KPIs of a facility (or every facility in the caller's scope), department or unit over [from, to] (whole UTC days).");
         reports.MapGet("/kpis/series", GetSeriesAsync).WithName("GetKpiSeries")
-            .Produces(StatusCodes.Status200OK, contentType: ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<KpiSeries>(StatusCodes.Status200OK, "application/json", ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("KPIs per day, ISO week or month, optionally per department, unit, category, channel or severity.");
         reports.MapGet("/comparison", GetComparisonAsync).WithName("GetFacilityComparison")
-            .Produces(StatusCodes.Status200OK, contentType: ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<FacilityComparison>(StatusCodes.Status200OK, "application/json", ReportCsv.ContentType).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Every facility's KPIs side by side over [from, to] (health-system analysts: a token for every facility).");
         return api;
     }
