@@ -15,4 +15,6 @@ public static class Ports
     public const int NotificationGrpc = 5113;
     public const int SurveyHttp = 5104;
     public const int SurveyGrpc = 5114;
+    public const int ReportingHttp = 5105;
+    public const int ReportingGrpc = 5115;
 }

@@ -68,6 +68,12 @@ var survey = builder.AddProject<Projects.PatientExperience_Survey>("survey", o =
     .WithEnvironment("Phi__EncryptionKey", phiKey)
     .WithEnvironment("Survey__PublicBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway));
 
+// Reporting: read models projected from every event; aggregates only, so no PHI key.
+var reporting = builder.AddProject<Projects.PatientExperience_Reporting>("reporting", o => o.ExcludeLaunchProfile = true)
+    .WithServiceEndpoints(Ports.ReportingHttp, Ports.ReportingGrpc)
+    .WithPlatformDefaults(builder, signingKey)
+    .WithBrokerAndStore(rabbitmq, serviceData);
+
 builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: Ports.Gateway, name: "http", isProxied: false)
     .WithEndpointsInEnvironment(_ => false)
@@ -77,11 +83,13 @@ builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.Exclude
     .WithEnvironment("ReverseProxy__Clusters__case__Destinations__primary__Address", caseService.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__notification__Destinations__primary__Address", notification.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__survey__Destinations__primary__Address", survey.GetEndpoint("http"))
+    .WithEnvironment("ReverseProxy__Clusters__reporting__Destinations__primary__Address", reporting.GetEndpoint("http"))
     .WithHttpHealthCheck("/health/ready", endpointName: "http")
     .WaitFor(intake)
     .WaitFor(caseService)
     .WaitFor(notification)
-    .WaitFor(survey);
+    .WaitFor(survey)
+    .WaitFor(reporting);
 
 // The dashboard's address and login link are printed by Aspire as it starts (http://localhost:18888 with the http profile).
 using var app = builder.Build();

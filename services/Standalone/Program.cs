@@ -3,6 +3,7 @@ using PatientExperience.Gateway;
 using PatientExperience.Intake;
 using PatientExperience.Messaging;
 using PatientExperience.Notification;
+using PatientExperience.Reporting;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.Standalone;
 using PatientExperience.Survey;
@@ -16,6 +17,7 @@ builder.AddCaseModule();
 // One process, one durable scheduler: notifications keep their retries and deferrals in the case service's store.
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
+builder.AddReportingModule();
 builder.AddPlatformMessaging();
 
 var app = builder.Build();
@@ -26,10 +28,12 @@ app.MapIntakeApi().RequireHost($"*:{ports.Services}");
 app.MapCaseApi().RequireHost($"*:{ports.Services}");
 app.MapNotificationApi().RequireHost($"*:{ports.Services}");
 app.MapSurveyApi().RequireHost($"*:{ports.Services}");
+app.MapReportingApi().RequireHost($"*:{ports.Services}");
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
 app.MapNotificationGrpc();
 app.MapSurveyGrpc();
+app.MapReportingGrpc();
 app.MapNotificationDevEndpoints();
 app.ReportStandaloneStart(ports);
 app.Run();

@@ -44,6 +44,7 @@ public static class StandaloneHosting
             ["ReverseProxy:Clusters:case:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["ReverseProxy:Clusters:notification:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["ReverseProxy:Clusters:survey:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
+            ["ReverseProxy:Clusters:reporting:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             // Invitation links point at the gateway's patient pages.
             ["Survey:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",
             ["Complainants:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",

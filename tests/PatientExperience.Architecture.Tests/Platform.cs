@@ -8,7 +8,7 @@ internal static class Platform
     public const string Prefix = "PatientExperience.";
 
     /// <summary>Each service by the namespace root its code lives under (the gateway is a service here too: it owns no data).</summary>
-    public static readonly IReadOnlyList<string> Services = ["Intake", "Case", "Notification", "Survey", "Gateway"];
+    public static readonly IReadOnlyList<string> Services = ["Intake", "Case", "Notification", "Survey", "Reporting", "Gateway"];
 
     /// <summary>Building blocks every service may use; they must not know any service.</summary>
     public static readonly IReadOnlyList<string> BuildingBlocks = ["ServiceDefaults", "Messaging", "Storage"];

@@ -15,6 +15,7 @@ public sealed class NetworkPolicyTests
         ["case"] = Labels("app.kubernetes.io/name", "case", "app.kubernetes.io/component", "platform-service"),
         ["notification"] = Labels("app.kubernetes.io/name", "notification", "app.kubernetes.io/component", "platform-service"),
         ["survey"] = Labels("app.kubernetes.io/name", "survey", "app.kubernetes.io/component", "platform-service"),
+        ["reporting"] = Labels("app.kubernetes.io/name", "reporting", "app.kubernetes.io/component", "platform-service"),
         ["otel-collector"] = Labels("app.kubernetes.io/name", "otel-collector", "app.kubernetes.io/component", "telemetry"),
         // Pods of the operators carry the operators' labels, not ours.
         ["rabbitmq"] = new JsonObject { ["app.kubernetes.io/name"] = "pxp-rabbitmq" },
@@ -32,6 +33,8 @@ public sealed class NetworkPolicyTests
         { "rabbitmq", "rabbitmq", 25672 }, { "mongodb", "mongodb", 27017 },
         { "gateway", "survey", 8080 }, { "survey", "rabbitmq", 5672 }, { "survey", "mongodb", 27017 },
         { "survey", "otel-collector", 4317 }, { "otel-collector", "survey", 8080 },
+        { "gateway", "reporting", 8080 }, { "reporting", "rabbitmq", 5672 }, { "reporting", "mongodb", 27017 },
+        { "reporting", "otel-collector", 4317 }, { "otel-collector", "reporting", 8080 },
     };
 
     public static TheoryData<string, string, int> Denied => new()
@@ -41,6 +44,8 @@ public sealed class NetworkPolicyTests
         { "intake", "case", 8080 }, { "notification", "gateway", 8080 }, { "otel-collector", "mongodb", 27017 },
         { "rabbitmq", "mongodb", 27017 }, { "mongodb", "case", 8080 },
         { "survey", "case", 8081 }, { "survey", "intake", 8081 }, { "case", "survey", 8080 }, { "survey", "gateway", 8080 },
+        { "reporting", "case", 8081 }, { "reporting", "survey", 8080 }, { "case", "reporting", 8080 }, { "reporting", "gateway", 8080 },
+        { "reporting", "reporting", 8081 },
     };
 
     [Theory]

@@ -110,7 +110,7 @@ public sealed class EscalationTests(PlatformFixture platform)
         Assert.Single(breaches, d => d.Contains("missed at level department", StringComparison.Ordinal));
     }
 
-    private static async Task ActAsync(HttpClient staff, Guid caseId, string action)
+    internal static async Task ActAsync(HttpClient staff, Guid caseId, string action)
     {
         // As a console does: send the version last read; if the case moved on meanwhile (412), read it again and retry.
         for (var attempt = 0; attempt < 5; attempt++)

@@ -133,6 +133,38 @@ public sealed class StandaloneTests : IAsyncLifetime
             TimeSpan.FromSeconds(30), "the notice of the reply to reach the mailbox", Ct);
     }
 
+    [Fact]
+    public async Task Concerns_submitted_and_acknowledged_at_the_gateway_show_in_the_kpis_within_seconds()
+    {
+        var client = new HttpClient { BaseAddress = Gateway };
+        async Task<string?> TokenAsync(string role, string facility) =>
+            (await client.GetFromJsonAsync<JsonElement>($"/dev/token?role={role}&facility={facility}", Ct)).GetProperty("accessToken").GetString();
+        var staff = new HttpClient { BaseAddress = Gateway };
+        staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync("patient-relations", "*"));
+        var analyst = new HttpClient { BaseAddress = Gateway };
+        analyst.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync("analyst", "riverside-general"));
+
+        var first = await ConcernToCaseTests.SubmitAsync(client, ConcernToCaseTests.Concern(), "reporting-1");
+        var second = await ConcernToCaseTests.SubmitAsync(client, ConcernToCaseTests.Concern(), "reporting-2");
+        var acknowledged = await ConcernToCaseTests.CaseIdOfAsync(staff, first, () => _standalone!.Output);
+        await ConcernToCaseTests.CaseIdOfAsync(staff, second, () => _standalone!.Output);
+        await EscalationTests.ActAsync(staff, acknowledged, "acknowledge");
+
+        // Today (UTC) at Riverside, as the analyst sees it: two concerns, two cases, one acknowledged.
+        var kpis = await Eventually.MatchAsync(
+            () => analyst.GetFromJsonAsync<JsonElement>("/api/v1/reports/kpis?facilityId=riverside-general", Ct),
+            k => k.GetProperty("casesOpened").GetInt64() == 2 && k.GetProperty("acknowledged").GetInt64() == 1,
+            "the reports to count two cases opened and one acknowledged", TimeSpan.FromSeconds(10));
+        Assert.Equal(2, kpis.GetProperty("feedback").GetProperty("complaints").GetInt64());
+        Assert.Equal(2, kpis.GetProperty("feedback").GetProperty("total").GetInt64());
+        Assert.Equal(0, kpis.GetProperty("ratePer1000Discharges").GetProperty("discharges").GetInt64());
+        Assert.False(kpis.GetProperty("ratePer1000Discharges").TryGetProperty("complaints", out _));
+        Assert.Equal(2, kpis.GetProperty("backlog").EnumerateArray().Single(b => b.GetProperty("ageBand").GetString() == "0-2d").GetProperty("open").GetInt64());
+
+        var elsewhere = await analyst.GetAsync("/api/v1/reports/kpis?facilityId=mesa-valley", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_standalone is not null) await _standalone.DisposeAsync();

@@ -54,6 +54,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The path prefix under which requests routed to the survey cluster reach the backend.</summary>
     public const string SurveyClusterPrefix = "/survey-cluster";
 
+    /// <summary>The path prefix under which requests routed to the reporting cluster reach the backend.</summary>
+    public const string ReportingClusterPrefix = "/reporting-cluster";
+
     public RecordingBackend Backend { get; private set; } = null!;
 
     public static AuthOptions Auth => new() { SigningKey = SigningKey };
@@ -73,6 +76,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", address);
         // The survey cluster reaches the same backend under a path prefix, so tests can tell that a route chose it.
         builder.UseSetting("ReverseProxy:Clusters:survey:Destinations:primary:Address", address.TrimEnd('/') + SurveyClusterPrefix + "/");
+        builder.UseSetting("ReverseProxy:Clusters:reporting:Destinations:primary:Address", address.TrimEnd('/') + ReportingClusterPrefix + "/");
         foreach (var (key, value) in _settings)
             if (value is not null) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders());

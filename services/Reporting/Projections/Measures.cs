@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+
+namespace PatientExperience.Reporting.Projections;
+
+/// <summary>
+/// Counts that add up: what one subject (a case, a submission, a discharge, an invitation, a delivery) contributes to one
+/// day of one unit, and, summed, what a day, a period or a facility holds. Zeros are not stored.
+/// </summary>
+public sealed class Measures
+{
+    private const JsonIgnoreCondition Skip = JsonIgnoreCondition.WhenWritingDefault;
+
+    [JsonIgnore(Condition = Skip)] public long FeedbackTotal { get; set; }
+    [JsonIgnore(Condition = Skip)] public long FeedbackComplaints { get; set; }
+    [JsonIgnore(Condition = Skip)] public long FeedbackGrievances { get; set; }
+    [JsonIgnore(Condition = Skip)] public long FeedbackCompliments { get; set; }
+    [JsonIgnore(Condition = Skip)] public long FeedbackSuggestions { get; set; }
+    [JsonIgnore(Condition = Skip)] public long FeedbackQuestions { get; set; }
+
+    /// <summary>Cases opened that day, and of them classified complaint or grievance.</summary>
+    [JsonIgnore(Condition = Skip)] public long CasesOpened { get; set; }
+    [JsonIgnore(Condition = Skip)] public long ComplaintCases { get; set; }
+    [JsonIgnore(Condition = Skip)] public long GrievanceCases { get; set; }
+
+    /// <summary>Cases first acknowledged that day.</summary>
+    [JsonIgnore(Condition = Skip)] public long Acknowledged { get; set; }
+    /// <summary>Cases first resolved that day.</summary>
+    [JsonIgnore(Condition = Skip)] public long Resolved { get; set; }
+
+    /// <summary>SLA outcomes, counted on the day they became known (the acknowledgement, letter or resolution; or the breach).</summary>
+    [JsonIgnore(Condition = Skip)] public long AcknowledgedOnTime { get; set; }
+    [JsonIgnore(Condition = Skip)] public long AcknowledgedLate { get; set; }
+    [JsonIgnore(Condition = Skip)] public long InterimNoticeOnTime { get; set; }
+    [JsonIgnore(Condition = Skip)] public long InterimNoticeLate { get; set; }
+    [JsonIgnore(Condition = Skip)] public long ResponseOnTime { get; set; }
+    [JsonIgnore(Condition = Skip)] public long ResponseLate { get; set; }
+
+    /// <summary>Cases that reached the level for the first time that day.</summary>
+    [JsonIgnore(Condition = Skip)] public long EscalatedToDepartment { get; set; }
+    [JsonIgnore(Condition = Skip)] public long EscalatedToExecutive { get; set; }
+
+    [JsonIgnore(Condition = Skip)] public long Discharges { get; set; }
+
+    /// <summary>Invitations issued that day, and of them the ones answered (whenever the answer came).</summary>
+    [JsonIgnore(Condition = Skip)] public long InvitationsIssued { get; set; }
+    [JsonIgnore(Condition = Skip)] public long InvitationsAnswered { get; set; }
+
+    /// <summary>Responses received that day, and their NPS answers (promoters 9-10, passives 7-8, detractors 0-6).</summary>
+    [JsonIgnore(Condition = Skip)] public long Responses { get; set; }
+    [JsonIgnore(Condition = Skip)] public long Promoters { get; set; }
+    [JsonIgnore(Condition = Skip)] public long Passives { get; set; }
+    [JsonIgnore(Condition = Skip)] public long Detractors { get; set; }
+
+    /// <summary>Responses that asked for service recovery (LowSatisfactionDetected), by the day detected.</summary>
+    [JsonIgnore(Condition = Skip)] public long ServiceRecoveryRequested { get; set; }
+
+    [JsonIgnore(Condition = Skip)] public long NotificationsDelivered { get; set; }
+    [JsonIgnore(Condition = Skip)] public long NotificationsFailed { get; set; }
+
+    /// <summary>Seconds from opening to first acknowledgement of the cases acknowledged that day, as a histogram.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DurationHistogram? AcknowledgeSeconds { get; set; }
+
+    /// <summary>Seconds from opening to first resolution of the cases resolved that day, as a histogram.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DurationHistogram? ResolveSeconds { get; set; }
+
+    /// <summary>The number of cases or responses behind these counts: what small-cell suppression looks at.</summary>
+    [JsonIgnore] public long CellSize => Math.Max(Math.Max(CasesOpened, FeedbackTotal), Math.Max(Responses, Math.Max(Acknowledged, Resolved)));
+
+    public void Add(Measures other)
+    {
+        FeedbackTotal += other.FeedbackTotal;
+        FeedbackComplaints += other.FeedbackComplaints;
+        FeedbackGrievances += other.FeedbackGrievances;
+        FeedbackCompliments += other.FeedbackCompliments;
+        FeedbackSuggestions += other.FeedbackSuggestions;
+        FeedbackQuestions += other.FeedbackQuestions;
+        CasesOpened += other.CasesOpened;
+        ComplaintCases += other.ComplaintCases;
+        GrievanceCases += other.GrievanceCases;
+        Acknowledged += other.Acknowledged;
+        Resolved += other.Resolved;
+        AcknowledgedOnTime += other.AcknowledgedOnTime;
+        AcknowledgedLate += other.AcknowledgedLate;
+        InterimNoticeOnTime += other.InterimNoticeOnTime;
+        InterimNoticeLate += other.InterimNoticeLate;
+        ResponseOnTime += other.ResponseOnTime;
+        ResponseLate += other.ResponseLate;
+        EscalatedToDepartment += other.EscalatedToDepartment;
+        EscalatedToExecutive += other.EscalatedToExecutive;
+        Discharges += other.Discharges;
+        InvitationsIssued += other.InvitationsIssued;
+        InvitationsAnswered += other.InvitationsAnswered;
+        Responses += other.Responses;
+        Promoters += other.Promoters;
+        Passives += other.Passives;
+        Detractors += other.Detractors;
+        ServiceRecoveryRequested += other.ServiceRecoveryRequested;
+        NotificationsDelivered += other.NotificationsDelivered;
+        NotificationsFailed += other.NotificationsFailed;
+        if (other.AcknowledgeSeconds is { } ack) (AcknowledgeSeconds ??= new()).Add(ack);
+        if (other.ResolveSeconds is { } resolve) (ResolveSeconds ??= new()).Add(resolve);
+    }
+}

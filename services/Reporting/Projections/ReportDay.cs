@@ -1,0 +1,84 @@
+namespace PatientExperience.Reporting.Projections;
+
+/// <summary>
+/// One unit's day (id: <see cref="DayKey.Id"/>): each subject's contribution to it, keyed by the subject and stamped with the
+/// version of the subject's fact it was computed from, and the totals over them (overall and by category, channel and
+/// severity). Setting a subject's entry is idempotent and only ever moves to a newer fact version, so redelivered events,
+/// concurrent writers and a replay all converge on the same totals. A withdrawn entry (the subject moved to another day or
+/// unit) stays as a tombstone with no measures, so a late writer with an older version cannot bring it back.
+/// </summary>
+public sealed class ReportDay
+{
+    public required string FacilityId { get; set; }
+    public string? DepartmentId { get; set; }
+    public string? UnitId { get; set; }
+    /// <summary>yyyy-MM-dd (UTC).</summary>
+    public required string Day { get; set; }
+    public Dictionary<string, DayEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+    public DayTotals Totals { get; set; } = new();
+
+    public static ReportDay For(DayKey key) => new()
+    {
+        FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Day = DayKey.DayString(key.Day),
+    };
+
+    public void Recount() => Totals = DayTotals.Of(Entries.Values);
+}
+
+public sealed class DayEntry
+{
+    public long Version { get; set; }
+    /// <summary>Null for a withdrawn entry.</summary>
+    public Measures? Measures { get; set; }
+    public string? Category { get; set; }
+    public string? Channel { get; set; }
+    public string? Severity { get; set; }
+}
+
+/// <summary>A day's totals: what queries read (they skip the entries).</summary>
+public sealed class DayTotals
+{
+    /// <summary>The group of subjects without the attribute (a case with no category, a discharge by severity).</summary>
+    public const string Unspecified = "unspecified";
+
+    /// <summary>Entries that count (not withdrawn): a day with none is left out of series.</summary>
+    public int Subjects { get; set; }
+
+    public Measures All { get; set; } = new();
+    public Dictionary<string, Measures> ByCategory { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Measures> ByChannel { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Measures> BySeverity { get; set; } = new(StringComparer.Ordinal);
+
+    public static DayTotals Of(IEnumerable<DayEntry> entries)
+    {
+        var totals = new DayTotals();
+        foreach (var e in entries)
+        {
+            if (e.Measures is not { } m) continue;
+            totals.Subjects++;
+            totals.All.Add(m);
+            AddTo(totals.ByCategory, e.Category, m);
+            AddTo(totals.ByChannel, e.Channel, m);
+            AddTo(totals.BySeverity, e.Severity, m);
+        }
+
+        return totals;
+    }
+
+    private static void AddTo(Dictionary<string, Measures> groups, string? key, Measures m)
+    {
+        key ??= Unspecified;
+        if (!groups.TryGetValue(key, out var sum)) groups[key] = sum = new Measures();
+        sum.Add(m);
+    }
+}
+
+/// <summary>The part of a <see cref="ReportDay"/> that queries read: its place, day and totals (the entries are skipped).</summary>
+public sealed class ReportDayTotals
+{
+    public required string FacilityId { get; set; }
+    public string? DepartmentId { get; set; }
+    public string? UnitId { get; set; }
+    public required string Day { get; set; }
+    public DayTotals Totals { get; set; } = new();
+}

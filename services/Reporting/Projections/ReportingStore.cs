@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PatientExperience.Reporting.Kpis;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Reporting.Projections;
+
+/// <summary>A collection of facts of one kind, and the prefix of their entries in the days they count in.</summary>
+public sealed record FactCollection<TFact>(CollectionDefinition Definition, string EntryPrefix) where TFact : ReportFact;
+
+/// <summary>
+/// The reporting service's port over its own store: facts per subject, and the unit-days they add up in. Writes go through
+/// <see cref="ProjectAsync{TFact}"/> only; queries read days (a year of one facility is a few thousand rows) and, for the
+/// backlog, the cases open at an instant.
+/// </summary>
+public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceName)] IDocumentStore store)
+{
+    private const int MaxAttempts = 50;
+
+    public static readonly CollectionDefinition DaysDefinition = new("report_days") { IndexedFields = ["facilityId", "day", "departmentId", "unitId"] };
+
+    public static readonly FactCollection<CaseFact> Cases =
+        new(new CollectionDefinition("report_cases") { IndexedFields = ["facilityId", "openUntil", "departmentId", "unitId"] }, "case");
+
+    public static readonly FactCollection<SubmissionFact> Submissions = new(new CollectionDefinition("report_submissions"), "submission");
+    public static readonly FactCollection<DischargeFact> Discharges = new(new CollectionDefinition("report_discharges"), "discharge");
+    public static readonly FactCollection<InvitationFact> Invitations = new(new CollectionDefinition("report_invitations"), "invitation");
+    public static readonly FactCollection<DeliveryFact> Deliveries = new(new CollectionDefinition("report_deliveries"), "delivery");
+
+    public static IEnumerable<CollectionDefinition> Definitions =>
+        [DaysDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
+
+    private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
+    private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
+
+    /// <summary>
+    /// Merges an event into its subject's fact and brings the days it counts in up to date. Safe to repeat (a duplicate
+    /// changes nothing), to run concurrently for the same subject (the fact is written with optimistic concurrency and
+    /// entries only move forward in version), and to resume after a crash between writes (the days are always brought up
+    /// to date from the fact, changed or not).
+    /// </summary>
+    /// <param name="merge">Folds the event into the fact (null: none yet) and returns it; must be idempotent and commutative.</param>
+    /// <returns>Whether the fact changed (false for a duplicate).</returns>
+    public async Task<bool> ProjectAsync<TFact>(FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge, CancellationToken ct)
+        where TFact : ReportFact
+    {
+        var facts = store.Collection<TFact>(kind.Definition);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await facts.GetAsync(id, ct);
+            var before = stored is null ? null : JsonSerializer.Serialize(stored.Document, StoreJson.Options);
+            var placedBefore = stored?.Document.Placements.ToList() ?? [];
+            var fact = merge(stored?.Document);
+            if (fact is CaseFact c) c.Settle();
+            var contributions = fact.Contributions();
+            var placedNow = contributions.Select(x => x.Day.Id).ToHashSet(StringComparer.Ordinal);
+            fact.Placements = placedBefore.Union(placedNow, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+            long version;
+            var changed = before != JsonSerializer.Serialize(fact, StoreJson.Options);
+            try
+            {
+                if (stored is null) version = (await facts.InsertAsync(id, fact, [], ct)).Version;
+                else if (changed) version = (await facts.ReplaceAsync(id, fact, stored.Version, [], ct)).Version;
+                else version = stored.Version;
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
+            {
+                ReportingTelemetry.Conflicts.Add(1);
+                continue;
+            }
+
+            var entryKey = $"{kind.EntryPrefix}:{id}";
+            foreach (var dayId in fact.Placements)
+            {
+                var contribution = contributions.FirstOrDefault(x => x.Day.Id == dayId);
+                await SetEntryAsync(contribution?.Day ?? ParseDayId(dayId), entryKey, version, contribution, ct);
+            }
+
+            if (fact.Placements.Count != placedNow.Count)
+            {
+                // Every withdrawn day now holds a tombstone: forget them. A conflict means a newer write that withdraws them itself.
+                fact.Placements = fact.Placements.Where(placedNow.Contains).ToList();
+                try { await facts.ReplaceAsync(id, fact, version, [], ct); }
+                catch (ConcurrencyConflictException) { ReportingTelemetry.Conflicts.Add(1); }
+            }
+
+            return changed || stored is null;
+        }
+    }
+
+    private async Task SetEntryAsync(DayKey key, string entryKey, long version, Contribution? contribution, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await _days.GetAsync(key.Id, ct);
+            if (stored?.Document.Entries.TryGetValue(entryKey, out var existing) == true && existing.Version >= version) return;
+            var day = stored?.Document ?? ReportDay.For(key);
+            day.Entries[entryKey] = new DayEntry
+            {
+                Version = version,
+                Measures = contribution?.Measures,
+                Category = contribution?.Attributes.Category,
+                Channel = contribution?.Attributes.Channel,
+                Severity = contribution?.Attributes.Severity,
+            };
+            day.Recount();
+            try
+            {
+                if (stored is null) await _days.InsertAsync(key.Id, day, [], ct);
+                else await _days.ReplaceAsync(key.Id, day, stored.Version, [], ct);
+                return;
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
+            {
+                ReportingTelemetry.Conflicts.Add(1);
+            }
+        }
+    }
+
+    internal static DayKey ParseDayId(string id)
+    {
+        var parts = id.Split('|');
+        if (parts.Length != 4) throw new FormatException("Not a day id.");
+        static string? Place(string p) => p == "-" ? null : p;
+        return new DayKey(parts[0], Place(parts[1]), Place(parts[2]), DateOnly.ParseExact(parts[3], "yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The unit-days of a period [from, to] (inclusive days) in the scope, totals only, page by page.</summary>
+    public async IAsyncEnumerable<ReportDayTotals> DaysAsync(ReportScope scope, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var filters = new List<FieldFilter>
+        {
+            FieldFilter.Gte("day", DayKey.DayString(from)),
+            FieldFilter.Lt("day", DayKey.DayString(to.AddDays(1))),
+        };
+        if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
+        if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
+        if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
+        await foreach (var day in PagesAsync(_dayTotals, filters, ct)) yield return day;
+    }
+
+    /// <summary>The opening times of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> OpenCasesAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
+    {
+        var filters = new List<FieldFilter> { FieldFilter.Gte("openUntil", at.AddTicks(1)) };
+        if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
+        if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
+        if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
+        var opened = new List<DateTimeOffset>();
+        await foreach (var c in PagesAsync(store.Collection<CaseFact>(Cases.Definition), filters, ct))
+        {
+            if (c.OpenedAt is { } o && o < at) opened.Add(o);
+        }
+
+        return opened;
+    }
+
+    private static async IAsyncEnumerable<T> PagesAsync<T>(IDocumentCollection<T> collection, List<FieldFilter> filters, [EnumeratorCancellation] CancellationToken ct)
+        where T : class
+    {
+        for (var page = 1; ; page++)
+        {
+            var result = await collection.QueryAsync(new DocumentQuery { Filters = filters, PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
+            foreach (var item in result.Items) yield return item.Document;
+            if (result.Items.Count < DocumentQuery.MaxPageSize) yield break;
+        }
+    }
+
+    /// <summary>Deletes every read model (before a rebuild from a replay of the events).</summary>
+    public async Task ClearAsync(CancellationToken ct)
+    {
+        foreach (var definition in Definitions)
+        {
+            var collection = store.Collection<object>(definition);
+            while (true)
+            {
+                var page = await collection.QueryAsync(new DocumentQuery { PageSize = DocumentQuery.MaxPageSize }, ct);
+                if (page.Items.Count == 0) break;
+                foreach (var item in page.Items) await collection.DeleteAsync(item.Id, null, ct);
+            }
+        }
+    }
+}

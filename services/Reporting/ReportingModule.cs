@@ -1,0 +1,46 @@
+using PatientExperience.Messaging;
+using PatientExperience.Reporting.Kpis;
+using PatientExperience.Reporting.Projections;
+using PatientExperience.Storage;
+
+namespace PatientExperience.Reporting;
+
+public static class ReportingModule
+{
+    public const string ServiceName = "reporting";
+
+    /// <summary>
+    /// The reporting service: its store (facts per subject and pre-aggregated unit-days), the projection of every published
+    /// event (queue <c>reporting-events</c>) and the KPI queries HTTP and gRPC share. It publishes nothing yet, so it has no
+    /// outbox relay and no scheduler.
+    /// </summary>
+    public static IHostApplicationBuilder AddReportingModule(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReportingOptions>()
+            .Bind(builder.Configuration.GetSection(ReportingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.AddDocumentStore(ServiceName, [.. ReportingStore.Definitions]);
+        builder.Services.AddSingleton<ReportingStore>();
+        builder.Services.AddSingleton<KpiQuery>();
+        builder.Services.AddGrpc();
+        builder.Services.AddMessagingModule(bus =>
+            bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
+        return builder;
+    }
+
+    /// <summary>The HTTP API. Returned as a group so a host (standalone mode) can restrict it to an internal port.</summary>
+    public static RouteGroupBuilder MapReportingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapReportsApi();
+        return api;
+    }
+
+    public static IEndpointRouteBuilder MapReportingGrpc(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcService<ReportingGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PatientExperience.Reporting;
+
+/// <summary>Bound from <c>Reporting</c>; validated at start-up.</summary>
+public sealed class ReportingOptions
+{
+    public const string Section = "Reporting";
+
+    /// <summary>Cells of an export (CSV) counting fewer cases or responses than this are suppressed (shown empty). 5 by default.</summary>
+    [Range(1, 100)]
+    public int SmallCellThreshold { get; set; } = 5;
+
+    /// <summary>Survey results from fewer responses than this are flagged <c>smallSample</c>. 30 by default.</summary>
+    [Range(1, 1000)]
+    public int SmallSampleResponses { get; set; } = 30;
+
+    /// <summary>The longest period one query may cover, in days (a query reads one row per unit and day).</summary>
+    [Range(1, 3660)]
+    public int MaxPeriodDays { get; set; } = 1100;
+}

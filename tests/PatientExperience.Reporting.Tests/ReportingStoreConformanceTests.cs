@@ -1,0 +1,178 @@
+using DotNet.Testcontainers.Builders;
+using MongoDB.Driver;
+using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Reporting.Kpis;
+using PatientExperience.Reporting.Projections;
+using PatientExperience.Storage;
+using PatientExperience.Storage.Mongo;
+using PatientExperience.Storage.Sqlite;
+using Testcontainers.MongoDb;
+
+namespace PatientExperience.Reporting.Tests;
+
+/// <summary>
+/// The reporting store's guarantees, run against every adapter of the storage port: a repeated merge changes nothing, a
+/// subject that moves (its place known only later) leaves no count behind, concurrent merges of one subject converge, and
+/// clearing empties every read model.
+/// </summary>
+public abstract class ReportingStoreConformanceTests : IAsyncLifetime
+{
+    private static readonly DateOnly March10 = new(2026, 3, 10);
+    private static readonly DateTimeOffset Opened = new(2026, 3, 10, 8, 0, 0, TimeSpan.Zero);
+
+    protected abstract ValueTask<IDocumentStore?> CreateStoreAsync();
+
+    private IDocumentStore _documents = null!;
+    private ReportingStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _documents = await CreateStoreAsync() ?? throw new InvalidOperationException("no store");
+        foreach (var d in ReportingStore.Definitions) _documents.Collection<object>(d);
+        await _documents.InitializeAsync(Ct);
+        _store = new ReportingStore(_documents);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        (_documents as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private Task<bool> MergeAsync(string caseId, Action<CaseFact> apply) =>
+        _store.ProjectAsync(ReportingStore.Cases, caseId, f =>
+        {
+            var fact = f ?? new CaseFact { CaseId = caseId, FacilityId = "riverside" };
+            apply(fact);
+            return fact;
+        }, Ct);
+
+    private static void Open(CaseFact f)
+    {
+        f.DepartmentId = "emergency";
+        f.UnitId = "ed-adult";
+        f.Classification = CaseType.Complaint;
+        f.Severity = Severity.High;
+        f.OpenedAt = Opened;
+    }
+
+    private async Task<List<ReportDayTotals>> DaysAsync()
+    {
+        var days = new List<ReportDayTotals>();
+        await foreach (var d in _store.DaysAsync(new ReportScope(["riverside"]), March10, March10, Ct)) days.Add(d);
+        return days;
+    }
+
+    [Fact]
+    public async Task Merging_the_same_event_again_changes_nothing()
+    {
+        Assert.True(await MergeAsync("c1", Open));
+        Assert.False(await MergeAsync("c1", Open));
+
+        var day = Assert.Single(await DaysAsync());
+        Assert.Equal((1L, 1L, 1), (day.Totals.All.CasesOpened, day.Totals.All.ComplaintCases, day.Totals.Subjects));
+        Assert.Equal(1, day.Totals.BySeverity["high"].CasesOpened);
+    }
+
+    [Fact]
+    public async Task A_subject_whose_place_arrives_later_moves_and_leaves_no_count_behind()
+    {
+        // The acknowledgement overtakes CaseOpened: it counts under no unit until the case's place is known.
+        await MergeAsync("c2", f => f.FirstAcknowledgedAt = Opened.AddHours(1));
+        Assert.Equal([(null, 1L)], (await DaysAsync()).Select(d => (d.UnitId, d.Totals.All.Acknowledged)));
+
+        await MergeAsync("c2", Open);
+
+        var days = await DaysAsync();
+        Assert.Equal(0, days.Single(d => d.UnitId is null).Totals.Subjects);
+        var unit = days.Single(d => d.UnitId == "ed-adult").Totals.All;
+        Assert.Equal((1L, 1L), (unit.CasesOpened, unit.Acknowledged));
+        Assert.InRange(unit.AcknowledgeSeconds!.Percentile(0.5)!.Value, 3510, 3690); // an hour, within 2.5%
+    }
+
+    [Fact]
+    public async Task Concurrent_merges_of_one_subject_all_count()
+    {
+        await Task.WhenAll(
+            MergeAsync("c3", Open),
+            MergeAsync("c3", f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, Opened.AddHours(2))),
+            MergeAsync("c3", f => f.EscalatedToDepartmentAt = Opened.AddHours(1)),
+            MergeAsync("c3", f => f.FirstResolvedAt = Opened.AddHours(5)),
+            MergeAsync("c3", f => f.LastResolvedAt = Opened.AddHours(5)),
+            MergeAsync("c3", f => f.AcknowledgeBreachedAt = Opened.AddHours(1)));
+
+        var all = Assert.Single(await DaysAsync(), d => d.Totals.Subjects > 0).Totals.All;
+        Assert.Equal((1L, 1L, 1L, 1L, 1L, 0L), (all.CasesOpened, all.Acknowledged, all.Resolved, all.EscalatedToDepartment, all.AcknowledgedLate, all.AcknowledgedOnTime));
+        Assert.Empty(await _store.OpenCasesAtAsync(new ReportScope(["riverside"]), Opened.AddHours(6), Ct));
+        Assert.Single(await _store.OpenCasesAtAsync(new ReportScope(["riverside"]), Opened.AddHours(4), Ct));
+    }
+
+    [Fact]
+    public async Task Clearing_empties_every_read_model()
+    {
+        await MergeAsync("c4", Open);
+        await _store.ClearAsync(Ct);
+        Assert.Empty(await DaysAsync());
+        Assert.Empty(await _store.OpenCasesAtAsync(new ReportScope(null), Opened.AddDays(1), Ct));
+    }
+}
+
+public sealed class SqliteReportingStoreTests : ReportingStoreConformanceTests
+{
+    protected override ValueTask<IDocumentStore?> CreateStoreAsync() => ValueTask.FromResult<IDocumentStore?>(new SqliteDocumentStore("reporting", null));
+}
+
+public sealed class MongoReportingStoreTests(MongoDatabaseFixture mongo) : ReportingStoreConformanceTests, IClassFixture<MongoDatabaseFixture>
+{
+    protected override ValueTask<IDocumentStore?> CreateStoreAsync()
+    {
+        if (mongo.Database is null) Assert.Skip(mongo.SkipReason ?? "MongoDB unavailable");
+        return ValueTask.FromResult<IDocumentStore?>(new MongoDocumentStore("reporting", mongo.Client!.GetDatabase($"pxp-reporting-tests-{Guid.NewGuid():N}")));
+    }
+}
+
+/// <summary>A MongoDB server from Testcontainers when a Docker engine answers, else from <c>MONGODB_URI</c>, else none (the tests skip and say why).</summary>
+public sealed class MongoDatabaseFixture : IAsyncLifetime
+{
+    private MongoDbContainer? _container;
+
+    public MongoClient? Client { get; private set; }
+
+    public IMongoDatabase? Database { get; private set; }
+
+    public string? SkipReason { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        string? uri = null;
+        try
+        {
+            _container = new MongoDbBuilder("mongo:8.0").Build();
+            using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await _container.StartAsync(startup.Token);
+            uri = _container.GetConnectionString();
+        }
+        catch (DockerUnavailableException)
+        {
+            uri = Environment.GetEnvironmentVariable("MONGODB_URI");
+        }
+
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            SkipReason = "MongoDB unavailable: no Docker engine and MONGODB_URI not set";
+            return;
+        }
+
+        var settings = MongoClientSettings.FromConnectionString(uri);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        Client = new MongoClient(settings);
+        Database = Client.GetDatabase("admin");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_container is not null) await _container.DisposeAsync();
+    }
+}
