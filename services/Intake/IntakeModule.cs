@@ -84,6 +84,8 @@ public static class IntakeModule
             bus.AddConsumer<CaseOpenedConsumer>().Endpoint(e => e.Name = "intake-case-opened"));
         builder.AddOutboxRelay(ServiceName);
         builder.AddDurableScheduler(schedulerStore ?? ServiceName);
+        // Concerns are accepted while RabbitMQ is down: the outbox holds them until the bus connects.
+        builder.AcceptWorkWhileBrokerIsDown();
         return builder;
     }
 

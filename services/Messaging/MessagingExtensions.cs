@@ -21,6 +21,18 @@ public static class MessagingExtensions
     }
 
     /// <summary>
+    /// For a service that must keep taking work in while RabbitMQ is down because its outbox holds what it accepted (intake):
+    /// the host starts without waiting for the broker, and the broker's health check leaves readiness (it keeps the tag
+    /// <c>broker</c>), so the service stays in its load balancer. The outbox relay publishes once the bus connects. Call before
+    /// <see cref="AddPlatformMessaging"/>; with the in-memory transport it changes nothing.
+    /// </summary>
+    public static IHostApplicationBuilder AcceptWorkWhileBrokerIsDown(this IHostApplicationBuilder builder)
+    {
+        if (!builder.Services.Any(d => d.ServiceType == typeof(BrokerOutageTolerance))) builder.Services.AddSingleton(new BrokerOutageTolerance());
+        return builder;
+    }
+
+    /// <summary>
     /// The one bus of the process, after every module has been added: RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set,
     /// in-memory otherwise. Durable queues, publisher confirms, retry then the <c>_error</c> queue; the host does not report
     /// started until the bus is.
@@ -48,6 +60,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<IHostedService, MassTransitLogContextInitializer>();
 
         var broker = string.IsNullOrWhiteSpace(rabbit) ? null : RabbitMqUri.Parse(rabbit);
+        var tolerateBrokerOutage = broker is not null && builder.Services.Any(d => d.ServiceType == typeof(BrokerOutageTolerance));
         builder.Services.AddSingleton(sp => new ErrorQueueMonitor(sp.GetRequiredService<IOptions<MessagingOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ErrorQueueMonitor>>(), broker));
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ErrorQueueMonitor>());
@@ -57,6 +70,15 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            if (tolerateBrokerOutage)
+            {
+                x.ConfigureHealthCheckOptions(o =>
+                {
+                    o.Tags.Remove("ready");
+                    o.Tags.Add("broker");
+                });
+            }
+
             foreach (var module in modules) module.Configure(x);
 
             x.AddConfigureEndpointsCallback((context, name, endpoint) => ConfigureFailureHandling(context, name, endpoint));
@@ -90,7 +112,7 @@ public static class MessagingExtensions
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<MessagingOptions>>((host, o) =>
         {
-            host.WaitUntilStarted = true;
+            host.WaitUntilStarted = !tolerateBrokerOutage;
             host.StartTimeout = TimeSpan.FromSeconds(o.Value.StartTimeoutSeconds);
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
@@ -205,6 +227,8 @@ public static class MessagingExtensions
     {
         public bool ConsumeFilterInstalled { get; set; }
     }
+
+    internal sealed record BrokerOutageTolerance;
 
     internal sealed record MessagingModule(Action<IBusRegistrationConfigurator> Configure);
 
