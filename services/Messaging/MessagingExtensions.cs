@@ -54,6 +54,10 @@ public static class MessagingExtensions
         var modules = builder.Services.Where(d => d.ServiceType == typeof(MessagingModule))
             .Select(d => (MessagingModule)d.ImplementationInstance!).ToList();
         var rabbit = builder.Configuration.GetConnectionString(RabbitMqConnectionName);
+        var transport = builder.Configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.Transport)}"];
+        var transportError = TransportChoiceError(transport, rabbit, builder.Environment);
+        builder.Services.AddOptions<MessagingOptions>().Validate(_ => transportError is null, transportError ?? "");
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) rabbit = null;
 
         // Constructed before the bus: points MassTransit's process-wide log context at this host's logger factory, so a host
         // started after another was disposed (tests, tools) does not log through a disposed factory.
@@ -119,6 +123,26 @@ public static class MessagingExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>Environments where an unset transport or store falls back to the embedded one: a developer's machine and test hosts.</summary>
+    public static bool AllowsImplicitEmbeddedMode(IHostEnvironment environment) =>
+        environment.IsDevelopment() || environment.IsEnvironment("Testing");
+
+    private static string? TransportChoiceError(string? transport, string? rabbit, IHostEnvironment environment)
+    {
+        var hasRabbit = !string.IsNullOrWhiteSpace(rabbit);
+        if (string.IsNullOrWhiteSpace(transport))
+        {
+            return hasRabbit || AllowsImplicitEmbeddedMode(environment) ? null :
+                $"ConnectionStrings:rabbitmq is not set in the {environment.EnvironmentName} environment: set it, or choose the embedded " +
+                "in-memory transport explicitly with Messaging:Transport=InMemory (messages in flight then live only in this process).";
+        }
+
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) return null;
+        if (string.Equals(transport, MessagingOptions.RabbitMqTransport, StringComparison.OrdinalIgnoreCase))
+            return hasRabbit ? null : "Messaging:Transport=RabbitMq needs ConnectionStrings:rabbitmq.";
+        return "Messaging:Transport must be RabbitMq or InMemory.";
     }
 
     /// <summary>

@@ -7,6 +7,17 @@ public sealed class MessagingOptions
 {
     public const string Section = "Messaging";
 
+    public const string RabbitMqTransport = "RabbitMq";
+    public const string InMemoryTransport = "InMemory";
+
+    /// <summary>
+    /// <c>RabbitMq</c> (needs <c>ConnectionStrings:rabbitmq</c>) or <c>InMemory</c> (the embedded mode: messages in flight live in
+    /// the process). Unset: RabbitMQ when the connection string is set; otherwise in-memory only in the Development and Testing
+    /// environments, and elsewhere the service refuses to start, so a forgotten connection string never silently runs a
+    /// production service on an in-process bus.
+    /// </summary>
+    public string? Transport { get; set; }
+
     /// <summary>Immediate-then-interval retries in the consumer before a message goes to its <c>_error</c> queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;

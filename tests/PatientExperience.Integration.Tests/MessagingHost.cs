@@ -87,6 +87,7 @@ public static class MessagingHost
         {
             ["ConnectionStrings:rabbitmq"] = rabbitUri,
             ["Messaging:Transport"] = rabbitUri is null ? "InMemory" : null,
+            ["Storage:Provider"] = "Sqlite",
             // Seconds instead of the production back-off of minutes: two redeliveries, then _error.
             ["Messaging:Redelivery:IntervalsSeconds:0"] = "1",
             ["Messaging:Redelivery:IntervalsSeconds:1"] = "1",
