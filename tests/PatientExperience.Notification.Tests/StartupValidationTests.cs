@@ -30,7 +30,8 @@ public sealed class StartupValidationTests
     {
         var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(async () =>
         {
-            await using var app = await NotificationApp.StartAsync("Production", new Dictionary<string, string?> { [key] = null });
+            // The embedded transport chosen explicitly, as Production requires, so the channel's own check is the one that fails.
+            await using var app = await NotificationApp.StartAsync("Production", new Dictionary<string, string?> { [key] = null, ["Messaging:Transport"] = "InMemory" });
         });
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
