@@ -96,7 +96,44 @@ public static class GatewayModule
     {
         app.MapApiReference();
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoint();
-        return app.MapReverseProxy();
+        return app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(AnswerUnreachableServiceAsync);
+            // What the parameterless MapReverseProxy() adds.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+    }
+
+    /// <summary>
+    /// A service that cannot be reached (connection refused, no healthy destination) is a temporary outage, not a broken gateway:
+    /// 503 with <c>Retry-After</c> and a problem document naming no internal address, instead of YARP's bare 502.
+    /// </summary>
+    private static async Task AnswerUnreachableServiceAsync(HttpContext context, Func<Task> next)
+    {
+        await next();
+        var error = context.Features.Get<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>();
+        if (error?.Error is not (Yarp.ReverseProxy.Forwarder.ForwarderError.Request or Yarp.ReverseProxy.Forwarder.ForwarderError.NoAvailableDestinations)
+            || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var retryAfter = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.UnavailableRetryAfterSeconds;
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service temporarily unavailable",
+                Detail = $"The service behind this route cannot be reached at the moment; try again in {retryAfter} seconds.",
+            },
+        });
     }
 
     /// <summary>

@@ -34,6 +34,13 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(1, 24 * 60)]
     public int DevTokenMinutes { get; set; } = 480;
 
+    /// <summary>
+    /// When a service cannot be reached (down, restarting), the gateway answers 503 with <c>Retry-After</c> set to this many
+    /// seconds, so clients and the patient forms try again instead of reporting a broken gateway (502).
+    /// </summary>
+    [Range(1, 3600)]
+    public int UnavailableRetryAfterSeconds { get; set; } = 5;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var proxy in KnownProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))

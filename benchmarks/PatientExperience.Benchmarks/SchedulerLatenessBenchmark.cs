@@ -120,6 +120,8 @@ public static class SchedulerLatenessBenchmark
         {
             ["Storage:InMemory"] = inMemoryStore ? "true" : "false",
             ["Storage:DataDirectory"] = directory,
+            ["Storage:Provider"] = "Sqlite",
+            ["Messaging:Transport"] = "InMemory",
         });
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(deliveries);

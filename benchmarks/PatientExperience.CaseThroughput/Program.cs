@@ -64,6 +64,7 @@ static async Task<(double, double, double)> RunAsync(string rabbitUri, int count
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders();
     builder.Configuration["ConnectionStrings:rabbitmq"] = rabbitUri;
+    builder.Configuration["Storage:Provider"] = "Sqlite";
     builder.Services.AddSingleton(new Probe(sent, lags, count, done));
     builder.Services.AddMessagingModule(bus => bus.AddConsumer<CaseOpenedProbe>().Endpoint(e => e.Name = "bench-case-opened"));
     builder.AddPlatformMessaging();

@@ -43,7 +43,9 @@ public static class ServiceResourceExtensions
         service
             .WithReference(rabbitmq)
             .WaitFor(rabbitmq)
-            .WithEnvironment("Storage__DataDirectory", dataDirectory);
+            .WithEnvironment("Storage__DataDirectory", dataDirectory)
+            // No MongoDB here: the embedded store, chosen explicitly (outside Development an unset store refuses to start).
+            .WithEnvironment("Storage__Provider", "Sqlite");
 
     public static string Url(int port) => string.Create(CultureInfo.InvariantCulture, $"http://localhost:{port}");
 }

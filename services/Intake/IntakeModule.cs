@@ -57,7 +57,11 @@ public static class IntakeModule
 {
     public const string ServiceName = "intake";
 
-    public static IHostApplicationBuilder AddIntakeModule(this IHostApplicationBuilder builder)
+    /// <param name="schedulerStore">
+    /// Whose store keeps the process's durable scheduler (delayed redelivery of messages whose consumer failed): intake's own,
+    /// or, where several services share a process, the one the host chose.
+    /// </param>
+    public static IHostApplicationBuilder AddIntakeModule(this IHostApplicationBuilder builder, string? schedulerStore = null)
     {
         builder.Services.AddOptions<IntakeOptions>()
             .Bind(builder.Configuration.GetSection(IntakeOptions.Section))
@@ -83,6 +87,9 @@ public static class IntakeModule
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<CaseOpenedConsumer>().Endpoint(e => e.Name = "intake-case-opened"));
         builder.AddOutboxRelay(ServiceName);
+        builder.AddDurableScheduler(schedulerStore ?? ServiceName);
+        // Concerns are accepted while RabbitMQ is down: the outbox holds them until the bus connects.
+        builder.AcceptWorkWhileBrokerIsDown();
         return builder;
     }
 

@@ -21,6 +21,18 @@ public static class MessagingExtensions
     }
 
     /// <summary>
+    /// For a service that must keep taking work in while RabbitMQ is down because its outbox holds what it accepted (intake):
+    /// the host starts without waiting for the broker, and the broker's health check leaves readiness (it keeps the tag
+    /// <c>broker</c>), so the service stays in its load balancer. The outbox relay publishes once the bus connects. Call before
+    /// <see cref="AddPlatformMessaging"/>; with the in-memory transport it changes nothing.
+    /// </summary>
+    public static IHostApplicationBuilder AcceptWorkWhileBrokerIsDown(this IHostApplicationBuilder builder)
+    {
+        if (!builder.Services.Any(d => d.ServiceType == typeof(BrokerOutageTolerance))) builder.Services.AddSingleton(new BrokerOutageTolerance());
+        return builder;
+    }
+
+    /// <summary>
     /// The one bus of the process, after every module has been added: RabbitMQ when <c>ConnectionStrings:rabbitmq</c> is set,
     /// in-memory otherwise. Durable queues, publisher confirms, retry then the <c>_error</c> queue; the host does not report
     /// started until the bus is.
@@ -34,31 +46,46 @@ public static class MessagingExtensions
             // Data annotations do not look inside nested objects: validate the outbox relay's settings explicitly.
             .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Outbox, new System.ComponentModel.DataAnnotations.ValidationContext(o.Outbox), null, validateAllProperties: true),
                 "Messaging:Outbox has a value out of range (PollIntervalMs 50-60000, BatchSize 1-10000, LeaseSeconds 1-3600).")
+            .Validate(o => o.Redelivery.IsValid(out _), "Messaging:Redelivery:IntervalsSeconds must hold at most 30 intervals of 1-86400 seconds each.")
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.ErrorQueues, new System.ComponentModel.DataAnnotations.ValidationContext(o.ErrorQueues), null, validateAllProperties: true),
+                "Messaging:ErrorQueues:PollSeconds must be 1-3600.")
             .ValidateOnStart();
 
         var modules = builder.Services.Where(d => d.ServiceType == typeof(MessagingModule))
             .Select(d => (MessagingModule)d.ImplementationInstance!).ToList();
         var rabbit = builder.Configuration.GetConnectionString(RabbitMqConnectionName);
+        var transport = builder.Configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.Transport)}"];
+        var transportError = TransportChoiceError(transport, rabbit, builder.Environment);
+        builder.Services.AddOptions<MessagingOptions>().Validate(_ => transportError is null, transportError ?? "");
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) rabbit = null;
 
         // Constructed before the bus: points MassTransit's process-wide log context at this host's logger factory, so a host
         // started after another was disposed (tests, tools) does not log through a disposed factory.
         builder.Services.AddSingleton<IHostedService, MassTransitLogContextInitializer>();
 
+        var broker = string.IsNullOrWhiteSpace(rabbit) ? null : RabbitMqUri.Parse(rabbit);
+        var tolerateBrokerOutage = broker is not null && builder.Services.Any(d => d.ServiceType == typeof(BrokerOutageTolerance));
+        builder.Services.AddSingleton(sp => new ErrorQueueMonitor(sp.GetRequiredService<IOptions<MessagingOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ErrorQueueMonitor>>(), broker));
+        builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ErrorQueueMonitor>());
+        builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+            "error-queues", sp => sp.GetRequiredService<ErrorQueueMonitor>(), Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]));
+
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            if (tolerateBrokerOutage)
+            {
+                x.ConfigureHealthCheckOptions(o =>
+                {
+                    o.Tags.Remove("ready");
+                    o.Tags.Add("broker");
+                });
+            }
+
             foreach (var module in modules) module.Configure(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
-            {
-                var o = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
-                if (o.PrefetchCount > 0) endpoint.PrefetchCount = o.PrefetchCount;
-                if (o.RetryLimit > 0)
-                {
-                    endpoint.UseMessageRetry(r => r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(o.RetryMinIntervalMs),
-                        TimeSpan.FromMilliseconds(o.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(o.RetryMinIntervalMs)));
-                }
-            });
+            x.AddConfigureEndpointsCallback((context, name, endpoint) => ConfigureFailureHandling(context, name, endpoint));
 
             if (string.IsNullOrWhiteSpace(rabbit))
             {
@@ -89,13 +116,75 @@ public static class MessagingExtensions
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<MessagingOptions>>((host, o) =>
         {
-            host.WaitUntilStarted = true;
+            host.WaitUntilStarted = !tolerateBrokerOutage;
             host.StartTimeout = TimeSpan.FromSeconds(o.Value.StartTimeoutSeconds);
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>Environments where an unset transport or store falls back to the embedded one: a developer's machine and test hosts.</summary>
+    public static bool AllowsImplicitEmbeddedMode(IHostEnvironment environment) =>
+        environment.IsDevelopment() || environment.IsEnvironment("Testing");
+
+    private static string? TransportChoiceError(string? transport, string? rabbit, IHostEnvironment environment)
+    {
+        var hasRabbit = !string.IsNullOrWhiteSpace(rabbit);
+        if (string.IsNullOrWhiteSpace(transport))
+        {
+            return hasRabbit || AllowsImplicitEmbeddedMode(environment) ? null :
+                $"ConnectionStrings:rabbitmq is not set in the {environment.EnvironmentName} environment: set it, or choose the embedded " +
+                "in-memory transport explicitly with Messaging:Transport=InMemory (messages in flight then live only in this process).";
+        }
+
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) return null;
+        if (string.Equals(transport, MessagingOptions.RabbitMqTransport, StringComparison.OrdinalIgnoreCase))
+            return hasRabbit ? null : "Messaging:Transport=RabbitMq needs ConnectionStrings:rabbitmq.";
+        return "Messaging:Transport must be RabbitMq or InMemory.";
+    }
+
+    /// <summary>
+    /// What happens when a consumer fails, on every receive endpoint: in-memory retries with exponential back-off
+    /// (<c>Messaging:RetryLimit</c>), then delayed redelivery through the durable scheduler (<c>Messaging:Redelivery</c>) when the
+    /// bus has it, then the <c>_error</c> queue with <see cref="FailureReasons.Header"/>. Messages that cannot be read and
+    /// permanent failures (<see cref="FailureReasons.PermanentExceptionTypes"/>) skip the retries and go to <c>_error</c> at once.
+    /// </summary>
+    private static void ConfigureFailureHandling(IRegistrationContext context, string queue, IReceiveEndpointConfigurator endpoint)
+    {
+        var o = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        if (o.PrefetchCount > 0) endpoint.PrefetchCount = o.PrefetchCount;
+
+        // Redelivery first: it wraps the in-memory retries, and takes over once they are spent.
+        var scheduler = context.GetService<DurableSchedulerRegistration>();
+        if (scheduler is { ConsumeFilterInstalled: true } && o.Redelivery.Intervals.Count > 0)
+        {
+            endpoint.UseScheduledRedelivery(r =>
+            {
+                r.Intervals([.. o.Redelivery.Intervals.Select(s => TimeSpan.FromSeconds(s))]);
+                r.Ignore(FailureReasons.PermanentExceptionTypes);
+            });
+        }
+
+        if (o.RetryLimit > 0)
+        {
+            endpoint.UseMessageRetry(r =>
+            {
+                r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(o.RetryMinIntervalMs),
+                    TimeSpan.FromMilliseconds(o.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(o.RetryMinIntervalMs));
+                r.Ignore(FailureReasons.PermanentExceptionTypes);
+            });
+        }
+
+        var monitor = context.GetService<ErrorQueueMonitor>();
+        monitor?.Track(queue);
+        endpoint.ConfigureError(e =>
+        {
+            e.UseFilter(new FailureReasonFilter(monitor is null ? null : monitor.MovedToErrorQueue));
+            e.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
+            e.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
+        });
     }
 
     /// <summary>Publishes the outbox of a service's store. Add after <see cref="AddPlatformMessaging"/> so the bus starts first.</summary>
@@ -150,12 +239,20 @@ public static class MessagingExtensions
     /// </summary>
     public static void UseDurableMessageScheduler(this IBusFactoryConfigurator configurator, IBusRegistrationContext context)
     {
-        if (context.GetService<DurableSchedulerRegistration>() is null) return;
+        var registration = context.GetService<DurableSchedulerRegistration>();
+        if (registration is null) return;
+        // Delayed redelivery needs the scheduler in every consume context: endpoints configured from here on may use it.
+        registration.ConsumeFilterInstalled = true;
         var filter = new DurableMessageSchedulerFilter(context.GetRequiredService<ScheduledMessageStore>());
         configurator.AddPrePipeSpecification(new MassTransit.Configuration.FilterPipeSpecification<ConsumeContext>(filter));
     }
 
-    internal sealed record DurableSchedulerRegistration(string ServiceName);
+    internal sealed record DurableSchedulerRegistration(string ServiceName)
+    {
+        public bool ConsumeFilterInstalled { get; set; }
+    }
+
+    internal sealed record BrokerOutageTolerance;
 
     internal sealed record MessagingModule(Action<IBusRegistrationConfigurator> Configure);
 

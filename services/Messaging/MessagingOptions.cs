@@ -7,6 +7,17 @@ public sealed class MessagingOptions
 {
     public const string Section = "Messaging";
 
+    public const string RabbitMqTransport = "RabbitMq";
+    public const string InMemoryTransport = "InMemory";
+
+    /// <summary>
+    /// <c>RabbitMq</c> (needs <c>ConnectionStrings:rabbitmq</c>) or <c>InMemory</c> (the embedded mode: messages in flight live in
+    /// the process). Unset: RabbitMQ when the connection string is set; otherwise in-memory only in the Development and Testing
+    /// environments, and elsewhere the service refuses to start, so a forgotten connection string never silently runs a
+    /// production service on an in-process bus.
+    /// </summary>
+    public string? Transport { get; set; }
+
     /// <summary>Immediate-then-interval retries in the consumer before a message goes to its <c>_error</c> queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;
@@ -25,6 +36,35 @@ public sealed class MessagingOptions
     public int StartTimeoutSeconds { get; set; } = 60;
 
     public OutboxRelayOptions Outbox { get; set; } = new();
+
+    public DelayedRedeliveryOptions Redelivery { get; set; } = new();
+
+    public ErrorQueueOptions ErrorQueues { get; set; } = new();
+}
+
+/// <summary>
+/// Bound from <c>Messaging:Redelivery</c>. After the in-memory retries fail, a message is handed to the durable scheduler and
+/// delivered to its queue again after each interval in turn; only when the last one has failed too does it go to <c>_error</c>.
+/// The default waits 1, 2, 5, 10, 15 and 20 minutes (53 minutes in all), long enough to outlast a restart of a service, a
+/// broker or a MongoDB election. Needs the durable scheduler (<c>AddDurableScheduler</c>); without it messages go to
+/// <c>_error</c> after the in-memory retries.
+/// </summary>
+public sealed class DelayedRedeliveryOptions
+{
+    public static readonly IReadOnlyList<int> DefaultIntervalsSeconds = [60, 120, 300, 600, 900, 1200];
+
+    /// <summary>Seconds before each redelivery, in order; empty turns redelivery off. Unset: <see cref="DefaultIntervalsSeconds"/>.</summary>
+    public List<int>? IntervalsSeconds { get; set; }
+
+    public IReadOnlyList<int> Intervals => IntervalsSeconds ?? DefaultIntervalsSeconds;
+
+    public bool IsValid(out string? error)
+    {
+        error = null;
+        if (Intervals.Count > 30) error = "Messaging:Redelivery:IntervalsSeconds has more than 30 intervals.";
+        else if (Intervals.Any(i => i is < 1 or > 86_400)) error = "Messaging:Redelivery:IntervalsSeconds must each be 1-86400 seconds.";
+        return error is null;
+    }
 }
 
 public sealed class OutboxRelayOptions

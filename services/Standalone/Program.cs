@@ -12,9 +12,10 @@ var builder = WebApplication.CreateBuilder(args);
 var ports = builder.AddStandaloneHosting();
 builder.AddServiceDefaults();
 builder.AddGatewayModule();
-builder.AddIntakeModule();
+// One process, one durable scheduler: intake's redeliveries, notifications' retries and deferrals and survey's invitations
+// are kept in the case service's store.
+builder.AddIntakeModule(schedulerStore: CaseModule.ServiceName);
 builder.AddCaseModule();
-// One process, one durable scheduler: notifications keep their retries and deferrals in the case service's store.
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
 builder.AddReportingModule();

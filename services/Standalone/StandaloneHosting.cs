@@ -51,6 +51,9 @@ public static class StandaloneHosting
             ["Intake:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
             ["Notification:CaseGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
             ["Notification:IntakeGrpcAddress"] = $"http://127.0.0.1:{ports.Grpc}",
+            // The embedded mode, chosen explicitly: outside Development a service without a broker or MongoDB refuses to start.
+            ["Messaging:Transport"] = "InMemory",
+            ["Storage:Provider"] = "Sqlite",
         });
         return ports;
     }

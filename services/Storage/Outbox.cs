@@ -9,6 +9,9 @@ public sealed record OutboxMessage(Guid Id, string MessageType, string Payload, 
 /// <summary>A committed outbox message waiting to be published, and where it lives.</summary>
 public sealed record PendingOutboxMessage(OutboxMessage Message, string Collection, string DocumentId);
 
+/// <summary>A message the relay could never publish, kept with the reason instead of blocking the outbox (see docs/operations.md).</summary>
+public sealed record DeadLetteredOutboxMessage(OutboxMessage Message, string Collection, string DocumentId, string Reason, DateTimeOffset DeadLetteredAt);
+
 /// <summary>The publishing side of the outbox, used by the relay.</summary>
 public interface IOutbox
 {
@@ -20,6 +23,21 @@ public interface IOutbox
 
     /// <summary>Removes a published message. Idempotent.</summary>
     Task MarkPublishedAsync(PendingOutboxMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Offers claimed messages again from <paramref name="retryAt"/> rather than at the end of their lease (a publish failed).
+    /// Until then the later messages of the same documents are not claimed either, so each document's messages keep their order.
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyList<PendingOutboxMessage> messages, DateTimeOffset retryAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a message that can never be published (its type is unknown, its payload does not read) out of the outbox into the
+    /// store's dead letters, with <paramref name="reason"/> (which must hold no personal data), so the relay goes on. Idempotent.
+    /// </summary>
+    Task DeadLetterAsync(PendingOutboxMessage message, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The dead-lettered messages, most recent first.</summary>
+    Task<IReadOnlyList<DeadLetteredOutboxMessage>> DeadLettersAsync(int max, CancellationToken cancellationToken);
 
     /// <summary>Raised after a write that added outbox messages commits, so a relay can publish at once instead of waiting to poll.</summary>
     event Action? MessagesAdded;

@@ -26,6 +26,11 @@ public static partial class StorageExtensions
             .ValidateOnStart();
 
         var mongo = builder.Configuration.GetConnectionString(MongoConnectionName);
+        var provider = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
+        var inMemory = string.Equals(builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.InMemory)}"], "true", StringComparison.OrdinalIgnoreCase);
+        var providerError = ProviderChoiceError(provider, mongo, inMemory, builder.Environment);
+        builder.Services.AddOptions<StorageOptions>().Validate(_ => providerError is null, providerError ?? "");
+        if (string.Equals(provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase)) mongo = null;
         if (!string.IsNullOrWhiteSpace(mongo) && !builder.Services.Any(d => d.ServiceType == typeof(IMongoClient)))
         {
             builder.Services.AddSingleton<IMongoClient>(sp =>
@@ -57,6 +62,22 @@ public static partial class StorageExtensions
     }
 
     /// <summary>The SQLite file of a service under <see cref="StorageOptions.DataDirectory"/>.</summary>
+    private static string? ProviderChoiceError(string? provider, string? mongo, bool inMemory, IHostEnvironment environment)
+    {
+        var hasMongo = !string.IsNullOrWhiteSpace(mongo);
+        if (string.IsNullOrWhiteSpace(provider))
+        {
+            return hasMongo || inMemory || environment.IsDevelopment() || environment.IsEnvironment("Testing") ? null :
+                $"ConnectionStrings:mongo is not set in the {environment.EnvironmentName} environment: set it, or choose the embedded " +
+                "SQLite store explicitly with Storage:Provider=Sqlite (one file per service in Storage:DataDirectory).";
+        }
+
+        if (string.Equals(provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase)) return null;
+        if (string.Equals(provider, StorageOptions.MongoProvider, StringComparison.OrdinalIgnoreCase))
+            return hasMongo ? null : "Storage:Provider=Mongo needs ConnectionStrings:mongo.";
+        return "Storage:Provider must be Sqlite or Mongo.";
+    }
+
     public static string DataFile(IServiceProvider sp, StorageOptions options, string serviceName)
     {
         var root = Path.IsPathRooted(options.DataDirectory)

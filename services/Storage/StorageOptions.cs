@@ -14,6 +14,16 @@ public sealed class StorageOptions
     /// <summary>Private in-memory SQLite databases that vanish with the process (tests only).</summary>
     public bool InMemory { get; set; }
 
+    public const string SqliteProvider = "Sqlite";
+    public const string MongoProvider = "Mongo";
+
+    /// <summary>
+    /// <c>Mongo</c> (needs <c>ConnectionStrings:mongo</c>) or <c>Sqlite</c> (the embedded store: one file per service in
+    /// <see cref="DataDirectory"/>). Unset: MongoDB when the connection string is set; otherwise SQLite only in the Development and
+    /// Testing environments (or with <see cref="InMemory"/>), and elsewhere the service refuses to start.
+    /// </summary>
+    public string? Provider { get; set; }
+
     /// <summary>Prefix of MongoDB database names: <c>{prefix}-{service}</c>.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,40}$")]
     public string MongoDatabasePrefix { get; set; } = "pxp";

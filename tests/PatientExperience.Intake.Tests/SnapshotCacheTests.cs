@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PatientExperience.ServiceDefaults.Caching;
+using PatientExperience.Testing;
 
 namespace PatientExperience.Intake.Tests;
 
@@ -21,7 +22,7 @@ public sealed class SnapshotCacheTests : IDisposable
 
     private Task<IReadOnlyDictionary<string, string>> Read()
     {
-        _reads++;
+        Interlocked.Increment(ref _reads);
         if (_unavailable) throw new InvalidOperationException("the owner is unreachable");
         return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(_source));
     }
@@ -45,12 +46,13 @@ public sealed class SnapshotCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task A_stale_list_is_read_again()
+    public async Task A_stale_list_answers_at_once_and_is_read_again_in_the_background()
     {
         await _cache.FindAsync("f1", Ct);
         _source["f1"] = "Renamed";
         _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
-        Assert.Equal("Renamed", await FindAsync("f1"));
+        Assert.Equal("General", await FindAsync("f1"));
+        await Eventually.UntilAsync(async () => await FindAsync("f1") == "Renamed", "the background read to replace the list");
         Assert.Equal(2, _reads);
     }
 
@@ -74,7 +76,60 @@ public sealed class SnapshotCacheTests : IDisposable
         _unavailable = true;
         _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
         Assert.Equal("General", await FindAsync("f1"));
+        await Eventually.UntilAsync(() => Volatile.Read(ref _reads) == 2, "the background read to fail");
+        // A key it never held is looked for once the failed read is older than the miss interval, and the last list answers.
+        _clock.Advance(MissInterval + TimeSpan.FromSeconds(1));
+        Assert.Null(await FindAsync("f9"));
+        Assert.Equal(3, _reads);
+    }
+
+    [Fact]
+    public async Task While_the_owner_hangs_callers_are_answered_from_the_last_list_at_once_and_only_one_read_is_in_flight()
+    {
+        var hanging = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        using var cache = new SnapshotCache<string>(
+            _ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["f1"] = "General" }) : hanging.Task,
+            e => e is InvalidOperationException, Ttl, MissInterval, _clock);
+        await cache.FindAsync("f1", Ct);
+        _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+
+        // Twenty requests arrive while the owner does not answer (a gRPC call that will only time out): none of them waits for it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cache.FindAsync("f1", Ct))).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.All(answers, a => Assert.Equal((true, "General"), a));
+        // The one background read starts on the thread pool, possibly after the answers.
+        await Eventually.UntilAsync(() => Volatile.Read(ref reads) == 2, "the background read to start");
+        await cache.FindAsync("f1", Ct);
+        Assert.Equal(2, Volatile.Read(ref reads));
+        hanging.SetException(new InvalidOperationException("deadline exceeded"));
+    }
+
+    [Fact]
+    public async Task After_a_failed_read_with_nothing_usable_callers_fail_fast_until_the_interval_has_passed()
+    {
+        _unavailable = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _cache.FindAsync("f1", Ct));
+        for (var i = 0; i < 5; i++) await Assert.ThrowsAsync<InvalidOperationException>(() => _cache.FindAsync("f1", Ct));
+        Assert.Equal(1, _reads);
+
+        _unavailable = false;
+        _clock.Advance(MissInterval + TimeSpan.FromSeconds(1));
+        Assert.Equal("General", await FindAsync("f1"));
         Assert.Equal(2, _reads);
+    }
+
+    [Fact]
+    public async Task A_list_older_than_the_staleness_bound_is_not_served_while_the_owner_is_unreachable()
+    {
+        using var cache = new SnapshotCache<string>(_ => Read(), e => e is InvalidOperationException, Ttl, MissInterval, _clock, maxStaleness: TimeSpan.FromMinutes(10));
+        await cache.FindAsync("f1", Ct);
+        _unavailable = true;
+
+        _clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal((true, "General"), await cache.FindAsync("f1", Ct));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.FindAsync("f1", Ct));
     }
 
     [Fact]

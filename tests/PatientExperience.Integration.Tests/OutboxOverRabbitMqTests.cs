@@ -110,31 +110,6 @@ public sealed class OutboxOverRabbitMqTests(BrokerFixture broker)
     }
 
     [Fact]
-    public async Task A_message_that_keeps_failing_is_retried_then_moved_to_the_error_queue()
-    {
-        var uri = await broker.FreshVirtualHostAsync();
-        var deliveries = new Deliveries();
-        using var host = MessagingHost.Build(uri, bus => bus.AddConsumer<FailingProbeConsumer>().Endpoint(e => e.Name = "itest-failing"), deliveries);
-        await host.StartAsync(Ct);
-
-        var probe = new ProbeHappened(Guid.NewGuid(), "poison");
-        await host.Services.GetRequiredService<IBus>().Publish(probe, Ct);
-
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) };
-        await using var connection = await factory.CreateConnectionAsync(Ct);
-        var inError = await Eventually.UntilAsync<RabbitMQ.Client.BasicGetResult>(async () =>
-        {
-            // A get on a queue that does not exist yet closes the channel, so each attempt uses its own.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
-            return await channel.BasicGetAsync("itest-failing_error", autoAck: true, Ct);
-        }, Deadline, "the message in itest-failing_error", Ct);
-
-        Assert.Equal(3, deliveries.Attempts[probe.ProbeId]); // the first attempt and two retries
-        Assert.Contains(probe.ProbeId.ToString(), System.Text.Encoding.UTF8.GetString(inError.Body.Span));
-        await host.StopAsync(Ct);
-    }
-
-    [Fact]
     public async Task Readiness_reports_the_bus_and_the_store()
     {
         var uri = await broker.FreshVirtualHostAsync();

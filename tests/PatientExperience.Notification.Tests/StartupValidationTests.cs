@@ -31,7 +31,7 @@ public sealed class StartupValidationTests
     {
         await using var app = await NotificationApp.StartAsync("Production", new Dictionary<string, string?>
         {
-            ["ConnectionStrings:smtp"] = null, ["Notification:Sms:Url"] = null, ["Notification:Pager:Url"] = null,
+            ["ConnectionStrings:smtp"] = null, ["Notification:Sms:Url"] = null, ["Notification:Pager:Url"] = null, ["Messaging:Transport"] = "InMemory",
         });
         var c = app.KnownCase("critical");
 

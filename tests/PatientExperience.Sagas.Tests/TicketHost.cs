@@ -65,6 +65,8 @@ public sealed class TicketHost : IAsyncDisposable
         {
             ["Storage:InMemory"] = dataDirectory is null ? "true" : "false",
             ["Storage:DataDirectory"] = dataDirectory ?? "data",
+            ["Storage:Provider"] = "Sqlite",
+            ["Messaging:Transport"] = "InMemory",
             ["Messaging:RetryLimit"] = "2",
             ["Messaging:RetryMinIntervalMs"] = "10",
             ["Messaging:RetryMaxIntervalMs"] = "50",

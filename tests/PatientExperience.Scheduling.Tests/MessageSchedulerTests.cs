@@ -171,6 +171,42 @@ public sealed class MessageSchedulerTests : IAsyncLifetime
         Assert.Equal(1, retried?.Document.Attempts);
         Assert.InRange(retried!.Document.DueAt, _time.GetUtcNow(), _time.GetUtcNow() + TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task A_message_that_fails_on_every_attempt_is_dead_lettered_after_the_cap_instead_of_being_tried_for_ever()
+    {
+        var recorder = new SchedulingRecorder();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = SchedulerHost.Build(recorder, time, settings: new Dictionary<string, string?> { ["Messaging:Scheduler:MaxAttempts"] = "3" });
+        await host.StartAsync(Ct);
+        var broken = new ScheduledMessageDocument
+        {
+            Destination = SchedulerHost.ReminderQueue.ToString(),
+            ScheduledTime = time.GetUtcNow() + TimeSpan.FromMinutes(1),
+            DueAt = time.GetUtcNow() + TimeSpan.FromMinutes(1),
+            MessageTypes = ["urn:message:PatientExperience.Scheduling.Tests:ReminderDue"],
+            ContentType = "application/x-not-a-serializer",
+            Body = System.Text.Json.JsonSerializer.SerializeToElement(new { }),
+            CreatedAt = time.GetUtcNow(),
+        };
+        var brokenId = Guid.NewGuid().ToString("D");
+        await host.ScheduledMessagesOf().InsertAsync(brokenId, broken, [], Ct);
+        var dead = host.Services.GetRequiredKeyedService<IDocumentStore>(SchedulerHost.Service).Collection<DeadScheduledMessageDocument>(ScheduledMessages.DeadLetters);
+
+        // Each failed attempt backs off by seconds; a few minutes on the fake clock cover three attempts.
+        for (var i = 0; i < 4; i++) await host.AdvanceAndSettleAsync(time, TimeSpan.FromMinutes(2), recorder);
+        var healthy = SchedulerHost.Reminder(time.GetUtcNow() + TimeSpan.FromMinutes(1), "after the broken one");
+        await host.ScheduleReminderAsync(healthy);
+        await host.AdvanceAndSettleAsync(time, TimeSpan.FromMinutes(2), recorder);
+
+        Assert.Null(await host.ScheduledMessagesOf().GetAsync(brokenId, Ct));
+        var letter = await dead.GetAsync(brokenId, Ct);
+        Assert.NotNull(letter);
+        Assert.Equal(3, letter.Document.Message.Attempts);
+        Assert.Contains("3 times", letter.Document.Reason);
+        Assert.Single(recorder.Reminders, r => r.Message.ReminderId == healthy.ReminderId);
+        await host.StopAsync(Ct);
+    }
 }
 
 /// <summary>Registration and start-up validation.</summary>

@@ -33,6 +33,9 @@ public static class SchedulerHost
             ["ConnectionStrings:rabbitmq"] = rabbitUri,
             ["Storage:InMemory"] = dataDirectory is null ? "true" : "false",
             ["Messaging:RetryLimit"] = "0",
+            // Hosts here run in the Production environment: the embedded modes are chosen explicitly, as a deployment would.
+            ["Messaging:Transport"] = rabbitUri is null ? "InMemory" : null,
+            ["Storage:Provider"] = "Sqlite",
         };
         if (dataDirectory is not null) configuration["Storage:DataDirectory"] = dataDirectory;
         builder.Configuration.AddInMemoryCollection(configuration);

@@ -347,6 +347,46 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_later_message_of_a_document_waits_while_an_earlier_one_is_leased_and_they_go_out_in_order_once_released()
+    {
+        var first = Message("GrievanceReceived", T0);
+        var second = Message("GrievanceAcknowledged", T0.AddSeconds(1));
+        var other = Message("GrievanceReceived", T0.AddSeconds(2));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [first], Ct);
+        var claimedFirst = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+        // Written while the first is being published (and then fails): it must not overtake it.
+        await Grievances.ReplaceAsync("g-1", Grievance("G-1", status: GrievanceStatus.AwaitingResponse), 1, [second], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [other], Ct);
+
+        var whileLeased = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+        await Store.Outbox.ReleaseAsync(claimedFirst, DateTimeOffset.UtcNow.AddSeconds(-1), Ct);
+        var afterRelease = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal([first.Id], claimedFirst.Select(c => c.Message.Id));
+        Assert.Equal([other.Id], whileLeased.Select(c => c.Message.Id));
+        Assert.Equal([first.Id, second.Id], afterRelease.Select(c => c.Message.Id));
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_message_is_kept_with_its_reason_never_claimed_again_and_the_next_message_of_its_document_goes_on()
+    {
+        var broken = Message("GrievanceReceived", T0);
+        var next = Message("GrievanceAcknowledged", T0.AddSeconds(1));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [broken, next], Ct);
+        var claimed = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        await Store.Outbox.DeadLetterAsync(claimed[0], "message type 'Gone' is not known to this process", Ct);
+        await Store.Outbox.DeadLetterAsync(claimed[0], "message type 'Gone' is not known to this process", Ct);
+        await Store.Outbox.MarkPublishedAsync(claimed[1], Ct);
+
+        Assert.Empty(await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
+        var letter = Assert.Single(await Store.Outbox.DeadLettersAsync(10, Ct));
+        Assert.Equal((broken.Id, broken.MessageType, broken.Payload), (letter.Message.Id, letter.Message.MessageType, letter.Message.Payload));
+        Assert.Equal((Definition.Name, "g-1"), (letter.Collection, letter.DocumentId));
+        Assert.Equal("message type 'Gone' is not known to this process", letter.Reason);
+    }
+
+    [Fact]
     public async Task A_conflicting_replace_adds_no_outbox_message_and_raises_no_MessagesAdded()
     {
         await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);

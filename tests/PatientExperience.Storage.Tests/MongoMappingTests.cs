@@ -160,6 +160,79 @@ public sealed class MongoMappingTests
         Assert.Equal(message.Headers.OrderBy(h => h.Key), read.Headers.OrderBy(h => h.Key));
     }
 
+    [Fact]
+    public void A_document_with_messages_is_marked_pending_since_its_oldest_message_and_one_without_is_not()
+    {
+        var older = Message("GrievanceReceived", T0);
+        var newer = Message("GrievanceAcknowledged", T0.AddSeconds(1));
+
+        var pending = ThroughTheWire(MongoMapping.ToBson("g-1", 1, Grievance("G-1"), [newer, older]));
+        var quiet = ThroughTheWire(MongoMapping.ToBson("g-2", 1, Grievance("G-2"), []));
+
+        Assert.Equal(BsonBoolean.True, pending["_outboxPending"]);
+        Assert.Equal(T0.UtcDateTime, pending["_outboxSince"].ToUniversalTime());
+        Assert.False(quiet.Contains("_outboxPending"));
+        Assert.False(quiet.Contains("_outboxSince"));
+    }
+
+    [Fact]
+    public void The_claim_filters_by_equality_on_the_pending_flag_and_its_partial_index_covers_the_filter_and_the_sort()
+    {
+        var now = new DateTime(2025, 3, 1, 9, 0, 0, DateTimeKind.Utc);
+        var filter = MongoMapping.ClaimFilter(now);
+        var (keys, options) = MongoMapping.OutboxIndex;
+
+        // An equality on a top-level field the index leads with, not an $exists on an array element (which no index serves).
+        Assert.Equal(BsonBoolean.True, filter["_outboxPending"]);
+        Assert.DoesNotContain(filter.Names, n => n.StartsWith("_outbox.", StringComparison.Ordinal));
+        Assert.Equal(["_outboxPending", "_outboxSince"], keys.Names);
+        Assert.Equal(MongoMapping.ClaimSort.Names.Single(), keys.Names.Last());
+        // Partial on exactly what the claim asks for, so the planner may use it and it holds only the backlog.
+        Assert.Equal(new BsonDocument("_outboxPending", true), options.PartialFilterExpression.Render(
+            new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry)));
+        Assert.False(options.Sparse ?? false);
+        var leaseFree = filter["$or"].AsBsonArray;
+        Assert.Contains(new BsonDocument("_outboxLease", BsonNull.Value), leaseFree);
+        Assert.Contains(new BsonDocument("_outboxLease", new BsonDocument("$lt", now)), leaseFree);
+    }
+
+    [Fact]
+    public void A_replace_that_adds_messages_appends_them_and_marks_the_document_pending_and_one_without_leaves_the_outbox_alone()
+    {
+        var message = Message("GrievanceAcknowledged", T0);
+        var next = MongoMapping.ToBson("g-1", 2, Grievance("G-1"), [message]);
+
+        var adding = MongoMapping.ReplaceUpdate(next, [message]);
+        var plain = MongoMapping.ReplaceUpdate(MongoMapping.ToBson("g-1", 2, Grievance("G-1"), []), []);
+
+        Assert.Equal(BsonBoolean.True, adding["$set"]["_outboxPending"]);
+        Assert.Equal(message.Id.ToString(), adding["$push"]["_outbox"]["$each"][0]["id"].AsString);
+        Assert.Equal(T0.UtcDateTime, adding["$min"]["_outboxSince"].ToUniversalTime());
+        Assert.Equal(["$set"], plain.Names);
+        Assert.False(plain["$set"].AsBsonDocument.Contains("_outboxPending"));
+    }
+
+    [Fact]
+    public void Documents_written_before_the_pending_flag_are_found_and_marked_at_start_up()
+    {
+        Assert.Equal(new BsonDocument { { "_outbox.0", new BsonDocument("$exists", true) }, { "_outboxPending", new BsonDocument("$exists", false) } },
+            MongoMapping.BackfillFilter);
+        var set = Assert.Single(MongoMapping.BackfillPipeline)["$set"].AsBsonDocument;
+        Assert.Equal(BsonBoolean.True, set["_outboxPending"]);
+        Assert.Equal("$updatedAt", set["_outboxSince"].AsString);
+    }
+
+    [Fact]
+    public void A_dead_lettered_outbox_message_survives_the_trip_through_bson_with_its_origin_and_reason()
+    {
+        var message = Message("GrievanceReceived", T0);
+        var at = new DateTime(2025, 3, 1, 9, 30, 0, DateTimeKind.Utc);
+
+        var read = MongoMapping.DeadLetterFromBson(ThroughTheWire(MongoMapping.DeadLetter(new PendingOutboxMessage(message, "grievances", "g-1"), "type unknown", at)));
+
+        Assert.Equal((message.Id, "grievances", "g-1", "type unknown", at), (read.Message.Id, read.Collection, read.DocumentId, read.Reason, read.DeadLetteredAt.UtcDateTime));
+    }
+
     /// <summary>Serialises to BSON bytes and back, as a round trip through the server would.</summary>
     private static BsonDocument ThroughTheWire(BsonDocument document) => BsonSerializer.Deserialize<BsonDocument>(document.ToBson());
 

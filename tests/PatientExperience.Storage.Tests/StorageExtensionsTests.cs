@@ -18,10 +18,14 @@ public sealed class StorageExtensionsTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IHost BuildHost(Dictionary<string, string?> configuration)
+    private IHost BuildHost(Dictionary<string, string?> configuration) => BuildHost(configuration, explicitProvider: true);
+
+    private IHost BuildHost(Dictionary<string, string?> configuration, bool explicitProvider, string? environment = null)
     {
         // No defaults: environment variables such as ConnectionStrings__mongo must not leak into the test.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _contentRoot });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = _contentRoot, EnvironmentName = environment });
+        // The Production environment: the embedded store is chosen explicitly unless a test says otherwise.
+        if (explicitProvider) builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite" });
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddDocumentStore("svc", Definition);
         return builder.Build();
@@ -83,6 +87,23 @@ public sealed class StorageExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Outside_development_a_service_without_mongo_refuses_to_start_unless_sqlite_is_chosen_explicitly()
+    {
+        using var implicitEmbedded = BuildHost(new() { ["Storage:DataDirectory"] = "state" }, explicitProvider: false);
+        using var development = BuildHost(new() { ["Storage:DataDirectory"] = "state" }, explicitProvider: false, environment: "Development");
+        using var mongoWithoutServer = BuildHost(new() { ["Storage:Provider"] = "Mongo" }, explicitProvider: false);
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => implicitEmbedded.StartAsync(Ct));
+        var noMongo = await Assert.ThrowsAsync<OptionsValidationException>(() => mongoWithoutServer.StartAsync(Ct));
+        await development.StartAsync(Ct);
+
+        Assert.Contains(refused.Failures, f => f.Contains("ConnectionStrings:mongo", StringComparison.Ordinal) && f.Contains("Storage:Provider=Sqlite", StringComparison.Ordinal));
+        Assert.Contains(noMongo.Failures, f => f.Contains("needs ConnectionStrings:mongo", StringComparison.Ordinal));
+        Assert.IsType<PatientExperience.Storage.Sqlite.SqliteDocumentStore>(development.Services.GetRequiredKeyedService<IDocumentStore>("svc"), exactMatch: false);
+        await development.StopAsync(Ct);
+    }
+
+    [Fact]
     public async Task An_invalid_storage_option_fails_the_start()
     {
         using var host = BuildHost(new() { ["Storage:InMemory"] = "true", ["Storage:MongoDatabasePrefix"] = "has space" });
@@ -99,6 +120,7 @@ public sealed class StorageExtensionsTests : IDisposable
         using var host = BuildHost(new()
         {
             ["ConnectionStrings:mongo"] = "mongodb://127.0.0.1:1",
+            ["Storage:Provider"] = "Mongo",
             ["Storage:MongoDatabasePrefix"] = "pxp-test",
             ["Storage:MongoServerSelectionTimeoutSeconds"] = "3",
         });

@@ -9,6 +9,9 @@ using PatientExperience.Storage;
 
 namespace PatientExperience.Messaging.Outbox;
 
+/// <summary>Every document of a relay's batch failed to publish (the broker is down, most likely).</summary>
+internal sealed class OutboxPublishException(Exception inner) : Exception("No message of the batch could be published.", inner);
+
 /// <summary>
 /// Publishes the messages a service's store committed, oldest first, each with its outbox id as the message id, then removes
 /// them. A crash between publish and removal publishes again (at least once); consumers are idempotent. Woken at once by
@@ -17,6 +20,11 @@ namespace PatientExperience.Messaging.Outbox;
 internal sealed partial class OutboxRelay : PollingBackgroundService
 {
     private static readonly ActivitySource Source = new("PatientExperience");
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("PatientExperience");
+    private static readonly System.Diagnostics.Metrics.Counter<long> DeadLettered = Meter.CreateCounter<long>(
+        "pxp.outbox.dead_lettered", description: "Outbox messages that could never be published, kept in the store's dead letters with the reason.");
+    private readonly TimeProvider _time;
+    private int _consecutiveFailures;
     private readonly IDocumentStore _store;
     private readonly IServiceProvider _services;
     private readonly OutboxRelayOptions _options;
@@ -26,6 +34,7 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
     public OutboxRelay(string serviceName, IServiceProvider services, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
         : base(lifetime)
     {
+        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _services = services;
         _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
         _options = options.Value.Outbox;
@@ -45,7 +54,8 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
 
     protected override void OnPaused() => LogPaused(_logger, _store.Name);
 
-    protected override void OnPassFailed(Exception exception, int attempt) => LogFailed(_logger, _store.Name, exception.GetType().Name, attempt);
+    protected override void OnPassFailed(Exception exception, int attempt) =>
+        LogFailed(_logger, _store.Name, (exception as OutboxPublishException)?.InnerException?.GetType().Name ?? exception.GetType().Name, attempt);
 
     /// <summary>Publishes a batch; when it was not full, waits for a write to wake it or the poll interval to pass.</summary>
     protected override async Task RunPassAsync(CancellationToken stoppingToken)
@@ -60,23 +70,68 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
     /// <summary>
     /// Publishes a claimed batch. The messages of one document go out one after another, in the order they were written;
     /// different documents' messages go out concurrently, so one broker round trip (publisher confirm) does not wait for another.
+    /// A message that can never be published is dead-lettered and its document goes on; when a publish fails, the rest of that
+    /// document's messages are offered again after a back-off (and no later message of it overtakes them), while other documents
+    /// go on. The pass fails, and the relay backs off, only when every document with something to publish failed.
     /// </summary>
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         var batch = await _store.Outbox.ClaimAsync(_options.BatchSize, TimeSpan.FromSeconds(_options.LeaseSeconds), cancellationToken);
         if (batch.Count == 0) return 0;
         var bus = _services.GetRequiredService<IBus>();
-        var byDocument = batch.GroupBy(p => (p.Collection, p.DocumentId)).Select(g => g.ToList());
+        var byDocument = batch.GroupBy(p => (p.Collection, p.DocumentId)).Select(g => g.ToList()).ToList();
+        var failed = 0;
+        Exception? lastFailure = null;
         await Parallel.ForEachAsync(byDocument, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentDocuments, CancellationToken = cancellationToken },
             async (messages, ct) =>
             {
-                foreach (var pending in messages)
+                for (var i = 0; i < messages.Count; i++)
                 {
-                    await PublishAsync(bus, pending.Message, ct);
+                    var pending = messages[i];
+                    if (Unpublishable(pending.Message) is { } reason)
+                    {
+                        await _store.Outbox.DeadLetterAsync(pending, reason, ct);
+                        DeadLettered.Add(1, new KeyValuePair<string, object?>("pxp.service", _store.Name));
+                        LogDeadLettered(_logger, _store.Name, pending.Message.Id, pending.Collection, reason);
+                        continue;
+                    }
+
+                    try
+                    {
+                        await PublishAsync(bus, pending.Message, ct);
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    {
+                        Interlocked.Increment(ref failed);
+                        lastFailure = e;
+                        var attempt = Interlocked.Increment(ref _consecutiveFailures);
+                        await _store.Outbox.ReleaseAsync(messages[i..], _time.GetUtcNow() + PollingBackgroundService.BackOffAfter(attempt), ct);
+                        LogPublishFailed(_logger, _store.Name, pending.Message.Id, e.GetType().Name);
+                        return;
+                    }
+
                     await _store.Outbox.MarkPublishedAsync(pending, ct);
                 }
             });
+        if (failed == 0) Interlocked.Exchange(ref _consecutiveFailures, 0);
+        if (failed == byDocument.Count && lastFailure is not null) throw new OutboxPublishException(lastFailure);
         return batch.Count;
+    }
+
+    /// <summary>Why a message can never be published (its type is not known here, its payload does not read), or null.</summary>
+    private static string? Unpublishable(OutboxMessage message)
+    {
+        if (Type.GetType(message.MessageType, throwOnError: false) is not { } type) return $"message type '{message.MessageType}' is not known to this process";
+        try
+        {
+            _ = OutboxMessages.Deserialize(message, type);
+            return null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            // The exception's type only: its message may quote the payload.
+            return $"payload does not deserialise as {type.Name} ({e.GetType().Name})";
+        }
     }
 
     private const int MaxConcurrentDocuments = 32;
@@ -105,6 +160,12 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} is paused: messages are kept in the store until it is resumed")]
     private static partial void LogPaused(ILogger logger, string service);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay of {Service} dead-lettered message {MessageId} of {Collection}: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string service, Guid messageId, string collection, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} could not publish message {MessageId} ({ExceptionType}); it and the later messages of its document are offered again after a back-off")]
+    private static partial void LogPublishFailed(ILogger logger, string service, Guid messageId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} failed to publish ({ExceptionType}), attempt {Attempt}; retrying")]
     private static partial void LogFailed(ILogger logger, string service, string exceptionType, int attempt);

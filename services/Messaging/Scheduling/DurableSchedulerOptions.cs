@@ -25,6 +25,14 @@ public sealed class DurableSchedulerOptions
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How many times a message is tried before it is dead-lettered (kept in <c>scheduled_messages_dead</c> with the reason,
+    /// logged and counted in <c>pxp.scheduler.dead_lettered</c>) instead of being tried for ever. Failed sends back off up to a
+    /// minute apart, so the default of 1000 outlasts a broker outage of about 16 hours.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxAttempts { get; set; } = 1000;
+
     /// <summary>Stops dispatching while scheduled messages keep accumulating durably in the store (maintenance, tests).</summary>
     public bool Paused { get; set; }
 }

@@ -28,6 +28,8 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
         "pxp.scheduler.lateness", "ms", "How long after its scheduled time a scheduled message was sent.");
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>(
         "pxp.scheduler.send_failures", description: "Scheduled messages whose send failed and will be tried again.");
+    private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(
+        "pxp.scheduler.dead_lettered", description: "Scheduled messages given up on after the last attempt, kept in scheduled_messages_dead.");
 
     private readonly ScheduledMessageStore _store;
     private readonly IServiceProvider _services;
@@ -127,6 +129,11 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
             await ReleaseAsync(claimed, TimeSpan.Zero, shortly.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
+        catch (Exception e) when (claimed.Document.Attempts >= _options.MaxAttempts)
+        {
+            await DeadLetterAsync(claimed, $"send failed {claimed.Document.Attempts} times, last with {e.GetType().Name}", cancellationToken);
+            return false;
+        }
         catch (Exception e)
         {
             Failures.Add(1, _serviceTag);
@@ -155,6 +162,35 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
         var destination = new Uri(message.Destination);
         var endpoint = await _services.GetRequiredService<IBus>().GetSendEndpoint(destination);
         await endpoint.Send(new SerializedMessageBody(), new ForwardScheduledMessagePipe(tokenId, message, destination), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives up on a message: kept in <c>scheduled_messages_dead</c> under its token with the reason (no personal data: counts and
+    /// exception types), then removed from the schedule at the claimed version. A crash in between leaves it in both, and the
+    /// next attempt dead-letters it again under the same token.
+    /// </summary>
+    private async Task DeadLetterAsync(Stored<ScheduledMessageDocument> claimed, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.DeadLetters.InsertAsync(claimed.Id, new DeadScheduledMessageDocument(claimed.Document, reason, Time.GetUtcNow()), [], cancellationToken);
+        }
+        catch (DuplicateDocumentException)
+        {
+            // Dead-lettered before a crash, or the token's earlier message: keep the first.
+        }
+
+        try
+        {
+            await _store.Messages.DeleteAsync(claimed.Id, claimed.Version, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Rescheduled under the same token meanwhile: the new schedule stays.
+        }
+
+        DeadLettered.Add(1, _serviceTag);
+        LogDeadLettered(_logger, _store.ServiceName, Guid.Parse(claimed.Id), claimed.Document.MessageTypes.FirstOrDefault(), reason);
     }
 
     /// <summary>After a failed send, offers the message again after a back-off instead of at the end of the lease.</summary>
@@ -216,6 +252,9 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduler of {Service} could not read its store ({ExceptionType}), attempt {Attempt}; retrying")]
     private static partial void LogStoreFailed(ILogger logger, string service, string exceptionType, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler of {Service} dead-lettered {TokenId} ({MessageType}): {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string service, Guid tokenId, string? messageType, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduler of {Service} failed to send {TokenId} ({MessageType}): {ExceptionType}, attempt {Attempt}; retrying in {RetrySeconds} s")]
     private static partial void LogSendFailed(ILogger logger, string service, Guid tokenId, string? messageType, string exceptionType, int attempt, double retrySeconds);

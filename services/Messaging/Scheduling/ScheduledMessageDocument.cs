@@ -46,6 +46,9 @@ public sealed record ScheduledMessageDocument
     public required DateTimeOffset CreatedAt { get; init; }
 }
 
+/// <summary>A scheduled message the dispatcher gave up on after <see cref="DurableSchedulerOptions.MaxAttempts"/>, with why.</summary>
+public sealed record DeadScheduledMessageDocument(ScheduledMessageDocument Message, string Reason, DateTimeOffset DeadLetteredAt);
+
 /// <summary>Where scheduled messages live in a service's store.</summary>
 public static class ScheduledMessages
 {
@@ -54,4 +57,7 @@ public static class ScheduledMessages
     /// service's store, which creates it with its own collections: callers do not pass it to <c>AddDocumentStore</c>.
     /// </summary>
     public static readonly CollectionDefinition Definition = new("scheduled_messages") { IndexedFields = ["dueAt"] };
+
+    /// <summary>Messages given up on after the last attempt (<see cref="DeadScheduledMessageDocument"/>), under their token.</summary>
+    public static readonly CollectionDefinition DeadLetters = new("scheduled_messages_dead");
 }

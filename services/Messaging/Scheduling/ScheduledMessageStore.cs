@@ -21,7 +21,10 @@ internal sealed class ScheduledMessageStore
         // Registering the collection here, when the hosted services are constructed and before any of them starts, lets the
         // store's own initializer create it with the service's other collections.
         Messages = store.Collection<ScheduledMessageDocument>(ScheduledMessages.Definition);
+        DeadLetters = store.Collection<DeadScheduledMessageDocument>(ScheduledMessages.DeadLetters);
     }
+
+    public IDocumentCollection<DeadScheduledMessageDocument> DeadLetters { get; }
 
     public string ServiceName { get; }
 

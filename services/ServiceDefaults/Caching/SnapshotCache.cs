@@ -2,9 +2,16 @@ namespace PatientExperience.ServiceDefaults.Caching;
 
 /// <summary>
 /// A whole list another service owns (the facility directory, say), read at once and kept for <paramref name="timeToLive"/>.
-/// A key it does not hold triggers one early read, at most every <paramref name="missRefreshInterval"/>, so something added a
-/// moment ago is found. While the owner is unreachable (<paramref name="isUnavailable"/> says which failures mean that) the
-/// last snapshot is used; with none yet, the failure propagates. One read at a time, however many callers miss together.
+/// <list type="bullet">
+/// <item>Past its time to live, a key the list holds is answered from it at once while one read refreshes it in the
+/// background: callers never queue behind a slow or unreachable owner.</item>
+/// <item>A key it does not hold triggers one early read, at most every <paramref name="missRefreshInterval"/>, so something
+/// added a moment ago is found; callers that miss together wait for that one read.</item>
+/// <item>While the owner is unreachable (<paramref name="isUnavailable"/> says which failures mean that) the last list is used,
+/// but never once it is older than <paramref name="maxStaleness"/> (default an hour): then, as with nothing read yet, the
+/// failure propagates. After a failed read no other is tried for <paramref name="missRefreshInterval"/>.</item>
+/// </list>
+/// At most one read is in flight, however many callers arrive.
 /// </summary>
 /// <param name="load">Reads the whole list, keyed.</param>
 public sealed class SnapshotCache<TValue>(
@@ -12,10 +19,17 @@ public sealed class SnapshotCache<TValue>(
     Func<Exception, bool> isUnavailable,
     TimeSpan timeToLive,
     TimeSpan missRefreshInterval,
-    TimeProvider clock) : IDisposable
+    TimeProvider clock,
+    TimeSpan? maxStaleness = null) : IDisposable
 {
-    private readonly SemaphoreSlim _refresh = new(1, 1);
+    public static readonly TimeSpan DefaultMaxStaleness = TimeSpan.FromHours(1);
+
+    private readonly TimeSpan _maxStaleness = maxStaleness ?? DefaultMaxStaleness;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _disposed = new();
     private volatile Snapshot? _snapshot;
+    private Task<Snapshot>? _reading;
+    private (DateTimeOffset At, Exception Error)? _lastFailure;
 
     private sealed record Snapshot(IReadOnlyDictionary<string, TValue> Items, DateTimeOffset ReadAt);
 
@@ -23,36 +37,84 @@ public sealed class SnapshotCache<TValue>(
     public async Task<(bool Found, TValue? Value)> FindAsync(string key, CancellationToken ct)
     {
         var snapshot = _snapshot;
-        if (NeedsRefresh(snapshot, key)) snapshot = await RefreshAsync(snapshot, key, ct);
-        return snapshot!.Items.TryGetValue(key, out var value) ? (true, value) : (false, default);
-    }
+        var now = clock.GetUtcNow();
+        var age = snapshot is null ? TimeSpan.MaxValue : now - snapshot.ReadAt;
+        var usable = snapshot is not null && age <= _maxStaleness;
 
-    private bool NeedsRefresh(Snapshot? snapshot, string key)
-    {
-        if (snapshot is null) return true;
-        var age = clock.GetUtcNow() - snapshot.ReadAt;
-        return age > timeToLive || (!snapshot.Items.ContainsKey(key) && age > missRefreshInterval);
-    }
+        if (usable && snapshot!.Items.TryGetValue(key, out var held))
+        {
+            if (age > timeToLive && !FailedRecently(now)) _ = RefreshInBackgroundAsync();
+            return (true, held);
+        }
 
-    private async Task<Snapshot> RefreshAsync(Snapshot? previous, string key, CancellationToken ct)
-    {
-        await _refresh.WaitAsync(ct);
+        if (usable && (age <= missRefreshInterval || FailedRecently(now))) return (false, default);
+
+        if (!usable && _lastFailure is { } failure && now - failure.At <= missRefreshInterval)
+        {
+            // The owner failed a moment ago and nothing usable is held: fail fast rather than queue another read.
+            throw failure.Error;
+        }
+
         try
         {
-            // Another caller read it while this one waited.
-            if (_snapshot is { } current && !ReferenceEquals(current, previous) && !NeedsRefresh(current, key)) return current;
-            var items = await load(ct);
-            return _snapshot = new Snapshot(items, clock.GetUtcNow());
+            snapshot = await ReadAsync().WaitAsync(ct);
         }
-        catch (Exception e) when (isUnavailable(e) && _snapshot is { } stale)
+        catch (Exception e) when (isUnavailable(e) && usable)
         {
-            return stale;
+            snapshot = _snapshot!;
+        }
+
+        return snapshot.Items.TryGetValue(key, out var value) ? (true, value) : (false, default);
+    }
+
+    private bool FailedRecently(DateTimeOffset now) => _lastFailure is { } failure && now - failure.At <= missRefreshInterval;
+
+    /// <summary>The read in flight, or a new one: one at a time, shared by every caller that needs it.</summary>
+    private Task<Snapshot> ReadAsync()
+    {
+        lock (_gate)
+        {
+            return _reading ??= ReadOnceAsync();
+        }
+    }
+
+    private async Task<Snapshot> ReadOnceAsync()
+    {
+        try
+        {
+            await Task.Yield();
+            var items = await load(_disposed.Token);
+            var snapshot = new Snapshot(items, clock.GetUtcNow());
+            _snapshot = snapshot;
+            _lastFailure = null;
+            return snapshot;
+        }
+        catch (Exception e)
+        {
+            _lastFailure = (clock.GetUtcNow(), e);
+            throw;
         }
         finally
         {
-            _refresh.Release();
+            lock (_gate) _reading = null;
         }
     }
 
-    public void Dispose() => _refresh.Dispose();
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await ReadAsync();
+        }
+        catch (Exception)
+        {
+            // Served from the last list meanwhile; the failure is remembered and the next caller past the interval tries again.
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
 }

@@ -32,11 +32,7 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
     public async Task<Stored<T>> ReplaceAsync(string id, T document, long expectedVersion, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken)
     {
         var next = MongoMapping.ToBson(id, expectedVersion + 1, document, outbox);
-        var update = new BsonDocument
-        {
-            { "$set", new BsonDocument { { MongoMapping.Data, next[MongoMapping.Data] }, { MongoMapping.Version, expectedVersion + 1 }, { "updatedAt", next["updatedAt"] } } },
-            { "$push", new BsonDocument(MongoMapping.Outbox, new BsonDocument("$each", next[MongoMapping.Outbox])) },
-        };
+        var update = MongoMapping.ReplaceUpdate(next, outbox);
         UpdateResult result;
         try
         {

@@ -25,6 +25,8 @@ public sealed class MongoDocumentStore : IDocumentStore
 
     internal IMongoDatabase Database { get; }
 
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The registered collections and the one holding the unpublished messages of deleted documents: where the outbox looks.</summary>
     internal IEnumerable<string> CollectionNames => _collections.Keys.Append(MongoMapping.ParkedOutboxCollection);
 
@@ -47,14 +49,32 @@ public sealed class MongoDocumentStore : IDocumentStore
             var collection = Database.GetCollection<BsonDocument>(definition.Name);
             var models = MongoMapping.IndexesFor(definition)
                 .Select(i => new CreateIndexModel<BsonDocument>(i.Keys, i.Options))
-                .Append(new CreateIndexModel<BsonDocument>(new BsonDocument("_outbox.0.createdAt", 1), new CreateIndexOptions { Name = "ix_outbox", Sparse = true }))
                 .ToList();
             await collection.Indexes.CreateManyAsync(models, cancellationToken);
+            await PrepareOutboxAsync(collection, cancellationToken);
         }
 
-        await ParkedOutbox.Indexes.CreateOneAsync(
-            new CreateIndexModel<BsonDocument>(new BsonDocument("_outbox.0.createdAt", 1), new CreateIndexOptions { Name = "ix_outbox", Sparse = true }),
-            cancellationToken: cancellationToken);
+        await PrepareOutboxAsync(ParkedOutbox, cancellationToken);
+    }
+
+    /// <summary>
+    /// The claim's partial index, documents written by earlier versions marked pending, and the earlier sparse index (which the
+    /// planner never used for the claim) dropped.
+    /// </summary>
+    private static async Task PrepareOutboxAsync(IMongoCollection<BsonDocument> collection, CancellationToken cancellationToken)
+    {
+        var (keys, options) = MongoMapping.OutboxIndex;
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(keys, options), cancellationToken: cancellationToken);
+        await collection.UpdateManyAsync(MongoMapping.BackfillFilter,
+            new PipelineUpdateDefinition<BsonDocument>(MongoMapping.BackfillPipeline), cancellationToken: cancellationToken);
+        try
+        {
+            await collection.Indexes.DropOneAsync(MongoMapping.LegacyOutboxIndexName, cancellationToken);
+        }
+        catch (MongoCommandException e) when (e.CodeName == "IndexNotFound" || e.Code == 27)
+        {
+            // Never created, or already dropped.
+        }
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

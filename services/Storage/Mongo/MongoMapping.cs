@@ -15,14 +15,111 @@ internal static class MongoMapping
     public const string Outbox = "_outbox";
     public const string OutboxLease = "_outboxLease";
 
-    public static BsonDocument ToBson<T>(string id, long version, T document, IReadOnlyList<OutboxMessage> outbox) => new()
+    /// <summary>
+    /// <c>true</c> while the document carries unpublished messages, absent otherwise: a top-level field the relay's claim filters
+    /// on by equality, so the partial index <see cref="OutboxIndex"/> serves it (an <c>$exists</c> on an array element with a
+    /// sparse index does not: the planner scans the collection).
+    /// </summary>
+    public const string OutboxPending = "_outboxPending";
+
+    /// <summary>When the oldest of the document's unpublished messages was written: the relay claims oldest first.</summary>
+    public const string OutboxSince = "_outboxSince";
+
+    /// <summary>Where the relay keeps messages it can never publish, with the reason.</summary>
+    public const string DeadLetterCollection = "__outbox_dead_letters";
+
+    public static BsonDocument ToBson<T>(string id, long version, T document, IReadOnlyList<OutboxMessage> outbox)
     {
-        { "_id", id },
-        { Version, version },
-        { Data, BsonDocument.Parse(JsonSerializer.Serialize(document, StoreJson.Options)) },
-        { "updatedAt", DateTime.UtcNow },
-        { Outbox, new BsonArray(outbox.Select(ToBson)) },
+        var doc = new BsonDocument
+        {
+            { "_id", id },
+            { Version, version },
+            { Data, BsonDocument.Parse(JsonSerializer.Serialize(document, StoreJson.Options)) },
+            { "updatedAt", DateTime.UtcNow },
+            { Outbox, new BsonArray(outbox.Select(ToBson)) },
+        };
+        if (outbox.Count > 0)
+        {
+            doc[OutboxPending] = true;
+            doc[OutboxSince] = outbox.Min(m => m.CreatedAt).UtcDateTime;
+        }
+
+        return doc;
+    }
+
+    /// <summary>
+    /// The update of a replace that adds messages: they are appended, the document is marked pending, and any lease a relay holds
+    /// on it is released, so the new messages do not wait for the end of a lease taken before they were written (the relay that
+    /// holds it still publishes what it claimed; a second relay would only find the new messages behind them, in order).
+    /// </summary>
+    public static BsonDocument ReplaceUpdate(BsonDocument next, IReadOnlyList<OutboxMessage> outbox)
+    {
+        var set = new BsonDocument { { Data, next[Data] }, { Version, next[Version] }, { "updatedAt", next["updatedAt"] } };
+        if (outbox.Count == 0) return new BsonDocument("$set", set);
+        set[OutboxPending] = true;
+        return new BsonDocument
+        {
+            { "$set", set },
+            { "$push", new BsonDocument(Outbox, new BsonDocument("$each", next[Outbox])) },
+            { "$min", new BsonDocument(OutboxSince, next[OutboxSince]) },
+        };
+    }
+
+    /// <summary>What a relay may claim at <paramref name="now"/>: documents with pending messages and no live lease.</summary>
+    public static BsonDocument ClaimFilter(DateTime now) => new()
+    {
+        { OutboxPending, true },
+        { "$or", new BsonArray { new BsonDocument(OutboxLease, BsonNull.Value), new BsonDocument(OutboxLease, new BsonDocument("$lt", now)) } },
     };
+
+    public static readonly BsonDocument ClaimSort = new(OutboxSince, 1);
+
+    /// <summary>
+    /// The index of the claim: only documents with pending messages are in it (partial on <c>_outboxPending: true</c>), keyed by
+    /// the claim's equality then its sort, so the index stays as small as the backlog and the claim reads it in order.
+    /// </summary>
+    public static (BsonDocument Keys, CreateIndexOptions<BsonDocument> Options) OutboxIndex => (
+        new BsonDocument { { OutboxPending, 1 }, { OutboxSince, 1 } },
+        new CreateIndexOptions<BsonDocument> { Name = "ix_outbox_pending", PartialFilterExpression = new BsonDocument(OutboxPending, true) });
+
+    /// <summary>The index the earlier versions created; dropped at start-up.</summary>
+    public const string LegacyOutboxIndexName = "ix_outbox";
+
+    /// <summary>Once the last message is pulled: the document leaves the claim's index and any lease ends.</summary>
+    public static readonly BsonDocument NothingPendingFilterPart = new(Outbox, new BsonDocument("$size", 0));
+
+    public static readonly BsonDocument ClearPending = new("$unset", new BsonDocument { { OutboxPending, "" }, { OutboxSince, "" }, { OutboxLease, "" } });
+
+    /// <summary>Documents written by earlier versions carry messages but no <see cref="OutboxPending"/>: marks them at start-up.</summary>
+    public static readonly BsonDocument BackfillFilter = new()
+    {
+        { $"{Outbox}.0", new BsonDocument("$exists", true) },
+        { OutboxPending, new BsonDocument("$exists", false) },
+    };
+
+    public static readonly BsonDocument[] BackfillPipeline =
+    [
+        new("$set", new BsonDocument
+        {
+            { OutboxPending, true },
+            // The last write's time: no later than the messages' own, and a date already (theirs are strings).
+            { OutboxSince, "$updatedAt" },
+        }),
+    ];
+
+    public static BsonDocument DeadLetter(PendingOutboxMessage message, string reason, DateTime at) => new()
+    {
+        { "_id", message.Message.Id.ToString() },
+        { "collection", message.Collection },
+        { "documentId", message.DocumentId },
+        { "message", ToBson(message.Message) },
+        { "reason", reason },
+        { "deadLetteredAt", at },
+    };
+
+    public static DeadLetteredOutboxMessage DeadLetterFromBson(BsonDocument b) => new(
+        OutboxFromBson(b["message"].AsBsonDocument), b["collection"].AsString, b["documentId"].AsString, b["reason"].AsString,
+        new DateTimeOffset(b["deadLetteredAt"].ToUniversalTime(), TimeSpan.Zero));
 
     /// <summary>
     /// Where the unpublished outbox messages of deleted documents wait for the relay: one document per deletion, shaped like a
@@ -37,6 +134,8 @@ internal static class MongoMapping
         { "collection", collection },
         { "documentId", documentId },
         { Outbox, pending },
+        { OutboxPending, true },
+        { OutboxSince, DateTime.UtcNow },
     };
 
     public static Stored<T> FromBson<T>(BsonDocument doc) where T : class

@@ -90,6 +90,20 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
               created_at TEXT NOT NULL,
               lease_until TEXT NULL)
             """,
+            // A document's messages go out in order: a claim looks for an earlier, still leased message of the same document.
+            """CREATE INDEX IF NOT EXISTS "ix___outbox_document" ON "__outbox"(collection, document_id, seq)""",
+            """
+            CREATE TABLE IF NOT EXISTS "__outbox_dead_letters" (
+              id TEXT PRIMARY KEY,
+              collection TEXT NOT NULL,
+              document_id TEXT NOT NULL,
+              message_type TEXT NOT NULL,
+              payload TEXT NOT NULL,
+              headers TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              reason TEXT NOT NULL,
+              dead_lettered_at TEXT NOT NULL)
+            """,
         };
         foreach (var c in _collections.Values)
         {

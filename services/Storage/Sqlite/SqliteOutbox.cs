@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace PatientExperience.Storage.Sqlite;
 
@@ -8,6 +9,10 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
 
     internal void RaiseAdded() => MessagesAdded?.Invoke();
 
+    /// <summary>
+    /// Oldest first, skipping leased messages and every message of a document whose earlier message is still leased (being
+    /// published elsewhere, or waiting after a failed publish), so a document's messages never overtake each other.
+    /// </summary>
     public Task<IReadOnlyList<PendingOutboxMessage>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PendingOutboxMessage>>(async (connection, tx) =>
         {
@@ -17,32 +22,25 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
             {
                 select.Transaction = tx;
                 select.CommandText = """
-                    SELECT id, collection, document_id, message_type, payload, headers, created_at FROM "__outbox"
-                    WHERE lease_until IS NULL OR lease_until < $now ORDER BY seq LIMIT $max
+                    SELECT o.id, o.collection, o.document_id, o.message_type, o.payload, o.headers, o.created_at FROM "__outbox" o
+                    WHERE (o.lease_until IS NULL OR o.lease_until < $now)
+                      AND NOT EXISTS (SELECT 1 FROM "__outbox" e
+                                      WHERE e.collection = o.collection AND e.document_id = o.document_id AND e.seq < o.seq
+                                        AND e.lease_until IS NOT NULL AND e.lease_until >= $now)
+                    ORDER BY o.seq LIMIT $max
                     """;
                 select.Parameters.AddWithValue("$now", SqlNames.Timestamp(now));
                 select.Parameters.AddWithValue("$max", max);
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var message = new OutboxMessage(
-                        Guid.Parse(reader.GetString(0)),
-                        reader.GetString(3),
-                        reader.GetString(4),
-                        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), StoreJson.Options) ?? [],
-                        DateTimeOffset.Parse(reader.GetString(6), System.Globalization.CultureInfo.InvariantCulture));
-                    claimed.Add(new PendingOutboxMessage(message, reader.GetString(1), reader.GetString(2)));
+                    claimed.Add(new PendingOutboxMessage(ReadMessage(reader), reader.GetString(1), reader.GetString(2)));
                 }
             }
 
             foreach (var c in claimed)
             {
-                await using var update = connection.CreateCommand();
-                update.Transaction = tx;
-                update.CommandText = "UPDATE \"__outbox\" SET lease_until = $until WHERE id = $id";
-                update.Parameters.AddWithValue("$until", SqlNames.Timestamp(now + lease));
-                update.Parameters.AddWithValue("$id", c.Message.Id.ToString());
-                await update.ExecuteNonQueryAsync(cancellationToken);
+                await SetLeaseAsync(connection, tx, c.Message.Id, now + lease, cancellationToken);
             }
 
             return claimed;
@@ -57,4 +55,78 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
             cmd.Parameters.AddWithValue("$id", message.Message.Id.ToString());
             return await cmd.ExecuteNonQueryAsync(cancellationToken);
         }, addsOutbox: false, cancellationToken);
+
+    public Task ReleaseAsync(IReadOnlyList<PendingOutboxMessage> messages, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        store.WriteAsync(async (connection, tx) =>
+        {
+            foreach (var m in messages) await SetLeaseAsync(connection, tx, m.Message.Id, retryAt, cancellationToken);
+            return messages.Count;
+        }, addsOutbox: false, cancellationToken);
+
+    public Task DeadLetterAsync(PendingOutboxMessage message, string reason, CancellationToken cancellationToken) =>
+        store.WriteAsync(async (connection, tx) =>
+        {
+            var m = message.Message;
+            await using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = tx;
+                insert.CommandText = """
+                    INSERT OR IGNORE INTO "__outbox_dead_letters"(id, collection, document_id, message_type, payload, headers, created_at, reason, dead_lettered_at)
+                    VALUES ($id, $collection, $document, $type, $payload, $headers, $created, $reason, $at)
+                    """;
+                insert.Parameters.AddWithValue("$id", m.Id.ToString());
+                insert.Parameters.AddWithValue("$collection", message.Collection);
+                insert.Parameters.AddWithValue("$document", message.DocumentId);
+                insert.Parameters.AddWithValue("$type", m.MessageType);
+                insert.Parameters.AddWithValue("$payload", m.Payload);
+                insert.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(m.Headers, StoreJson.Options));
+                insert.Parameters.AddWithValue("$created", SqlNames.Timestamp(m.CreatedAt));
+                insert.Parameters.AddWithValue("$reason", reason);
+                insert.Parameters.AddWithValue("$at", SqlNames.Timestamp(store.Clock.GetUtcNow()));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM \"__outbox\" WHERE id = $id";
+            delete.Parameters.AddWithValue("$id", m.Id.ToString());
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, addsOutbox: false, cancellationToken);
+
+    public async Task<IReadOnlyList<DeadLetteredOutboxMessage>> DeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT id, collection, document_id, message_type, payload, headers, created_at, reason, dead_lettered_at
+            FROM "__outbox_dead_letters" ORDER BY dead_lettered_at DESC LIMIT $max
+            """;
+        select.Parameters.AddWithValue("$max", max);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var letters = new List<DeadLetteredOutboxMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(new DeadLetteredOutboxMessage(ReadMessage(reader), reader.GetString(1), reader.GetString(2), reader.GetString(7),
+                DateTimeOffset.Parse(reader.GetString(8), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return letters;
+    }
+
+    private static OutboxMessage ReadMessage(SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetString(3),
+        reader.GetString(4),
+        JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), StoreJson.Options) ?? [],
+        DateTimeOffset.Parse(reader.GetString(6), System.Globalization.CultureInfo.InvariantCulture));
+
+    private static async Task SetLeaseAsync(SqliteConnection connection, SqliteTransaction tx, Guid id, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var update = connection.CreateCommand();
+        update.Transaction = tx;
+        update.CommandText = "UPDATE \"__outbox\" SET lease_until = $until WHERE id = $id";
+        update.Parameters.AddWithValue("$until", SqlNames.Timestamp(until));
+        update.Parameters.AddWithValue("$id", id.ToString());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
