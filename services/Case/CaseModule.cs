@@ -41,7 +41,10 @@ public static class CaseModule
             ("Directory administration", "Facilities, departments, people and escalation chains: who holds each escalation level (admin)."),
             ("SLA policies", "Each facility's versioned deadlines to acknowledge, send an interim notice and respond, per severity."),
             ("Cases", "The worklist and a case with its classification, SLA clock, timeline, notes, tasks and letters (read audited)."),
-            ("Case actions", "Staff actions on a case, each with If-Match: acknowledge, assign, notes, tasks, escalate, letters, resolve, close, reopen, reclassify."));
+            ("Case actions", "Staff actions on a case, each with If-Match: acknowledge, assign, notes, tasks, escalate, letters, resolve, close, reopen, reclassify."),
+            ("Advocacy", "Patient advocates with their languages, capacity and caseload; each facility's assignment policy; reassignment when an advocate is on leave."),
+            ("Complainant status page", "Public, by the long random token in the acknowledgement: a complainant's case stage and secure messages (rate-limited)."),
+            ("Secure messages", "Staff read and answer a complainant's messages on a case (text encrypted at rest, every read audited)."));
 
         builder.Services.AddSingleton<EscalationPlanner>();
         builder.Services.AddEscalationActivities();

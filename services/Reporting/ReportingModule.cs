@@ -1,3 +1,4 @@
+using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
@@ -24,6 +25,8 @@ public static class ReportingModule
         builder.AddDocumentStore(ServiceName, [.. ReportingStore.Definitions]);
         builder.Services.AddSingleton<ReportingStore>();
         builder.Services.AddSingleton<KpiQuery>();
+        builder.Services.DescribeApiTags(
+            ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));

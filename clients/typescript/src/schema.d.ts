@@ -4,6 +4,142 @@
  */
 
 export interface paths {
+    "/api/v1/advocates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The advocates of a facility (?facilityId=, required) with their languages, capacity, leave and current caseload (open cases assigned). */
+        get: operations["ListAdvocates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/advocates/{advocateId}/reassignment-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An advocate's open cases (in the caller's facilities) with the advocate each would go to now, for handing them over before or during leave. */
+        get: operations["ListReassignmentCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who accessed protected health information, allowed or denied, oldest first; with caseId, only the accesses to that record. */
+        get: operations["ListCaseAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who accessed protected health information, allowed or denied, oldest first; with submissionId, only the accesses to that record. */
+        get: operations["ListIntakeAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/intake/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walks the whole audit chain and answers whether it is intact, or the first entry where it breaks and why. */
+        get: operations["VerifyIntakeAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who accessed protected health information, allowed or denied, oldest first; with responseId, only the accesses to that record. */
+        get: operations["ListSurveyAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/survey/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walks the whole audit chain and answers whether it is intact, or the first entry where it breaks and why. */
+        get: operations["VerifySurveyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Walks the whole audit chain and answers whether it is intact, or the first entry where it breaks and why. */
+        get: operations["VerifyCaseAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases": {
         parameters: {
             query?: never;
@@ -11,7 +147,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline). */
+        /** The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, source, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline). */
         get: operations["ListCases"];
         put?: never;
         post?: never;
@@ -64,7 +200,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign the case to an advocate and/or a department. */
+        /** Assign the case to an advocate and/or a department, or with {"strategy":"balanced"} to the advocate matching chooses (the reason goes in the timeline). */
         post: operations["AssignCase"];
         delete?: never;
         options?: never;
@@ -140,6 +276,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The secure messages between the complainant and staff, oldest first (the read is audited). */
+        get: operations["ListCaseMessages"];
+        put?: never;
+        /** Replies to the complainant on their status page (kept encrypted); they are told a reply is waiting, with their link, not what it says. */
+        post: operations["ReplyToComplainant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/notes": {
         parameters: {
             query?: never;
@@ -185,6 +339,23 @@ export interface paths {
         put?: never;
         /** Resolve the case: ends its escalation. A grievance needs its final response letter first (422). */
         post: operations["ResolveCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/status-link/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes the complainant's status page link (it then answers 410); messages stay with the case. */
+        post: operations["RevokeStatusLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -240,6 +411,24 @@ export interface paths {
         get: operations["GetFacility"];
         /** Replaces a facility's name, health system, time zone, regulatory profile and holidays. Needs If-Match. */
         put: operations["UpdateFacility"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/{facilityId}/assignment-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the facility's new cases find their advocate: auto (matched at opening) or manual (the default). The ETag carries the version. */
+        get: operations["GetAssignmentPolicy"];
+        /** Sets the facility's assignment mode; who and when are kept. If-Match is optional (the version you read). */
+        put: operations["PutAssignmentPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -568,6 +757,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/cases/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The complainant's view of their case: case number, stage (received, being-looked-into, response-sent, resolved, closed), expected response date, last update and the secure messages. The read is audited. */
+        get: operations["GetCaseStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/cases/{token}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a secure message to the team handling the case (kept encrypted; the advocate is told a message arrived, not what it says). Idempotency-Key makes a retry safe. */
+        post: operations["SendMessageToCaseTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every facility's KPIs side by side over [from, to] (health-system analysts: a token for every facility). */
+        get: operations["GetFacilityComparison"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPIs of a facility (or every facility in the caller's scope), department or unit over [from, to] (whole UTC days). */
+        get: operations["GetKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/kpis/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPIs per day, ISO week or month, optionally per department, unit, category, channel or severity. */
+        get: operations["GetKpiSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/survey-definitions": {
         parameters: {
             query?: never;
@@ -747,9 +1021,57 @@ export interface components {
         AcknowledgeRequest: {
             note: null | string;
         };
+        AdvocateView: {
+            id: string;
+            name: string;
+            title: null | string;
+            languages: string[];
+            /** Format: int32 */
+            capacity: null | number | string;
+            onLeave: null | components["schemas"]["LeavePeriod"];
+            onLeaveNow: boolean;
+            /** Format: int32 */
+            openCases: number | string;
+            available: boolean;
+        };
         AssignRequest: {
             assigneeId: null | string;
             departmentId: null | string;
+            strategy?: null | string;
+        };
+        AssignmentPolicyChangeView: {
+            mode: string;
+            /** Format: date-time */
+            at: string;
+            by: string;
+        };
+        AssignmentPolicyRequest: {
+            mode: null | string;
+        };
+        AssignmentPolicyView: {
+            facilityId: string;
+            mode: string;
+            /** Format: int64 */
+            version: number | string;
+            changes: components["schemas"]["AssignmentPolicyChangeView"][];
+        };
+        /** @enum {unknown} */
+        AuditOutcome: "allowed" | "denied";
+        AuditVerification: {
+            valid: boolean;
+            /** Format: int64 */
+            entries: number | string;
+            /** Format: int64 */
+            headSequence: null | number | string;
+            headHash: null | string;
+            /** Format: int64 */
+            brokenAt: null | number | string;
+            reason: null | string;
+        };
+        BacklogBand: {
+            ageBand: string;
+            /** Format: int64 */
+            open: number | string;
         };
         CaseHistoryEntry: {
             /** Format: date-time */
@@ -758,12 +1080,26 @@ export interface components {
             action: string;
             detail: null | string;
         };
+        CaseMessageView: {
+            /** Format: uuid */
+            id: string;
+            from: string;
+            staffId: null | string;
+            /** Format: date-time */
+            at: string;
+            text: string;
+        };
         CaseView: {
             /** Format: uuid */
             caseId: string;
             caseNumber: string;
             /** Format: uuid */
             submissionId: string;
+            source: string;
+            /** Format: uuid */
+            surveyResponseId?: null | string;
+            /** Format: uuid */
+            dischargeId?: null | string;
             facilityId: string;
             departmentId?: null | string;
             unitId?: null | string;
@@ -889,11 +1225,25 @@ export interface components {
             name?: null | string;
             units?: null | components["schemas"]["UnitRequest"][];
         };
+        DischargeRates: {
+            /** Format: double */
+            complaints: null | number | string;
+            /** Format: double */
+            grievances: null | number | string;
+            /** Format: int64 */
+            discharges: number | string;
+        };
         DraftSurveyRequest: {
             id?: null | string;
             title?: null | components["schemas"]["LocalizedText"];
             questions?: null | components["schemas"]["Question"][];
             composites?: null | components["schemas"]["Composite"][];
+        };
+        DurationPercentiles: {
+            /** Format: int64 */
+            p50: null | number | string;
+            /** Format: int64 */
+            p90: null | number | string;
         };
         EscalateRequest: {
             reason: null | string;
@@ -913,6 +1263,12 @@ export interface components {
             /** Format: int64 */
             version: number | string;
         };
+        EscalationCounts: {
+            /** Format: int64 */
+            department: number | string;
+            /** Format: int64 */
+            executive: number | string;
+        };
         Facility: {
             id: string;
             name: string;
@@ -921,6 +1277,13 @@ export interface components {
             regulatoryProfile?: string;
             holidays?: string[];
             departments?: components["schemas"]["Department"][];
+        };
+        FacilityComparison: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            facilities: components["schemas"]["KpiReport"][];
         };
         FacilityRequest: {
             id?: null | string;
@@ -948,6 +1311,20 @@ export interface components {
             departments: components["schemas"]["Department"][];
             /** Format: int64 */
             version: number | string;
+        };
+        FeedbackCounts: {
+            /** Format: int64 */
+            total: number | string;
+            /** Format: int64 */
+            complaints: number | string;
+            /** Format: int64 */
+            grievances: number | string;
+            /** Format: int64 */
+            compliments: number | string;
+            /** Format: int64 */
+            suggestions: number | string;
+            /** Format: int64 */
+            questions: number | string;
         };
         FhirResource: {
             resourceType?: string;
@@ -1030,6 +1407,54 @@ export interface components {
             responseId?: null | string;
             /** Format: date-time */
             respondedAt?: null | string;
+        };
+        KpiReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            scope: components["schemas"]["KpiScope"];
+            feedback: components["schemas"]["FeedbackCounts"];
+            /** Format: int64 */
+            casesOpened: number | string;
+            /** Format: int64 */
+            acknowledged: number | string;
+            /** Format: int64 */
+            casesResolved: number | string;
+            ratePer1000Discharges: components["schemas"]["DischargeRates"];
+            timeToAcknowledgeSeconds: components["schemas"]["DurationPercentiles"];
+            timeToResolveSeconds: components["schemas"]["DurationPercentiles"];
+            slaCompliance: components["schemas"]["SlaCompliance"];
+            escalations: components["schemas"]["EscalationCounts"];
+            backlog: components["schemas"]["BacklogBand"][];
+            surveys: components["schemas"]["SurveyKpis"];
+            serviceRecovery: components["schemas"]["ServiceRecoveryCounts"];
+        };
+        KpiScope: {
+            facilities: string[];
+            departmentId: null | string;
+            unitId: null | string;
+        };
+        KpiSeries: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            interval: string;
+            groupBy: null | string;
+            points: components["schemas"]["SeriesPoint"][];
+        };
+        LeavePeriod: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        LeaveRequest: {
+            /** Format: date-time */
+            from?: null | string;
+            /** Format: date-time */
+            to?: null | string;
         };
         LetterRequest: {
             kind: null | string;
@@ -1135,6 +1560,15 @@ export interface components {
             /** Format: int64 */
             total: number | string;
         };
+        PagedResponseOfPhiAuditEntry: {
+            items: components["schemas"]["PhiAuditEntry"][];
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+            /** Format: int64 */
+            total: number | string;
+        };
         PatientDetails: {
             mrn?: null | string;
             name?: null | string;
@@ -1152,6 +1586,10 @@ export interface components {
             timeZone?: null | string;
             roles?: null | string[];
             covers?: null | components["schemas"]["CoverageRequest"][];
+            languages?: null | string[];
+            /** Format: int32 */
+            capacity?: null | number | string;
+            onLeave?: null | components["schemas"]["LeaveRequest"];
         };
         PersonView: {
             id: string;
@@ -1163,8 +1601,32 @@ export interface components {
             timeZone?: null | string;
             roles: string[];
             covers: components["schemas"]["Coverage"][];
+            languages: string[];
+            /** Format: int32 */
+            capacity?: null | number | string;
+            onLeave?: null | components["schemas"]["LeavePeriod"];
             /** Format: int64 */
             version: number | string;
+        };
+        PhiAuditEntry: {
+            /** Format: int64 */
+            sequence: number | string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            roles: string[];
+            action: string;
+            outcome: components["schemas"]["AuditOutcome"];
+            subjectKind: string;
+            /** Format: uuid */
+            subjectId: string;
+            facilityId: string;
+            clientAddress?: null | string;
+            correlationId?: null | string;
+            previousHash: string;
+            hash: string;
         };
         PreferencesRequest: {
             timeZone: null | string;
@@ -1188,6 +1650,12 @@ export interface components {
             /** @description Quote it when reporting a problem. */
             traceId?: string;
         };
+        PublicMessageView: {
+            from: string;
+            /** Format: date-time */
+            at: string;
+            text: string;
+        };
         Question: {
             id: string;
             type: components["schemas"]["SurveyQuestionType"];
@@ -1196,6 +1664,23 @@ export interface components {
         QuietHoursView: {
             start: string;
             end: string;
+        };
+        ReassignmentCandidate: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            facilityId: string;
+            status: string;
+            severity: string;
+            /** Format: date-time */
+            openedAt: string;
+            suggestedAdvocateId: null | string;
+            reason: string;
+        };
+        ReassignmentCandidates: {
+            advocateId: string;
+            onLeave: null | components["schemas"]["LeavePeriod"];
+            cases: components["schemas"]["ReassignmentCandidate"][];
         };
         ReclassifyRequest: {
             type: null | string;
@@ -1206,6 +1691,58 @@ export interface components {
         };
         ReopenRequest: {
             reason: null | string;
+        };
+        SecureMessageReceipt: {
+            /** Format: uuid */
+            messageId: string;
+            /** Format: date-time */
+            at: string;
+        };
+        SecureMessageRequest: {
+            text: null | string;
+        };
+        SeriesPoint: {
+            /** Format: date */
+            period: string;
+            group: null | string;
+            /** Format: int64 */
+            feedback: number | string;
+            /** Format: int64 */
+            casesOpened: number | string;
+            /** Format: int64 */
+            complaints: number | string;
+            /** Format: int64 */
+            grievances: number | string;
+            /** Format: int64 */
+            acknowledged: number | string;
+            /** Format: int64 */
+            resolved: number | string;
+            timeToAcknowledgeSeconds: components["schemas"]["DurationPercentiles"];
+            timeToResolveSeconds: components["schemas"]["DurationPercentiles"];
+            slaCompliance: components["schemas"]["SlaCompliance"];
+            escalations: components["schemas"]["EscalationCounts"];
+            /** Format: int64 */
+            discharges: number | string;
+            /** Format: double */
+            complaintsPer1000Discharges: null | number | string;
+            /** Format: int64 */
+            responses: number | string;
+            /** Format: double */
+            nps: null | number | string;
+        };
+        ServiceRecoveryCounts: {
+            /** Format: int64 */
+            opened: number | string;
+            /** Format: int64 */
+            resolved: null | number | string;
+        };
+        SlaCompliance: {
+            /** Format: double */
+            acknowledgedOnTime: null | number | string;
+            /** Format: double */
+            interimNoticeOnTime: null | number | string;
+            /** Format: double */
+            responseOnTime: null | number | string;
         };
         SlaDeadlinesView: {
             acknowledge: components["schemas"]["SlaDurationView"];
@@ -1258,6 +1795,24 @@ export interface components {
             nextDeadline: null | string;
             /** Format: int32 */
             policyVersion: number | string;
+        };
+        StatusLinkView: {
+            /** Format: uuid */
+            caseId: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            revokedBy: null | string;
+        };
+        StatusPageView: {
+            caseNumber: string;
+            stage: string;
+            /** Format: date-time */
+            expectedResponseBy: null | string;
+            /** Format: date-time */
+            lastUpdatedAt: string;
+            messages: components["schemas"]["PublicMessageView"][];
         };
         SubmissionAccepted: {
             /** Format: uuid */
@@ -1342,6 +1897,16 @@ export interface components {
             type: string;
             text: string;
             options: components["schemas"]["SurveyFormOption"][];
+        };
+        SurveyKpis: {
+            /** Format: double */
+            responseRate: null | number | string;
+            /** Format: double */
+            nps: null | number | string;
+            npsCi95: null | (number | string)[];
+            /** Format: int64 */
+            n: number | string;
+            smallSample: boolean;
         };
         SurveyPolicyRequest: {
             invitationDelay?: null | string;
@@ -1432,6 +1997,392 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ListAdvocates: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvocateView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListReassignmentCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advocateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignmentCandidates"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListCaseAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only the accesses to this record. */
+                caseId?: string;
+                page?: number | string;
+                pageSize?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedResponseOfPhiAuditEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListIntakeAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only the accesses to this record. */
+                submissionId?: string;
+                page?: number | string;
+                pageSize?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedResponseOfPhiAuditEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    VerifyIntakeAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSurveyAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only the accesses to this record. */
+                responseId?: string;
+                page?: number | string;
+                pageSize?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedResponseOfPhiAuditEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    VerifySurveyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    VerifyCaseAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListCases: {
         parameters: {
             query?: {
@@ -1444,6 +2395,7 @@ export interface operations {
                 assignee?: string;
                 departmentId?: string;
                 overdue?: boolean;
+                source?: string;
                 sort?: string;
                 page?: number | string;
                 pageSize?: number | string;
@@ -2197,6 +3149,144 @@ export interface operations {
             };
         };
     };
+    ListCaseMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplyToComplainant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecureMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AddCaseNote: {
         parameters: {
             query?: never;
@@ -2505,6 +3595,64 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeStatusLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusLinkView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2865,6 +4013,147 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAssignmentPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                facilityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPolicyView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PutAssignmentPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read, e.g. "3": a stale one is 412 and changes nothing. */
+                "If-Match"?: string;
+            };
+            path: {
+                facilityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPolicyView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4452,6 +5741,320 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCaseStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusPageView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests: this client sent too many requests to a public route. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SendMessageToCaseTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecureMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecureMessageReceipt"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecureMessageReceipt"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests: this client sent too many requests to a public route. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetFacilityComparison: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityComparison"];
+                    "text/csv": components["schemas"]["FacilityComparison"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKpis: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+                departmentId?: string;
+                unitId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiReport"];
+                    "text/csv": components["schemas"]["KpiReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKpiSeries: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+                departmentId?: string;
+                unitId?: string;
+                from?: string;
+                to?: string;
+                interval?: string;
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiSeries"];
+                    "text/csv": components["schemas"]["KpiSeries"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
