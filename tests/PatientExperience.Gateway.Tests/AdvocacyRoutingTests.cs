@@ -51,14 +51,7 @@ public sealed class AdvocacyRoutingTests(GatewayApp app) : IClassFixture<Gateway
     [InlineData("POST", "/api/v1/cases/0196f1c2-0000-7000-8000-000000000001/status-link/revoke")]
     public async Task Advocacy_administration_and_staff_messages_need_a_staff_token_and_reach_the_case_service(string method, string path)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("admin")).SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        Assert.Equal(path.Split('?')[0], Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync(method, path, path.Split('?')[0], "admin");
     }
 }
 

@@ -129,6 +129,24 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A staff-only route: without a token the gateway answers 401 and forwards nothing; with a token for
+    /// <paramref name="role"/> the request succeeds and reaches the backend at <paramref name="reached"/> (the path, without
+    /// its query, under the cluster's prefix).
+    /// </summary>
+    public async Task AssertStaffRouteReachesAsync(string method, string path, string reached, string role = "admin")
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CreateClient().SendAsync(anonymous, ct)).StatusCode);
+        Assert.Empty(Backend.ReceivedFor(anonymousMarker));
+
+        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
+        var response = await ClientWithToken(TokenFor(role)).SendAsync(request, ct);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path} as {role}: {(int)response.StatusCode}");
+        Assert.Equal(reached, Assert.Single(Backend.ReceivedFor(marker)).Path);
+    }
+
     /// <summary>A signed token as the platform's identity provider would issue it.</summary>
     public static string TokenFor(string role, DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, AuthOptions? signedWith = null) =>
         SymmetricTokenIssuer.Issue(signedWith ?? Auth, $"test-{role}", role, ["*"], issuedAt ?? DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromHours(1));

@@ -13,14 +13,7 @@ public sealed class ReportingRoutingTests(GatewayApp app) : IClassFixture<Gatewa
     [InlineData("/api/v1/reports/comparison")]
     public async Task Reports_need_a_staff_token_and_reach_the_reporting_service(string path)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(HttpMethod.Get, path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(HttpMethod.Get, path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("analyst")).SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode}");
-        Assert.Equal(GatewayApp.ReportingClusterPrefix + path.Split('?')[0], Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync("GET", path, GatewayApp.ReportingClusterPrefix + path.Split('?')[0], "analyst");
     }
 
     [Fact]

@@ -88,14 +88,7 @@ public sealed class RoutingTests(GatewayApp app) : IClassFixture<GatewayApp>
     [InlineData("POST", "/api/v1/cases/0f8fad5b-d9cb-469f-a165-70867728950e/acknowledge")]
     public async Task Directory_administration_and_case_actions_need_a_staff_token_and_reach_the_case_service(string method, string path)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("admin")).SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        Assert.Equal(path, Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync(method, path, path, "admin");
     }
 
     [Theory]
@@ -105,13 +98,6 @@ public sealed class RoutingTests(GatewayApp app) : IClassFixture<GatewayApp>
     [InlineData("PUT", "/api/v1/notifications/preferences")]
     public async Task Notifications_need_a_staff_token_and_reach_the_notification_service(string method, string path)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("department-head")).SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        Assert.Equal(path.Split('?')[0], Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync(method, path, path.Split('?')[0], "department-head");
     }
 }

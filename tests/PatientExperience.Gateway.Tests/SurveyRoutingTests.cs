@@ -35,14 +35,7 @@ public sealed class SurveyRoutingTests(GatewayApp app) : IClassFixture<GatewayAp
     [InlineData("PUT", "/api/v1/facilities/riverside-general/survey-policy")]
     public async Task Survey_administration_and_results_need_a_staff_token_and_reach_the_survey_service(string method, string path)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(new HttpMethod(method), path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(new HttpMethod(method), path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("admin")).SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode}");
-        Assert.Equal(GatewayApp.SurveyClusterPrefix + path.Split('?')[0], Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync(method, path, GatewayApp.SurveyClusterPrefix + path.Split('?')[0], "admin");
     }
 
     [Fact]
@@ -100,15 +93,7 @@ public sealed class AuditRoutingTests(GatewayApp app) : IClassFixture<GatewayApp
     [InlineData("/api/v1/audit/intake/verify", "/api/v1/audit/intake/verify")]
     public async Task Audit_reads_need_a_staff_token_and_reach_the_service_that_keeps_the_chain(string path, string reached)
     {
-        var (anonymous, anonymousMarker) = MarkedRequest.Create(HttpMethod.Get, path);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().SendAsync(anonymous, Ct)).StatusCode);
-        Assert.Empty(app.Backend.ReceivedFor(anonymousMarker));
-
-        var (request, marker) = MarkedRequest.Create(HttpMethod.Get, path);
-        var response = await app.ClientWithToken(GatewayApp.TokenFor("compliance")).SendAsync(request, Ct);
-
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
-        Assert.Equal(reached, Assert.Single(app.Backend.ReceivedFor(marker)).Path);
+        await app.AssertStaffRouteReachesAsync("GET", path, reached, "compliance");
     }
 
     [Fact]
