@@ -17,6 +17,9 @@ public static class CaseActionRoles
     public static readonly StaffRole[] Escalate = Workers;
     public static readonly StaffRole[] Assign = [StaffRole.PatientRelations, StaffRole.DepartmentHead, StaffRole.Admin];
     public static readonly StaffRole[] AddTask = [.. Coordinators, StaffRole.DepartmentHead];
+    /// <summary>Anyone who works cases may complete a task (its owner is often a unit manager or a department's staff).</summary>
+    public static readonly StaffRole[] CompleteTask = Workers;
+    public static readonly StaffRole[] CancelTask = AddTask;
     public static readonly StaffRole[] RecordLetter = Coordinators;
     public static readonly StaffRole[] Resolve = Coordinators;
     public static readonly StaffRole[] Close = Coordinators;

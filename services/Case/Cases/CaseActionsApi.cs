@@ -13,7 +13,10 @@ public sealed record AcknowledgeRequest(string? Note);
 /// <param name="Strategy"><c>balanced</c>: the advocate matching chooses (language, capacity, leave, caseload), instead of <paramref name="AssigneeId"/>.</param>
 public sealed record AssignRequest(string? AssigneeId, string? DepartmentId, string? Strategy = null);
 public sealed record NoteRequest(string? Text);
-public sealed record TaskRequest(string? DepartmentId, string? Description, DateTimeOffset? DueAt);
+/// <param name="AssigneeId">The person in the department who owns the task; absent, the department owns it.</param>
+public sealed record TaskRequest(string? DepartmentId, string? Description, DateTimeOffset? DueAt, string? AssigneeId = null);
+public sealed record CompleteTaskRequest(string? Note);
+public sealed record CancelTaskRequest(string? Reason);
 public sealed record EscalateRequest(string? Reason);
 public sealed record LetterRequest(string? Kind, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
 public sealed record ReopenRequest(string? Reason);
@@ -48,8 +51,16 @@ public static class CaseActionsApi
 
         cases.MapPost("/tasks", (Guid id, TaskRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.AddTask, (c, actor, now) =>
-                    Task.FromResult(c.AddTask(actor, body.DepartmentId, body.Description, body.DueAt, a.Text.Protect, now))))
-            .Describe("AddCaseTask").WithSummary("Give a department a task on the case, with a due date.");
+                    Task.FromResult(c.AddTask(actor, body.DepartmentId, body.Description, body.DueAt, a.Text.Protect, now, body.AssigneeId))))
+            .Describe("AddCaseTask").WithSummary("Give a department (and optionally one person in it) a task on the case, with a due date.");
+
+        cases.MapPost("/tasks/{taskId:guid}/complete", (Guid id, Guid taskId, CompleteTaskRequest body, ActionContext a) =>
+                a.RunAsync(id, CaseActionRoles.CompleteTask, (c, actor, now) => Task.FromResult(c.CompleteTask(actor, taskId, body.Note, a.Text.Protect, now))))
+            .Describe("CompleteCaseTask").WithSummary("Complete an open task of an open case, with an optional note (kept encrypted; reading it is audited).");
+
+        cases.MapPost("/tasks/{taskId:guid}/cancel", (Guid id, Guid taskId, CancelTaskRequest body, ActionContext a) =>
+                a.RunAsync(id, CaseActionRoles.CancelTask, (c, actor, now) => Task.FromResult(c.CancelTask(actor, taskId, body.Reason, now))))
+            .Describe("CancelCaseTask").WithSummary("Cancel an open task of an open case, with a reason kept in the case's history.");
 
         cases.MapPost("/escalate", (Guid id, EscalateRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, now))))
@@ -134,6 +145,8 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
             return TypedResults.Problem(result.MissingDetail ?? "The response letter lacks required elements: " + string.Join(", ", missing) + ".",
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Required elements are missing.",
                 extensions: new Dictionary<string, object?> { ["missing"] = missing });
+        if (result.NotFoundReason is { } notFound)
+            return TypedResults.Problem(notFound, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
         if (result.ConflictReason is { } conflict)
             return TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the case's current state.");
 

@@ -171,24 +171,68 @@ public sealed partial class CaseFile
         return CaseActionResult.Done();
     }
 
-    /// <summary>Gives a department a task on an open case: a department, a description and a due date in the future are required.</summary>
-    public CaseActionResult AddTask(string actor, string? departmentId, string? description, DateTimeOffset? dueAt, Func<string, string> protect, DateTimeOffset now)
+    /// <summary>
+    /// Gives a department a task on an open case: a department, a description and a due date in the future are required; a
+    /// person in the department may be named as its owner.
+    /// </summary>
+    public CaseActionResult AddTask(string actor, string? departmentId, string? description, DateTimeOffset? dueAt, Func<string, string> protect, DateTimeOffset now, string? assigneeId = null)
     {
         if (string.IsNullOrWhiteSpace(departmentId)) return CaseActionResult.Invalid("departmentId", "A department is required.");
         if (dueAt is null) return CaseActionResult.Invalid("dueAt", "A due date is required.");
         if (StaffInput.Text(description, "description") is { } invalid) return invalid;
-        return AddTask(actor, departmentId, protect(description!), dueAt.Value, now);
+        if (assigneeId is not null && (string.IsNullOrWhiteSpace(assigneeId) || assigneeId.Length > StaffInput.MaxId))
+            return CaseActionResult.Invalid("assigneeId", $"Must be a person id of 1 to {StaffInput.MaxId} characters, or absent.");
+        return AddTask(actor, departmentId, assigneeId, protect(description!), dueAt.Value, now);
     }
 
-    private CaseActionResult AddTask(string actor, string departmentId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
+    private CaseActionResult AddTask(string actor, string departmentId, string? assigneeId, string protectedDescription, DateTimeOffset dueAt, DateTimeOffset now)
     {
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case takes no new tasks.");
         if (dueAt <= now) return CaseActionResult.Invalid("dueAt", "Must be in the future.");
-        var task = new CaseTask(Guid.CreateVersion7(now), departmentId, protectedDescription, dueAt, now, actor);
+        var task = new CaseTask(Guid.CreateVersion7(now), departmentId, protectedDescription, dueAt, now, actor) { AssigneeId = assigneeId };
         Tasks.Add(task);
         if (Status == Acknowledged) Status = Investigating;
         Record(now, actor, "task-added", $"Task {task.Id} for {departmentId}, due {dueAt:u}");
         return CaseActionResult.Done();
+    }
+
+    /// <summary>
+    /// Completes an open task of an open case, with an optional note kept encrypted by <paramref name="protect"/>. A task
+    /// already done or cancelled, or a task of a resolved or closed case, is a conflict; an unknown task is not found.
+    /// </summary>
+    public CaseActionResult CompleteTask(string actor, Guid taskId, string? note, Func<string, string> protect, DateTimeOffset now)
+    {
+        var (index, refusal) = OpenTask(taskId);
+        if (refusal is not null) return refusal;
+        if (StaffInput.OptionalNote(note) is { } invalid) return invalid;
+        Tasks[index] = Tasks[index] with
+        {
+            Status = CaseTaskStatus.Done, ClosedAt = now, ClosedBy = actor,
+            ProtectedCompletionNote = string.IsNullOrWhiteSpace(note) ? null : protect(note),
+        };
+        Record(now, actor, "task-completed", $"Task {taskId}");
+        return CaseActionResult.Done();
+    }
+
+    /// <summary>Cancels an open task of an open case; the reason (1 to <see cref="StaffInput.MaxReason"/> characters) is kept in the history.</summary>
+    public CaseActionResult CancelTask(string actor, Guid taskId, string? reason, DateTimeOffset now)
+    {
+        var (index, refusal) = OpenTask(taskId);
+        if (refusal is not null) return refusal;
+        if (StaffInput.Reason(reason) is { } invalid) return invalid;
+        Tasks[index] = Tasks[index] with { Status = CaseTaskStatus.Cancelled, ClosedAt = now, ClosedBy = actor };
+        Record(now, actor, "task-cancelled", $"Task {taskId}: {reason}");
+        return CaseActionResult.Done();
+    }
+
+    /// <summary>The index of an open task of this open case, or why it cannot change.</summary>
+    private (int Index, CaseActionResult? Refusal) OpenTask(Guid taskId)
+    {
+        var index = Tasks.FindIndex(t => t.Id == taskId);
+        if (index < 0) return (-1, CaseActionResult.NotFound($"The case has no task {taskId}."));
+        if (!IsOpen) return (index, CaseActionResult.Conflict($"The tasks of a {Status.ToWire()} case cannot change; reopen it first."));
+        if (Tasks[index].Status != CaseTaskStatus.Open) return (index, CaseActionResult.Conflict($"The task is already {Tasks[index].Status.ToWire()}."));
+        return (index, null);
     }
 
     /// <summary>
@@ -321,7 +365,20 @@ public sealed record CaseHistoryEntry(DateTimeOffset At, string Actor, string Ac
 
 public sealed record CaseNote(Guid Id, DateTimeOffset At, string Author, string ProtectedText);
 
-public sealed record CaseTask(Guid Id, string DepartmentId, string ProtectedDescription, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy);
+/// <summary>
+/// A department's task on a case, owned by the department and optionally by one person in it. It is open until it is done
+/// (with an optional completion note, kept encrypted like notes) or cancelled (with a reason, kept in the case's history).
+/// </summary>
+public sealed record CaseTask(Guid Id, string DepartmentId, string ProtectedDescription, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    /// <summary>The person who owns the task, if any (otherwise the department as a whole).</summary>
+    public string? AssigneeId { get; init; }
+    public CaseTaskStatus Status { get; init; } = CaseTaskStatus.Open;
+    public string? ProtectedCompletionNote { get; init; }
+    /// <summary>When it was completed or cancelled, and by whom.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+    public string? ClosedBy { get; init; }
+}
 
 /// <summary>A letter as stored: the elements CMS requires are checked before it is recorded; its full text is encrypted.</summary>
 public sealed record ResponseLetter(Guid Id, LetterKind Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, DateOnly? CompletionDate, string ProtectedBody);
@@ -357,11 +414,14 @@ public sealed record CaseActionResult
     public IReadOnlyList<string>? MissingElements { get; init; }
     public string? MissingDetail { get; init; }
     public (string Field, string Message)? InvalidField { get; init; }
+    /// <summary>What the action names inside the case (a task) does not exist.</summary>
+    public string? NotFoundReason { get; init; }
 
-    public bool Succeeded => ConflictReason is null && MissingElements is null && InvalidField is null;
+    public bool Succeeded => ConflictReason is null && MissingElements is null && InvalidField is null && NotFoundReason is null;
 
     public static CaseActionResult Done(params object[] events) => new() { Events = events };
     public static CaseActionResult Conflict(string reason) => new() { ConflictReason = reason };
     public static CaseActionResult Incomplete(IReadOnlyList<string> missing, string? detail = null) => new() { MissingElements = missing, MissingDetail = detail };
     public static CaseActionResult Invalid(string field, string message) => new() { InvalidField = (field, message) };
+    public static CaseActionResult NotFound(string reason) => new() { NotFoundReason = reason };
 }

@@ -27,7 +27,8 @@ public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
         await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);
         return new CaseText(
             c.Notes.Select(n => new NoteView(n.Id, n.At, n.Author, phi.Unprotect(n.ProtectedText))).ToList(),
-            c.Tasks.Select(t => new TaskView(t.Id, t.DepartmentId, phi.Unprotect(t.ProtectedDescription), t.DueAt, t.CreatedAt, t.CreatedBy)).ToList(),
+            c.Tasks.Select(t => new TaskView(t.Id, t.DepartmentId, t.AssigneeId, phi.Unprotect(t.ProtectedDescription), t.DueAt, t.CreatedAt, t.CreatedBy,
+                t.Status.ToWire(), t.ProtectedCompletionNote is { } note ? phi.Unprotect(note) : null, t.ClosedAt, t.ClosedBy)).ToList(),
             c.Letters.Select(l =>
             {
                 var content = JsonSerializer.Deserialize<LetterContent>(phi.Unprotect(l.ProtectedBody), JsonSerializerOptions.Web)!;

@@ -69,7 +69,12 @@ public sealed record CaseView
 public sealed record SlaView(string State, string? NextDeadlineKind, DateTimeOffset? NextDeadline, int PolicyVersion);
 
 public sealed record NoteView(Guid Id, DateTimeOffset At, string Author, string Text);
-public sealed record TaskView(Guid Id, string DepartmentId, string Description, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy);
+/// <param name="Status">open, done or cancelled.</param>
+/// <param name="CompletionNote">The note given when the task was done (decrypted for the detail view only).</param>
+/// <param name="ClosedAt">When it was done or cancelled.</param>
+public sealed record TaskView(
+    Guid Id, string DepartmentId, string? AssigneeId, string Description, DateTimeOffset DueAt, DateTimeOffset CreatedAt, string CreatedBy,
+    string Status, string? CompletionNote, DateTimeOffset? ClosedAt, string? ClosedBy);
 public sealed record LetterView(Guid Id, string Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
 
 /// <summary>The decrypted text of a case, for its detail view only.</summary>

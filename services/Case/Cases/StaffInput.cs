@@ -11,6 +11,8 @@ public static class StaffInput
 {
     public const int MaxText = 10_000;
     public const int MaxReason = 500;
+    /// <summary>The longest person id staff may name (a task's owner).</summary>
+    public const int MaxId = 100;
 
     /// <summary>A reason kept in the case's history (escalating, reopening, reclassifying).</summary>
     public static CaseActionResult? Reason(string? reason) =>
