@@ -2,6 +2,7 @@ using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
+using PatientExperience.Reporting.Signals;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Reporting;
@@ -25,8 +26,10 @@ public static class ReportingModule
         builder.AddDocumentStore(ServiceName, [.. ReportingStore.Definitions]);
         builder.Services.AddSingleton<ReportingStore>();
         builder.Services.AddSingleton<KpiQuery>();
+        builder.Services.AddSingleton<SignalsQuery>();
         builder.Services.DescribeApiTags(
-            ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."));
+            ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."),
+            ("Signals", "Statistical signals computed on demand: complaint rates per unit on a u-chart (points above the upper limit, runs above the centre line) and the complaint categories rising against the previous period."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
@@ -38,6 +41,7 @@ public static class ReportingModule
     {
         var api = app.MapGroup("/api/v1");
         api.MapReportsApi();
+        api.MapSignalsApi();
         return api;
     }
 
