@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Reporting;
+using PatientExperience.Reporting.Signals;
+using PatientExperience.Testing;
 using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Reporting.Tests;
@@ -67,6 +72,33 @@ public sealed class SignalsTests : IAsyncLifetime
         var monthly = await analyst.GetFromJsonAsync<JsonElement>($"/api/v1/reports/signals?facilityId=riverside&{FiveWeeks}&interval=month", Ct);
         Assert.Empty(monthly.GetProperty("signals").EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_signal_is_published_once_as_ReportingSignalRaised_however_often_it_is_computed()
+    {
+        await _app.PublishAndAwaitAsync(SpikeInTheFifthWeek());
+        using var analyst = _app.ClientFor("analyst", MarchHistory.Riverside);
+
+        await analyst.GetStringAsync($"/api/v1/reports/signals?facilityId=riverside&{FiveWeeks}", Ct);
+        var expected = ReportingSignalRaised.IdOf("riverside", "ward-4", SignalsQuery.ComplaintRateMeasure, SignalRule.AboveUpperLimit, "week", new DateOnly(2026, 3, 30));
+        await Eventually.UntilAsync(() => Task.FromResult(Published().Any()), TimeSpan.FromSeconds(30), "the signal to be published", Ct);
+        var raised = Assert.Single(Published());
+        Assert.Equal((expected, "riverside", "ward-4", SignalRule.AboveUpperLimit, new DateOnly(2026, 3, 30), 200.0, 40.0, 174.16),
+            (raised.SignalId, raised.FacilityId, raised.UnitId, raised.Rule, raised.Period, raised.Value, raised.Centre, raised.UpperLimit));
+
+        // Computed again (over the same or another period that holds it, or concurrently): recorded already, nothing is raised.
+        await analyst.GetStringAsync($"/api/v1/reports/signals?facilityId=riverside&from=2026-03-09&to=2026-04-05", Ct);
+        var query = _app.Services.GetRequiredService<SignalsQuery>();
+        var ledger = _app.Services.GetRequiredService<SignalLedger>();
+        var list = await query.SignalsAsync(Kpis.ReportScope.Facility("riverside"), new Kpis.ReportPeriod(new(2026, 3, 2), new(2026, 4, 5)), Kpis.SeriesInterval.Week, Ct);
+        Assert.Single(list.Signals);
+        var again = await Task.WhenAll(ledger.RaiseAsync(list, Ct), ledger.RaiseAsync(list, Ct));
+        Assert.Equal(new[] { 0, 0 }, again);
+        Assert.Single(Published());
+    }
+
+    private IEnumerable<ReportingSignalRaised> Published() =>
+        _app.Harness.Published.Select<ReportingSignalRaised>(new CancellationToken(canceled: true)).Select(m => m.Context.Message);
 
     [Fact]
     public async Task Signals_and_rising_categories_are_scoped_to_the_callers_facilities_and_bad_input_is_a_problem()

@@ -9,7 +9,8 @@ namespace PatientExperience.Reporting.Signals;
 
 /// <summary>
 /// <c>/api/v1/reports/signals</c> and <c>/api/v1/reports/rising-categories</c>: statistical signals over the read model,
-/// computed on demand, aggregates only, scoped like the other reports (another facility: 403).
+/// computed on demand, aggregates only, scoped like the other reports (another facility: 403). Signals computed here are
+/// raised (published once each as <c>ReportingSignalRaised</c>) through the <see cref="SignalLedger"/>.
 /// </summary>
 public static class SignalsApi
 {
@@ -27,7 +28,7 @@ public static class SignalsApi
 
     internal static async Task<Results<Ok<SignalList>, ValidationProblem, ProblemHttpResult>> GetSignalsAsync(
         string? facilityId, string? from, string? to, string? interval,
-        ClaimsPrincipal user, SignalsQuery query, IOptions<ReportingOptions> options, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, SignalsQuery query, SignalLedger ledger, IOptions<ReportingOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (!ReportParameters.MayRead(user)) return NotAReader();
         var errors = new Dictionary<string, string[]>();
@@ -37,7 +38,9 @@ public static class SignalsApi
         if (forbidden) return OutOfScope();
         if (scope is null || period is null || every is null) return ProblemResults.Validation(errors);
 
-        return TypedResults.Ok(await query.SignalsAsync(scope, period, every.Value, ct));
+        var signals = await query.SignalsAsync(scope, period, every.Value, ct);
+        await ledger.RaiseAsync(signals, ct); // each signal published once, whoever computes it first
+        return TypedResults.Ok(signals);
     }
 
     internal static async Task<Results<Ok<RisingCategories>, ValidationProblem, ProblemHttpResult>> GetRisingCategoriesAsync(
