@@ -2,6 +2,7 @@ using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
+using PatientExperience.Reporting.Signals;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Reporting;
@@ -12,8 +13,8 @@ public static class ReportingModule
 
     /// <summary>
     /// The reporting service: its store (facts per subject and pre-aggregated unit-days), the projection of every published
-    /// event (queue <c>reporting-events</c>) and the KPI queries HTTP and gRPC share. It publishes nothing yet, so it has no
-    /// outbox relay and no scheduler.
+    /// event (queue <c>reporting-events</c>), the KPI queries HTTP and gRPC share, the signals, and the outbox relay that
+    /// publishes <c>ReportingSignalRaised</c>.
     /// </summary>
     public static IHostApplicationBuilder AddReportingModule(this IHostApplicationBuilder builder)
     {
@@ -22,14 +23,18 @@ public static class ReportingModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, [.. ReportingStore.Definitions]);
+        builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions]);
         builder.Services.AddSingleton<ReportingStore>();
         builder.Services.AddSingleton<KpiQuery>();
+        builder.Services.AddSingleton<SignalsQuery>();
+        builder.Services.AddSingleton<SignalLedger>();
         builder.Services.DescribeApiTags(
-            ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."));
+            ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."),
+            ("Signals", "Statistical signals computed on demand: complaint rates per unit on a u-chart (points above the upper limit, runs above the centre line) and the complaint categories rising against the previous period."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
+        builder.AddOutboxRelay(ServiceName);
         return builder;
     }
 
@@ -38,6 +43,7 @@ public static class ReportingModule
     {
         var api = app.MapGroup("/api/v1");
         api.MapReportsApi();
+        api.MapSignalsApi();
         return api;
     }
 

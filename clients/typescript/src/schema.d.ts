@@ -876,6 +876,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/rising-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per facility, the complaint categories with the largest rise against the previous period of equal length. */
+        get: operations["GetRisingCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaint rates per unit on a u-chart per ISO week or month: the points above the upper limit and the runs of 8 above the centre line. */
+        get: operations["GetSignals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/survey-definitions": {
         parameters: {
             query?: never;
@@ -1732,6 +1766,27 @@ export interface components {
         ReopenRequest: {
             reason: null | string;
         };
+        RisingCategories: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            previousFrom: string;
+            /** Format: date */
+            previousTo: string;
+            categories: components["schemas"]["RisingCategory"][];
+        };
+        RisingCategory: {
+            facilityId: string;
+            category: string;
+            /** Format: int64 */
+            current: number | string;
+            /** Format: int64 */
+            previous: number | string;
+            /** Format: int64 */
+            change: number | string;
+        };
         SecureMessageReceipt: {
             /** Format: uuid */
             messageId: string;
@@ -1776,6 +1831,31 @@ export interface components {
             /** Format: int64 */
             resolved: null | number | string;
         };
+        Signal: {
+            facilityId: string;
+            departmentId: null | string;
+            unitId: string;
+            measure: string;
+            rule: components["schemas"]["SignalRule"];
+            /** Format: date */
+            period: string;
+            /** Format: double */
+            value: number | string;
+            /** Format: double */
+            centre: number | string;
+            /** Format: double */
+            upperLimit: number | string;
+        };
+        SignalList: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            interval: string;
+            signals: components["schemas"]["Signal"][];
+        };
+        /** @enum {string} */
+        SignalRule: "above-upper-limit" | "run-above-centre";
         SlaCompliance: {
             /** Format: double */
             acknowledgedOnTime: null | number | string;
@@ -6302,6 +6382,109 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["KpiSeries"];
                     "text/csv": components["schemas"]["KpiSeries"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetRisingCategories: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RisingCategories"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSignals: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+                from?: string;
+                to?: string;
+                interval?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalList"];
                 };
             };
             /** @description Bad Request */

@@ -31,6 +31,12 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static IEnumerable<CollectionDefinition> Definitions =>
         [DaysDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
 
+    /// <summary>The signals raised (one document per signal id): not a read model, so a rebuild keeps it and raises nothing twice.</summary>
+    public static readonly CollectionDefinition RaisedSignalsDefinition = new("report_raised_signals");
+
+    /// <summary>Every collection of the store: the read models and the raised signals.</summary>
+    public static IEnumerable<CollectionDefinition> AllDefinitions => [.. Definitions, RaisedSignalsDefinition];
+
     private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
     private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
 
