@@ -72,6 +72,20 @@ public sealed class ServiceRecoveryFromSurveyTests(CaseApp app) : IClassFixture<
 
         Assert.Equal(("survey", detected.ResponseId, "complaint"), (opened.Source.ToWire(), opened.SurveyResponseId, opened.Classification.ToWire()));
         Assert.Equal(detected.ResponseId, opened.SubmissionId);
+        Assert.Equal(detected.DischargeId, opened.DischargeId);
+    }
+
+    [Fact]
+    public async Task The_survey_case_acknowledgement_names_the_discharge_so_notification_can_reach_the_patient()
+    {
+        var detected = Detected(nps: 2);
+
+        var c = (await OpenAsync(detected)).Document;
+        var ack = await app.PublishedAsync<SendComplainantMessage>(m => m.CaseId == c.Id && m.Kind == ComplainantMessageKind.Acknowledgement);
+
+        Assert.Equal((detected.DischargeId, detected.ResponseId), (ack.DischargeId, ack.SubmissionId));
+        Assert.StartsWith(CaseApp.PublicBaseUrl + "/status/", ack.StatusLink, StringComparison.Ordinal);
+        Assert.Single(app.PublishedSoFar<SendComplainantMessage>(), m => m.CaseId == c.Id);
     }
 
     [Fact]
