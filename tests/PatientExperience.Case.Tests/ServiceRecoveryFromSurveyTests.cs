@@ -198,6 +198,27 @@ public sealed class ServiceRecoveryFromSurveyTests(CaseApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_case_stored_before_the_source_field_existed_is_listed_as_feedback_and_never_as_survey()
+    {
+        var (feedback, riverside, mesa) = await OpenMixedAsync();
+        // Rewrite the feedback case as an older version of the service stored it: without the field at all.
+        var raw = app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<System.Text.Json.Nodes.JsonObject>(CaseStore.Definition);
+        var stored = (await raw.GetAsync(feedback.Id.ToString(), Ct))!;
+        var legacy = (System.Text.Json.Nodes.JsonObject)stored.Document.DeepClone();
+        Assert.True(legacy.Remove("source"));
+        await raw.ReplaceAsync(stored.Id, legacy, stored.Version, [], Ct);
+        var window = Window([feedback, riverside, mesa]);
+        var client = app.ClientFor("patient-relations", "*");
+
+        var concerns = await ListAsync(client, $"source=feedback&{window}");
+        var surveys = await ListAsync(client, $"source=survey&{window}");
+
+        var concern = Assert.Single(concerns.Items);
+        Assert.Equal((feedback.Id, "feedback"), (concern.CaseId, concern.Source));
+        Assert.Equal(new[] { riverside.Id, mesa.Id }.Order(), surveys.Items.Select(v => v.CaseId).Order());
+    }
+
+    [Fact]
     public async Task The_source_filter_is_scoped_to_the_callers_facilities()
     {
         var (feedback, riverside, mesa) = await OpenMixedAsync();
