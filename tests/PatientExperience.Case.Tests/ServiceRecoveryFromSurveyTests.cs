@@ -201,20 +201,24 @@ public sealed class ServiceRecoveryFromSurveyTests(CaseApp app) : IClassFixture<
     public async Task A_case_stored_before_the_source_field_existed_is_listed_as_feedback_and_never_as_survey()
     {
         var (feedback, riverside, mesa) = await OpenMixedAsync();
-        // Rewrite the feedback case as an older version of the service stored it: without the field at all.
+        // A copy of the feedback case as an older version of the service stored it: without the field at all. Inserted beside
+        // it under its own ids, so no consumer of the original's events races the write.
         var raw = app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<System.Text.Json.Nodes.JsonObject>(CaseStore.Definition);
-        var stored = (await raw.GetAsync(feedback.Id.ToString(), Ct))!;
-        var legacy = (System.Text.Json.Nodes.JsonObject)stored.Document.DeepClone();
+        var legacy = (System.Text.Json.Nodes.JsonObject)(await raw.GetAsync(feedback.Id.ToString(), Ct))!.Document.DeepClone();
         Assert.True(legacy.Remove("source"));
-        await raw.ReplaceAsync(stored.Id, legacy, stored.Version, [], Ct);
+        var legacyId = Guid.NewGuid();
+        legacy["id"] = legacyId.ToString();
+        legacy["submissionId"] = Guid.NewGuid().ToString();
+        legacy["caseNumber"] = feedback.CaseNumber + "-OLD";
+        await raw.InsertAsync(legacyId.ToString(), legacy, [], Ct);
         var window = Window([feedback, riverside, mesa]);
         var client = app.ClientFor("patient-relations", "*");
 
         var concerns = await ListAsync(client, $"source=feedback&{window}");
         var surveys = await ListAsync(client, $"source=survey&{window}");
 
-        var concern = Assert.Single(concerns.Items);
-        Assert.Equal((feedback.Id, "feedback"), (concern.CaseId, concern.Source));
+        Assert.Equal(new[] { feedback.Id, legacyId }.Order(), concerns.Items.Select(v => v.CaseId).Order());
+        Assert.All(concerns.Items, v => Assert.Equal("feedback", v.Source));
         Assert.Equal(new[] { riverside.Id, mesa.Id }.Order(), surveys.Items.Select(v => v.CaseId).Order());
     }
 
