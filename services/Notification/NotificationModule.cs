@@ -57,6 +57,7 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<ICaseDirectory, GrpcCaseDirectory>();
         builder.Services.AddSingleton<IPatientContacts, GrpcPatientContacts>();
         builder.Services.AddSingleton<IDischargeContacts, GrpcDischargeContacts>();
+        builder.Services.AddSingleton<CasePatientContacts>();
         builder.Services.AddGrpc();
         builder.Services.DescribeApiTags(
             ("Notifications", "Your inbox, your notification preferences (channels per severity, quiet hours), and the delivery status of notifications in your facilities."),

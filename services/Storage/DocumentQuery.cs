@@ -1,6 +1,14 @@
 namespace PatientExperience.Storage;
 
-public enum FilterOperator { Equal, In, GreaterThanOrEqual, LessThan }
+public enum FilterOperator
+{
+    Equal,
+    In,
+    GreaterThanOrEqual,
+    LessThan,
+    /// <summary>The field is absent (or null) or equals the value: a default for documents stored before the field existed.</summary>
+    MissingOrEqual,
+}
 
 /// <summary>A condition on one indexed field. Values are compared as they serialise to JSON (ISO 8601 UTC for instants).</summary>
 public sealed record FieldFilter(string Field, FilterOperator Operator, object Value)
@@ -9,6 +17,7 @@ public sealed record FieldFilter(string Field, FilterOperator Operator, object V
     public static FieldFilter In(string field, IEnumerable<object> values) => new(field, FilterOperator.In, values.ToArray());
     public static FieldFilter Gte(string field, object value) => new(field, FilterOperator.GreaterThanOrEqual, value);
     public static FieldFilter Lt(string field, object value) => new(field, FilterOperator.LessThan, value);
+    public static FieldFilter MissingOrEq(string field, object value) => new(field, FilterOperator.MissingOrEqual, value);
 }
 
 /// <summary>Filters (all must hold), a sort field and a 1-based page.</summary>

@@ -72,6 +72,20 @@ public sealed class ServiceRecoveryFromSurveyTests(CaseApp app) : IClassFixture<
 
         Assert.Equal(("survey", detected.ResponseId, "complaint"), (opened.Source.ToWire(), opened.SurveyResponseId, opened.Classification.ToWire()));
         Assert.Equal(detected.ResponseId, opened.SubmissionId);
+        Assert.Equal(detected.DischargeId, opened.DischargeId);
+    }
+
+    [Fact]
+    public async Task The_survey_case_acknowledgement_names_the_discharge_so_notification_can_reach_the_patient()
+    {
+        var detected = Detected(nps: 2);
+
+        var c = (await OpenAsync(detected)).Document;
+        var ack = await app.PublishedAsync<SendComplainantMessage>(m => m.CaseId == c.Id && m.Kind == ComplainantMessageKind.Acknowledgement);
+
+        Assert.Equal((detected.DischargeId, detected.ResponseId), (ack.DischargeId, ack.SubmissionId));
+        Assert.StartsWith(CaseApp.PublicBaseUrl + "/status/", ack.StatusLink, StringComparison.Ordinal);
+        Assert.Single(app.PublishedSoFar<SendComplainantMessage>(), m => m.CaseId == c.Id);
     }
 
     [Fact]
@@ -181,6 +195,31 @@ public sealed class ServiceRecoveryFromSurveyTests(CaseApp app) : IClassFixture<
         var concern = Assert.Single(concerns.Items);
         Assert.Equal((feedback.Id, "feedback", (Guid?)null), (concern.CaseId, concern.Source, concern.SurveyResponseId));
         Assert.Equal(3, all.Total);
+    }
+
+    [Fact]
+    public async Task A_case_stored_before_the_source_field_existed_is_listed_as_feedback_and_never_as_survey()
+    {
+        var (feedback, riverside, mesa) = await OpenMixedAsync();
+        // A copy of the feedback case as an older version of the service stored it: without the field at all. Inserted beside
+        // it under its own ids, so no consumer of the original's events races the write.
+        var raw = app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<System.Text.Json.Nodes.JsonObject>(CaseStore.Definition);
+        var legacy = (System.Text.Json.Nodes.JsonObject)(await raw.GetAsync(feedback.Id.ToString(), Ct))!.Document.DeepClone();
+        Assert.True(legacy.Remove("source"));
+        var legacyId = Guid.NewGuid();
+        legacy["id"] = legacyId.ToString();
+        legacy["submissionId"] = Guid.NewGuid().ToString();
+        legacy["caseNumber"] = feedback.CaseNumber + "-OLD";
+        await raw.InsertAsync(legacyId.ToString(), legacy, [], Ct);
+        var window = Window([feedback, riverside, mesa]);
+        var client = app.ClientFor("patient-relations", "*");
+
+        var concerns = await ListAsync(client, $"source=feedback&{window}");
+        var surveys = await ListAsync(client, $"source=survey&{window}");
+
+        Assert.Equal(new[] { feedback.Id, legacyId }.Order(), concerns.Items.Select(v => v.CaseId).Order());
+        Assert.All(concerns.Items, v => Assert.Equal("feedback", v.Source));
+        Assert.Equal(new[] { riverside.Id, mesa.Id }.Order(), surveys.Items.Select(v => v.CaseId).Order());
     }
 
     [Fact]

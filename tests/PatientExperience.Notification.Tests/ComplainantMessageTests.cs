@@ -89,4 +89,49 @@ public sealed class ComplainantMessageTests
         Assert.Contains(command.CaseNumber, sms.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(Samples.PatientName, sms.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_survey_case_patient_gets_one_acknowledgement_with_the_link_in_their_language_from_the_discharge_contact()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var response = Guid.NewGuid();
+        var discharge = Guid.NewGuid();
+        app.Discharges.Contacts[discharge] = new DischargeContact(Samples.PatientEmail, null, false, "es-MX");
+        var (opened, acknowledgement) = Case(response);
+        opened = opened with { Source = CaseSource.Survey, SurveyResponseId = response, DischargeId = discharge };
+        acknowledgement = acknowledgement with { DischargeId = discharge };
+
+        await app.Publish(opened);
+        await app.Publish(acknowledgement);
+        await app.Publish(acknowledgement);
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == 1 && app.ConsumedCount<SendComplainantMessage>() == 2), TimeSpan.FromSeconds(15), "the event and both commands", Ct);
+        await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the acknowledgement");
+
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.StartsWith("Hemos recibido su inquietud", email.Subject, StringComparison.Ordinal);
+        Assert.Contains(Link, email.Body, StringComparison.Ordinal);
+        Assert.Contains(acknowledgement.CaseNumber, email.Body, StringComparison.Ordinal);
+        // The survey response id means nothing to intake: the contact is read by discharge, never by submission.
+        Assert.Empty(app.Patients.Reads);
+        Assert.All(app.Discharges.Reads, id => Assert.Equal(discharge, id));
+    }
+
+    [Fact]
+    public async Task A_survey_case_interim_notice_reaches_the_discharged_patient()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var response = Guid.NewGuid();
+        var discharge = Guid.NewGuid();
+        app.Discharges.Contacts[discharge] = new DischargeContact(Samples.PatientEmail, null, false, "en");
+        var (opened, _) = Case(response);
+
+        await app.Publish(opened with { Source = CaseSource.Survey, SurveyResponseId = response, DischargeId = discharge });
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == 1), TimeSpan.FromSeconds(15), "the case opened", Ct);
+        await app.Publish(new InterimNoticeDue { CaseId = opened.CaseId, FacilityId = opened.FacilityId, SubmissionId = response, DueAt = NotificationApp.Start.AddDays(5), Severity = Severity.Medium });
+        await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the interim notice");
+
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.Contains(opened.CaseNumber, email.Body, StringComparison.Ordinal);
+        Assert.Empty(app.Patients.Reads);
+    }
 }

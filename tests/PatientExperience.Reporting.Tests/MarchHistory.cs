@@ -35,8 +35,8 @@ public static class MarchHistory
         events.Add(new ComplimentReceived { SubmissionId = Guid.NewGuid(), FacilityId = Riverside, DepartmentId = "emergency", UnitId = "ed-adult", Channel = FeedbackChannel.Web, SubmittedAt = At(3, 6, 10) });
         events.Add(Feedback(FeedbackKind.Complaint, At(2, 27, 10))); // February
 
-        // C1: complaint, acknowledged after 1 h (on time), resolved after 3 days (on time).
-        events.Add(Opened(C1, "emergency", "ed-adult", CaseType.Complaint, Severity.Medium, "communication", FeedbackChannel.Web, At(3, 2, 10)));
+        // C1: a service-recovery complaint (from a survey), acknowledged after 1 h (on time), resolved after 3 days (on time).
+        events.Add(Opened(C1, "emergency", "ed-adult", CaseType.Complaint, Severity.Medium, "communication", FeedbackChannel.Web, At(3, 2, 10)) with { Source = CaseSource.Survey, Kind = null });
         events.Add(Acknowledged(C1, At(3, 2, 11)));
         events.Add(Resolved(C1, At(3, 5, 10)));
         // ... then reopened and resolved again: still one resolution, after 3 days.
@@ -65,13 +65,13 @@ public static class MarchHistory
         // C4: complaint opened on 28 March, untouched: 3.5 days old at the end of March.
         events.Add(Opened(C4, "medicine", "ward-4", CaseType.Complaint, Severity.Low, null, FeedbackChannel.Web, At(3, 28, 12)));
 
-        // C5: grievance opened and acknowledged in February, still open: 39.x days old at the end of March.
-        events.Add(Opened(C5, "emergency", "ed-adult", CaseType.Grievance, Severity.Medium, "care", FeedbackChannel.Email, At(2, 20, 10)));
+        // C5: a service-recovery grievance opened and acknowledged in February (not opened in March), still open: 39.x days old at the end of March.
+        events.Add(Opened(C5, "emergency", "ed-adult", CaseType.Grievance, Severity.Medium, "care", FeedbackChannel.Email, At(2, 20, 10)) with { Source = CaseSource.Survey });
         events.Add(Acknowledged(C5, At(2, 20, 12)));
 
-        // C6: its acknowledgement (after 1 h) overtakes its CaseOpened; open at the end of March, under a day old.
+        // C6: a service-recovery case whose acknowledgement (after 1 h) overtakes its CaseOpened; open at the end of March, under a day old.
         events.Add(Acknowledged(C6, At(3, 31, 21)));
-        events.Add(Opened(C6, "emergency", "ed-adult", CaseType.Complaint, Severity.Medium, "communication", FeedbackChannel.Kiosk, At(3, 31, 20)));
+        events.Add(Opened(C6, "emergency", "ed-adult", CaseType.Complaint, Severity.Medium, "communication", FeedbackChannel.Kiosk, At(3, 31, 20)) with { Source = CaseSource.Survey, Kind = null });
 
         // Hillcrest's case must never show at Riverside.
         events.Add(Opened(HillcrestCase, "emergency", "ed", CaseType.Complaint, Severity.Medium, "communication", FeedbackChannel.Web, At(3, 5, 10), Hillcrest));

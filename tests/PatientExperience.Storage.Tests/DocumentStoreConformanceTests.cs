@@ -483,6 +483,26 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await IdsAsync(new DocumentQuery { Filters = [FieldFilter.In("status", [])] }));
     }
 
+    /// <summary>A grievance as stored before <see cref="Grievance.Patient"/> existed: the field is absent, not null.</summary>
+    private sealed record GrievanceBeforePatient(string Reference, GrievanceStatus Status, DateTimeOffset ReceivedAt, int EscalationLevel);
+
+    [Fact]
+    public async Task Query_filters_on_a_value_or_its_absence_for_documents_stored_before_the_field_existed()
+    {
+        await SeedAsync();
+        await Store.Collection<GrievanceBeforePatient>(Definition)
+            .InsertAsync("g-6", new GrievanceBeforePatient("G-6", GrievanceStatus.Received, T0.AddHours(5), 1), [], Ct);
+
+        // g-1 and g-3 are on ward-1, g-4 has a null ward, g-6 no patient at all; g-2 and g-5 are on ward-2.
+        Assert.Equal(["g-1", "g-3", "g-4", "g-6"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.MissingOrEq("patient.ward", "ward-1")] }));
+        Assert.Equal(["g-1", "g-6"], await IdsAsync(new DocumentQuery
+        {
+            Filters = [FieldFilter.MissingOrEq("patient.ward", "ward-1"), FieldFilter.Eq("escalationLevel", 1)],
+        }));
+        Assert.Equal(["g-4", "g-6"], await IdsAsync(new DocumentQuery { Filters = [FieldFilter.MissingOrEq("patient.ward", "ward-9")] }));
+        Assert.Equal(4, (await Grievances.QueryAsync(new DocumentQuery { Filters = [FieldFilter.MissingOrEq("patient.ward", "ward-1")], PageSize = 1 }, Ct)).Total);
+    }
+
     [Fact]
     public async Task Query_filters_instants_by_range_whatever_their_offset()
     {

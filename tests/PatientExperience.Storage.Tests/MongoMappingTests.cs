@@ -34,6 +34,15 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void Missing_or_equal_filters_render_in_with_null_which_also_matches_an_absent_field()
+    {
+        Assert.Equal(new BsonDocument("data.source", new BsonDocument("$in", new BsonArray { BsonNull.Value, "feedback" })),
+            FilterOf(FieldFilter.MissingOrEq("source", "feedback")));
+        Assert.Equal(new BsonDocument("data.status", new BsonDocument("$in", new BsonArray { BsonNull.Value, "awaiting-response" })),
+            FilterOf(FieldFilter.MissingOrEq("status", GrievanceStatus.AwaitingResponse)));
+    }
+
+    [Fact]
     public void In_filters_render_in_with_every_value_converted()
     {
         var filter = FilterOf(FieldFilter.In("status", [GrievanceStatus.Received, GrievanceStatus.AwaitingResponse]));

@@ -1829,7 +1829,7 @@ export interface components {
             /** Format: int64 */
             opened: number | string;
             /** Format: int64 */
-            resolved: null | number | string;
+            resolved: number | string;
         };
         Signal: {
             facilityId: string;

@@ -16,6 +16,11 @@ public sealed record CaseOpened
     public CaseSource Source { get; init; } = CaseSource.Feedback;
     /// <summary>The survey response the case is linked to, when <see cref="Source"/> is survey.</summary>
     public Guid? SurveyResponseId { get; init; }
+    /// <summary>
+    /// Intake's discharge id, when <see cref="Source"/> is survey: the reference to the patient's contact (intake's
+    /// <c>GetDischargeContact</c>), since intake knows no submission for such a case. An id, not PHI.
+    /// </summary>
+    public Guid? DischargeId { get; init; }
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }

@@ -107,6 +107,7 @@ public sealed partial class CaseFile
         SubmissionId = SubmissionId,
         Source = Source,
         SurveyResponseId = SurveyResponseId,
+        DischargeId = DischargeId,
         FacilityId = FacilityId,
         DepartmentId = DepartmentId,
         UnitId = UnitId,

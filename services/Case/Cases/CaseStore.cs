@@ -68,7 +68,9 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         if (filter.Level is { } level) filters.Add(FieldFilter.Eq("escalationLevel", level.ToWire()));
         if (filter.AssigneeId is { } assignee) filters.Add(FieldFilter.Eq("assigneeId", assignee));
         if (filter.DepartmentId is { } department) filters.Add(FieldFilter.Eq("owningDepartmentId", department));
-        if (filter.Source is { } source) filters.Add(FieldFilter.Eq("source", source.ToWire()));
+        // Cases stored before the field existed have no source and are feedback.
+        if (filter.Source is { } source)
+            filters.Add(source == CaseSource.Feedback ? FieldFilter.MissingOrEq("source", source.ToWire()) : FieldFilter.Eq("source", source.ToWire()));
         if (filter.DeadlineBefore is { } before)
         {
             filters.Add(FieldFilter.Lt("nextDeadline", before));

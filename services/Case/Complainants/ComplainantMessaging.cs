@@ -91,6 +91,6 @@ public sealed class ComplainantMessaging(
     public SendComplainantMessage ReplyNotice(ComplainantThread thread, CaseFile c, SecureMessage message) => new()
     {
         MessageId = message.Id, Kind = ComplainantMessageKind.StaffReply, CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId,
-        FacilityId = c.FacilityId, Severity = c.Severity, StatusLink = options.Value.LinkFor(phi.Unprotect(thread.ProtectedToken)), RequestedAt = message.At,
+        DischargeId = c.DischargeId, FacilityId = c.FacilityId, Severity = c.Severity, StatusLink = options.Value.LinkFor(phi.Unprotect(thread.ProtectedToken)), RequestedAt = message.At,
     };
 }

@@ -29,7 +29,7 @@ public sealed partial class StatusPageIssuer(ComplainantThreadStore threads, IPh
         var acknowledgement = new SendComplainantMessage
         {
             MessageId = NewId.NextGuid(), Kind = ComplainantMessageKind.Acknowledgement, CaseId = m.CaseId, CaseNumber = m.CaseNumber,
-            SubmissionId = m.SubmissionId, FacilityId = m.FacilityId, Severity = m.Severity, StatusLink = options.Value.LinkFor(token), RequestedAt = now,
+            SubmissionId = m.SubmissionId, DischargeId = m.DischargeId, FacilityId = m.FacilityId, Severity = m.Severity, StatusLink = options.Value.LinkFor(token), RequestedAt = now,
         };
         if (await threads.TryAddAsync(thread, [acknowledgement], now, ct)) LogIssued(logger, m.CaseId);
     }

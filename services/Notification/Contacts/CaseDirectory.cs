@@ -18,6 +18,8 @@ public sealed record CaseSummary
     public required Guid CaseId { get; init; }
     public required string CaseNumber { get; init; }
     public required Guid SubmissionId { get; init; }
+    /// <summary>Intake's discharge id for a case from a survey: the patient's contact is read by it, not by the submission.</summary>
+    public Guid? DischargeId { get; init; }
     public required string FacilityId { get; init; }
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }

@@ -22,7 +22,7 @@ namespace PatientExperience.Notification.Planning;
 /// Each cause has a business key, so a redelivered or duplicated event notifies nobody twice.
 /// </summary>
 public sealed partial class CaseEventsConsumer(
-    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, IPatientContacts patients, ILogger<CaseEventsConsumer> logger)
+    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, CasePatientContacts patients, ILogger<CaseEventsConsumer> logger)
     : IConsumer<CaseOpened>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>, IConsumer<CaseAssigned>,
       IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>
 {
@@ -32,7 +32,7 @@ public sealed partial class CaseEventsConsumer(
         var ct = context.CancellationToken;
         var summary = new CaseSummary
         {
-            CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, FacilityId = m.FacilityId,
+            CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, DischargeId = m.DischargeId, FacilityId = m.FacilityId,
             DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity,
         };
         await cases.RememberAsync(summary, ct);
@@ -111,7 +111,7 @@ public sealed partial class CaseEventsConsumer(
 
     private async Task TellPatientAsync(NotificationSource source, CaseSummary summary, LetterKind? letterKind, bool onlyIfResponseRequested, CancellationToken ct)
     {
-        var contact = await patients.GetAsync(summary.SubmissionId, summary.FacilityId, ct);
+        var contact = await patients.GetAsync(summary.SubmissionId, summary.DischargeId, summary.FacilityId, ct);
         if (contact is null)
         {
             LogNoSubmission(logger, source.Event, summary.CaseId, summary.SubmissionId);
@@ -153,7 +153,7 @@ public sealed partial class CaseEventsConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: {Recipients} recipient(s), {Created} new delivery(ies)")]
     private static partial void LogPlanned(ILogger logger, string @event, Guid caseId, int recipients, int created);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: intake does not know submission {SubmissionId}; the patient is not told")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: intake does not know its submission {SubmissionId} or discharge; the patient is not told")]
     private static partial void LogNoSubmission(ILogger logger, string @event, Guid caseId, Guid submissionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: no response was requested; no acknowledgement is sent")]

@@ -10,10 +10,11 @@ namespace PatientExperience.Notification.Planning;
 /// Tells a complainant what the case service asks (<see cref="SendComplainantMessage"/>), with the link to their status page:
 /// the acknowledgement (cause <c>case-opened:{caseId}</c>, as the acknowledgement without a link would be, and only when they
 /// asked for a response) or that staff replied (cause <c>case-message-reply:{messageId}</c>). By email, else SMS, in their
-/// language; the contact from intake's GetSubmission. The link is a bearer secret: kept only in the delivery's encrypted
+/// language; the contact from intake's GetSubmission, or GetDischargeContact for a case from a survey (always acknowledged:
+/// service recovery is the response). The link is a bearer secret: kept only in the delivery's encrypted
 /// envelope, never logged or traced. The reply itself is never sent: the complainant reads it on the page.
 /// </summary>
-public sealed partial class ComplainantMessageConsumer(NotificationPlanner planner, IPatientContacts patients, ILogger<ComplainantMessageConsumer> logger)
+public sealed partial class ComplainantMessageConsumer(NotificationPlanner planner, CasePatientContacts patients, ILogger<ComplainantMessageConsumer> logger)
     : IConsumer<SendComplainantMessage>
 {
     public const string AcknowledgementEvent = "case-opened";
@@ -29,7 +30,7 @@ public sealed partial class ComplainantMessageConsumer(NotificationPlanner plann
             return;
         }
 
-        var contact = await patients.GetAsync(m.SubmissionId, m.FacilityId, ct);
+        var contact = await patients.GetAsync(m.SubmissionId, m.DischargeId, m.FacilityId, ct);
         if (contact is null)
         {
             LogNoSubmission(logger, m.MessageId, m.CaseId, m.SubmissionId);
@@ -54,7 +55,7 @@ public sealed partial class ComplainantMessageConsumer(NotificationPlanner plann
     [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId} rejected: its link is not an absolute http(s) URL")]
     private static partial void LogRejected(ILogger logger, Guid messageId, Guid caseId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId}: intake does not know submission {SubmissionId}; the complainant is not told")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId}: intake does not know its submission {SubmissionId} or discharge; the complainant is not told")]
     private static partial void LogNoSubmission(ILogger logger, Guid messageId, Guid caseId, Guid submissionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId}: no response was requested; no acknowledgement is sent")]

@@ -117,7 +117,7 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
                 NpsStatistics.Interval95(m.Promoters, m.Passives, m.Detractors),
                 npsAnswers,
                 npsAnswers < options.Value.SmallSampleResponses),
-            new ServiceRecoveryCounts(m.ServiceRecoveryRequested, null));
+            new ServiceRecoveryCounts(m.ServiceRecoveryOpened, m.ServiceRecoveryResolved));
     }
 
     internal static double? Per1000(long count, long discharges) => discharges == 0 ? null : Math.Round(1000.0 * count / discharges, 2);

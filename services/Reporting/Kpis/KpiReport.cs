@@ -67,9 +67,7 @@ public sealed record SurveyKpis(
     bool SmallSample);
 
 /// <summary>
-/// Service recovery asked for in the period (LowSatisfactionDetected: each opens one case). Resolutions of service-recovery
-/// cases are absent until the case events say which cases came from a survey.
+/// Service-recovery cases (CaseOpened with source survey): opened in the period, and first resolved in the period (a case
+/// resolved, reopened and resolved again counts once).
 /// </summary>
-public sealed record ServiceRecoveryCounts(
-    long Opened,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Resolved);
+public sealed record ServiceRecoveryCounts(long Opened, long Resolved);

@@ -26,7 +26,7 @@ public static class ReportCsv
         "timeToAcknowledgeP50", "timeToAcknowledgeP90", "timeToResolveP50", "timeToResolveP90",
         "acknowledgedOnTime", "interimNoticeOnTime", "responseOnTime", "escalationsDepartment", "escalationsExecutive",
         .. KpiQuery.AgeBands.Select(b => $"backlog{b.Name}"),
-        "surveyResponseRate", "nps", "npsCi95Low", "npsCi95High", "npsN", "smallSample", "serviceRecoveryOpened",
+        "surveyResponseRate", "nps", "npsCi95Low", "npsCi95High", "npsN", "smallSample", "serviceRecoveryOpened", "serviceRecoveryResolved",
     ];
 
     private static readonly string[] SeriesColumns =
@@ -68,7 +68,7 @@ public static class ReportCsv
             new(r.SlaCompliance.ResponseOnTime, r.CasesResolved), Cell.Count(r.Escalations.Department), Cell.Count(r.Escalations.Executive),
             .. r.Backlog.Select(b => Cell.Count(b.Open)),
             new(r.Surveys.ResponseRate, nps), new(r.Surveys.Nps, nps), new(r.Surveys.NpsCi95?[0], nps), new(r.Surveys.NpsCi95?[1], nps),
-            Cell.Count(nps), Text(r.Surveys.SmallSample ? "true" : "false"), Cell.Count(r.ServiceRecovery.Opened),
+            Cell.Count(nps), Text(r.Surveys.SmallSample ? "true" : "false"), Cell.Count(r.ServiceRecovery.Opened), Cell.Count(r.ServiceRecovery.Resolved),
         ];
     }
 

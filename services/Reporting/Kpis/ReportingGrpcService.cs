@@ -86,6 +86,7 @@ public sealed class ReportingGrpcService(KpiQuery query, IOptions<ReportingOptio
             NpsN = r.Surveys.N,
             SmallSample = r.Surveys.SmallSample,
             ServiceRecoveryOpened = r.ServiceRecovery.Opened,
+            ServiceRecoveryResolved = r.ServiceRecovery.Resolved,
         };
         k.Facilities.AddRange(r.Scope.Facilities);
         k.Backlog.AddRange(r.Backlog.Select(b => new Contracts.Reporting.V1.BacklogBand { AgeBand = b.AgeBand, Open = b.Open }));

@@ -54,6 +54,10 @@ public sealed class Measures
     /// <summary>Responses that asked for service recovery (LowSatisfactionDetected), by the day detected.</summary>
     [JsonIgnore(Condition = Skip)] public long ServiceRecoveryRequested { get; set; }
 
+    /// <summary>Service-recovery cases (CaseOpened with source survey) opened that day, and first resolved that day.</summary>
+    [JsonIgnore(Condition = Skip)] public long ServiceRecoveryOpened { get; set; }
+    [JsonIgnore(Condition = Skip)] public long ServiceRecoveryResolved { get; set; }
+
     [JsonIgnore(Condition = Skip)] public long NotificationsDelivered { get; set; }
     [JsonIgnore(Condition = Skip)] public long NotificationsFailed { get; set; }
 
@@ -95,6 +99,8 @@ public sealed class Measures
         Passives += other.Passives;
         Detractors += other.Detractors;
         ServiceRecoveryRequested += other.ServiceRecoveryRequested;
+        ServiceRecoveryOpened += other.ServiceRecoveryOpened;
+        ServiceRecoveryResolved += other.ServiceRecoveryResolved;
         NotificationsDelivered += other.NotificationsDelivered;
         NotificationsFailed += other.NotificationsFailed;
         if (other.AcknowledgeSeconds is { } ack) (AcknowledgeSeconds ??= new()).Add(ack);

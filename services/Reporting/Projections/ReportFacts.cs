@@ -46,6 +46,8 @@ public sealed class CaseFact : ReportFact
     public string? Category { get; set; }
     public FeedbackChannel? Channel { get; set; }
     public FeedbackKind? Kind { get; set; }
+    /// <summary>feedback or survey (a service-recovery case), from CaseOpened; null until it arrives (a later event may come first).</summary>
+    public CaseSource? Source { get; set; }
     public CaseType? Classification { get; set; }
     public Severity? Severity { get; set; }
     public DateTimeOffset? OpenedAt { get; set; }
@@ -83,12 +85,14 @@ public sealed class CaseFact : ReportFact
         var ackBreached = AcknowledgeBreachedAt is not null;
         var responseBreached = ResponseBreachedAt is not null;
         var responded = Earliest(FirstResolvedAt, FirstFinalLetterAt);
+        var serviceRecovery = Source == CaseSource.Survey;
         return PerDay(attributes,
             (On(OpenedAt), m =>
             {
                 m.CasesOpened = 1;
                 m.ComplaintCases = Classification == CaseType.Complaint ? 1 : 0;
                 m.GrievanceCases = Classification == CaseType.Grievance ? 1 : 0;
+                m.ServiceRecoveryOpened = serviceRecovery ? 1 : 0;
             }),
             (On(FirstAcknowledgedAt), m =>
             {
@@ -100,6 +104,7 @@ public sealed class CaseFact : ReportFact
             (On(FirstResolvedAt), m =>
             {
                 m.Resolved = 1;
+                m.ServiceRecoveryResolved = serviceRecovery ? 1 : 0;
                 if (OpenedAt is { } opened) m.ResolveSeconds = DurationHistogram.Of(Seconds(opened, FirstResolvedAt!.Value));
             }),
             (responseBreached ? null : On(responded), m => m.ResponseOnTime = 1),

@@ -90,6 +90,7 @@ public sealed class ReportingEventsConsumer(ReportingStore store) :
             f.Category = m.Category;
             f.Channel = m.Channel;
             f.Kind = m.Kind;
+            f.Source = m.Source;
             f.Classification = m.Classification;
             f.Severity = m.Severity;
             f.OpenedAt = m.OpenedAt;

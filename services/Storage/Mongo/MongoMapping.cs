@@ -176,6 +176,8 @@ internal static class MongoMapping
                 FilterOperator.In => new BsonDocument("$in", new BsonArray(((IEnumerable<object>)f.Value).Select(Scalar))),
                 FilterOperator.GreaterThanOrEqual => new BsonDocument("$gte", Scalar(f.Value)),
                 FilterOperator.LessThan => new BsonDocument("$lt", Scalar(f.Value)),
+                // {$in: [null, v]} matches a field that is absent, null or v.
+                FilterOperator.MissingOrEqual => new BsonDocument("$in", new BsonArray { BsonNull.Value, Scalar(f.Value) }),
                 _ => throw new ArgumentOutOfRangeException(nameof(query)),
             };
             and.Add(new BsonDocument(path, condition));

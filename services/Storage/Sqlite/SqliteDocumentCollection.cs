@@ -160,6 +160,13 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
 
                     sb.Append(')');
                     break;
+                case FilterOperator.MissingOrEqual:
+                    // json_extract gives NULL for an absent path as for a JSON null.
+                    var equal = $"$p{n++}";
+                    sb.Append('(').Append(path).Append(" IS NULL OR ").Append(path).Append(" = ").Append(equal).Append(')');
+                    var value = StoreJson.ToJsonScalar(f.Value);
+                    cmd.Parameters.AddWithValue(equal, value is bool yes ? (yes ? 1 : 0) : value ?? DBNull.Value);
+                    break;
                 default:
                     var name = $"$p{n++}";
                     var op = f.Operator switch
