@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Text;
 
 namespace PatientExperience.Case.Complainants;
 
@@ -45,19 +46,18 @@ public static class SecureMessageText
         if (string.IsNullOrWhiteSpace(text)) return (null, "Required: the message.");
         var normalised = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
         if (normalised.Length > maxLength) return (null, $"At most {maxLength} characters.");
+        // The platform's rule for free text first (control characters, direction overrides and isolates, broken surrogates);
+        // a message to or from a complainant is stricter still: no invisible formatting at all (zero-width spaces, direction
+        // marks), since nothing else in it needs them and they can hide what it says.
+        if (FreeText.Problem(normalised) is { } problem) return (null, problem);
         foreach (var rune in normalised.EnumerateRunes())
         {
-            if (rune.Value is '\n' or '\t') continue;
-            if (Rune.IsControl(rune)) return (null, "Must not contain control characters.");
-            if (IsBidiControl(rune.Value) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format && rune.Value is not (0x200D or 0x00AD))
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format && rune.Value is not (0x200D or 0x00AD))
                 return (null, "Must not contain invisible formatting characters (such as bidirectional overrides).");
         }
 
         return (normalised, null);
     }
-
-    /// <summary>LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM.</summary>
-    private static bool IsBidiControl(int c) => c is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x200E or 0x200F or 0x061C;
 }
 
 /// <summary>The case's stage in the complainant's words (<see cref="ComplainantStage"/>).</summary>
