@@ -5,6 +5,7 @@ using PatientExperience.Messaging;
 using PatientExperience.Notification;
 using PatientExperience.Reporting;
 using PatientExperience.ServiceDefaults;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.Standalone;
 using PatientExperience.Survey;
 
@@ -20,16 +21,19 @@ builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
 builder.AddReportingModule();
 builder.AddPlatformMessaging();
+// The gateway's routes answer on the gateway port and the services' on theirs, by the port the connection came in on, not
+// by the Host header a client sends.
+builder.Services.AddLocalPortRouting();
 
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapDefaultEndpoints();
-app.MapGateway().RequireHost($"*:{ports.Gateway}");
-app.MapIntakeApi().RequireHost($"*:{ports.Services}");
-app.MapCaseApi().RequireHost($"*:{ports.Services}");
-app.MapNotificationApi().RequireHost($"*:{ports.Services}");
-app.MapSurveyApi().RequireHost($"*:{ports.Services}");
-app.MapReportingApi().RequireHost($"*:{ports.Services}");
+app.MapGateway().RequireLocalPort(ports.Gateway);
+app.MapIntakeApi().RequireLocalPort(ports.Services);
+app.MapCaseApi().RequireLocalPort(ports.Services);
+app.MapNotificationApi().RequireLocalPort(ports.Services);
+app.MapSurveyApi().RequireLocalPort(ports.Services);
+app.MapReportingApi().RequireLocalPort(ports.Services);
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
 app.MapNotificationGrpc();
