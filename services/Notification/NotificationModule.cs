@@ -117,7 +117,7 @@ public static partial class NotificationModule
         IChannelTransport Missing(string channel) => sp.GetRequiredService<IHostEnvironment>().IsDevelopment() ? mailbox.For(channel) : new NotConfiguredTransport();
         // Webhook calls are attempted once: retries are the delivery's own, durable and spaced out, not an HTTP client's (the
         // factory's clients carry the platform's standard resilience handler), so this client is the transports' own.
-        var webhookClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var webhookClient = WebhookTransport.CreateHttpClient();
         var transports = new Dictionary<string, IChannelTransport>(StringComparer.Ordinal)
         {
             [Channel.Email] = !string.IsNullOrWhiteSpace(smtp) && SmtpConnection.TryParse(smtp, out var connection, out _)

@@ -75,7 +75,7 @@ public sealed class EmailOptions
 
 public sealed class WebhookOptions
 {
-    /// <summary>The provider's endpoint (absolute http or https URL).</summary>
+    /// <summary>The provider's endpoint: an absolute https URL (http is accepted for a loopback address only).</summary>
     public string? Url { get; set; }
 
     /// <summary>The HMAC-SHA256 key the request is signed with (at least 16 characters; from a secret store).</summary>
@@ -175,8 +175,9 @@ internal sealed class NotificationOptionsValidator(IConfiguration configuration,
         foreach (var (key, hook) in new[] { ("Sms", options.Sms), ("Pager", options.Pager) })
         {
             if (!hook.IsConfigured) continue;
-            if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-                errors.Add($"Notification:{key}:Url must be an absolute http or https URL.");
+            // The body carries a phone number and the message: https, except to a provider's relay on this machine.
+            if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)))
+                errors.Add($"Notification:{key}:Url must be an absolute https URL (http only to a loopback address).");
             if (string.IsNullOrEmpty(hook.Secret) || hook.Secret.Length < 16)
                 errors.Add($"Notification:{key}:Secret is required with Notification:{key}:Url (at least 16 characters).");
         }

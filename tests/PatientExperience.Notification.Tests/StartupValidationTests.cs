@@ -10,6 +10,8 @@ public sealed class StartupValidationTests
 {
     [Theory]
     [InlineData("ConnectionStrings:smtp", "http://mail.example.org", "ConnectionStrings:smtp is not valid")]
+    [InlineData("ConnectionStrings:smtp", "smtp://mail.example.org?tls=auto", "allowed for a loopback server only")]
+    [InlineData("Notification:Sms:Url", "http://sms.example.org/hook", "Notification:Sms:Url must be an absolute https URL")]
     [InlineData("Notification:Sms:Secret", "short", "Notification:Sms:Secret is required")]
     [InlineData("Notification:ConsoleBaseUrl", null, "Notification:ConsoleBaseUrl is required")]
     [InlineData("Notification:CaseGrpcAddress", null, "Notification:CaseGrpcAddress is required")]

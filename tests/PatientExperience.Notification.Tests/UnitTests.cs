@@ -9,7 +9,9 @@ public sealed class SmtpConnectionTests
 {
     [Theory]
     [InlineData("smtp://user:p%40ss@mail.example.org:587?tls=starttls", "mail.example.org", 587, SecureSocketOptions.StartTls, "user", "p@ss")]
-    [InlineData("smtp://mail.example.org", "mail.example.org", 25, SecureSocketOptions.StartTlsWhenAvailable, null, null)]
+    [InlineData("smtp://mail.example.org", "mail.example.org", 25, SecureSocketOptions.StartTls, null, null)]
+    [InlineData("smtp://localhost:2525", "localhost", 2525, SecureSocketOptions.StartTlsWhenAvailable, null, null)]
+    [InlineData("smtp://127.0.0.1?tls=auto", "127.0.0.1", 25, SecureSocketOptions.StartTlsWhenAvailable, null, null)]
     [InlineData("smtps://relay.example.org", "relay.example.org", 465, SecureSocketOptions.SslOnConnect, null, null)]
     [InlineData("smtp://127.0.0.1:2525?tls=none", "127.0.0.1", 2525, SecureSocketOptions.None, null, null)]
     [InlineData("smtp://mailpit:1025?tls=none", "mailpit", 1025, SecureSocketOptions.None, null, null)]
@@ -23,6 +25,7 @@ public sealed class SmtpConnectionTests
     [Theory]
     [InlineData("http://mail.example.org")]
     [InlineData("smtp://mail.example.org?tls=maybe")]
+    [InlineData("smtp://mail.example.org?tls=auto")] // opportunistic STARTTLS can be stripped on the way: loopback only
     [InlineData("smtp://mail.example.org?from=x")]
     [InlineData("not a url")]
     public void Rejects(string value) => Assert.False(SmtpConnection.TryParse(value, out _, out _));
@@ -62,6 +65,23 @@ public sealed class QuietHoursTests
 
 public sealed class WebhookSignatureTests
 {
+    [Fact]
+    public async Task A_provider_that_answers_with_a_redirect_is_not_followed_and_the_send_fails_permanently()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Status = call => call.Path == "/sms" ? 307 : 200;
+        receiver.Location = call => call.Path == "/sms" ? new Uri(receiver.BaseAddress, "/elsewhere").ToString() : null;
+        using var http = WebhookTransport.CreateHttpClient();
+        var transport = new WebhookTransport("sms", new WebhookOptions { Url = receiver.SmsUrl, Secret = WebhookReceiver.Secret }, http,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookTransport>.Instance);
+
+        var outcome = await transport.SendAsync(new OutgoingMessage(Guid.NewGuid(), "sms", "+15550100", null, "Case C-1: escalated"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Permanent, outcome.Result);
+        Assert.Equal("webhook-307", outcome.Reason);
+        Assert.Equal("/sms", Assert.Single(receiver.Calls).Path); // the signed body went nowhere else
+    }
+
     [Fact]
     public void The_signature_is_hmac_sha256_over_timestamp_dot_body_in_lower_case_hex()
     {

@@ -37,6 +37,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status code to answer a call with (per call), 200 unless set.</summary>
     public Func<WebhookCall, int> Status { get; set; } = _ => 200;
 
+    /// <summary>A <c>Location</c> to answer a call with (for redirects), none unless set.</summary>
+    public Func<WebhookCall, string?> Location { get; set; } = _ => null;
+
     public IReadOnlyList<WebhookCall> Calls => [.. _calls];
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -60,6 +63,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 json.RootElement.GetProperty("to").GetString()!, json.RootElement.GetProperty("text").GetString()!, valid,
                 http.Request.Headers["Idempotency-Key"].ToString(), Encoding.UTF8.GetString(body));
             receiver._calls.Enqueue(call);
+            if (receiver.Location(call) is { } location) http.Response.Headers.Location = location;
             return Results.StatusCode(valid ? receiver.Status(call) : 401);
         });
         await app.StartAsync();

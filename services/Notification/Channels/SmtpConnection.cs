@@ -4,8 +4,11 @@ namespace PatientExperience.Notification.Channels;
 
 /// <summary>
 /// <c>ConnectionStrings:smtp</c>: <c>smtp://[user[:password]@]host[:port][?tls=none|starttls|auto|ssl]</c> (or <c>smtps://</c>
-/// for TLS on connect). Defaults: port 25 (587 with starttls, 465 with ssl); tls <c>auto</c> for smtp (STARTTLS when the server
-/// offers it) and <c>ssl</c> for smtps. User and password are URL-decoded.
+/// for TLS on connect). Patient letters and staff alerts carry PHI, so TLS is required: without <c>tls</c>, smtp means
+/// STARTTLS (the send fails when the server does not offer it) and smtps TLS on connect. <c>auto</c> (STARTTLS only when the
+/// server offers it, which anyone on the path can strip) is accepted for a loopback server only, and is its default there;
+/// <c>tls=none</c> turns TLS off explicitly (a mail catcher on a private network). Default ports: 25 (587 with an explicit
+/// starttls, 465 with ssl). User and password are URL-decoded.
 /// </summary>
 public sealed record SmtpConnection(string Host, int Port, SecureSocketOptions Security, string? UserName, string? Password)
 {
@@ -35,9 +38,17 @@ public sealed record SmtpConnection(string Host, int Port, SecureSocketOptions S
             tls = v.ToLowerInvariant();
         }
 
-        SecureSocketOptions security;
-        switch (tls ?? "auto")
+        var loopback = IsLoopback(uri);
+        if (tls == "auto" && !loopback)
         {
+            error = "tls=auto (STARTTLS only when offered) is allowed for a loopback server only; use tls=starttls or tls=ssl, or tls=none to turn TLS off explicitly.";
+            return false;
+        }
+
+        SecureSocketOptions security;
+        switch (tls ?? (loopback ? "auto" : "required"))
+        {
+            case "required": security = SecureSocketOptions.StartTls; break;
             case "none": security = SecureSocketOptions.None; break;
             case "starttls": security = SecureSocketOptions.StartTls; break;
             case "auto": security = SecureSocketOptions.StartTlsWhenAvailable; break;
@@ -48,7 +59,7 @@ public sealed record SmtpConnection(string Host, int Port, SecureSocketOptions S
         }
 
         var port = uri.IsDefaultPort || uri.Port <= 0
-            ? security switch { SecureSocketOptions.SslOnConnect => 465, SecureSocketOptions.StartTls => 587, _ => 25 }
+            ? security switch { SecureSocketOptions.SslOnConnect => 465, SecureSocketOptions.StartTls when tls == "starttls" => 587, _ => 25 }
             : uri.Port;
         string? user = null, password = null;
         if (uri.UserInfo.Length > 0)
@@ -62,6 +73,9 @@ public sealed record SmtpConnection(string Host, int Port, SecureSocketOptions S
         error = "";
         return true;
     }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.DnsSafeHost, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>For logs: host and port only, never the credentials.</summary>
     public override string ToString() => $"{Host}:{Port}";

@@ -12,13 +12,21 @@ namespace PatientExperience.Notification.Channels;
 /// <c>{"deliveryId","channel","to","text"}</c>, signed with HMAC-SHA256 over <c>"{timestamp}.{body}"</c> (the timestamp in
 /// Unix seconds) and sent as <c>X-Signature: sha256=&lt;hex&gt;</c> and <c>X-Signature-Timestamp</c>, so the provider can check
 /// the sender and refuse replays. <c>Idempotency-Key</c> is the delivery id: every attempt of one delivery carries the same.
-/// 2xx delivered; 408, 429 and 5xx, timeouts and refused connections transient; any other 4xx permanent.
+/// 2xx delivered; 408, 429 and 5xx, timeouts and refused connections transient; any other status permanent. Redirects are
+/// never followed (a 3xx is a permanent failure): the signed body goes to the configured URL or nowhere.
 /// </summary>
 internal sealed partial class WebhookTransport(string channel, WebhookOptions options, HttpClient http, TimeProvider clock, ILogger<WebhookTransport> logger) : IChannelTransport
 {
     public const string TransportName = "webhook";
     public const string SignatureHeader = "X-Signature";
     public const string TimestampHeader = "X-Signature-Timestamp";
+
+    /// <summary>
+    /// The transports' own client: attempted once (retries are the delivery's own, durable and spaced out) and never
+    /// following a redirect to wherever a compromised or misconfigured provider points.
+    /// </summary>
+    public static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(options.Secret ?? "");
     private readonly Uri _url = new(options.Url!);
