@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Case.V1;
 using PatientExperience.Intake.Audit;
 using PatientExperience.Intake.Discharges;
@@ -53,6 +54,15 @@ public sealed class IntakeOptions : IValidatableObject
     }
 }
 
+/// <summary>Outside Development, refuses the patient-reference key committed in this repository for local runs.</summary>
+internal sealed class IntakeOptionsValidator(IHostEnvironment environment) : IValidateOptions<IntakeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IntakeOptions options) =>
+        !environment.IsDevelopment() && DevelopmentKeys.IsCommitted(options.PatientReferenceKey)
+            ? ValidateOptionsResult.Fail($"Intake:PatientReferenceKey is the development key committed in the repository; outside Development give a key of your own ({DevelopmentKeys.HowToMakeOne}).")
+            : ValidateOptionsResult.Success;
+}
+
 public static class IntakeModule
 {
     public const string ServiceName = "intake";
@@ -67,6 +77,7 @@ public static class IntakeModule
             .Bind(builder.Configuration.GetSection(IntakeOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
 
         builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition, DischargeStore.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
