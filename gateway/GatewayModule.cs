@@ -8,6 +8,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using PatientExperience.Gateway.DevTokens;
 using PatientExperience.Gateway.OpenApi;
+using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Gateway;
 
@@ -98,12 +99,39 @@ public static class GatewayModule
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoint();
         return app.MapReverseProxy(proxy =>
         {
+            proxy.Use(RefuseServiceTokensAsync);
             proxy.Use(AnswerUnreachableServiceAsync);
             // What the parameterless MapReverseProxy() adds.
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+    }
+
+    /// <summary>
+    /// Service-to-service tokens (audience <see cref="AuthOptions.ServiceAudience"/>) are for calls between services only: a
+    /// leaked one is answered 401 here, on every route, and never forwarded.
+    /// </summary>
+    private static async Task RefuseServiceTokensAsync(HttpContext context, Func<Task> next)
+    {
+        var serviceAudience = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.ServiceAudience;
+        if (context.User.FindAll("aud").Any(a => string.Equals(a.Value, serviceAudience, StringComparison.Ordinal)))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status401Unauthorized,
+                    Title = "Unauthorized",
+                    Detail = "This token is for calls between the platform's services and is not accepted here.",
+                },
+            });
+            return;
+        }
+
+        await next();
     }
 
     /// <summary>

@@ -134,6 +134,23 @@ public sealed class AuthenticationTests(GatewayApp app) : IClassFixture<GatewayA
         Assert.Empty(app.Backend.ReceivedFor(marker));
     }
 
+    [Theory]
+    [InlineData("/api/v1/cases")] // a staff route
+    [InlineData("/api/v1/facilities")] // a public route
+    public async Task A_service_to_service_token_is_refused_on_every_route_and_not_forwarded(string path)
+    {
+        var auth = new AuthOptions { SigningKey = GatewayApp.SigningKey };
+        var serviceToken = SymmetricTokenIssuer.Issue(auth, "svc-notification", "patient-relations", ["riverside-general"],
+            DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10), auth.ServiceAudience);
+        var (request, marker) = MarkedRequest.Create(HttpMethod.Get, path);
+
+        var response = await app.ClientWithToken(serviceToken).SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(app.Backend.ReceivedFor(marker));
+    }
+
     [Fact]
     public async Task A_token_in_another_scheme_is_unauthorized()
     {

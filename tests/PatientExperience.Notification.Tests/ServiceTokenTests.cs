@@ -30,11 +30,24 @@ public sealed class ServiceTokenTests
         Assert.Equal("svc-notification", payload.GetProperty("sub").GetString());
         Assert.Equal("patient-relations", payload.GetProperty("role").GetString());
         Assert.Equal("riverside-general", payload.GetProperty("facility").GetString());
+        Assert.Equal("patient-experience-services", payload.GetProperty("aud").GetString()); // not the API's: the gateway refuses it
         Assert.Equal(token, await source.TokenForAsync("riverside-general", Ct));
         Assert.NotEqual(token, await source.TokenForAsync("mesa-valley", Ct));
 
         clock.Advance(TimeSpan.FromMinutes(7)); // two thirds of ten minutes have passed
         Assert.NotEqual(token, await source.TokenForAsync("riverside-general", Ct));
+    }
+
+    [Theory]
+    [InlineData("*")]
+    [InlineData("riverside-general *")]
+    [InlineData("")]
+    [InlineData("Riverside General")]
+    public async Task A_facility_from_a_message_that_is_not_one_facility_id_is_never_minted_into_a_token(string facility)
+    {
+        var source = new SymmetricServiceTokenSource(Options.Create(new AuthOptions { SigningKey = NotificationApp.SigningKey }), Options.Create(new NotificationOptions()), TimeProvider.System);
+
+        await Assert.ThrowsAsync<PatientExperience.Messaging.PermanentFailureException>(() => source.TokenForAsync(facility, Ct));
     }
 
     [Fact]

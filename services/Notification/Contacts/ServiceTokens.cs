@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Notification.Contacts;
@@ -17,21 +18,29 @@ public interface IServiceTokenSource
 /// Development, tests and standalone mode (<c>Auth:SigningKey</c>, no identity provider): signs a short-lived token itself,
 /// subject <see cref="ServiceTokenOptions.Subject"/>, role <c>patient-relations</c>, for the one facility a call is about, so
 /// intake's audit of each PHI read names this service and the facility. Kept until two thirds of its lifetime have passed.
+/// Its audience is <see cref="AuthOptions.ServiceAudience"/> (the gateway refuses it). The facility comes from a message, so it
+/// must be one facility id: "*" (every facility) or anything that is not an id is refused, permanently.
 /// </summary>
-internal sealed class SymmetricServiceTokenSource(IOptions<AuthOptions> auth, IOptions<NotificationOptions> options, TimeProvider clock) : IServiceTokenSource
+internal sealed partial class SymmetricServiceTokenSource(IOptions<AuthOptions> auth, IOptions<NotificationOptions> options, TimeProvider clock) : IServiceTokenSource
 {
     public static readonly string Role = StaffRole.PatientRelations.ToClaim();
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
 
     public Task<string> TokenForAsync(string facilityId, CancellationToken ct)
     {
+        if (facilityId == PlatformClaims.AllFacilities || !FacilityId().IsMatch(facilityId))
+            throw new PermanentFailureException("A service token is minted for one facility id only; the message named something else.");
         var now = clock.GetUtcNow();
         if (_tokens.TryGetValue(facilityId, out var cached) && cached.RenewAt > now) return Task.FromResult(cached.Token);
         var lifetime = TimeSpan.FromMinutes(options.Value.ServiceToken.LifetimeMinutes);
-        var token = SymmetricTokenIssuer.Issue(auth.Value, options.Value.ServiceToken.Subject, Role, [facilityId], now, lifetime);
+        var token = SymmetricTokenIssuer.Issue(auth.Value, options.Value.ServiceToken.Subject, Role, [facilityId], now, lifetime, auth.Value.ServiceAudience);
         _tokens[facilityId] = (token, now + lifetime * 2 / 3);
         return Task.FromResult(token);
     }
+
+    // The directory's id rule (lower-case letters, digits and inner hyphens).
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex FacilityId();
 }
 
 /// <summary>

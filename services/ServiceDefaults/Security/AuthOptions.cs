@@ -21,10 +21,22 @@ public sealed class AuthOptions : IValidatableObject
     [Required]
     public string Audience { get; set; } = "patient-experience-api";
 
+    /// <summary>
+    /// The audience of service-to-service tokens (notification's calls to case and intake over gRPC). Services accept it beside
+    /// <see cref="Audience"/>; the gateway refuses it, so a leaked service token does not work from outside.
+    /// </summary>
+    [Required]
+    public string ServiceAudience { get; set; } = "patient-experience-services";
+
     public bool RequireHttpsMetadata { get; set; } = true;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.Equals(Audience, ServiceAudience, StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Auth:ServiceAudience must differ from Auth:Audience.", [nameof(ServiceAudience)]);
+        }
+
         if (string.IsNullOrWhiteSpace(Authority) && string.IsNullOrWhiteSpace(SigningKey))
         {
             yield return new ValidationResult("Set Auth:Authority (identity provider) or Auth:SigningKey (base64, 32+ bytes).", [nameof(Authority), nameof(SigningKey)]);

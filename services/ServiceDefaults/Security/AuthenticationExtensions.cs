@@ -40,7 +40,8 @@ public static class AuthenticationExtensions
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
-            ValidAudience = auth.Audience,
+            // Staff and integration tokens, and service-to-service tokens; the gateway refuses the latter on its routes.
+            ValidAudiences = [auth.Audience, auth.ServiceAudience],
             ValidateIssuer = true,
             ValidateAudience = true,
             ValidateLifetime = true,

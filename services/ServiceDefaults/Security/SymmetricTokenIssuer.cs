@@ -10,7 +10,8 @@ namespace PatientExperience.ServiceDefaults.Security;
 /// </summary>
 public static class SymmetricTokenIssuer
 {
-    public static string Issue(AuthOptions auth, string subject, string role, IEnumerable<string> facilities, DateTimeOffset now, TimeSpan lifetime)
+    /// <param name="audience">The token's audience: <see cref="AuthOptions.Audience"/> unless given (a service token names <see cref="AuthOptions.ServiceAudience"/>).</param>
+    public static string Issue(AuthOptions auth, string subject, string role, IEnumerable<string> facilities, DateTimeOffset now, TimeSpan lifetime, string? audience = null)
     {
         var claims = new List<Claim> { new("sub", subject), new("name", subject), new(PlatformClaims.Role, role) };
         claims.AddRange(facilities.Select(f => new Claim(PlatformClaims.Facility, f)));
@@ -18,7 +19,7 @@ public static class SymmetricTokenIssuer
         {
             Subject = new ClaimsIdentity(claims),
             Issuer = auth.Issuer,
-            Audience = auth.Audience,
+            Audience = audience ?? auth.Audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + lifetime).UtcDateTime,
