@@ -56,6 +56,30 @@ public sealed class InboxTests
     }
 
     [Fact]
+    public async Task A_person_whose_token_no_longer_names_a_facility_neither_sees_nor_marks_its_entries()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var c = app.KnownCase();
+        await app.Publish(Samples.Escalated(c));
+        await app.DeliveriesWhenAsync(d => d.Any(x => x.Channel == "inbox" && x.Status == DeliveryStatus.Delivered), "the inbox entry");
+        var here = app.ClientFor(Samples.DepartmentHead.PersonId);
+        var entry = Assert.Single((await here.GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox", Ct)).GetProperty("items").EnumerateArray());
+
+        // The same person, moved to another facility: their token names only that one.
+        var moved = app.ClientFor(Samples.DepartmentHead.PersonId, "department-head", "another-facility");
+        var inbox = await moved.GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox", Ct);
+        Assert.Equal(0, inbox.GetProperty("total").GetInt32());
+        Assert.Equal(0, inbox.GetProperty("unread").GetInt32());
+        Assert.Equal(0, (await moved.GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox/unread-count", Ct)).GetProperty("unread").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await moved.PostAsync($"/api/v1/notifications/inbox/{entry.GetProperty("id").GetGuid()}/read", null, Ct)).StatusCode);
+        Assert.Equal(0, (await (await moved.PostAsync("/api/v1/notifications/inbox/read-all", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("marked").GetInt32());
+
+        // Still unread where it belongs; a token for every facility sees it too.
+        Assert.Equal(1, (await here.GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox/unread-count", Ct)).GetProperty("unread").GetInt32());
+        Assert.Equal(1, (await app.ClientFor(Samples.DepartmentHead.PersonId, "department-head", "*").GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox", Ct)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task GetInbox_over_grpc_answers_for_the_tokens_subject()
     {
         await using var app = await NotificationApp.StartAsync();

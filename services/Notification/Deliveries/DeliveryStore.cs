@@ -1,3 +1,4 @@
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Messaging.Outbox;
 using PatientExperience.Notification.Channels;
 using PatientExperience.Storage;
@@ -62,19 +63,21 @@ public sealed class DeliveryStore([FromKeyedServices(NotificationModule.ServiceN
     public Task<Page<Stored<Delivery>>> ListAsync(IReadOnlyList<FieldFilter> filters, int page, int pageSize, CancellationToken ct) =>
         _deliveries.QueryAsync(new DocumentQuery { Filters = filters, SortBy = "createdAt", Descending = true, PageNumber = page, PageSize = pageSize }, ct);
 
-    public Task<Page<Stored<Delivery>>> InboxAsync(string personId, bool unreadOnly, int page, int pageSize, CancellationToken ct) =>
-        ListAsync(InboxFilters(personId, unreadOnly), page, pageSize, ct);
+    public Task<Page<Stored<Delivery>>> InboxAsync(InboxOwner owner, bool unreadOnly, int page, int pageSize, CancellationToken ct) =>
+        owner.Facilities is { Count: 0 }
+            ? Task.FromResult(new Page<Stored<Delivery>>([], page, pageSize, 0))
+            : ListAsync(InboxFilters(owner, unreadOnly), page, pageSize, ct);
 
-    public async Task<long> UnreadCountAsync(string personId, CancellationToken ct) =>
-        (await ListAsync(InboxFilters(personId, unreadOnly: true), 1, 1, ct)).Total;
+    public async Task<long> UnreadCountAsync(InboxOwner owner, CancellationToken ct) =>
+        (await InboxAsync(owner, unreadOnly: true, 1, 1, ct)).Total;
 
-    /// <summary>Marks an inbox entry of the person read. False if it is not theirs (or not an inbox entry).</summary>
-    public async Task<bool> MarkReadAsync(Guid id, string personId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Marks an inbox entry of the person read. False if it is not theirs, not in their facilities, or not an inbox entry.</summary>
+    public async Task<bool> MarkReadAsync(Guid id, InboxOwner owner, DateTimeOffset now, CancellationToken ct)
     {
         while (true)
         {
             var stored = await GetAsync(id, ct);
-            if (stored is null || stored.Document.Channel != Channel.Inbox || stored.Document.RecipientId != personId) return false;
+            if (stored is null || stored.Document.Channel != Channel.Inbox || stored.Document.RecipientId != owner.PersonId || !owner.Sees(stored.Document.FacilityId)) return false;
             if (!stored.Document.Unread) return true;
             try
             {
@@ -88,10 +91,23 @@ public sealed class DeliveryStore([FromKeyedServices(NotificationModule.ServiceN
         }
     }
 
-    private static List<FieldFilter> InboxFilters(string personId, bool unreadOnly)
+    private static List<FieldFilter> InboxFilters(InboxOwner owner, bool unreadOnly)
     {
-        var filters = new List<FieldFilter> { FieldFilter.Eq("recipientId", personId), FieldFilter.Eq("channel", Channel.Inbox) };
+        var filters = new List<FieldFilter> { FieldFilter.Eq("recipientId", owner.PersonId), FieldFilter.Eq("channel", Channel.Inbox) };
+        if (owner.Facilities is { } facilities) filters.Add(FieldFilter.In("facilityId", facilities));
         if (unreadOnly) filters.Add(FieldFilter.Eq("unread", true));
         return filters;
     }
+}
+
+/// <summary>
+/// Whose inbox, and which of its entries they may see now: those of the facilities their token names (all when it names
+/// <c>*</c>). Someone who moved to another facility no longer sees, or marks, the first facility's entries.
+/// </summary>
+public sealed record InboxOwner(string PersonId, IReadOnlyCollection<string>? Facilities)
+{
+    public static InboxOwner Of(System.Security.Claims.ClaimsPrincipal user, string personId) =>
+        new(personId, user.HasAllFacilities() ? null : user.Facilities().Distinct(StringComparer.Ordinal).ToList());
+
+    public bool Sees(string facilityId) => Facilities is null || Facilities.Contains(facilityId, StringComparer.Ordinal);
 }

@@ -20,7 +20,10 @@ public sealed record UnreadCountView(long Unread);
 
 public sealed record MarkedReadView(int Marked);
 
-/// <summary>The caller's inbox (the caller is the subject of the token): newest first, unread count, mark read.</summary>
+/// <summary>
+/// The caller's inbox (the caller is the subject of the token, and sees the entries of the facilities the token names): newest
+/// first, unread count, mark read.
+/// </summary>
 public static class InboxApi
 {
     public static RouteGroupBuilder MapInboxApi(this RouteGroupBuilder notifications)
@@ -39,15 +42,15 @@ public static class InboxApi
         if (user.PersonId() is not { Length: > 0 } personId) return ProblemResults.Forbidden("Your token names no person (sub).");
         if (page is < 1 or > DocumentQuery.MaxPageNumber || pageSize is < 1 or > DeliveriesApi.MaxPageSize)
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["page"] = [$"page must be 1-{DocumentQuery.MaxPageNumber} and pageSize 1-{DeliveriesApi.MaxPageSize}."] });
-        var (items, total, unread) = await ReadAsync(deliveries, templates, personId, unreadOnly, page, pageSize, ct);
+        var (items, total, unread) = await ReadAsync(deliveries, templates, InboxOwner.Of(user, personId), unreadOnly, page, pageSize, ct);
         return TypedResults.Ok(new InboxView(items, page, pageSize, total, unread));
     }
 
     internal static async Task<(IReadOnlyList<InboxItemView> Items, long Total, long Unread)> ReadAsync(
-        DeliveryStore deliveries, TemplateRenderer templates, string personId, bool unreadOnly, int page, int pageSize, CancellationToken ct)
+        DeliveryStore deliveries, TemplateRenderer templates, InboxOwner owner, bool unreadOnly, int page, int pageSize, CancellationToken ct)
     {
-        var result = await deliveries.InboxAsync(personId, unreadOnly, page, pageSize, ct);
-        var unread = unreadOnly ? result.Total : await deliveries.UnreadCountAsync(personId, ct);
+        var result = await deliveries.InboxAsync(owner, unreadOnly, page, pageSize, ct);
+        var unread = unreadOnly ? result.Total : await deliveries.UnreadCountAsync(owner, ct);
         return (result.Items.Select(i => View(i.Document, templates)).ToList(), result.Total, unread);
     }
 
@@ -62,14 +65,14 @@ public static class InboxApi
     internal static async Task<Results<Ok<UnreadCountView>, ProblemHttpResult>> UnreadAsync(ClaimsPrincipal user, DeliveryStore deliveries, CancellationToken ct)
     {
         if (user.PersonId() is not { Length: > 0 } personId) return ProblemResults.Forbidden("Your token names no person (sub).");
-        return TypedResults.Ok(new UnreadCountView(await deliveries.UnreadCountAsync(personId, ct)));
+        return TypedResults.Ok(new UnreadCountView(await deliveries.UnreadCountAsync(InboxOwner.Of(user, personId), ct)));
     }
 
     internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> MarkReadAsync(Guid id, ClaimsPrincipal user, DeliveryStore deliveries, TimeProvider clock, CancellationToken ct)
     {
         if (user.PersonId() is not { Length: > 0 } personId) return ProblemResults.Forbidden("Your token names no person (sub).");
         // Someone else's entry is answered as not found: its existence is not disclosed.
-        return await deliveries.MarkReadAsync(id, personId, clock.GetUtcNow(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await deliveries.MarkReadAsync(id, InboxOwner.Of(user, personId), clock.GetUtcNow(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     internal static async Task<Results<Ok<MarkedReadView>, ProblemHttpResult>> MarkAllReadAsync(ClaimsPrincipal user, DeliveryStore deliveries, TimeProvider clock, CancellationToken ct)
@@ -78,11 +81,12 @@ public static class InboxApi
         var marked = 0;
         while (true)
         {
-            var page = await deliveries.InboxAsync(personId, unreadOnly: true, 1, DeliveriesApi.MaxPageSize, ct);
+            var owner = InboxOwner.Of(user, personId);
+            var page = await deliveries.InboxAsync(owner, unreadOnly: true, 1, DeliveriesApi.MaxPageSize, ct);
             if (page.Items.Count == 0) return TypedResults.Ok(new MarkedReadView(marked));
             foreach (var item in page.Items)
             {
-                if (await deliveries.MarkReadAsync(item.Document.Id, personId, clock.GetUtcNow(), ct)) marked++;
+                if (await deliveries.MarkReadAsync(item.Document.Id, owner, clock.GetUtcNow(), ct)) marked++;
             }
         }
     }
