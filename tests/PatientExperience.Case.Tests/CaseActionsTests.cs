@@ -153,6 +153,32 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
+    public async Task Staff_reasons_are_encrypted_in_the_store_shown_to_staff_and_withheld_from_analysts_with_the_rest_of_the_text()
+    {
+        var (id, v) = await OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false });
+        var noted = await OkAsync(await ActAsync(Staff, id, "notes", v, new { text = "Spoke with Mr Quillfeather's son" }));
+        await OkAsync(await ActAsync(Staff, id, "escalate", noted.Version, new { reason = "Mr Quillfeather's son called the CEO" }));
+
+        var detail = (await Staff.GetFromJsonAsync<CaseView>($"/api/v1/cases/{id}", Ct))!;
+        Assert.Equal("Mr Quillfeather's son called the CEO", Assert.Single(detail.History, h => h.Action == "escalation-requested").Reason);
+        Assert.DoesNotContain("Quillfeather", JsonSerializer.Serialize((await app.Cases.GetAsync(id, Ct))!.Document));
+
+        // The worklist carries no reasons; an analyst sees the case de-identified: no text at all, and reads no PHI.
+        var row = (await Staff.GetFromJsonAsync<JsonElement>($"/api/v1/cases?facilityId={Samples.Riverside}&pageSize=100", Ct))
+            .GetProperty("items").EnumerateArray().Single(c => c.GetProperty("caseId").GetGuid() == id);
+        Assert.DoesNotContain("Quillfeather", row.GetRawText(), StringComparison.Ordinal);
+        var analystsAudited = (await app.Services.GetRequiredService<CaseAuditLog>().ForSubjectAsync(id, Ct)).Count(e => e.Actor == "test-analyst");
+        var analysts = await app.ClientFor("analyst", Samples.Riverside).GetAsync($"/api/v1/cases/{id}", Ct);
+        Assert.Equal(HttpStatusCode.OK, analysts.StatusCode);
+        var body = await analysts.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain("Quillfeather", body, StringComparison.Ordinal);
+        var deidentified = JsonSerializer.Deserialize<CaseView>(body, JsonSerializerOptions.Web)!;
+        Assert.Null(deidentified.Notes);
+        Assert.Contains(deidentified.History, h => h.Action == "escalation-requested" && h.Reason is null);
+        Assert.Equal(analystsAudited, (await app.Services.GetRequiredService<CaseAuditLog>().ForSubjectAsync(id, Ct)).Count(e => e.Actor == "test-analyst"));
+    }
+
+    [Fact]
     public async Task Staff_reclassify_and_the_change_is_kept_in_the_history()
     {
         var (id, v) = await OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false });

@@ -17,7 +17,7 @@ public sealed class CaseRulesTests
     private static CaseFile Resolved()
     {
         var c = Open();
-        c.Reclassify("pr-1", "complaint", null, null, null, "Not a grievance after all.", Now);
+        c.Reclassify("pr-1", "complaint", null, null, null, "Not a grievance after all.", Protect, Now);
         Assert.True(c.Resolve("pr-1", Now).Succeeded);
         return c;
     }
@@ -146,22 +146,28 @@ public sealed class CaseRulesTests
     [InlineData("")]
     public void Escalating_by_hand_needs_a_reason(string? reason)
     {
-        AssertInvalid(Open().RequestEscalation("pr-1", reason, Now), "reason");
+        AssertInvalid(Open().RequestEscalation("pr-1", reason, Protect, Now), "reason");
     }
 
     [Fact]
     public void A_reason_longer_than_500_characters_is_refused()
     {
-        AssertInvalid(Open().RequestEscalation("pr-1", new string('r', StaffInput.MaxReason + 1), Now), "reason");
+        AssertInvalid(Open().RequestEscalation("pr-1", new string('r', StaffInput.MaxReason + 1), Protect, Now), "reason");
     }
 
     [Fact]
-    public void Escalating_by_hand_with_a_reason_asks_the_saga_to_move_up()
+    public void Escalating_by_hand_with_a_reason_asks_the_saga_to_move_up_and_keeps_the_reason_encrypted_in_the_history()
     {
-        var result = Open().RequestEscalation("pr-1", "The family called again.", Now);
+        var c = Open();
+
+        var result = c.RequestEscalation("pr-1", "The family called again.", Protect, Now);
 
         var requested = Assert.IsType<CaseEscalationRequested>(Assert.Single(result.Events));
-        Assert.Equal("The family called again.", requested.Reason);
+        Assert.Equal("pr-1", requested.RequestedBy);
+        Assert.DoesNotContain("The family called again.", System.Text.Json.JsonSerializer.Serialize(requested), StringComparison.Ordinal); // no staff text on the bus
+        Assert.Equal("escalation-requested", c.History[^1].Action);
+        Assert.Null(c.History[^1].Detail);
+        Assert.Equal("protected:The family called again.", c.History[^1].ProtectedReason);
     }
 
     [Fact]
@@ -169,8 +175,8 @@ public sealed class CaseRulesTests
     {
         var open = Open();
 
-        AssertInvalid(open.Reopen("pr-1", null, Now), "reason");
-        Assert.NotNull(open.Reopen("pr-1", "The family is not satisfied.", Now).ConflictReason);
+        AssertInvalid(open.Reopen("pr-1", null, Protect, Now), "reason");
+        Assert.NotNull(open.Reopen("pr-1", "The family is not satisfied.", Protect, Now).ConflictReason);
     }
 
     [Fact]
@@ -178,7 +184,7 @@ public sealed class CaseRulesTests
     {
         var c = Resolved();
 
-        var result = c.Reopen("pr-1", "The family is not satisfied.", Now);
+        var result = c.Reopen("pr-1", "The family is not satisfied.", Protect, Now);
 
         Assert.True(result.Succeeded);
         Assert.Equal(CaseStatus.Reopened, c.Status);
@@ -225,7 +231,7 @@ public sealed class CaseRulesTests
     [InlineData(null, null, "parking", "category")]
     public void Reclassifying_to_an_unknown_value_is_refused_naming_the_field(string? type, string? severity, string? category, string field)
     {
-        AssertInvalid(Open().Reclassify("pr-1", type, severity, category, null, "Because.", Now), field);
+        AssertInvalid(Open().Reclassify("pr-1", type, severity, category, null, "Because.", Protect, Now), field);
     }
 
     [Fact]
@@ -235,10 +241,12 @@ public sealed class CaseRulesTests
 
         var severity = c.Severity == Severity.Low ? Severity.High : Severity.Low;
 
-        AssertInvalid(c.Reclassify("pr-1", null, severity.ToWire(), null, null, " ", Now), "reason");
-        Assert.True(c.Reclassify("pr-1", null, severity.ToWire(), null, null, "Harm was reported.", Now).Succeeded);
+        AssertInvalid(c.Reclassify("pr-1", null, severity.ToWire(), null, null, " ", Protect, Now), "reason");
+        Assert.True(c.Reclassify("pr-1", null, severity.ToWire(), null, null, "Harm was reported.", Protect, Now).Succeeded);
         Assert.Equal(severity, c.Severity);
-        Assert.EndsWith("Reason: Harm was reported.", c.History[^1].Detail);
+        Assert.StartsWith("severity ", c.History[^1].Detail); // what changed, in the platform's words
+        Assert.DoesNotContain("Harm", c.History[^1].Detail, StringComparison.Ordinal);
+        Assert.Equal("protected:Harm was reported.", c.History[^1].ProtectedReason);
     }
 
     [Theory]

@@ -66,13 +66,14 @@ public sealed class CaseTaskRulesTests
     {
         var (c, taskId) = WithTask();
 
-        Assert.Equal("reason", c.CancelTask("pr-1", taskId, "", Now).InvalidField?.Field);
+        Assert.Equal("reason", c.CancelTask("pr-1", taskId, "", Protect, Now).InvalidField?.Field);
         Assert.Equal(CaseTaskStatus.Open, c.Tasks[0].Status);
 
-        Assert.True(c.CancelTask("pr-1", taskId, "Raised with the wrong department", Now).Succeeded);
+        Assert.True(c.CancelTask("pr-1", taskId, "Raised with the wrong department", Protect, Now).Succeeded);
         Assert.Equal((CaseTaskStatus.Cancelled, "pr-1"), (c.Tasks[0].Status, c.Tasks[0].ClosedBy));
         Assert.Equal("task-cancelled", c.History[^1].Action);
-        Assert.Contains("Raised with the wrong department", c.History[^1].Detail, StringComparison.Ordinal);
+        Assert.Equal($"Task {taskId}", c.History[^1].Detail);
+        Assert.Equal("protected:Raised with the wrong department", c.History[^1].ProtectedReason);
     }
 
     [Fact]
@@ -81,13 +82,13 @@ public sealed class CaseTaskRulesTests
         var (done, doneId) = WithTask();
         Assert.True(done.CompleteTask("dh-1", doneId, null, Protect, Now).Succeeded);
         var (cancelled, cancelledId) = WithTask();
-        Assert.True(cancelled.CancelTask("pr-1", cancelledId, "Duplicate", Now).Succeeded);
+        Assert.True(cancelled.CancelTask("pr-1", cancelledId, "Duplicate", Protect, Now).Succeeded);
         var historyLengths = (done.History.Count, cancelled.History.Count);
 
         Assert.NotNull(done.CompleteTask("dh-1", doneId, "again", Protect, Now).ConflictReason);
-        Assert.NotNull(done.CancelTask("pr-1", doneId, "too late", Now).ConflictReason);
+        Assert.NotNull(done.CancelTask("pr-1", doneId, "too late", Protect, Now).ConflictReason);
         Assert.NotNull(cancelled.CompleteTask("dh-1", cancelledId, null, Protect, Now).ConflictReason);
-        Assert.NotNull(cancelled.CancelTask("pr-1", cancelledId, "again", Now).ConflictReason);
+        Assert.NotNull(cancelled.CancelTask("pr-1", cancelledId, "again", Protect, Now).ConflictReason);
         Assert.Equal((CaseTaskStatus.Done, CaseTaskStatus.Cancelled), (done.Tasks[0].Status, cancelled.Tasks[0].Status));
         Assert.Equal(historyLengths, (done.History.Count, cancelled.History.Count));
     }
@@ -96,11 +97,11 @@ public sealed class CaseTaskRulesTests
     public void The_tasks_of_a_resolved_case_cannot_change()
     {
         var (c, taskId) = WithTask();
-        c.Reclassify("pr-1", "complaint", null, null, null, "Not a grievance after all.", Now);
+        c.Reclassify("pr-1", "complaint", null, null, null, "Not a grievance after all.", Protect, Now);
         Assert.True(c.Resolve("pr-1", Now).Succeeded);
 
         Assert.NotNull(c.CompleteTask("dh-1", taskId, null, Protect, Now).ConflictReason);
-        Assert.NotNull(c.CancelTask("pr-1", taskId, "Resolved anyway", Now).ConflictReason);
+        Assert.NotNull(c.CancelTask("pr-1", taskId, "Resolved anyway", Protect, Now).ConflictReason);
         Assert.Equal(CaseTaskStatus.Open, c.Tasks[0].Status);
     }
 
@@ -110,7 +111,7 @@ public sealed class CaseTaskRulesTests
         var (c, _) = WithTask();
 
         Assert.NotNull(c.CompleteTask("dh-1", Guid.NewGuid(), null, Protect, Now).NotFoundReason);
-        Assert.NotNull(c.CancelTask("pr-1", Guid.NewGuid(), "x", Now).NotFoundReason);
+        Assert.NotNull(c.CancelTask("pr-1", Guid.NewGuid(), "x", Protect, Now).NotFoundReason);
     }
 
     [Theory]

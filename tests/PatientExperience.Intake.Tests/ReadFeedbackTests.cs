@@ -62,6 +62,20 @@ public sealed class ReadFeedbackTests(IntakeApp app) : IClassFixture<IntakeApp>
     }
 
     [Fact]
+    public async Task An_analyst_of_the_facility_is_refused_the_patients_words_and_details_and_the_refusal_is_audited()
+    {
+        var id = await SubmitAsync();
+
+        var response = await app.ClientFor("analyst", "riverside-general").GetAsync($"/api/v1/feedback/{id}", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(Samples.StoryMarker, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var entry = Assert.Single(await app.Services.GetRequiredService<IntakeAuditLog>().ForSubjectAsync(id, Ct));
+        Assert.Equal((AuditOutcome.Denied, "test-analyst"), (entry.Outcome, entry.Actor));
+    }
+
+    [Fact]
     public async Task A_token_without_a_platform_role_is_forbidden()
     {
         var id = await SubmitAsync();

@@ -59,11 +59,11 @@ public static class CaseActionsApi
             .Describe("CompleteCaseTask").WithSummary("Complete an open task of an open case, with an optional note (kept encrypted; reading it is audited).");
 
         cases.MapPost("/tasks/{taskId:guid}/cancel", (Guid id, Guid taskId, CancelTaskRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.CancelTask, (c, actor, now) => Task.FromResult(c.CancelTask(actor, taskId, body.Reason, now))))
+                a.RunAsync(id, CaseActionRoles.CancelTask, (c, actor, now) => Task.FromResult(c.CancelTask(actor, taskId, body.Reason, a.Text.Protect, now))))
             .Describe("CancelCaseTask").WithSummary("Cancel an open task of an open case, with a reason kept in the case's history.");
 
         cases.MapPost("/escalate", (Guid id, EscalateRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, now))))
+                a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, a.Text.Protect, now))))
             .Describe("EscalateCase").WithSummary("Escalate the case one level now, as a missed deadline would.");
 
         cases.MapPost("/letters", (Guid id, LetterRequest body, ActionContext a) =>
@@ -79,12 +79,12 @@ public static class CaseActionsApi
             .Describe("CloseCase").WithSummary("Close a resolved case.");
 
         cases.MapPost("/reopen", (Guid id, ReopenRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Reopen, (c, actor, now) => Task.FromResult(c.Reopen(actor, body.Reason, now))))
+                a.RunAsync(id, CaseActionRoles.Reopen, (c, actor, now) => Task.FromResult(c.Reopen(actor, body.Reason, a.Text.Protect, now))))
             .Describe("ReopenCase").WithSummary("Reopen a resolved or closed case: escalation starts again at the unit level.");
 
         cases.MapPost("/classification", (Guid id, ReclassifyRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.Reclassify, (c, actor, now) =>
-                    Task.FromResult(c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, now))))
+                    Task.FromResult(c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, a.Text.Protect, now))))
             .Describe("ReclassifyCase").WithSummary("Change the case's type, severity, category or owning department, with a reason kept in its history.");
 
         return api;

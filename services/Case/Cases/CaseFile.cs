@@ -216,13 +216,13 @@ public sealed partial class CaseFile
     }
 
     /// <summary>Cancels an open task of an open case; the reason (1 to <see cref="StaffInput.MaxReason"/> characters) is kept in the history.</summary>
-    public CaseActionResult CancelTask(string actor, Guid taskId, string? reason, DateTimeOffset now)
+    public CaseActionResult CancelTask(string actor, Guid taskId, string? reason, Func<string, string> protect, DateTimeOffset now)
     {
         var (index, refusal) = OpenTask(taskId);
         if (refusal is not null) return refusal;
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
         Tasks[index] = Tasks[index] with { Status = CaseTaskStatus.Cancelled, ClosedAt = now, ClosedBy = actor };
-        Record(now, actor, "task-cancelled", $"Task {taskId}: {reason}");
+        RecordReason(now, actor, "task-cancelled", $"Task {taskId}", reason!, protect);
         return CaseActionResult.Done();
     }
 
@@ -278,7 +278,7 @@ public sealed partial class CaseFile
         return CaseActionResult.Done(new CaseClosed { CaseId = Id, FacilityId = FacilityId, ClosedBy = actor, ClosedAt = now });
     }
 
-    public CaseActionResult Reopen(string actor, string? reason, DateTimeOffset now)
+    public CaseActionResult Reopen(string actor, string? reason, Func<string, string> protect, DateTimeOffset now)
     {
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
         if (IsOpen) return CaseActionResult.Conflict($"The case is {Status.ToWire()}, not resolved or closed.");
@@ -289,17 +289,18 @@ public sealed partial class CaseFile
         // The reopened case's escalation is a new saga: its status updates are numbered from a new block, above any late
         // update of the one that ended, so those are ignored and the new saga's are applied.
         EscalationSequence = (EscalationSequence / EscalationSequenceBlock + 1) * EscalationSequenceBlock;
-        Record(now, actor, "reopened", reason);
+        RecordReason(now, actor, "reopened", null, reason!, protect);
         return CaseActionResult.Done(new CaseReopened { CaseId = Id, FacilityId = FacilityId, ReopenedBy = actor, ReopenedAt = now, Severity = Severity });
     }
 
-    public CaseActionResult RequestEscalation(string actor, string? reason, DateTimeOffset now)
+    public CaseActionResult RequestEscalation(string actor, string? reason, Func<string, string> protect, DateTimeOffset now)
     {
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
         if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be escalated.");
         if (EscalationLevel.Next() is null) return CaseActionResult.Conflict("The case is already at the executive level.");
-        Record(now, actor, "escalation-requested", reason);
-        return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, Reason = reason!, RequestedAt = now });
+        RecordReason(now, actor, "escalation-requested", null, reason!, protect);
+        // The reason stays in the case's history, encrypted: the command carries no staff text.
+        return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, RequestedAt = now });
     }
 
     /// <summary>
@@ -307,7 +308,7 @@ public sealed partial class CaseFile
     /// <see cref="CaseClassifier"/>, as their wire strings), giving a reason; the previous values and the reason are kept in
     /// the history.
     /// </summary>
-    public CaseActionResult Reclassify(string actor, string? typeOnTheWire, string? severityOnTheWire, string? category, string? owningDepartmentId, string? reason, DateTimeOffset now)
+    public CaseActionResult Reclassify(string actor, string? typeOnTheWire, string? severityOnTheWire, string? category, string? owningDepartmentId, string? reason, Func<string, string> protect, DateTimeOffset now)
     {
         CaseType? type = null;
         Severity? severity = null;
@@ -331,7 +332,7 @@ public sealed partial class CaseFile
         if (category is not null && category != Category) { changes.Add($"category {Category} -> {category}"); Category = category; }
         if (owningDepartmentId is not null && owningDepartmentId != OwningDepartmentId) { changes.Add($"department {OwningDepartmentId ?? "(none)"} -> {owningDepartmentId}"); OwningDepartmentId = owningDepartmentId; }
         if (changes.Count == 0) return CaseActionResult.Invalid("classification", "Nothing would change.");
-        Record(now, actor, "reclassified", $"{string.Join("; ", changes)}. Reason: {reason}");
+        RecordReason(now, actor, "reclassified", string.Join("; ", changes) + ".", reason!, protect);
         return CaseActionResult.Done();
     }
 
@@ -353,6 +354,10 @@ public sealed partial class CaseFile
 
     private void Record(DateTimeOffset at, string actor, string action, string? detail) => History.Add(new CaseHistoryEntry(at, actor, action, detail));
 
+    /// <summary>A line whose staff-written reason is kept encrypted like a note, beside the platform's own words.</summary>
+    private void RecordReason(DateTimeOffset at, string actor, string action, string? detail, string reason, Func<string, string> protect) =>
+        History.Add(new CaseHistoryEntry(at, actor, action, detail) { ProtectedReason = protect(reason) });
+
     /// <summary>
     /// A reference staff can read out on the phone: the local date opened and 8 hex digits of the case id's random tail
     /// (32 bits a day). The store keeps case numbers unique; on the rare collision the case is opened again with a new id.
@@ -361,8 +366,12 @@ public sealed partial class CaseFile
         $"PX-{localNow:yyMMdd}-{id.ToString("N")[^8..].ToUpperInvariant()}";
 }
 
-/// <summary>One line of the case's timeline: when, who, what.</summary>
-public sealed record CaseHistoryEntry(DateTimeOffset At, string Actor, string Action, string? Detail);
+/// <summary>One line of the case's timeline: when, who, what (the platform's words), and why (staff's words, encrypted).</summary>
+public sealed record CaseHistoryEntry(DateTimeOffset At, string Actor, string Action, string? Detail)
+{
+    /// <summary>The reason staff gave (reopen, escalate, reclassify, cancel a task), encrypted like a note; never shown decrypted outside the case's detail view.</summary>
+    public string? ProtectedReason { get; init; }
+}
 
 public sealed record CaseNote(Guid Id, DateTimeOffset At, string Author, string ProtectedText);
 

@@ -21,9 +21,15 @@ public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
     public Task RecordRefusedAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct) =>
         audit.RecordDeniedAsync(user, "case.read", c.Id, c.FacilityId, ct);
 
+    /// <summary>
+    /// The case's decrypted text (notes, tasks, letters, the reasons in its timeline), the read audited; null for a caller
+    /// whose role may not read patient data (an analyst sees the case de-identified: no text at all).
+    /// </summary>
     public async Task<CaseText?> ReadAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct)
     {
-        if (c.Notes.Count == 0 && c.Tasks.Count == 0 && c.Letters.Count == 0) return new CaseText([], [], []);
+        if (!user.Has(Permission.ReadPatientData)) return null;
+        if (c.Notes.Count == 0 && c.Tasks.Count == 0 && c.Letters.Count == 0 && c.History.All(h => h.ProtectedReason is null))
+            return new CaseText([], [], [], TimelineEntryView.Of(c.History, reason: null));
         await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);
         return new CaseText(
             c.Notes.Select(n => new NoteView(n.Id, n.At, n.Author, phi.Unprotect(n.ProtectedText))).ToList(),
@@ -33,6 +39,7 @@ public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
             {
                 var content = JsonSerializer.Deserialize<LetterContent>(phi.Unprotect(l.ProtectedBody), JsonSerializerOptions.Web)!;
                 return new LetterView(l.Id, l.Kind.ToWire(), l.IssuedAt, l.IssuedBy, content.ContactName, content.StepsTaken, content.Results, content.CompletionDate, content.Body);
-            }).ToList());
+            }).ToList(),
+            TimelineEntryView.Of(c.History, reason: h => h.ProtectedReason is { } r ? phi.Unprotect(r) : null));
     }
 }

@@ -40,7 +40,8 @@ public sealed record CaseView
     public DateTimeOffset? NextDeadline { get; init; }
     public required SlaView Sla { get; init; }
     public required long Version { get; init; }
-    public required IReadOnlyList<CaseHistoryEntry> History { get; init; }
+    /// <summary>The timeline, oldest first; staff's reasons only in the detail view, for roles that may read patient data.</summary>
+    public required IReadOnlyList<TimelineEntryView> History { get; init; }
     public IReadOnlyList<NoteView>? Notes { get; init; }
     public IReadOnlyList<TaskView>? Tasks { get; init; }
     public IReadOnlyList<LetterView>? Letters { get; init; }
@@ -58,7 +59,7 @@ public sealed record CaseView
             OpenedAt = c.OpenedAt, AcknowledgedAt = c.AcknowledgedAt, ResolvedAt = c.ResolvedAt, ClosedAt = c.ClosedAt,
             EscalationLevel = c.EscalationLevel.ToWire(), NextDeadline = c.NextDeadline,
             Sla = new SlaView(c.SlaState.ToWire(), c.NextDeadlineKind.ToWire(), c.NextDeadline, c.SlaPolicyVersion),
-            Version = stored.Version, History = c.History,
+            Version = stored.Version, History = text?.History ?? TimelineEntryView.Of(c.History, reason: null),
             Notes = text?.Notes, Tasks = text?.Tasks, Letters = text?.Letters,
         };
     }
@@ -78,7 +79,15 @@ public sealed record TaskView(
 public sealed record LetterView(Guid Id, string Kind, DateTimeOffset IssuedAt, string IssuedBy, string? ContactName, string? StepsTaken, string? Results, DateOnly? CompletionDate, string? Body);
 
 /// <summary>The decrypted text of a case, for its detail view only.</summary>
-public sealed record CaseText(IReadOnlyList<NoteView> Notes, IReadOnlyList<TaskView> Tasks, IReadOnlyList<LetterView> Letters);
+public sealed record CaseText(IReadOnlyList<NoteView> Notes, IReadOnlyList<TaskView> Tasks, IReadOnlyList<LetterView> Letters, IReadOnlyList<TimelineEntryView> History);
+
+/// <summary>One line of a case's timeline: when, who, what happened (the platform's words) and why (the reason staff gave).</summary>
+/// <param name="Reason">The reason staff gave (reopen, escalate, reclassify, cancel a task): in the case's detail view only, for roles that may read patient data.</param>
+public sealed record TimelineEntryView(DateTimeOffset At, string Actor, string Action, string? Detail, string? Reason)
+{
+    public static IReadOnlyList<TimelineEntryView> Of(IEnumerable<CaseHistoryEntry> history, Func<CaseHistoryEntry, string?>? reason) =>
+        history.Select(h => new TimelineEntryView(h.At, h.Actor, h.Action, h.Detail, reason?.Invoke(h))).ToList();
+}
 
 public static class CasesApi
 {
@@ -88,7 +97,7 @@ public static class CasesApi
     {
         var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
         cases.MapGet("/{id:guid}", GetAsync).WithName("GetCase")
-            .WithSummary("One case with its classification, escalation level, SLA state, timeline, notes, tasks and letters. The ETag carries its version; the read of its text is audited.");
+            .WithSummary("One case with its classification, escalation level, SLA state, timeline, notes, tasks and letters. The ETag carries its version; the read of its text is audited. Analysts get it de-identified: no notes, tasks, letters or reasons.");
         cases.MapGet("", ListAsync).WithName("ListCases")
             .WithSummary("The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, source, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline).");
         return api;

@@ -107,7 +107,7 @@ public static class FeedbackApi
     private static string RequestHash(SubmitFeedbackRequest request) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
-    internal static async Task<Results<Ok<SubmissionView>, NotFound>> GetAsync(
+    internal static async Task<Results<Ok<SubmissionView>, NotFound, ProblemHttpResult>> GetAsync(
         Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, IntakeAuditLog audit, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
@@ -117,6 +117,13 @@ public static class FeedbackApi
         {
             await audit.RecordDeniedAsync(user, "feedback.read", id, stored.Document.FacilityId, ct);
             return TypedResults.NotFound();
+        }
+
+        // A submission is the patient's own words and details: an analyst's role reads reports and de-identified cases only.
+        if (!user.Has(Permission.ReadPatientData))
+        {
+            await audit.RecordDeniedAsync(user, "feedback.read", id, stored.Document.FacilityId, ct);
+            return ProblemResults.Forbidden("Your role reads reports and de-identified cases, not a submission's details.");
         }
 
         var s = stored.Document;

@@ -12,8 +12,7 @@ namespace PatientExperience.Reporting.Kpis;
 public static class ReportParameters
 {
     /// <summary>Who may read reports: aggregates only, scoped to the facilities in the token.</summary>
-    public static readonly IReadOnlyList<StaffRole> ReaderRoles =
-        [StaffRole.Analyst, StaffRole.PatientRelations, StaffRole.Executive, StaffRole.Compliance, StaffRole.DepartmentHead, StaffRole.Admin];
+    public static readonly IReadOnlyList<StaffRole> ReaderRoles = RolePermissions.RolesWith(Permission.ReadReports);
 
     public static bool MayRead(ClaimsPrincipal user) => ReaderRoles.Any(user.IsInRole);
 

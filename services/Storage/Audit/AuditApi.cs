@@ -20,7 +20,7 @@ namespace PatientExperience.Storage.Audit;
 /// </summary>
 public static class AuditApi
 {
-    public static readonly IReadOnlyList<StaffRole> ReaderRoles = [StaffRole.Compliance, StaffRole.Admin];
+    public static readonly IReadOnlyList<StaffRole> ReaderRoles = RolePermissions.RolesWith(Permission.ReadAudit);
 
     /// <param name="prefix">Under the service's <c>/api/v1</c> group, e.g. <c>/audit</c> or <c>/audit/intake</c>.</param>
     /// <param name="subjectParameter">The query parameter naming the record (<c>caseId</c>, <c>submissionId</c>, ...).</param>

@@ -125,7 +125,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     {
         var id = await OpenAsync();
         _saga.Clock.Advance(TimeSpan.FromSeconds(3));
-        await _saga.PublishAsync(new CaseEscalationRequested { CaseId = id, RequestedBy = "patient-relations", Reason = "The family asks for a manager", RequestedAt = Now });
+        await _saga.PublishAsync(new CaseEscalationRequested { CaseId = id, RequestedBy = "patient-relations", RequestedAt = Now });
 
         var saga = await _saga.SagaAsync(id, s => s.Level.ToWire() == "department", "the department level");
         Assert.Equal(Now + EscalationHarness.Acknowledge, saga.AcknowledgeDueAt);
@@ -273,7 +273,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         await _saga.UntilAsync(async () => await _saga.PendingTimersAsync() == 0, "its clocks to stop");
 
         _saga.Clock.Advance(TimeSpan.FromSeconds(1));
-        await ActAsync(id, c => c.Reopen("patient-relations", "The family called again", Now));
+        await ActAsync(id, c => c.Reopen("patient-relations", "The family called again", t => "protected:" + t, Now));
         var reopened = await CaseWhenAsync(id, c => c.EscalationLevel.ToWire() == "unit", "the reopened case to show the unit level");
         Assert.Equal(((DeadlineKind?)DeadlineKind.Acknowledge, SlaState.OnTrack), (reopened.NextDeadlineKind, reopened.SlaState));
         Assert.Equal(Now + EscalationHarness.Acknowledge, reopened.NextDeadline);
@@ -300,7 +300,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         await ChangeCaseAsync(id, c =>
         {
             resolved = (CaseResolved)c.Resolve("patient-relations", Now).Events.Single();
-            reopened = (CaseReopened)c.Reopen("patient-relations", "The family called again", Now).Events.Single();
+            reopened = (CaseReopened)c.Reopen("patient-relations", "The family called again", t => "protected:" + t, Now).Events.Single();
             return []; // published below, in the overtaking order
         });
         await _saga.PublishAsync(reopened);
@@ -324,7 +324,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         await ActAsync(id, c => c.Resolve("patient-relations", Now));
         await _saga.UntilAsync(async () => await _saga.Sagas.LoadAsync(id, Ct) is null, "the escalation to end");
         _saga.Clock.Advance(TimeSpan.FromSeconds(1));
-        await ActAsync(id, c => c.Reopen("patient-relations", "The family called again", Now));
+        await ActAsync(id, c => c.Reopen("patient-relations", "The family called again", t => "protected:" + t, Now));
         var reopened = await _saga.PublishedAsync<CaseReopened>(e => e.CaseId == id);
         await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.Reason.ToWire() == "reopened");
 
