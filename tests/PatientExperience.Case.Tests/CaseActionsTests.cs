@@ -179,6 +179,22 @@ public sealed class CaseActionsTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
+    public async Task Every_change_staff_make_and_every_refused_one_is_in_the_audit_chain()
+    {
+        var (id, v) = await OpenAsync();
+        var noted = await OkAsync(await ActAsync(Staff, id, "notes", v, new { text = "Called the family back" }));
+        Assert.Equal(HttpStatusCode.NotFound, (await ActAsync(app.ClientFor("patient-relations", Samples.Mesa), id, "acknowledge", noted.Version)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(app.ClientFor("analyst", Samples.Riverside), id, "notes", noted.Version, new { text = "x" })).StatusCode);
+
+        var entries = await app.Services.GetRequiredService<CaseAuditLog>().ForSubjectAsync(id, Ct);
+
+        Assert.Contains(entries, e => (e.Action, e.Outcome, e.Actor) == ("case.add-note", AuditOutcome.Allowed, "test-patient-relations"));
+        Assert.Contains(entries, e => (e.Action, e.Outcome, e.Actor) == ("case.acknowledge", AuditOutcome.Denied, "test-patient-relations"));
+        Assert.Contains(entries, e => (e.Action, e.Outcome, e.Actor) == ("case.add-note", AuditOutcome.Denied, "test-analyst"));
+        Assert.True((await app.Services.GetRequiredService<CaseAuditLog>().VerifyAsync(Ct)).Valid);
+    }
+
+    [Fact]
     public async Task Staff_reclassify_and_the_change_is_kept_in_the_history()
     {
         var (id, v) = await OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false });

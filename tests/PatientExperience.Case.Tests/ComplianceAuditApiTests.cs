@@ -20,7 +20,7 @@ public sealed class ComplianceAuditApiTests(CaseApp app) : IClassFixture<CaseApp
     }
 
     [Fact]
-    public async Task A_compliance_officer_sees_who_read_a_case_and_who_was_refused()
+    public async Task A_compliance_officer_sees_who_changed_and_read_a_case_and_who_was_refused()
     {
         var id = await CaseWithANoteAsync();
         Assert.Equal(HttpStatusCode.OK, (await app.ClientFor("advocate", Samples.Riverside).GetAsync($"/api/v1/cases/{id}", Ct)).StatusCode);
@@ -28,9 +28,9 @@ public sealed class ComplianceAuditApiTests(CaseApp app) : IClassFixture<CaseApp
 
         var page = await app.ClientFor("compliance", Samples.Riverside).GetFromJsonAsync<PagedResponse<PhiAuditEntry>>($"/api/v1/audit?caseId={id}", Ct);
 
-        Assert.Equal([(AuditOutcome.Allowed, "case.read"), (AuditOutcome.Denied, "case.read")], page!.Items.Select(e => (e.Outcome, e.Action)));
+        Assert.Equal([(AuditOutcome.Allowed, "case.add-note"), (AuditOutcome.Allowed, "case.read"), (AuditOutcome.Denied, "case.read")], page!.Items.Select(e => (e.Outcome, e.Action)));
         Assert.All(page.Items, e => Assert.Equal(id, e.SubjectId));
-        Assert.Equal("test-advocate", page.Items[1].Actor);
+        Assert.Equal("test-advocate", page.Items[2].Actor);
     }
 
     [Fact]

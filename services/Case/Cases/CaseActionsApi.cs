@@ -127,8 +127,19 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
         var ct = http.RequestAborted;
         var user = http.User;
         var stored = await cases.GetAsync(id, ct);
-        if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
-        if (!CaseActionRoles.Allows(roles, user.IsInRole)) return ProblemResults.Forbidden("Your role does not allow this action on a case.");
+        if (stored is null) return TypedResults.NotFound();
+        var audited = AuditAction();
+        if (!user.CanAccessFacility(stored.Document.FacilityId))
+        {
+            await text.RecordRefusedChangeAsync(user, audited, stored.Document, ct);
+            return TypedResults.NotFound();
+        }
+
+        if (!CaseActionRoles.Allows(roles, user.IsInRole))
+        {
+            await text.RecordRefusedChangeAsync(user, audited, stored.Document, ct);
+            return ProblemResults.Forbidden("Your role does not allow this action on a case.");
+        }
 
         var ifMatch = IfMatch.Read(http.Request);
         if (!ifMatch.IsPresent)
@@ -160,8 +171,19 @@ public sealed class ActionContext(HttpContext http, CaseStore cases, CaseTextRea
             return TypedResults.Problem("The case changed while this action was applied. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The case has changed.");
         }
 
+        // Every change of a case (its text included) is in the audit chain, like every read.
+        await text.RecordChangeAsync(user, audited, saved.Document, ct);
         http.Response.Headers.ETag = CaseActionsApi.ETagFor(saved.Version);
         return TypedResults.Ok(CaseView.From(saved));
+    }
+
+    /// <summary>The audit action of this request: <c>case.</c> and the endpoint's name in kebab case (<c>AddCaseNote</c> -> <c>case.add-note</c>).</summary>
+    private string AuditAction()
+    {
+        var name = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "change";
+        var words = System.Text.RegularExpressions.Regex.Split(name.Replace("Case", "", StringComparison.Ordinal), "(?<!^)(?=[A-Z])")
+            .Select(w => w.ToLowerInvariant()).Where(w => w.Length > 0);
+        return "case." + string.Join('-', words);
     }
 
     private static string ToCamel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];

@@ -17,6 +17,14 @@ public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
 
     public string Protect(LetterContent letter) => phi.Protect(JsonSerializer.Serialize(letter, JsonSerializerOptions.Web));
 
+    /// <summary>Records a change staff made to a case (after it was saved).</summary>
+    public Task RecordChangeAsync(ClaimsPrincipal user, string action, CaseFile c, CancellationToken ct) =>
+        audit.RecordAsync(user, action, c.Id, c.FacilityId, ct);
+
+    /// <summary>Records a change that was refused (another facility's case, or a role that may not take the action).</summary>
+    public Task RecordRefusedChangeAsync(ClaimsPrincipal user, string action, CaseFile c, CancellationToken ct) =>
+        audit.RecordDeniedAsync(user, action, c.Id, c.FacilityId, ct);
+
     /// <summary>Records that the caller asked for a case outside their facilities (answered as not found).</summary>
     public Task RecordRefusedAsync(ClaimsPrincipal user, CaseFile c, CancellationToken ct) =>
         audit.RecordDeniedAsync(user, "case.read", c.Id, c.FacilityId, ct);

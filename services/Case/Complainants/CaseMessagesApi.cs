@@ -1,3 +1,4 @@
+using PatientExperience.Case.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Case.Cases;
@@ -53,7 +54,7 @@ public static class CaseMessagesApi
 
     internal static async Task<IResult> ReplyAsync(
         Guid id, SecureMessageRequest body, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging,
-        TimeProvider clock, CancellationToken ct)
+        CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var (c, thread, refused) = await FindAsync(id, user, WriteRoles, cases, threads, ct);
         if (refused is not null) return refused;
@@ -73,6 +74,8 @@ public static class CaseMessagesApi
         {
             return EntityTags.Conflict("Another message arrived at the same moment; nothing was stored. Send it again.");
         }
+
+        await audit.RecordAsync(user, "case.reply-message", c!.Id, c.FacilityId, ct);
 
         return TypedResults.Created($"/api/v1/cases/{id}/messages", new CaseMessageView(message.Id, message.From.ToWire(), message.StaffId, message.At, text!));
     }
