@@ -387,6 +387,28 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_backlog_counts_every_unpublished_message_leased_or_not_and_dates_the_oldest()
+    {
+        Assert.Equal(OutboxBacklog.Empty, await Store.Outbox.BacklogAsync(Ct));
+        var first = Message("GrievanceReceived", T0);
+        var second = Message("GrievanceAcknowledged", T0.AddSeconds(5));
+        var third = Message("GrievanceReceived", T0.AddSeconds(9));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [first, second], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [third], Ct);
+        var claimed = await Store.Outbox.ClaimAsync(1, TimeSpan.FromMinutes(1), Ct);
+
+        var backlog = await Store.Outbox.BacklogAsync(Ct);
+
+        Assert.Equal(new OutboxBacklog(3, T0), backlog);
+        Assert.Equal(TimeSpan.FromSeconds(60), backlog.OldestAge(T0.AddMinutes(1)));
+        await Store.Outbox.MarkPublishedAsync(claimed[0], Ct);
+        Assert.Equal(new OutboxBacklog(2, T0.AddSeconds(5)), await Store.Outbox.BacklogAsync(Ct));
+        foreach (var rest in await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)) await Store.Outbox.MarkPublishedAsync(rest, Ct);
+        Assert.Equal(OutboxBacklog.Empty, await Store.Outbox.BacklogAsync(Ct));
+        Assert.Equal(TimeSpan.Zero, OutboxBacklog.Empty.OldestAge(T0));
+    }
+
+    [Fact]
     public async Task A_conflicting_replace_adds_no_outbox_message_and_raises_no_MessagesAdded()
     {
         await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);

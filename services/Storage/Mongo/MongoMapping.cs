@@ -144,6 +144,26 @@ internal static class MongoMapping
         return new Stored<T>(doc["_id"].AsString, doc[Version].ToInt64(), JsonSerializer.Deserialize<T>(json, StoreJson.Options)!);
     }
 
+    /// <summary>
+    /// The outbox backlog of one collection: its pending documents (through the partial index), their message count and the
+    /// earliest message timestamp (fixed-width UTC strings, so the minimum is the earliest). One result document, or none.
+    /// </summary>
+    public static readonly BsonDocument[] BacklogStages =
+    [
+        new("$match", new BsonDocument(OutboxPending, true)),
+        new("$project", new BsonDocument
+        {
+            { "n", new BsonDocument("$size", "$" + Outbox) },
+            { "oldest", new BsonDocument("$min", "$" + Outbox + ".createdAt") },
+        }),
+        new("$group", new BsonDocument
+        {
+            { "_id", BsonNull.Value },
+            { "pending", new BsonDocument("$sum", "$n") },
+            { "oldest", new BsonDocument("$min", "$oldest") },
+        }),
+    ];
+
     public static BsonDocument ToBson(OutboxMessage m) => new()
     {
         { "id", m.Id.ToString() },
