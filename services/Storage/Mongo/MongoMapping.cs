@@ -164,6 +164,32 @@ internal static class MongoMapping
         }),
     ];
 
+    /// <summary>The count per group of <see cref="IDocumentCollection{T}.CountByAsync"/>: the query's filter, then one group per combination (keys k0, k1 ...).</summary>
+    public static BsonDocument[] CountByStages(DocumentQuery query, IReadOnlyList<string> groupBy)
+    {
+        var key = new BsonDocument();
+        for (var i = 0; i < groupBy.Count; i++) key[$"k{i}"] = "$data." + groupBy[i];
+        return
+        [
+            new("$match", Filter(query)),
+            new("$group", new BsonDocument { { "_id", key }, { "count", new BsonDocument("$sum", 1) } }),
+        ];
+    }
+
+    public static GroupCount GroupCountFromBson(BsonDocument result, int keys)
+    {
+        var id = result["_id"].AsBsonDocument;
+        var values = new string?[keys];
+        for (var i = 0; i < keys; i++)
+        {
+            values[i] = id.TryGetValue($"k{i}", out var v) && !v.IsBsonNull
+                ? v.IsString ? v.AsString : v.IsBoolean ? (v.AsBoolean ? "1" : "0") : Convert.ToString(BsonTypeMapper.MapToDotNetValue(v), System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+
+        return new GroupCount(values, result["count"].ToInt64());
+    }
+
     public static BsonDocument ToBson(OutboxMessage m) => new()
     {
         { "id", m.Id.ToString() },
