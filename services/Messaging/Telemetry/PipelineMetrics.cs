@@ -66,7 +66,8 @@ internal sealed partial class PipelineMetrics : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_outboxes.Count == 0 && _scheduler is null) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.SampleSeconds), _time);
+        // Wall-clock cadence: how often to read, not business time (the age itself is measured on the service's clock).
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.SampleSeconds));
         do
         {
             await SampleAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
