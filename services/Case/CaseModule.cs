@@ -58,6 +58,10 @@ public static class CaseModule
         });
         builder.AddOutboxRelay(ServiceName);
         builder.AddDurableScheduler(ServiceName);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<CaseMetrics>();
+        builder.Services.AddSingleton<PatientExperience.Messaging.Outbox.IOutboxPublishedObserver, CaseEventMetrics>();
+        builder.Services.AddHostedService<OpenCasesGauge>();
         return builder;
     }
 

@@ -49,6 +49,7 @@ public static class MessagingExtensions
             .Validate(o => o.Redelivery.IsValid(out _), "Messaging:Redelivery:IntervalsSeconds must hold at most 30 intervals of 1-86400 seconds each.")
             .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.ErrorQueues, new System.ComponentModel.DataAnnotations.ValidationContext(o.ErrorQueues), null, validateAllProperties: true),
                 "Messaging:ErrorQueues:PollSeconds must be 1-3600.")
+            .Validate(o => o.Metrics.SampleSeconds is >= 1 and <= 3600, "Messaging:Metrics:SampleSeconds must be 1-3600.")
             .ValidateOnStart();
 
         var modules = builder.Services.Where(d => d.ServiceType == typeof(MessagingModule))
@@ -68,6 +69,8 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(sp => new ErrorQueueMonitor(sp.GetRequiredService<IOptions<MessagingOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ErrorQueueMonitor>>(), broker));
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ErrorQueueMonitor>());
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<IHostedService, Telemetry.PipelineMetrics>();
         builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
             "error-queues", sp => sp.GetRequiredService<ErrorQueueMonitor>(), Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, ["ready"]));
 
@@ -164,6 +167,7 @@ public static class MessagingExtensions
             {
                 r.Intervals([.. o.Redelivery.Intervals.Select(s => TimeSpan.FromSeconds(s))]);
                 r.Ignore(FailureReasons.PermanentExceptionTypes);
+                r.ConnectRetryObserver(Telemetry.ConsumerRetryMetrics.RedeliveriesOf(queue));
             });
         }
 
@@ -174,6 +178,7 @@ public static class MessagingExtensions
                 r.Exponential(o.RetryLimit, TimeSpan.FromMilliseconds(o.RetryMinIntervalMs),
                     TimeSpan.FromMilliseconds(o.RetryMaxIntervalMs), TimeSpan.FromMilliseconds(o.RetryMinIntervalMs));
                 r.Ignore(FailureReasons.PermanentExceptionTypes);
+                r.ConnectRetryObserver(Telemetry.ConsumerRetryMetrics.RetriesOf(queue));
             });
         }
 
@@ -191,6 +196,7 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<OutboxRelay>(sp, serviceName));
+        builder.Services.AddSingleton(new Telemetry.OutboxMetricsSource(serviceName));
         return builder;
     }
 

@@ -40,6 +40,16 @@ public sealed class MessagingOptions
     public DelayedRedeliveryOptions Redelivery { get; set; } = new();
 
     public ErrorQueueOptions ErrorQueues { get; set; } = new();
+
+    public MetricsOptions Metrics { get; set; } = new();
+}
+
+/// <summary>Bound from <c>Messaging:Metrics</c>: how the pipeline gauges (outbox backlog, pending timers) are read.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>How often the outbox backlog and the pending timers are read from the store for the gauges.</summary>
+    [Range(1, 3600)]
+    public int SampleSeconds { get; set; } = 15;
 }
 
 /// <summary>

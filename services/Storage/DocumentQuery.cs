@@ -36,6 +36,17 @@ public sealed record DocumentQuery
 
     internal int Skip => (PageNumber - 1) * PageSize;
 
+    internal void ValidateGrouping(CollectionDefinition definition, IReadOnlyList<string> groupBy)
+    {
+        Validate(definition);
+        if (groupBy.Count == 0) throw new ArgumentException("Group by at least one field.", nameof(groupBy));
+        var known = definition.AllFields.ToHashSet(StringComparer.Ordinal);
+        foreach (var f in groupBy)
+        {
+            if (!known.Contains(f)) throw new ArgumentException($"Field '{f}' is not indexed in '{definition.Name}'.");
+        }
+    }
+
     internal void Validate(CollectionDefinition definition)
     {
         var known = definition.AllFields.ToHashSet(StringComparer.Ordinal);

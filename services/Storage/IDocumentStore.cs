@@ -56,7 +56,19 @@ public interface IDocumentCollection<T> where T : class
     Task<Page<Stored<T>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many documents match the query's filters, per distinct combination of the values of <paramref name="groupBy"/>
+    /// (indexed fields; sort and paging are ignored). For gauges and summaries: one aggregate query, no documents read.
+    /// </summary>
+    Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A group of <see cref="IDocumentCollection{T}.CountByAsync"/>: the grouped fields' values in the order asked (as their JSON
+/// scalar text: an enum's wire string, a number in invariant culture; null when absent) and how many documents have them.
+/// </summary>
+public sealed record GroupCount(IReadOnlyList<string?> Keys, long Count);
 
 /// <summary>A document as stored: its id, its version (starts at 1, bumped by every replace) and its content.</summary>
 public sealed record Stored<T>(string Id, long Version, T Document) where T : class;

@@ -12,6 +12,18 @@ public sealed record PendingOutboxMessage(OutboxMessage Message, string Collecti
 /// <summary>A message the relay could never publish, kept with the reason instead of blocking the outbox (see docs/operations.md).</summary>
 public sealed record DeadLetteredOutboxMessage(OutboxMessage Message, string Collection, string DocumentId, string Reason, DateTimeOffset DeadLetteredAt);
 
+/// <summary>
+/// How far behind the relay is: the committed messages not yet published (leased ones included) and when the oldest of them
+/// was written (null when there is none). Read for the <c>pxp.outbox.*</c> metrics.
+/// </summary>
+public sealed record OutboxBacklog(long Pending, DateTimeOffset? OldestCreatedAt)
+{
+    public static readonly OutboxBacklog Empty = new(0, null);
+
+    /// <summary>How long the oldest unpublished message has waited at <paramref name="now"/> (zero when there is none).</summary>
+    public TimeSpan OldestAge(DateTimeOffset now) => OldestCreatedAt is { } oldest && now > oldest ? now - oldest : TimeSpan.Zero;
+}
+
 /// <summary>The publishing side of the outbox, used by the relay.</summary>
 public interface IOutbox
 {
@@ -38,6 +50,9 @@ public interface IOutbox
 
     /// <summary>The dead-lettered messages, most recent first.</summary>
     Task<IReadOnlyList<DeadLetteredOutboxMessage>> DeadLettersAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>The unpublished messages (leased or not) and the oldest one's creation time. Cheap: read for metrics.</summary>
+    Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken);
 
     /// <summary>Raised after a write that added outbox messages commits, so a relay can publish at once instead of waiting to poll.</summary>
     event Action? MessagesAdded;

@@ -14,10 +14,10 @@ public static class SurveyTelemetry
     /// <summary>Discharges taken in, tagged <c>outcome</c> (scheduled or ineligible) and <c>reason</c>.</summary>
     public static readonly Counter<long> Discharges = Meter.CreateCounter<long>("pxp.survey.discharges", description: "Discharges received, by outcome and ineligibility reason.");
 
-    /// <summary>Invitations and reminders sent to the notification service, tagged <c>reminder</c> (0 for the invitation).</summary>
-    public static readonly Counter<long> InvitationsSent = Meter.CreateCounter<long>("pxp.survey.invitations.sent", description: "Survey invitations and reminders sent.");
+    /// <summary>Invitations and reminders sent to the notification service, tagged <c>reminder</c> (0 for the invitation) and <c>facility</c>.</summary>
+    public static readonly Counter<long> InvitationsSent = Meter.CreateCounter<long>("pxp.survey.invitations.sent", description: "Survey invitations and reminders sent, by facility and step (reminder 0 is the invitation).");
 
-    public static readonly Counter<long> Responses = Meter.CreateCounter<long>("pxp.survey.responses", description: "Survey responses scored.");
+    public static readonly Counter<long> Responses = Meter.CreateCounter<long>("pxp.survey.responses", description: "Survey responses scored, by facility.");
 
-    public static readonly Counter<long> LowSatisfaction = Meter.CreateCounter<long>("pxp.survey.low_satisfaction", description: "Responses that asked for service recovery.");
+    public static readonly Counter<long> LowSatisfaction = Meter.CreateCounter<long>("pxp.survey.low_satisfaction", description: "Responses that raised LowSatisfactionDetected (poor score or contact asked), by facility.");
 }

@@ -37,6 +37,7 @@ public sealed class EscalationApp : WebApplicationFactory<Program>
         builder.UseSetting("Directory:SeedAssignmentPolicies", "false");
         builder.UseSetting("Complainants:PublicBaseUrl", "https://patients.test");
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "50");
+        builder.UseSetting("Messaging:Metrics:SampleSeconds", "1");
         builder.ConfigureLogging(l => { l.ClearProviders(); if (Environment.GetEnvironmentVariable("PXP_TEST_LOGS") == "1") l.AddConsole().SetMinimumLevel(LogLevel.Debug); });
         builder.ConfigureTestServices(services =>
         {

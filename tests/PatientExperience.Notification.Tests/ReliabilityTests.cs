@@ -95,6 +95,7 @@ public sealed class ReliabilityTests
         await SetPreferencesAsync(app, Samples.DepartmentHead.PersonId, high: ["email"]);
         app.Smtp.RecipientPolicy = _ => new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "No such user");
         var c = app.KnownCase("high");
+        using var metrics = new PatientExperience.Testing.RecordedMetrics("pxp.notification.fallbacks", "pxp.notification.attempts");
 
         await app.Publish(Samples.Escalated(c, "high"));
         var all = await app.DeliveriesWhenAsync(d => d.Any(x => x.Channel == "sms" && x.Status == DeliveryStatus.Delivered), "the SMS fallback to be delivered");
@@ -112,6 +113,10 @@ public sealed class ReliabilityTests
             TimeSpan.FromSeconds(15), "NotificationFailed", TestContext.Current.CancellationToken);
         Assert.Equal("sms", failed.FallbackChannel.ToWire());
         Assert.Equal("smtp-550", failed.Reason);
+        // Counted by channel (other tests run in parallel on the same process-wide counters: at least this one).
+        Assert.NotEmpty(metrics.Of("pxp.notification.fallbacks", ("channel", "email"), ("fallback", "sms")));
+        Assert.NotEmpty(metrics.Of("pxp.notification.attempts", ("channel", "email"), ("outcome", "permanent")));
+        Assert.All(metrics.All, m => Assert.Empty(m.Tags.Keys.Except(["channel", "fallback", "outcome", "transport"])));
     }
 
     [Fact]

@@ -271,6 +271,27 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct));
     }
 
+    [Fact]
+    public async Task CountBy_counts_the_matching_documents_per_combination_of_values_with_absent_values_as_null()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1", status: GrievanceStatus.Received, escalationLevel: 1, ward: "ward-7"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2", status: GrievanceStatus.Received, escalationLevel: 1, ward: "ward-7"), [], Ct);
+        await Grievances.InsertAsync("g-3", Grievance("G-3", status: GrievanceStatus.Received, escalationLevel: 2, ward: null), [], Ct);
+        await Grievances.InsertAsync("g-4", Grievance("G-4", status: GrievanceStatus.AwaitingResponse, escalationLevel: 3, ward: "ward-9"), [], Ct);
+        await Grievances.InsertAsync("g-5", Grievance("G-5", status: GrievanceStatus.Closed, escalationLevel: 1, ward: "ward-7"), [], Ct);
+        var notClosed = new DocumentQuery { Filters = [FieldFilter.In("status", [GrievanceStatus.Received, GrievanceStatus.AwaitingResponse])] };
+
+        var groups = await Grievances.CountByAsync(notClosed, ["escalationLevel", "patient.ward"], Ct);
+
+        Assert.Equal(
+            [("1", "ward-7", 2L), ("2", null, 1L), ("3", "ward-9", 1L)],
+            groups.Select(g => (g.Keys[0], g.Keys[1], g.Count)).OrderBy(g => g.Item1));
+        var byStatus = await Grievances.CountByAsync(new DocumentQuery(), ["status"], Ct);
+        Assert.Equal(3, byStatus.Single(g => g.Keys[0] == (string?)StoreJson.ToJsonScalar(GrievanceStatus.Received)).Count);
+        Assert.Empty(await Grievances.CountByAsync(new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 9)] }, ["status"], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.CountByAsync(new DocumentQuery(), ["notes"], Ct));
+    }
+
     // ---- outbox ----------------------------------------------------------------------------------------------
 
     [Fact]
@@ -384,6 +405,28 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         Assert.Equal((broken.Id, broken.MessageType, broken.Payload), (letter.Message.Id, letter.Message.MessageType, letter.Message.Payload));
         Assert.Equal((Definition.Name, "g-1"), (letter.Collection, letter.DocumentId));
         Assert.Equal("message type 'Gone' is not known to this process", letter.Reason);
+    }
+
+    [Fact]
+    public async Task The_backlog_counts_every_unpublished_message_leased_or_not_and_dates_the_oldest()
+    {
+        Assert.Equal(OutboxBacklog.Empty, await Store.Outbox.BacklogAsync(Ct));
+        var first = Message("GrievanceReceived", T0);
+        var second = Message("GrievanceAcknowledged", T0.AddSeconds(5));
+        var third = Message("GrievanceReceived", T0.AddSeconds(9));
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [first, second], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2"), [third], Ct);
+        var claimed = await Store.Outbox.ClaimAsync(1, TimeSpan.FromMinutes(1), Ct);
+
+        var backlog = await Store.Outbox.BacklogAsync(Ct);
+
+        Assert.Equal(new OutboxBacklog(3, T0), backlog);
+        Assert.Equal(TimeSpan.FromSeconds(60), backlog.OldestAge(T0.AddMinutes(1)));
+        await Store.Outbox.MarkPublishedAsync(claimed[0], Ct);
+        Assert.Equal(new OutboxBacklog(2, T0.AddSeconds(5)), await Store.Outbox.BacklogAsync(Ct));
+        foreach (var rest in await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct)) await Store.Outbox.MarkPublishedAsync(rest, Ct);
+        Assert.Equal(OutboxBacklog.Empty, await Store.Outbox.BacklogAsync(Ct));
+        Assert.Equal(TimeSpan.Zero, OutboxBacklog.Empty.OldestAge(T0));
     }
 
     [Fact]

@@ -105,6 +105,15 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void The_backlog_reads_only_documents_in_the_outbox_claim_index()
+    {
+        // The same filter as the partial index ix_outbox_pending, so the metric's read never scans the collection.
+        Assert.Equal(new BsonDocument("$match", Render(MongoMapping.OutboxIndex.Options.PartialFilterExpression)),
+            MongoMapping.BacklogStages[0]);
+        Assert.Equal("$group", MongoMapping.BacklogStages[^1].GetElement(0).Name);
+    }
+
+    [Fact]
     public void Indexed_fields_get_plain_ascending_indexes_including_nested_paths()
     {
         var definition = new CollectionDefinition("grievances") { IndexedFields = ["status", "patient.ward"] };

@@ -57,6 +57,16 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
         }
     }
 
+    private static readonly CaseStatus[] OpenStatuses = [.. Enum.GetValues<CaseStatus>().Where(s => s is not (CaseStatus.Resolved or CaseStatus.Closed))];
+
+    /// <summary>The cases not resolved or closed, counted per facility, escalation level and severity (one grouped query).</summary>
+    public async Task<IReadOnlyList<OpenCaseCount>> CountOpenAsync(CancellationToken ct)
+    {
+        var groups = await _cases.CountByAsync(new DocumentQuery { Filters = [FieldFilter.In("status", OpenStatuses.Cast<object>())] },
+            ["facilityId", "escalationLevel", "severity"], ct);
+        return [.. groups.Select(g => new OpenCaseCount(g.Keys[0] ?? "", g.Keys[1] ?? EscalationLevel.Unit.ToWire(), g.Keys[2] ?? Severity.Medium.ToWire(), g.Count))];
+    }
+
     public Task<Page<Stored<CaseFile>>> ListAsync(CaseFilter filter, int page, int pageSize, CancellationToken ct)
     {
         var filters = new List<FieldFilter>();
@@ -89,3 +99,6 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     public Task<Stored<CaseFile>> SaveAsync(CaseFile changed, long expectedVersion, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct) =>
         _cases.ReplaceAsync(changed.Id.ToString(), changed, expectedVersion, events.Select(e => OutboxMessages.Create(e, now)).ToList(), ct);
 }
+
+/// <summary>How many open cases a facility has at one escalation level and severity (wire strings).</summary>
+public sealed record OpenCaseCount(string FacilityId, string Level, string Severity, long Count);

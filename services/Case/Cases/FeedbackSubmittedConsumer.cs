@@ -10,7 +10,7 @@ namespace PatientExperience.Case.Cases;
 /// Opens exactly one case per submission. A redelivered or duplicated FeedbackSubmitted finds the case already there
 /// (or loses the race on the unique submission key) and changes nothing.
 /// </summary>
-public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, DirectoryStore directory, ISlaPolicies policies, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger)
+public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, DirectoryStore directory, ISlaPolicies policies, CaseMetrics metrics, TimeProvider clock, ILogger<FeedbackSubmittedConsumer> logger)
     : IConsumer<FeedbackSubmitted>
 {
     public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
@@ -30,8 +30,15 @@ public sealed partial class FeedbackSubmittedConsumer(CaseStore cases, Directory
         var policy = await policies.CurrentAsync(submitted.FacilityId, context.CancellationToken);
         var opened = await cases.TryOpenAsync(submitted.SubmissionId,
             () => CaseFile.Open(submitted, clock.GetUtcNow(), timeZone, profile, policy.Version), context.CancellationToken);
-        if (opened is not null) LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
-        else LogDuplicate(logger, submitted.SubmissionId);
+        if (opened is not null)
+        {
+            metrics.CaseOpenedFor(submitted, opened);
+            LogOpened(logger, opened.Id, opened.CaseNumber, submitted.SubmissionId, submitted.FacilityId);
+        }
+        else
+        {
+            LogDuplicate(logger, submitted.SubmissionId);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opened case {CaseId} ({CaseNumber}) for submission {SubmissionId} at {FacilityId}")]

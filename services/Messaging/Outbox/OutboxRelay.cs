@@ -30,6 +30,7 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
     private readonly OutboxRelayOptions _options;
     private readonly ILogger<OutboxRelay> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly IOutboxPublishedObserver[] _observers;
 
     public OutboxRelay(string serviceName, IServiceProvider services, IOptions<MessagingOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger)
         : base(lifetime)
@@ -39,6 +40,7 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
         _store = services.GetRequiredKeyedService<IDocumentStore>(serviceName);
         _options = options.Value.Outbox;
         _logger = logger;
+        _observers = [.. services.GetServices<IOutboxPublishedObserver>()];
         _store.Outbox.MessagesAdded += Wake;
     }
 
@@ -96,9 +98,10 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
                         continue;
                     }
 
+                    object published;
                     try
                     {
-                        await PublishAsync(bus, pending.Message, ct);
+                        published = await PublishAsync(bus, pending.Message, ct);
                     }
                     catch (Exception e) when (!ct.IsCancellationRequested)
                     {
@@ -111,6 +114,7 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
                     }
 
                     await _store.Outbox.MarkPublishedAsync(pending, ct);
+                    Observe(published);
                 }
             });
         if (failed == 0) Interlocked.Exchange(ref _consecutiveFailures, 0);
@@ -136,7 +140,22 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
 
     private const int MaxConcurrentDocuments = 32;
 
-    private async Task PublishAsync(IBus bus, OutboxMessage message, CancellationToken cancellationToken)
+    private void Observe(object published)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.Published(_store.Name, published);
+            }
+            catch (Exception e)
+            {
+                LogObserverFailed(_logger, _store.Name, observer.GetType().Name, e.GetType().Name);
+            }
+        }
+    }
+
+    private async Task<object> PublishAsync(IBus bus, OutboxMessage message, CancellationToken cancellationToken)
     {
         var type = OutboxMessages.ResolveType(message.MessageType);
         var payload = OutboxMessages.Deserialize(message, type);
@@ -149,6 +168,7 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
         activity?.SetTag("messaging.message.id", message.Id.ToString());
         activity?.SetTag("pxp.service", _store.Name);
         await bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
+        return payload;
     }
 
     public override void Dispose()
@@ -157,6 +177,9 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
         _wake.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service}: observer {Observer} failed ({ExceptionType}); publishing goes on")]
+    private static partial void LogObserverFailed(ILogger logger, string service, string observer, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Service} is paused: messages are kept in the store until it is resumed")]
     private static partial void LogPaused(ILogger logger, string service);

@@ -17,7 +17,8 @@ namespace PatientExperience.Messaging.Scheduling;
 /// write that moves its <see cref="ScheduledMessageDocument.DueAt"/> to the end of the lease), so several replicas never send
 /// the same message at once. It goes out with its token as the message id and in the <c>MT-Scheduling-TokenId</c> header: a
 /// dispatcher that dies between sending and deleting sends it again after the lease (at least once), and consumers and state
-/// machines recognise the repeat by its token. Sleeps until the nearest due time, woken sooner when this process schedules a
+/// machines recognise the repeat by its token. Each send starts a new trace linked to the one that scheduled the message
+/// (<see cref="ScheduledMessageDocument.TraceParent"/>). Sleeps until the nearest due time, woken sooner when this process schedules a
 /// nearer message, and never longer than <see cref="DurableSchedulerOptions.MaxWaitMs"/> (messages scheduled by other replicas).
 /// </summary>
 internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundService
@@ -154,8 +155,13 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
 
     private async Task SendAsync(Guid tokenId, ScheduledMessageDocument message, CancellationToken cancellationToken)
     {
-        ActivityContext.TryParse(message.TraceParent, message.TraceState, isRemote: true, out var parent);
-        using var activity = Source.StartActivity("scheduler send " + ShortName(message), ActivityKind.Internal, parent);
+        // A timer fires later (minutes to days for SLA deadlines): what it causes is a trace of its own, whose first span links to
+        // the trace that scheduled it (the concern's), rather than a child that would keep that trace open for days.
+        var links = ActivityContext.TryParse(message.TraceParent, message.TraceState, isRemote: true, out var origin)
+            ? new[] { new ActivityLink(origin) }
+            : null;
+        Activity.Current = null;
+        using var activity = Source.StartActivity("scheduler send " + ShortName(message), ActivityKind.Internal, parentContext: default, links: links);
         activity?.SetTag("messaging.message.id", tokenId.ToString());
         activity?.SetTag("pxp.service", _store.ServiceName);
 

@@ -35,7 +35,10 @@ public sealed record ScheduledMessageDocument
     /// </summary>
     public required JsonElement Body { get; init; }
 
-    /// <summary>The trace that scheduled the message (W3C <c>traceparent</c>), so the dispatch continues it.</summary>
+    /// <summary>
+    /// The trace that scheduled the message (W3C <c>traceparent</c>): the dispatch starts a new trace whose first span links to it
+    /// (a timer fires later, often much later, than the work that set it).
+    /// </summary>
     public string? TraceParent { get; init; }
 
     public string? TraceState { get; init; }

@@ -32,6 +32,7 @@ public sealed partial class DeliveryWorker(
     private static readonly ActivitySource Source = new("PatientExperience");
     private static readonly Meter Meter = new("PatientExperience");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("pxp.notification.attempts", description: "Delivery attempts by channel, outcome and transport (not-configured: a channel without its server or provider).");
+    private static readonly Counter<long> Fallbacks = Meter.CreateCounter<long>("pxp.notification.fallbacks", "{delivery}", "Fallback deliveries created after a permanent failure, by the channel that failed and the channel taken instead.");
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("pxp.notification.delivery_lag", "ms", "From the delivery's creation to its delivery.");
 
     public async Task Consume(ConsumeContext<DeliveryDue> context)
@@ -154,6 +155,7 @@ public sealed partial class DeliveryWorker(
         var d = leased.Document;
         string? fallback = null;
         if (d.Severity is Severity.High or Severity.Critical) fallback = await CreateFallbackAsync(d, now, ct);
+        if (fallback is not null) Fallbacks.Add(1, new("channel", d.Channel), new("fallback", fallback));
         var failed = (d with
         {
             Status = DeliveryStatus.Failed, FailedAt = now, Reason = reason, Transport = transport, FallbackChannel = fallback, LeaseUntil = null, NextAttemptAt = null,

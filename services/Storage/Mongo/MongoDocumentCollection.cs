@@ -97,4 +97,12 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
 
     public Task<long> CountAsync(CancellationToken cancellationToken) =>
         collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken)
+    {
+        query.ValidateGrouping(definition, groupBy);
+        var results = await collection.Aggregate(PipelineDefinition<BsonDocument, BsonDocument>.Create(MongoMapping.CountByStages(query, groupBy)),
+            cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return [.. results.Select(r => MongoMapping.GroupCountFromBson(r, groupBy.Count))];
+    }
 }

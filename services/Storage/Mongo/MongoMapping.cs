@@ -144,6 +144,52 @@ internal static class MongoMapping
         return new Stored<T>(doc["_id"].AsString, doc[Version].ToInt64(), JsonSerializer.Deserialize<T>(json, StoreJson.Options)!);
     }
 
+    /// <summary>
+    /// The outbox backlog of one collection: its pending documents (through the partial index), their message count and the
+    /// earliest message timestamp (fixed-width UTC strings, so the minimum is the earliest). One result document, or none.
+    /// </summary>
+    public static readonly BsonDocument[] BacklogStages =
+    [
+        new("$match", new BsonDocument(OutboxPending, true)),
+        new("$project", new BsonDocument
+        {
+            { "n", new BsonDocument("$size", "$" + Outbox) },
+            { "oldest", new BsonDocument("$min", "$" + Outbox + ".createdAt") },
+        }),
+        new("$group", new BsonDocument
+        {
+            { "_id", BsonNull.Value },
+            { "pending", new BsonDocument("$sum", "$n") },
+            { "oldest", new BsonDocument("$min", "$oldest") },
+        }),
+    ];
+
+    /// <summary>The count per group of <see cref="IDocumentCollection{T}.CountByAsync"/>: the query's filter, then one group per combination (keys k0, k1 ...).</summary>
+    public static BsonDocument[] CountByStages(DocumentQuery query, IReadOnlyList<string> groupBy)
+    {
+        var key = new BsonDocument();
+        for (var i = 0; i < groupBy.Count; i++) key[$"k{i}"] = "$data." + groupBy[i];
+        return
+        [
+            new("$match", Filter(query)),
+            new("$group", new BsonDocument { { "_id", key }, { "count", new BsonDocument("$sum", 1) } }),
+        ];
+    }
+
+    public static GroupCount GroupCountFromBson(BsonDocument result, int keys)
+    {
+        var id = result["_id"].AsBsonDocument;
+        var values = new string?[keys];
+        for (var i = 0; i < keys; i++)
+        {
+            values[i] = id.TryGetValue($"k{i}", out var v) && !v.IsBsonNull
+                ? v.IsString ? v.AsString : v.IsBoolean ? (v.AsBoolean ? "1" : "0") : Convert.ToString(BsonTypeMapper.MapToDotNetValue(v), System.Globalization.CultureInfo.InvariantCulture)
+                : null;
+        }
+
+        return new GroupCount(values, result["count"].ToInt64());
+    }
+
     public static BsonDocument ToBson(OutboxMessage m) => new()
     {
         { "id", m.Id.ToString() },

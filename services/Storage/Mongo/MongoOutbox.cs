@@ -118,6 +118,25 @@ internal sealed class MongoOutbox(MongoDocumentStore store) : IOutbox
         return [.. docs.Select(MongoMapping.DeadLetterFromBson)];
     }
 
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken)
+    {
+        long pending = 0;
+        string? oldest = null;
+        foreach (var name in store.CollectionNames)
+        {
+            var result = await store.Database.GetCollection<BsonDocument>(name)
+                .Aggregate(PipelineDefinition<BsonDocument, BsonDocument>.Create(MongoMapping.BacklogStages), cancellationToken: cancellationToken)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (result is null) continue;
+            pending += result["pending"].ToInt64();
+            if (result["oldest"] is { IsString: true } o && (oldest is null || string.CompareOrdinal(o.AsString, oldest) < 0)) oldest = o.AsString;
+        }
+
+        return pending == 0 || oldest is null
+            ? new OutboxBacklog(pending, null)
+            : new OutboxBacklog(pending, DateTimeOffset.Parse(oldest, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static Task ClearIfEmptyAsync(IMongoCollection<BsonDocument> collection, string id, CancellationToken cancellationToken) =>
         collection.UpdateOneAsync(
             new BsonDocument(MongoMapping.NothingPendingFilterPart) { { "_id", id } }, MongoMapping.ClearPending, cancellationToken: cancellationToken);

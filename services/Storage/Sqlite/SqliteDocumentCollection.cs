@@ -134,6 +134,32 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken)
+    {
+        query.ValidateGrouping(definition, groupBy);
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        var where = BuildWhere(query, cmd);
+        // Field names are checked against the collection's indexed fields above, never taken from input as such.
+        var keys = string.Join(", ", groupBy.Select(f => $"json_extract(data, '$.{f}')"));
+        var positions = string.Join(", ", Enumerable.Range(1, groupBy.Count));
+        cmd.CommandText = $"SELECT {keys}, count(*) FROM {_table}{where} GROUP BY {positions}";
+        var groups = new List<GroupCount>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var values = new string?[groupBy.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            groups.Add(new GroupCount(values, reader.GetInt64(groupBy.Count)));
+        }
+
+        return groups;
+    }
+
     /// <summary>Translates filters into a WHERE clause on json_extract, with every value as a parameter.</summary>
     internal static string BuildWhere(DocumentQuery query, SqliteCommand cmd)
     {

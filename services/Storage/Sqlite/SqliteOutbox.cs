@@ -113,6 +113,17 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
         return letters;
     }
 
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        // created_at is a fixed-width UTC timestamp, so its minimum is the earliest.
+        select.CommandText = "SELECT COUNT(*), MIN(created_at) FROM \"__outbox\"";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0) return OutboxBacklog.Empty;
+        return new OutboxBacklog(reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static OutboxMessage ReadMessage(SqliteDataReader reader) => new(
         Guid.Parse(reader.GetString(0)),
         reader.GetString(3),

@@ -32,7 +32,8 @@ public sealed partial class InvitationStepDueConsumer(
         var outbox = outcome.Messages.Select(m => OutboxMessages.Create(m, now, m is SendSurveyInvitation send ? send.MessageId : null)).ToList();
         // A conflict (the patient answered, or another replica sent the step meanwhile) throws: the retry reads again and decides again.
         await invitations.ReplaceAsync(outcome.Invitation, stored.Version, outbox, ct);
-        SurveyTelemetry.InvitationsSent.Add(1, new KeyValuePair<string, object?>("reminder", context.Message.Step));
+        SurveyTelemetry.InvitationsSent.Add(1, new KeyValuePair<string, object?>("reminder", context.Message.Step),
+            new KeyValuePair<string, object?>("facility", invitation.FacilityId));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Step {Step} of invitation {InvitationId} not sent: {Reason}")]

@@ -86,8 +86,9 @@ public static class RespondApi
                 continue; // answered by a concurrent request (the next read says 409) or a step was sent meanwhile
             }
 
-            SurveyTelemetry.Responses.Add(1);
-            if (outcome.Messages.Count > 1) SurveyTelemetry.LowSatisfaction.Add(1);
+            var facility = new KeyValuePair<string, object?>("facility", outcome.Invitation!.FacilityId);
+            SurveyTelemetry.Responses.Add(1, facility);
+            if (outcome.Messages.Count > 1) SurveyTelemetry.LowSatisfaction.Add(1, facility);
             return TypedResults.Created((string?)null, new SurveyAnswerReceipt(outcome.Invitation!.Response!.Id));
         }
     }
