@@ -1,5 +1,6 @@
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
+using PatientExperience.Reporting.Charts;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
 using PatientExperience.Reporting.Signals;
@@ -28,8 +29,10 @@ public static class ReportingModule
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
         builder.Services.AddSingleton<SignalLedger>();
+        builder.Services.AddSingleton<ReportCharts>();
         builder.Services.DescribeApiTags(
             ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."),
+            ("Charts", "The main series drawn as SVG or PNG (ScottPlot): volumes by category, timeliness, SLA compliance, escalations, NPS and a unit's u-chart."),
             ("Signals", "Statistical signals computed on demand: complaint rates per unit on a u-chart (points above the upper limit, runs above the centre line) and the complaint categories rising against the previous period."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
@@ -44,6 +47,7 @@ public static class ReportingModule
         var api = app.MapGroup("/api/v1");
         api.MapReportsApi();
         api.MapSignalsApi();
+        api.MapChartsApi();
         return api;
     }
 

@@ -30,7 +30,7 @@ public sealed class SignalsTests : IAsyncLifetime
     /// Ward 4 at Riverside: 20 discharges in each of the 5 ISO weeks from 2 March; no complaint for 4 weeks, then 3 complaint
     /// cases and a grievance in the week of 30 March (and a compliment-only unit, which has no discharges and is skipped).
     /// </summary>
-    private static IEnumerable<object> SpikeInTheFifthWeek()
+    internal static IEnumerable<object> SpikeInTheFifthWeek()
     {
         for (var week = 0; week < 5; week++)
             for (var i = 0; i < 20; i++)
