@@ -30,6 +30,12 @@ public static class ReportingModule
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
         builder.Services.AddSingleton<SignalLedger>();
+        builder.Services.AddOptions<SignalEvaluationOptions>()
+            .Bind(builder.Configuration.GetSection(SignalEvaluationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SignalEvaluation>();
+        builder.Services.AddHostedService<SignalEvaluationService>();
         builder.Services.AddSingleton<ReportCharts>();
         builder.AddGovernancePacks();
         builder.Services.DescribeApiTags(
