@@ -70,6 +70,7 @@ public static partial class NotificationModule
         {
             bus.AddConsumer<CaseEventsConsumer>().Endpoint(e => e.Name = "notification-case-events");
             bus.AddConsumer<SendNotificationConsumer>().Endpoint(e => e.Name = "notification-send-notification");
+            bus.AddConsumer<ReportingSignalConsumer>().Endpoint(e => e.Name = "notification-reporting-signals");
             bus.AddConsumer<SurveyInvitationConsumer>().Endpoint(e => e.Name = "notification-survey-invitations");
             bus.AddConsumer<ComplainantMessageConsumer>().Endpoint(e => e.Name = "notification-complainant-messages");
             bus.AddConsumer<DeliveryWorker>().Endpoint(e =>

@@ -1,5 +1,7 @@
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
+using PatientExperience.Reporting.Charts;
+using PatientExperience.Reporting.Governance;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
 using PatientExperience.Reporting.Signals;
@@ -28,8 +30,18 @@ public static class ReportingModule
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
         builder.Services.AddSingleton<SignalLedger>();
+        builder.Services.AddOptions<SignalEvaluationOptions>()
+            .Bind(builder.Configuration.GetSection(SignalEvaluationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SignalEvaluation>();
+        builder.Services.AddHostedService<SignalEvaluationService>();
+        builder.Services.AddSingleton<ReportCharts>();
+        builder.AddGovernancePacks();
         builder.Services.DescribeApiTags(
             ("Reports", "Aggregates for management from every event: KPIs per facility, department and unit, series, the cross-facility comparison; CSV with Accept: text/csv."),
+            ("Charts", "The main series drawn as SVG or PNG (ScottPlot): volumes by category, timeliness, SLA compliance, escalations, NPS and a unit's u-chart."),
+            ("Governance packs", "The monthly report per facility for the grievance committee and the board, as PDF or HTML: produced on demand, and generated and stored on the first working day of each month."),
             ("Signals", "Statistical signals computed on demand: complaint rates per unit on a u-chart (points above the upper limit, runs above the centre line) and the complaint categories rising against the previous period."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
@@ -44,6 +56,8 @@ public static class ReportingModule
         var api = app.MapGroup("/api/v1");
         api.MapReportsApi();
         api.MapSignalsApi();
+        api.MapChartsApi();
+        api.MapGovernancePackApi();
         return api;
     }
 

@@ -20,6 +20,9 @@ public static class ReportingTelemetry
     /// <summary>KPI queries answered, tagged <c>query</c> (kpis, series, comparison, dashboard).</summary>
     public static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("pxp.reporting.query.duration", unit: "ms", description: "Time to answer a reporting query from the read models.");
 
+    /// <summary>Governance packs stored by the schedule.</summary>
+    public static readonly Counter<long> GovernancePacksGenerated = Meter.CreateCounter<long>("pxp.reporting.governance_packs", description: "Governance packs generated and stored on schedule.");
+
     /// <summary>Signals raised for the first time (each published once as <c>ReportingSignalRaised</c>).</summary>
     public static readonly Counter<long> SignalsRaised = Meter.CreateCounter<long>("pxp.reporting.signals.raised", description: "SPC signals raised and published.");
 }

@@ -22,14 +22,24 @@ public sealed class ReportingApp : WebApplicationFactory<Program>
 {
     public const string SigningKey = "cmVwb3J0aW5nLXRlc3RzLXNpZ25pbmcta2V5LTMyLWJ5dGVzISE=";
 
-    private ReportingApp() { }
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    /// <summary>1 April 2026, 12:00 UTC: after the March the tests report on.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 4, 1, 12, 0, 0, TimeSpan.Zero));
-
-    public static ReportingApp Create()
+    private ReportingApp(DateTimeOffset now, IReadOnlyDictionary<string, string?> settings)
     {
-        var app = new ReportingApp();
+        Clock = new FakeTimeProvider(now);
+        _settings = settings;
+    }
+
+    /// <summary>1 April 2026, 12:00 UTC (a Wednesday): after the March the tests report on.</summary>
+    public static readonly DateTimeOffset AfterMarch = new(2026, 4, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; }
+
+    /// <param name="now">The clock's start (default <see cref="AfterMarch"/>).</param>
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    public static ReportingApp Create(DateTimeOffset? now = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = new ReportingApp(now ?? AfterMarch, settings ?? new Dictionary<string, string?>());
         _ = app.Services; // start the host (and the bus)
         return app;
     }
@@ -39,6 +49,7 @@ public sealed class ReportingApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:InMemory", "true");
         builder.UseSetting("Auth:SigningKey", SigningKey);
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {

@@ -30,7 +30,7 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _documents = await CreateStoreAsync() ?? throw new InvalidOperationException("no store");
-        foreach (var d in ReportingStore.Definitions) _documents.Collection<object>(d);
+        foreach (var d in ReportingStore.AllDefinitions) _documents.Collection<object>(d);
         await _documents.InitializeAsync(Ct);
         _store = new ReportingStore(_documents);
     }
@@ -116,6 +116,27 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         await _store.ClearAsync(Ct);
         Assert.Empty(await DaysAsync());
         Assert.Empty(await _store.OpenCasesAtAsync(new ReportScope(null), Opened.AddDays(1), Ct));
+    }
+
+    [Fact]
+    public async Task A_governance_pack_is_stored_once_per_facility_and_month_listed_without_its_renderings_and_kept_by_a_rebuild()
+    {
+        var packs = new Governance.GovernancePackStore(_documents);
+        Governance.StoredGovernancePack Pack(string facility, string month) =>
+            new() { FacilityId = facility, Month = month, GeneratedAt = Opened, Html = "<p>pack</p>", Pdf = [0x25, 0x50, 0x44, 0x46] };
+
+        Assert.True(await packs.TryAddAsync(Pack("riverside", "2026-02"), Ct));
+        Assert.True(await packs.TryAddAsync(Pack("riverside", "2026-03"), Ct));
+        Assert.True(await packs.TryAddAsync(Pack("hillcrest", "2026-03"), Ct));
+        Assert.False(await packs.TryAddAsync(Pack("riverside", "2026-03"), Ct));
+        await _store.ClearAsync(Ct);
+
+        Assert.Equal(["2026-03-riverside", "2026-02-riverside"], (await packs.ListAsync(["riverside"], Ct)).Select(e => e.Id));
+        Assert.Equal(3, (await packs.ListAsync(null, Ct)).Count);
+        var stored = await packs.GetAsync("2026-03-riverside", Ct);
+        Assert.Equal(("riverside", "2026-03", Opened, "<p>pack</p>"), (stored!.FacilityId, stored.Month, stored.GeneratedAt, stored.Html));
+        Assert.Equal([0x25, 0x50, 0x44, 0x46], stored.Pdf);
+        Assert.Null(await packs.GetAsync("2026-01-riverside", Ct));
     }
 }
 

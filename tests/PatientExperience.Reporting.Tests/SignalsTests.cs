@@ -30,7 +30,7 @@ public sealed class SignalsTests : IAsyncLifetime
     /// Ward 4 at Riverside: 20 discharges in each of the 5 ISO weeks from 2 March; no complaint for 4 weeks, then 3 complaint
     /// cases and a grievance in the week of 30 March (and a compliment-only unit, which has no discharges and is skipped).
     /// </summary>
-    private static IEnumerable<object> SpikeInTheFifthWeek()
+    internal static IEnumerable<object> SpikeInTheFifthWeek()
     {
         for (var week = 0; week < 5; week++)
             for (var i = 0; i < 20; i++)
@@ -95,6 +95,43 @@ public sealed class SignalsTests : IAsyncLifetime
         var again = await Task.WhenAll(ledger.RaiseAsync(list, Ct), ledger.RaiseAsync(list, Ct));
         Assert.Equal(new[] { 0, 0 }, again);
         Assert.Single(Published());
+    }
+
+    [Fact]
+    public async Task The_periodic_evaluation_raises_a_signal_nobody_asked_for_once()
+    {
+        await using var app = ReportingApp.Create(settings: new Dictionary<string, string?> { ["Reporting:Signals:EvaluationInterval"] = "00:10:00" });
+        await app.PublishAndAwaitAsync(SpikeInTheFifthWeek());
+        IEnumerable<ReportingSignalRaised> Raised() =>
+            app.Harness.Published.Select<ReportingSignalRaised>(new CancellationToken(canceled: true)).Select(m => m.Context.Message);
+
+        // No request for signals: the evaluation finds the spike when its interval passes (26 weeks up to 1 April).
+        await Eventually.UntilAsync(() =>
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(10));
+            return Task.FromResult(Raised().Any());
+        }, TimeSpan.FromSeconds(60), "the evaluation to raise the signal", Ct);
+        var expected = ReportingSignalRaised.IdOf("riverside", "ward-4", SignalsQuery.ComplaintRateMeasure, SignalRule.AboveUpperLimit, "week", new DateOnly(2026, 3, 30));
+        Assert.Equal(expected, Assert.Single(Raised()).SignalId);
+
+        // Evaluated again and again, and asked for: still raised once.
+        var evaluation = app.Services.GetRequiredService<SignalEvaluation>();
+        Assert.Equal(0, await evaluation.EvaluateAsync(Ct));
+        for (var i = 0; i < 3; i++) app.Clock.Advance(TimeSpan.FromMinutes(10));
+        using var analyst = app.ClientFor("analyst", MarchHistory.Riverside);
+        await analyst.GetStringAsync($"/api/v1/reports/signals?facilityId=riverside&{FiveWeeks}", Ct);
+        Assert.Equal(0, await evaluation.EvaluateAsync(Ct));
+        Assert.Single(Raised());
+    }
+
+    [Theory]
+    [InlineData("Reporting:Signals:EvaluationInterval", "00:00:01")]
+    [InlineData("Reporting:Signals:Weeks", "2")]
+    [InlineData("Reporting:GovernancePacks:TimeZones:riverside", "Mars/Olympus_Mons")]
+    public void A_bad_evaluation_or_schedule_setting_stops_the_service_at_start_up(string key, string value)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => ReportingApp.Create(settings: new Dictionary<string, string?> { [key] = value }).Dispose());
+        Assert.Contains(key.Split(':')[^1] == "riverside" ? "TimeZones:riverside" : key.Split(':')[^1], failure.ToString(), StringComparison.Ordinal);
     }
 
     private IEnumerable<ReportingSignalRaised> Published() =>

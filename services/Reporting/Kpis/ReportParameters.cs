@@ -16,6 +16,10 @@ public static class ReportParameters
 
     public static bool MayRead(ClaimsPrincipal user) => ReaderRoles.Any(user.IsInRole);
 
+    public const string NotAReaderDetail = "Reports are for analysts, patient relations, compliance, department heads, executives and administrators.";
+
+    public const string OutOfScopeDetail = "Your access does not cover this facility.";
+
     public static string Name(SeriesInterval interval) => interval.ToString().ToLowerInvariant();
 
     public static string Name(SeriesGrouping grouping) => grouping.ToString().ToLowerInvariant();

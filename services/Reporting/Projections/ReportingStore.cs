@@ -34,8 +34,11 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// <summary>The signals raised (one document per signal id): not a read model, so a rebuild keeps it and raises nothing twice.</summary>
     public static readonly CollectionDefinition RaisedSignalsDefinition = new("report_raised_signals");
 
-    /// <summary>Every collection of the store: the read models and the raised signals.</summary>
-    public static IEnumerable<CollectionDefinition> AllDefinitions => [.. Definitions, RaisedSignalsDefinition];
+    /// <summary>The governance packs generated on schedule (one per facility and month): documents, not a read model, so a rebuild keeps them.</summary>
+    public static readonly CollectionDefinition GovernancePacksDefinition = new("report_governance_packs") { IndexedFields = ["facilityId", "month"] };
+
+    /// <summary>Every collection of the store: the read models, the raised signals and the governance packs.</summary>
+    public static IEnumerable<CollectionDefinition> AllDefinitions => [.. Definitions, RaisedSignalsDefinition, GovernancePacksDefinition];
 
     private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
     private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
@@ -148,19 +151,23 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     }
 
     /// <summary>The opening times of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
-    public async Task<IReadOnlyList<DateTimeOffset>> OpenCasesAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
+    public async Task<IReadOnlyList<DateTimeOffset>> OpenCasesAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct) =>
+        (await OpenCaseFactsAtAsync(scope, at, ct)).Select(c => c.OpenedAt!.Value).ToList();
+
+    /// <summary>The facts of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
+    public async Task<IReadOnlyList<CaseFact>> OpenCaseFactsAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
     {
         var filters = new List<FieldFilter> { FieldFilter.Gte("openUntil", at.AddTicks(1)) };
         if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
         if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
         if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
-        var opened = new List<DateTimeOffset>();
+        var open = new List<CaseFact>();
         await foreach (var c in PagesAsync(store.Collection<CaseFact>(Cases.Definition), filters, ct))
         {
-            if (c.OpenedAt is { } o && o < at) opened.Add(o);
+            if (c.OpenedAt is { } o && o < at) open.Add(c);
         }
 
-        return opened;
+        return open;
     }
 
     private static async IAsyncEnumerable<T> PagesAsync<T>(IDocumentCollection<T> collection, List<FieldFilter> filters, [EnumeratorCancellation] CancellationToken ct)

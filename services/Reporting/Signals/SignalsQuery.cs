@@ -21,11 +21,25 @@ public sealed class SignalsQuery(ReportingStore store)
     public async Task<SignalList> SignalsAsync(ReportScope scope, ReportPeriod period, SeriesInterval interval, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var units = new SortedDictionary<(string Facility, string? Department, string Unit), SortedDictionary<DateOnly, (long Count, long Exposure)>>();
+        var signals = new List<Signal>();
+        foreach (var ((facility, department, unit), chart) in await UnitChartsAsync(scope, period, interval, ct))
+        {
+            signals.AddRange(chart.Signals.Select(s => new Signal(facility, department, unit, ComplaintRateMeasure, s.Rule, s.Period,
+                Math.Round(s.Value, 2), Math.Round(s.Centre, 2), Math.Round(s.UpperLimit, 2))));
+        }
+
+        Record("signals", started);
+        return new SignalList(period.From, period.To, ReportParameters.Name(interval), signals);
+    }
+
+    /// <summary>The u-chart of complaints per 1,000 discharges of each unit in the scope (one per facility, department and unit).</summary>
+    public async Task<IReadOnlyList<(UnitKey Unit, UChart Chart)>> UnitChartsAsync(ReportScope scope, ReportPeriod period, SeriesInterval interval, CancellationToken ct)
+    {
+        var units = new SortedDictionary<UnitKey, SortedDictionary<DateOnly, (long Count, long Exposure)>>();
         await foreach (var day in store.DaysAsync(scope, period.From, period.To, ct))
         {
             if (day.UnitId is null || day.Totals.Subjects == 0) continue;
-            var key = (day.FacilityId, day.DepartmentId, day.UnitId);
+            var key = new UnitKey(day.FacilityId, day.DepartmentId, day.UnitId);
             if (!units.TryGetValue(key, out var periods)) units[key] = periods = [];
             var start = KpiQuery.PeriodStart(DateOnly.ParseExact(day.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), interval);
             var m = day.Totals.All;
@@ -33,16 +47,7 @@ public sealed class SignalsQuery(ReportingStore store)
             periods[start] = (sum.Count + m.ComplaintCases + m.GrievanceCases, sum.Exposure + m.Discharges);
         }
 
-        var signals = new List<Signal>();
-        foreach (var ((facility, department, unit), periods) in units)
-        {
-            var chart = new UChart(periods.Select(p => new UChartSample(p.Key, p.Value.Count, p.Value.Exposure)));
-            signals.AddRange(chart.Signals.Select(s => new Signal(facility, department, unit, ComplaintRateMeasure, s.Rule, s.Period,
-                Math.Round(s.Value, 2), Math.Round(s.Centre, 2), Math.Round(s.UpperLimit, 2))));
-        }
-
-        Record("signals", started);
-        return new SignalList(period.From, period.To, ReportParameters.Name(interval), signals);
+        return units.Select(u => (u.Key, new UChart(u.Value.Select(p => new UChartSample(p.Key, p.Value.Count, p.Value.Exposure))))).ToList();
     }
 
     public async Task<RisingCategories> RisingCategoriesAsync(ReportScope scope, ReportPeriod period, CancellationToken ct)
@@ -74,6 +79,17 @@ public sealed class SignalsQuery(ReportingStore store)
 
     private static void Record(string query, long started) =>
         ReportingTelemetry.QueryDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("query", query));
+}
+
+/// <summary>A unit of a facility (and its department, when known).</summary>
+public readonly record struct UnitKey(string FacilityId, string? DepartmentId, string UnitId) : IComparable<UnitKey>
+{
+    public int CompareTo(UnitKey other)
+    {
+        var c = string.CompareOrdinal(FacilityId, other.FacilityId);
+        if (c == 0) c = string.CompareOrdinal(DepartmentId, other.DepartmentId);
+        return c != 0 ? c : string.CompareOrdinal(UnitId, other.UnitId);
+    }
 }
 
 /// <summary>The signals of a period: each a rule that fired at one period (ISO week from Monday, or month) of one unit's u-chart.</summary>
