@@ -22,11 +22,7 @@ public sealed record TaskNoticeDue
 /// cancelled or whose case is resolved or closed has its timers cancelled. The consumer checks the task again when a timer
 /// fires, so a timer that escaped cancellation still tells no one.
 /// </summary>
-/// <remarks>
-/// Scheduled through the consume context's scheduler (the platform bus gives every consume context the durable one); the
-/// registered <see cref="IMessageScheduler"/> only where a bus has none in its consume pipe (test harnesses).
-/// </remarks>
-public sealed class TaskTimers(IMessageScheduler fallback, IOptions<TasksOptions> options)
+public sealed class TaskTimers(Timers timers, IOptions<TasksOptions> options)
 {
     public const string Queue = "case-task-notice-due";
 
@@ -34,23 +30,14 @@ public sealed class TaskTimers(IMessageScheduler fallback, IOptions<TasksOptions
 
     public async Task ApplyAsync(ConsumeContext context, DepartmentTask task)
     {
-        var ct = context.CancellationToken;
-        var inContext = context.TryGetPayload<MessageSchedulerContext>(out var fromContext) ? fromContext : null;
         foreach (var kind in Wire.Values<TaskNoticeKind>())
         {
             var at = kind == TaskNoticeKind.Reminder ? task.ReminderAt(options.Value.ReminderLead) : task.DueAt;
             var token = DepartmentTask.TimerTokenFor(task.Id, kind);
             if (task.IsLive && at is { } due && task.SentAt(kind) is null)
-            {
-                var message = new TaskNoticeDue { TaskId = task.Id, CaseId = task.CaseId, Kind = kind, DueAt = task.DueAt, TokenId = token };
-                if (inContext is not null) await inContext.ScheduleSend(Destination, due.UtcDateTime, message, ct);
-                else await fallback.ScheduleSend(Destination, due.UtcDateTime, message, ct);
-            }
+                await timers.ScheduleAsync(context, Destination, due, new TaskNoticeDue { TaskId = task.Id, CaseId = task.CaseId, Kind = kind, DueAt = task.DueAt, TokenId = token });
             else if (!task.IsLive)
-            {
-                if (inContext is not null) await inContext.CancelScheduledSend(Destination, token, ct);
-                else await fallback.CancelScheduledSend(Destination, token, ct);
-            }
+                await timers.CancelAsync(context, Destination, token);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientExperience.Messaging;
 using PatientExperience.Storage;
 
@@ -18,6 +19,7 @@ public static class TasksModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<DepartmentTaskStore>();
+        builder.Services.TryAddSingleton<Timers>();
         builder.Services.AddSingleton<TaskTimers>();
         builder.Services.AddSingleton<TaskNotices>();
         // Setting a task's timer again (a redelivered event) replaces it rather than adding another.
