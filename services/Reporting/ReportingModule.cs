@@ -1,5 +1,6 @@
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
+using PatientExperience.Reporting.Improvement;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
 using PatientExperience.Reporting.Signals;
@@ -23,7 +24,7 @@ public static class ReportingModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions]);
+        builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions, ImprovementActionsReadModel.Definition]);
         builder.Services.AddSingleton<ReportingStore>();
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
@@ -34,6 +35,7 @@ public static class ReportingModule
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
+        builder.AddImprovementActionsReadModel();
         builder.AddOutboxRelay(ServiceName);
         return builder;
     }
