@@ -3,7 +3,9 @@ using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Escalation;
+using PatientExperience.Case.Improvement;
 using PatientExperience.Case.Sla;
+using PatientExperience.Case.Tasks;
 using PatientExperience.Messaging;
 using PatientExperience.Messaging.Sagas;
 using PatientExperience.ServiceDefaults.OpenApi;
@@ -25,7 +27,7 @@ public static class CaseModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
-            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections]);
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections]);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
@@ -35,6 +37,8 @@ public static class CaseModule
         builder.AddOrganisationDirectory();
         builder.AddSlaPolicies();
         builder.AddAdvocacy();
+        builder.AddDepartmentTasks();
+        builder.AddImprovementActions();
         builder.Services.AddGrpc();
         builder.Services.DescribeApiTags(
             ("Directory", "The facilities patients and staff choose from, with their departments and units (public)."),
@@ -44,7 +48,9 @@ public static class CaseModule
             ("Case actions", "Staff actions on a case, each with If-Match: acknowledge, assign, notes, tasks, escalate, letters, resolve, close, reopen, reclassify."),
             ("Advocacy", "Patient advocates with their languages, capacity and caseload; each facility's assignment policy; reassignment when an advocate is on leave."),
             ("Complainant status page", "Public, by the long random token in the acknowledgement: a complainant's case stage and secure messages (rate-limited)."),
-            ("Secure messages", "Staff read and answer a complainant's messages on a case (text encrypted at rest, every read audited)."));
+            ("Secure messages", "Staff read and answer a complainant's messages on a case (text encrypted at rest, every read audited)."),
+            ("Department tasks", "Tasks given to departments on cases, across cases: a department's or a person's worklist, reminders before the due date and escalation to the department head when overdue."),
+            ("Improvement actions", "Changes to care processes taken on because of complaints or signals: owner, due date, measure, proposed -> in-progress -> done -> verified with evidence; overdue reminders."));
 
         builder.Services.AddSingleton<EscalationPlanner>();
         builder.Services.AddEscalationActivities();
@@ -76,6 +82,8 @@ public static class CaseModule
         api.MapCaseActionsApi();
         api.MapAuditApi<CaseAuditLog>("/audit", "caseId", "Case");
         api.MapAdvocacyApi();
+        api.MapTasksApi();
+        api.MapImprovementActionsApi();
         return api;
     }
 

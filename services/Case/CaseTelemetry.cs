@@ -137,3 +137,15 @@ internal sealed partial class OpenCasesGauge : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count the open cases for pxp.cases.open ({ExceptionType}); the gauge keeps the last count")]
     private static partial void LogCountFailed(ILogger logger, string exceptionType);
 }
+
+/// <summary>The case service's counters of notices it sends (under the platform's telemetry name, which every process exports).</summary>
+public static class CaseTelemetry
+{
+    private static readonly Meter Meter = new(Extensions.PlatformTelemetryName);
+
+    /// <summary>Department task reminders and overdue escalations sent to the notification service, tagged <c>kind</c>.</summary>
+    public static readonly Counter<long> TaskNotices = Meter.CreateCounter<long>("pxp.case.task_notices", description: "Department task reminders and overdue escalations sent.");
+
+    /// <summary>Improvement actions overdue notices sent, tagged <c>kind</c>.</summary>
+    public static readonly Counter<long> ImprovementActionNotices = Meter.CreateCounter<long>("pxp.case.improvement_action_notices", description: "Improvement action overdue reminders sent.");
+}

@@ -2,6 +2,7 @@ using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.Messaging;
 using PatientExperience.Reporting.Charts;
 using PatientExperience.Reporting.Governance;
+using PatientExperience.Reporting.Improvement;
 using PatientExperience.Reporting.Kpis;
 using PatientExperience.Reporting.Projections;
 using PatientExperience.Reporting.Signals;
@@ -25,7 +26,7 @@ public static class ReportingModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions]);
+        builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions, ImprovementActionsReadModel.Definition]);
         builder.Services.AddSingleton<ReportingStore>();
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
@@ -46,6 +47,7 @@ public static class ReportingModule
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
             bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
+        builder.AddImprovementActionsReadModel();
         builder.AddOutboxRelay(ServiceName);
         return builder;
     }

@@ -105,6 +105,19 @@ public sealed class VocabularyWireTests
         { SecureMessageSender.Complainant, "complainant" }, { SecureMessageSender.Staff, "staff" },
     };
 
+    public static readonly TheoryData<TaskNoticeKind, string> TaskNoticeKinds = new()
+    {
+        { TaskNoticeKind.Reminder, "reminder" }, { TaskNoticeKind.Overdue, "overdue" },
+    };
+
+    public static readonly TheoryData<ImprovementActionStatus, string> ImprovementActionStatuses = new()
+    {
+        { ImprovementActionStatus.Proposed, "proposed" }, { ImprovementActionStatus.InProgress, "in-progress" },
+        { ImprovementActionStatus.Done, "done" }, { ImprovementActionStatus.Verified, "verified" },
+    };
+
+    [Theory, MemberData(nameof(ImprovementActionStatuses))] public void Improvement_action_status_keeps_its_wire_string(ImprovementActionStatus v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(TaskNoticeKinds))] public void Task_notice_kind_keeps_its_wire_string(TaskNoticeKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Senders))] public void Secure_message_sender_keeps_its_wire_string(SecureMessageSender v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(AssignmentModes))] public void Assignment_mode_keeps_its_wire_string(AssignmentMode v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(ComplainantStages))] public void Complainant_stage_keeps_its_wire_string(ComplainantStage v, string wire) => AssertWire(v, wire);
@@ -147,6 +160,8 @@ public sealed class VocabularyWireTests
         AssertComplete(ComplainantStages);
         AssertComplete(ComplainantMessageKinds);
         AssertComplete(Senders);
+        AssertComplete(TaskNoticeKinds);
+        AssertComplete(ImprovementActionStatuses);
     }
 
     [Theory]

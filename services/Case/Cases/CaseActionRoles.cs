@@ -20,6 +20,8 @@ public static class CaseActionRoles
     /// <summary>Anyone who works cases may complete a task (its owner is often a unit manager or a department's staff).</summary>
     public static readonly StaffRole[] CompleteTask = Workers;
     public static readonly StaffRole[] CancelTask = AddTask;
+    /// <summary>The department task worklist: anyone who works cases (a department's staff find their tasks there).</summary>
+    public static readonly StaffRole[] ReadTasks = Workers;
     public static readonly StaffRole[] RecordLetter = Coordinators;
     public static readonly StaffRole[] Resolve = Coordinators;
     public static readonly StaffRole[] Close = Coordinators;

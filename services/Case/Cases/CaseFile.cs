@@ -194,7 +194,11 @@ public sealed partial class CaseFile
         Tasks.Add(task);
         if (Status == Acknowledged) Status = Investigating;
         Record(now, actor, "task-added", $"Task {task.Id} for {departmentId}, due {dueAt:u}");
-        return CaseActionResult.Done();
+        return CaseActionResult.Done(new CaseTaskAssigned
+        {
+            CaseId = Id, TaskId = task.Id, FacilityId = FacilityId, DepartmentId = departmentId, AssigneeId = assigneeId, DueAt = dueAt,
+            AssignedBy = actor, AssignedAt = now,
+        });
     }
 
     /// <summary>
@@ -212,7 +216,7 @@ public sealed partial class CaseFile
             ProtectedCompletionNote = string.IsNullOrWhiteSpace(note) ? null : protect(note),
         };
         Record(now, actor, "task-completed", $"Task {taskId}");
-        return CaseActionResult.Done();
+        return CaseActionResult.Done(new CaseTaskCompleted { CaseId = Id, TaskId = taskId, FacilityId = FacilityId, CompletedBy = actor, CompletedAt = now });
     }
 
     /// <summary>Cancels an open task of an open case; the reason (1 to <see cref="StaffInput.MaxReason"/> characters) is kept in the history.</summary>
@@ -223,7 +227,7 @@ public sealed partial class CaseFile
         if (StaffInput.Reason(reason) is { } invalid) return invalid;
         Tasks[index] = Tasks[index] with { Status = CaseTaskStatus.Cancelled, ClosedAt = now, ClosedBy = actor };
         RecordReason(now, actor, "task-cancelled", $"Task {taskId}", reason!, protect);
-        return CaseActionResult.Done();
+        return CaseActionResult.Done(new CaseTaskCancelled { CaseId = Id, TaskId = taskId, FacilityId = FacilityId, CancelledBy = actor, CancelledAt = now });
     }
 
     /// <summary>The index of an open task of this open case, or why it cannot change.</summary>
