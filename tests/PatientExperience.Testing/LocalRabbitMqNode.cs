@@ -156,12 +156,48 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
         return text.Length == 0 ? $"(the node {NodeName} wrote no log under {_layout.Directory})" : text.ToString();
     }
 
+    /// <summary>
+    /// A broker restart: stops the node cleanly (as <see cref="DisposeAsync"/> does) and starts it again on the same name,
+    /// ports and data, so durable queues and persistent messages survive it. Clients see their connections dropped.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
+        _exitHook?.Dispose();
+        await StopServerAsync().ConfigureAwait(false);
+        _server?.Dispose();
+        _server = null;
+        await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every queue of <paramref name="virtualHost"/> with its ready and unacknowledged message count (<c>rabbitmqctl list_queues</c>).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ListQueuesAsync(string virtualHost, CancellationToken cancellationToken = default)
+    {
+        var listed = await CtlAsync(["list_queues", "-q", "--no-table-headers", "-p", virtualHost, "name", "messages"], CtlTimeout, cancellationToken).ConfigureAwait(false);
+        if (!listed.Succeeded) throw new InvalidOperationException($"rabbitmqctl list_queues -p {virtualHost} failed: {listed}");
+        var queues = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var messages)) queues[parts[0]] = messages;
+        }
+
+        return queues;
+    }
+
     /// <summary>Stops the node (rabbitmqctl stop, which waits for the OS process), kills it after a timeout, stops the private epmd and deletes the folder.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         _exitHook?.Dispose();
+        await StopServerAsync().ConfigureAwait(false);
+        await ErlangPortMapper.StopIfUnusedAsync(_layout.Environment).ConfigureAwait(false);
+        _server?.Dispose();
+        DeleteDirectory();
+    }
 
+    private async Task StopServerAsync()
+    {
         var server = _server;
         if (server is not null && !server.HasExited)
         {
@@ -179,9 +215,6 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
         }
 
         NodeProcess.KillBeam(_layout);
-        await ErlangPortMapper.StopIfUnusedAsync(_layout.Environment).ConfigureAwait(false);
-        server?.Dispose();
-        DeleteDirectory();
     }
 
     /// <summary>When the test process is exiting: no time for a graceful stop, the node's data is throw-away.</summary>

@@ -112,6 +112,25 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return Uri;
     }
 
+    /// <summary>True when this helper runs the broker itself (a private local node), so it can restart it and list its queues.</summary>
+    public bool CanRestart => _node is not null;
+
+    /// <summary>Stops the broker cleanly and starts it again on the same data (a private local node only; see <see cref="CanRestart"/>).</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return _node?.RestartAsync(cancellationToken)
+            ?? throw new NotSupportedException($"Only a private local node can be restarted by this helper; this broker is {Source}.");
+    }
+
+    /// <summary>Every queue of a virtual host with its message count (a private local node only; see <see cref="CanRestart"/>).</summary>
+    public Task<IReadOnlyDictionary<string, long>> ListQueuesAsync(string virtualHost, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        return _node?.ListQueuesAsync(virtualHost, cancellationToken)
+            ?? throw new NotSupportedException($"Queues are listed only on a private local node (rabbitmqctl); this broker is {Source}.");
+    }
+
     /// <summary>A fresh virtual host with a unique name ("test-&lt;random&gt;"); returns its URI.</summary>
     public Task<string> CreateVirtualHostAsync(CancellationToken cancellationToken = default) =>
         CreateVirtualHostAsync("test-" + Guid.NewGuid().ToString("N")[..12], cancellationToken);

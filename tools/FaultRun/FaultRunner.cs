@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Xml;
+
+namespace PatientExperience.FaultRun;
+
+/// <summary>
+/// The fault run's core: starts the platform, sets a seconds-scale SLA policy, submits concerns at a steady rate while it
+/// SIGKILLs and restarts each service and restarts the broker, waits for quiescence and reconciles (<see cref="Reconciliation"/>).
+/// </summary>
+public static class FaultRunner
+{
+    /// <summary>Runs one fault run; returns null with the reason when no RabbitMQ is available.</summary>
+    public static async Task<(FaultRunReport? Report, string? SkipReason)> RunAsync(FaultRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var log = options.Log ?? (_ => { });
+        var (platform, skip) = await FaultRunPlatform.StartAsync(log, cancellationToken).ConfigureAwait(false);
+        if (platform is null) return (null, skip);
+        await using (platform.ConfigureAwait(false))
+        {
+            try
+            {
+                return (await RunAsync(platform, options, log, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"The fault run failed: {ex.Message}{Environment.NewLine}{platform.Output()}", ex);
+            }
+        }
+    }
+
+    private static async Task<FaultRunReport> RunAsync(FaultRunPlatform platform, FaultRunOptions options, Action<string> log, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            BaseAddress = platform.GatewayUri,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var staff = new StaffApi(http);
+        await staff.SignInAsync(ct).ConfigureAwait(false);
+        await staff.PutPolicyAsync(options.Facility, options.AcknowledgeDeadline, ct).ConfigureAwait(false);
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var load = new Load(http, options, log);
+        var loadTask = load.RunAsync(ct);
+        var faults = await RunFaultsAsync(platform, options, clock, log, ct).ConfigureAwait(false);
+        await loadTask.ConfigureAwait(false);
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"load done at {clock.Elapsed.TotalSeconds:0}s: accepted={load.Accepted.Count} refused={load.Refused.Count} retries={load.Retries}"));
+
+        var reconciliation = new Reconciliation(options, load.Accepted.Values.ToHashSet(), startedAt);
+        var settled = await WaitForQuiescenceAsync(platform, staff, reconciliation, options, log, ct).ConfigureAwait(false);
+        var errorQueues = await platform.ErrorQueuesAsync(ct).ConfigureAwait(false);
+        var snapshot = await Snapshot.TakeAsync(staff, platform, options.Facility, startedAt, ct).ConfigureAwait(false);
+        return reconciliation.Report(snapshot, settled, faults, load, errorQueues, platform.Broker.Description, options.Describe());
+    }
+
+    /// <summary>
+    /// Each service killed <see cref="FaultRunOptions.Kills"/> times and the broker restarted <see cref="FaultRunOptions.BrokerRestarts"/>
+    /// times, spread evenly over the time the concerns take to submit, one fault at a time (each recovered before the next).
+    /// </summary>
+    private static async Task<IReadOnlyList<FaultDone>> RunFaultsAsync(FaultRunPlatform platform, FaultRunOptions options, Stopwatch clock, Action<string> log, CancellationToken ct)
+    {
+        var plan = new List<string>();
+        var brokerRestarts = platform.Broker.CanRestart ? options.BrokerRestarts : 0;
+        if (brokerRestarts < options.BrokerRestarts) log($"broker restarts skipped: this helper can restart only a private node ({platform.Broker.Description})");
+        for (var round = 0; round < Math.Max(options.Kills, brokerRestarts); round++)
+        {
+            if (round < options.Kills) plan.AddRange(FaultRunPlatform.ServiceNames.Select(s => "kill " + s));
+            if (round < brokerRestarts) plan.Add("restart broker");
+        }
+
+        var duration = TimeSpan.FromSeconds(options.Concerns / options.Rate);
+        var done = new List<FaultDone>();
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var due = duration * (i + 1) / (plan.Count + 1);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct).ConfigureAwait(false);
+            var at = clock.Elapsed;
+            log(string.Create(CultureInfo.InvariantCulture, $"{at.TotalSeconds:0}s: {plan[i]}"));
+            if (plan[i] == "restart broker") await platform.Broker.RestartAsync(ct).ConfigureAwait(false);
+            else await platform.KillAndRestartAsync(plan[i]["kill ".Length..], ct).ConfigureAwait(false);
+            var recovered = clock.Elapsed - at;
+            log(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0}s: {plan[i]}: back in {recovered.TotalSeconds:0.0}s"));
+            done.Add(new FaultDone(plan[i], Math.Round(at.TotalSeconds, 1), Math.Round(recovered.TotalSeconds, 1)));
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// Waits until every accepted concern has a case, every deadline due has fired, every delivery is final and nothing changed
+    /// between two looks; false when <see cref="FaultRunOptions.QuiescenceTimeout"/> passes first (the report then shows what is missing).
+    /// </summary>
+    private static async Task<bool> WaitForQuiescenceAsync(FaultRunPlatform platform, StaffApi staff, Reconciliation reconciliation, FaultRunOptions options, Action<string> log, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        string? previous = null;
+        while (deadline.Elapsed < options.QuiescenceTimeout)
+        {
+            var snapshot = await Snapshot.TakeAsync(staff, platform, options.Facility, reconciliation.StartedAt, ct).ConfigureAwait(false);
+            var waitingFor = reconciliation.WaitingFor(snapshot);
+            var fingerprint = snapshot.Fingerprint();
+            if (waitingFor is null && fingerprint == previous) return true;
+            log(string.Create(CultureInfo.InvariantCulture, $"settling ({deadline.Elapsed.TotalSeconds:0}s): {waitingFor ?? "checking nothing changes"}"));
+            previous = waitingFor is null ? fingerprint : null;
+            await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Concerns at a steady rate, each retried with its Idempotency-Key until answered 202 (or refused for good).</summary>
+    internal sealed class Load(HttpClient http, FaultRunOptions options, Action<string> log)
+    {
+        private int _retries;
+
+        /// <summary>Idempotency key -> submission id of every concern answered 202.</summary>
+        public ConcurrentDictionary<string, Guid> Accepted { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Idempotency key -> the last answer of every concern never answered 202.</summary>
+        public ConcurrentDictionary<string, string> Refused { get; } = new(StringComparer.Ordinal);
+
+        public int Retries => Volatile.Read(ref _retries);
+
+        public int Submitted => options.Concerns;
+
+        public async Task RunAsync(CancellationToken ct)
+        {
+            var run = Guid.NewGuid().ToString("N")[..8];
+            var clock = Stopwatch.StartNew();
+            var pending = new List<Task>(options.Concerns);
+            for (var i = 0; i < options.Concerns; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / options.Rate);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct).ConfigureAwait(false);
+                pending.Add(SubmitAsync($"faultrun-{run}-{i}", i, ct));
+                if (i > 0 && i % 500 == 0) log(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0}s: {i} concerns started, {Accepted.Count} accepted"));
+            }
+
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+
+        private async Task SubmitAsync(string key, int number, CancellationToken ct)
+        {
+            // No PHI beyond a made-up address on a reserved domain: the patient gets an acknowledgement by email.
+            var body = new
+            {
+                facilityId = options.Facility, departmentId = options.Department, unitId = options.Unit, channel = "web", kind = "complaint",
+                description = string.Create(CultureInfo.InvariantCulture, $"Waited a long time for the call bell to be answered (fault run concern {number})."),
+                patient = new { email = string.Create(CultureInfo.InvariantCulture, $"patient-{number}@faultrun.example"), preferredLanguage = "en" },
+                submitter = new { relationship = "self" },
+                responseRequested = true,
+            };
+            var budget = Stopwatch.StartNew();
+            var pause = TimeSpan.FromMilliseconds(250);
+            var last = "not sent";
+            while (budget.Elapsed < options.SubmitBudget)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/feedback") { Content = JsonContent.Create(body) };
+                    request.Headers.Add("Idempotency-Key", key);
+                    using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(ct).ConfigureAwait(false);
+                        Accepted[key] = answer.GetProperty("submissionId").GetGuid();
+                        return;
+                    }
+
+                    last = string.Create(CultureInfo.InvariantCulture, $"{(int)response.StatusCode}");
+                    // A 4xx other than 408/429 is final: the concern itself is refused, retrying changes nothing.
+                    if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    {
+                        Refused[key] = last + " " + await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+                {
+                    last = ex.GetType().Name;
+                }
+
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+
+            Refused[key] = "no 202 within the submit budget; last: " + last;
+        }
+    }
+
+    /// <summary>Staff reads through the gateway with an admin development token, retried while a service restarts.</summary>
+    internal sealed class StaffApi(HttpClient http)
+    {
+        private string? _token;
+
+        public async Task SignInAsync(CancellationToken ct)
+        {
+            var token = await RetryAsync(() => http.GetFromJsonAsync<JsonElement>("/dev/token?role=admin&facility=*", ct), ct).ConfigureAwait(false);
+            _token = token.GetProperty("accessToken").GetString();
+        }
+
+        public async Task PutPolicyAsync(string facility, TimeSpan acknowledge, CancellationToken ct)
+        {
+            using var request = Request(HttpMethod.Put, $"/api/v1/facilities/{facility}/sla-policy");
+            // Only the acknowledgement clock runs during the run: interim notice and response are hours away.
+            request.Content = JsonContent.Create(new { acknowledge = XmlConvert.ToString(acknowledge), interimNotice = "PT2H", response = "PT4H", days = "calendar" });
+            using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"PUT sla-policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
+        }
+
+        /// <summary>Every item of a paged list (pages of 100).</summary>
+        public async Task<List<JsonElement>> ListAllAsync(string path, CancellationToken ct)
+        {
+            var items = new List<JsonElement>();
+            for (var page = 1; ; page++)
+            {
+                var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+                var url = string.Create(CultureInfo.InvariantCulture, $"{path}{separator}page={page}&pageSize=100");
+                var body = await RetryAsync(async () =>
+                {
+                    using var request = Request(HttpMethod.Get, url);
+                    using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+                    response.EnsureSuccessStatusCode();
+                    return await response.Content.ReadFromJsonAsync<JsonElement>(ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+                var batch = body.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
+                items.AddRange(batch);
+                if (batch.Count < 100 || items.Count >= body.GetProperty("total").GetInt64()) return items;
+            }
+        }
+
+        private HttpRequestMessage Request(HttpMethod method, string url)
+        {
+            var request = new HttpRequestMessage(method, url);
+            if (_token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            return request;
+        }
+
+        private static async Task<T> RetryAsync<T>(Func<Task<T>> action, CancellationToken ct)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await action().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (attempt < 30 && (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested)))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}
