@@ -7,6 +7,7 @@ using PatientExperience.Reporting;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.Standalone;
 using PatientExperience.Survey;
+using PatientExperience.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 var ports = builder.AddStandaloneHosting();
@@ -19,6 +20,7 @@ builder.AddCaseModule();
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
 builder.AddReportingModule();
+builder.AddWebModule();
 builder.AddPlatformMessaging();
 
 var app = builder.Build();
@@ -30,6 +32,8 @@ app.MapCaseApi().RequireHost($"*:{ports.Services}");
 app.MapNotificationApi().RequireHost($"*:{ports.Services}");
 app.MapSurveyApi().RequireHost($"*:{ports.Services}");
 app.MapReportingApi().RequireHost($"*:{ports.Services}");
+// The patient pages and the console, behind the gateway like every service (its web routes).
+app.MapWebUi().RequireHost($"*:{ports.Services}");
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
 app.MapNotificationGrpc();
