@@ -36,6 +36,7 @@ public static class WebModule
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddAntiforgery();
 
+        builder.Services.AddSingleton<Patient.FacilityCache>();
         builder.Services.AddTransient<ForwardClientAddress>();
         builder.Services.AddHttpClient<IPlatformApiClient, PlatformApiClient>(GatewayClient, (services, http) =>
             {
@@ -79,7 +80,7 @@ public static class WebModule
     /// </summary>
     public static IEndpointConventionBuilder MapWebUi(this WebApplication app)
     {
-        app.UseWhen(IsWebUiRequest, ui => ui.UseRequestLocalization().Use(RememberChosenLanguage));
+        app.UseWhen(IsWebUiRequest, ui => ui.Use(PagesAnswerForThemselves).Use(RedirectWithinThisSite).UseRequestLocalization().Use(RememberChosenLanguage));
         app.UseAntiforgery();
 
         var assets = app.MapStaticAssets();
@@ -103,6 +104,36 @@ public static class WebModule
                 new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
         }
 
+        return next(context);
+    }
+
+    /// <summary>
+    /// A page that answers 404, 409 or 410 (an unknown, answered or expired link) renders its own explanation; the platform's
+    /// status-code pages (a problem document for a bare status) are for the API, not for pages.
+    /// </summary>
+    private static Task PagesAnswerForThemselves(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusCodePages) statusCodePages.Enabled = false;
+        return next(context);
+    }
+
+    /// <summary>
+    /// A page's redirect (after a form is sent) names this server by the host the request came in on, which behind the gateway
+    /// is an internal one; the browser must stay on the gateway's address, so a redirect to this host becomes a relative one.
+    /// </summary>
+    private static Task RedirectWithinThisSite(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            var location = context.Response.Headers.Location.ToString();
+            if (Uri.TryCreate(location, UriKind.Absolute, out var target)
+                && string.Equals(target.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers.Location = target.PathAndQuery + target.Fragment;
+            }
+
+            return Task.CompletedTask;
+        });
         return next(context);
     }
 

@@ -1,7 +1,15 @@
 namespace PatientExperience.Web.Tests;
 
-public sealed class LocalisationTests(WebApp app) : IClassFixture<WebApp>
+public sealed class LocalisationTests : IClassFixture<WebApp>
 {
+    private readonly WebApp app;
+
+    public LocalisationTests(WebApp app)
+    {
+        this.app = app;
+        app.Gateway.Answer("GET", "/api/v1/facilities", System.Net.HttpStatusCode.OK, "[]");
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
