@@ -17,4 +17,5 @@ public static class Ports
     public const int SurveyGrpc = 5114;
     public const int ReportingHttp = 5105;
     public const int ReportingGrpc = 5115;
+    public const int WebHttp = 5106;
 }

@@ -74,6 +74,15 @@ var reporting = builder.AddProject<Projects.PatientExperience_Reporting>("report
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData);
 
+// The web front end (patient pages, staff console): HTTP only, no broker or store; it calls the API through the gateway.
+var web = builder.AddProject<Projects.PatientExperience_Web>("web", o => o.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(port: Ports.WebHttp, name: "http", isProxied: false)
+    .WithEndpointsInEnvironment(_ => false)
+    .WithPlatformDefaults(builder, signingKey)
+    .WithEnvironment("Kestrel__Endpoints__Http__Url", ServiceResourceExtensions.Url(Ports.WebHttp))
+    .WithEnvironment("Web__GatewayBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway))
+    .WithHttpHealthCheck("/health/ready", endpointName: "http");
+
 builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.ExcludeLaunchProfile = true)
     .WithHttpEndpoint(port: Ports.Gateway, name: "http", isProxied: false)
     .WithEndpointsInEnvironment(_ => false)
@@ -84,12 +93,14 @@ builder.AddProject<Projects.PatientExperience_Gateway>("gateway", o => o.Exclude
     .WithEnvironment("ReverseProxy__Clusters__notification__Destinations__primary__Address", notification.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__survey__Destinations__primary__Address", survey.GetEndpoint("http"))
     .WithEnvironment("ReverseProxy__Clusters__reporting__Destinations__primary__Address", reporting.GetEndpoint("http"))
+    .WithEnvironment("ReverseProxy__Clusters__web__Destinations__primary__Address", web.GetEndpoint("http"))
     .WithHttpHealthCheck("/health/ready", endpointName: "http")
     .WaitFor(intake)
     .WaitFor(caseService)
     .WaitFor(notification)
     .WaitFor(survey)
-    .WaitFor(reporting);
+    .WaitFor(reporting)
+    .WaitFor(web);
 
 // The dashboard's address and login link are printed by Aspire as it starts (http://localhost:18888 with the http profile).
 using var app = builder.Build();

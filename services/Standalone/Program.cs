@@ -8,6 +8,7 @@ using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.Standalone;
 using PatientExperience.Survey;
+using PatientExperience.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 var ports = builder.AddStandaloneHosting();
@@ -20,6 +21,7 @@ builder.AddCaseModule();
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);
 builder.AddReportingModule();
+builder.AddWebModule();
 builder.AddPlatformMessaging();
 // The gateway's routes answer on the gateway port and the services' on theirs, by the port the connection came in on, not
 // by the Host header a client sends.
@@ -34,6 +36,8 @@ app.MapCaseApi().RequireLocalPort(ports.Services);
 app.MapNotificationApi().RequireLocalPort(ports.Services);
 app.MapSurveyApi().RequireLocalPort(ports.Services);
 app.MapReportingApi().RequireLocalPort(ports.Services);
+// The patient pages and the console, behind the gateway like every service (its web routes).
+app.MapWebUi().RequireLocalPort(ports.Services);
 app.MapIntakeGrpc();
 app.MapCaseGrpc();
 app.MapNotificationGrpc();

@@ -45,6 +45,9 @@ public static class StandaloneHosting
             ["ReverseProxy:Clusters:notification:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["ReverseProxy:Clusters:survey:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
             ["ReverseProxy:Clusters:reporting:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
+            ["ReverseProxy:Clusters:web:Destinations:primary:Address"] = $"http://127.0.0.1:{ports.Services}",
+            // The pages call the API through the gateway, as in distributed mode.
+            ["Web:GatewayBaseUrl"] = $"http://127.0.0.1:{ports.Gateway}",
             // Invitation links point at the gateway's patient pages.
             ["Survey:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",
             ["Complainants:PublicBaseUrl"] = $"http://localhost:{ports.Gateway}",

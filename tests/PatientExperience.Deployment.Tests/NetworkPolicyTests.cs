@@ -16,6 +16,7 @@ public sealed class NetworkPolicyTests
         ["notification"] = Labels("app.kubernetes.io/name", "notification", "app.kubernetes.io/component", "platform-service"),
         ["survey"] = Labels("app.kubernetes.io/name", "survey", "app.kubernetes.io/component", "platform-service"),
         ["reporting"] = Labels("app.kubernetes.io/name", "reporting", "app.kubernetes.io/component", "platform-service"),
+        ["web"] = Labels("app.kubernetes.io/name", "web", "app.kubernetes.io/component", "platform-service"),
         ["otel-collector"] = Labels("app.kubernetes.io/name", "otel-collector", "app.kubernetes.io/component", "telemetry"),
         // Pods of the operators carry the operators' labels, not ours.
         ["rabbitmq"] = new JsonObject { ["app.kubernetes.io/name"] = "pxp-rabbitmq" },
@@ -35,6 +36,7 @@ public sealed class NetworkPolicyTests
         { "survey", "otel-collector", 4317 }, { "otel-collector", "survey", 8080 },
         { "gateway", "reporting", 8080 }, { "reporting", "rabbitmq", 5672 }, { "reporting", "mongodb", 27017 },
         { "reporting", "otel-collector", 4317 }, { "otel-collector", "reporting", 8080 },
+        { "gateway", "web", 8080 }, { "web", "gateway", 8080 }, { "web", "otel-collector", 4317 }, { "otel-collector", "web", 8080 },
     };
 
     public static TheoryData<string, string, int> Denied => new()
@@ -46,6 +48,8 @@ public sealed class NetworkPolicyTests
         { "survey", "case", 8081 }, { "survey", "intake", 8081 }, { "case", "survey", 8080 }, { "survey", "gateway", 8080 },
         { "reporting", "case", 8081 }, { "reporting", "survey", 8080 }, { "case", "reporting", 8080 }, { "reporting", "gateway", 8080 },
         { "reporting", "reporting", 8081 },
+        { "web", "case", 8080 }, { "web", "intake", 8080 }, { "web", "survey", 8080 }, { "web", "rabbitmq", 5672 },
+        { "web", "mongodb", 27017 }, { "case", "web", 8080 },
     };
 
     [Theory]

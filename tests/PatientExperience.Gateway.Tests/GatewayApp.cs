@@ -57,6 +57,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The path prefix under which requests routed to the reporting cluster reach the backend.</summary>
     public const string ReportingClusterPrefix = "/reporting-cluster";
 
+    /// <summary>The path prefix under which requests routed to the web front end's cluster reach the backend.</summary>
+    public const string WebClusterPrefix = "/web-cluster";
+
     public RecordingBackend Backend { get; private set; } = null!;
 
     public static AuthOptions Auth => new() { SigningKey = SigningKey };
@@ -77,6 +80,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>, IAsyncLifetime
         // The survey cluster reaches the same backend under a path prefix, so tests can tell that a route chose it.
         builder.UseSetting("ReverseProxy:Clusters:survey:Destinations:primary:Address", address.TrimEnd('/') + SurveyClusterPrefix + "/");
         builder.UseSetting("ReverseProxy:Clusters:reporting:Destinations:primary:Address", address.TrimEnd('/') + ReportingClusterPrefix + "/");
+        builder.UseSetting("ReverseProxy:Clusters:web:Destinations:primary:Address", address.TrimEnd('/') + WebClusterPrefix + "/");
         foreach (var (key, value) in _settings)
             if (value is not null) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders());
