@@ -259,6 +259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guidance and patient resources that apply to the case (its category, classification and severity), in the patient's language. */
+        get: operations["GetCaseGuidance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/letters": {
         parameters: {
             query?: never;
@@ -630,6 +647,76 @@ export interface paths {
          * @description Integration clients only. Answers an OperationOutcome: accepted (with the discharge id), ignored with its reason, 400 when invalid, 403 outside the client's facilities.
          */
         post: operations["PostFhirEncounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guidance library: each entry's current version (Markdown, English and Spanish) with the categories, classifications and severities it applies to. */
+        get: operations["ListGuidance"];
+        put?: never;
+        /** Write an entry (admin): a new key is created at version 1; an existing key gets a new version unless nothing changed. */
+        post: operations["SaveGuidance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/improvement-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Improvement actions in the caller's facilities, by facility, department, status, owner (me or a person id), theme and overdue; soonest due first. */
+        get: operations["ListImprovementActions"];
+        put?: never;
+        /** Propose an improvement action for a department: title, theme (a complaint category), owner, due date, measure, linked cases and signal. Accepts Idempotency-Key. */
+        post: operations["ProposeImprovementAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/improvement-actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One improvement action with its history; the ETag carries its version; the read of its text is audited. */
+        get: operations["GetImprovementAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/improvement-actions/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an improvement action one step: proposed -> in-progress -> done -> verified (verifying needs evidence). Needs If-Match. */
+        post: operations["ChangeImprovementActionStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1082,6 +1169,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's worklist across cases: tasks in the caller's facilities, by assignee (me or a person id), department, facility, status and overdue; soonest due first. */
+        get: operations["ListDepartmentTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1143,6 +1247,15 @@ export interface components {
         };
         CancelTaskRequest: {
             reason: null | string;
+        };
+        CaseGuidanceView: {
+            key: string;
+            /** Format: int32 */
+            version: number | string;
+            kind: string;
+            language: string;
+            title: string;
+            body: string;
         };
         CaseHistoryEntry: {
             /** Format: date-time */
@@ -1403,6 +1516,29 @@ export interface components {
         FhirResource: {
             resourceType?: string;
         };
+        GuidanceEntryView: {
+            key: string;
+            /** Format: int32 */
+            version: number | string;
+            kind: string;
+            categories: string[];
+            classifications: string[];
+            severities: string[];
+            title: components["schemas"]["LocalizedMarkdown"];
+            body: components["schemas"]["LocalizedMarkdown"];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        GuidanceRequest: {
+            key: null | string;
+            kind: null | string;
+            categories: null | string[];
+            classifications: null | string[];
+            severities: null | string[];
+            title: null | components["schemas"]["LocalizedMarkdown"];
+            body: null | components["schemas"]["LocalizedMarkdown"];
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -1415,6 +1551,42 @@ export interface components {
             };
             /** @description Quote it when reporting a problem. */
             traceId?: string;
+        };
+        ImprovementActionChangeView: {
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            from: null | string;
+            to: string;
+        };
+        ImprovementActionStatusRequest: {
+            status: null | string;
+            evidence: null | string;
+        };
+        ImprovementActionView: {
+            /** Format: uuid */
+            id: string;
+            facilityId: string;
+            departmentId: string;
+            title: string;
+            theme: string;
+            linkedCaseIds: string[];
+            linkedSignalId: null | string;
+            ownerId: string;
+            /** Format: date */
+            dueDate: string;
+            measure: null | string;
+            status: string;
+            evidence: null | string;
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            overdueNoticeSentAt: null | string;
+            history: components["schemas"]["ImprovementActionChangeView"][];
+            /** Format: int64 */
+            version: number | string;
         };
         InboxItemView: {
             /** Format: uuid */
@@ -1553,6 +1725,10 @@ export interface components {
             completionDate: null | string;
             body: null | string;
         };
+        LocalizedMarkdown: {
+            en: string;
+            es: null | string;
+        };
         LocalizedText: {
             en: string;
             es: null | string;
@@ -1616,6 +1792,15 @@ export interface components {
             /** Format: int64 */
             total: number | string;
         };
+        PagedResponseOfImprovementActionView: {
+            items: components["schemas"]["ImprovementActionView"][];
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+            /** Format: int64 */
+            total: number | string;
+        };
         PagedResponseOfInvitationView: {
             items: components["schemas"]["InvitationView"][];
             /** Format: int32 */
@@ -1636,6 +1821,15 @@ export interface components {
         };
         PagedResponseOfPhiAuditEntry: {
             items: components["schemas"]["PhiAuditEntry"][];
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+            /** Format: int64 */
+            total: number | string;
+        };
+        PagedResponseOfTaskWorklistItem: {
+            items: components["schemas"]["TaskWorklistItem"][];
             /** Format: int32 */
             page: number | string;
             /** Format: int32 */
@@ -1723,6 +1917,18 @@ export interface components {
             instance?: null | string;
             /** @description Quote it when reporting a problem. */
             traceId?: string;
+        };
+        ProposeImprovementActionRequest: {
+            facilityId: null | string;
+            departmentId: null | string;
+            title: null | string;
+            theme: null | string;
+            linkedCaseIds: null | string[];
+            linkedSignalId: null | string;
+            ownerId: null | string;
+            /** Format: date */
+            dueDate: null | string;
+            measure: null | string;
         };
         PublicMessageView: {
             from: string;
@@ -2090,6 +2296,31 @@ export interface components {
             /** Format: date-time */
             closedAt: null | string;
             closedBy: null | string;
+        };
+        TaskWorklistItem: {
+            /** Format: uuid */
+            taskId: string;
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            facilityId: string;
+            departmentId: string;
+            assigneeId: null | string;
+            status: string;
+            /** Format: date-time */
+            dueAt: string;
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            closedAt: null | string;
+            closedBy: null | string;
+            caseStatus: string;
+            /** Format: date-time */
+            reminderSentAt: null | string;
+            /** Format: date-time */
+            overdueNoticeSentAt: null | string;
         };
         Unit: {
             id: string;
@@ -3157,6 +3388,64 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCaseGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGuidanceView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5488,6 +5777,397 @@ export interface operations {
             };
         };
     };
+    ListGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuidanceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListImprovementActions: {
+        parameters: {
+            query?: {
+                facilityId?: string;
+                departmentId?: string;
+                status?: string;
+                owner?: string;
+                theme?: string;
+                overdue?: boolean;
+                page?: number | string;
+                pageSize?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedResponseOfImprovementActionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ProposeImprovementAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeImprovementActionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImprovementActionView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImprovementActionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetImprovementAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImprovementActionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ChangeImprovementActionStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read, e.g. "3": a stale one is 412 and changes nothing. */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImprovementActionStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImprovementActionView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListNotifications: {
         parameters: {
             query?: {
@@ -7199,6 +7879,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListDepartmentTasks: {
+        parameters: {
+            query?: {
+                assignee?: string;
+                departmentId?: string;
+                facilityId?: string;
+                status?: string;
+                overdue?: boolean;
+                page?: number | string;
+                pageSize?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagedResponseOfTaskWorklistItem"];
                 };
             };
             /** @description Bad Request */
