@@ -3,6 +3,7 @@ using PatientExperience.Case.Audit;
 using PatientExperience.Case.Cases;
 using PatientExperience.Case.Organisation;
 using PatientExperience.Case.Escalation;
+using PatientExperience.Case.Guidance;
 using PatientExperience.Case.Improvement;
 using PatientExperience.Case.Sla;
 using PatientExperience.Case.Tasks;
@@ -27,7 +28,7 @@ public static class CaseModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
-            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections]);
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections, .. GuidanceModule.Collections]);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
@@ -39,6 +40,7 @@ public static class CaseModule
         builder.AddAdvocacy();
         builder.AddDepartmentTasks();
         builder.AddImprovementActions();
+        builder.AddGuidanceLibrary();
         builder.Services.AddGrpc();
         builder.Services.DescribeApiTags(
             ("Directory", "The facilities patients and staff choose from, with their departments and units (public)."),
@@ -50,7 +52,8 @@ public static class CaseModule
             ("Complainant status page", "Public, by the long random token in the acknowledgement: a complainant's case stage and secure messages (rate-limited)."),
             ("Secure messages", "Staff read and answer a complainant's messages on a case (text encrypted at rest, every read audited)."),
             ("Department tasks", "Tasks given to departments on cases, across cases: a department's or a person's worklist, reminders before the due date and escalation to the department head when overdue."),
-            ("Improvement actions", "Changes to care processes taken on because of complaints or signals: owner, due date, measure, proposed -> in-progress -> done -> verified with evidence; overdue reminders."));
+            ("Improvement actions", "Changes to care processes taken on because of complaints or signals: owner, due date, measure, proposed -> in-progress -> done -> verified with evidence; overdue reminders."),
+            ("Guidance", "The advocates' versioned guidance library and patient resources (Markdown, English and Spanish) per category, classification and severity, and what applies to a case."));
 
         builder.Services.AddSingleton<EscalationPlanner>();
         builder.Services.AddEscalationActivities();
@@ -84,6 +87,7 @@ public static class CaseModule
         api.MapAdvocacyApi();
         api.MapTasksApi();
         api.MapImprovementActionsApi();
+        api.MapGuidanceApi();
         return api;
     }
 

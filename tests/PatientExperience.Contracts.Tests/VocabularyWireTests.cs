@@ -117,6 +117,12 @@ public sealed class VocabularyWireTests
     };
 
     [Theory, MemberData(nameof(ImprovementActionStatuses))] public void Improvement_action_status_keeps_its_wire_string(ImprovementActionStatus v, string wire) => AssertWire(v, wire);
+    public static readonly TheoryData<GuidanceKind, string> GuidanceKinds = new()
+    {
+        { GuidanceKind.Guidance, "guidance" }, { GuidanceKind.PatientResource, "patient-resource" },
+    };
+
+    [Theory, MemberData(nameof(GuidanceKinds))] public void Guidance_kind_keeps_its_wire_string(GuidanceKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(TaskNoticeKinds))] public void Task_notice_kind_keeps_its_wire_string(TaskNoticeKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Senders))] public void Secure_message_sender_keeps_its_wire_string(SecureMessageSender v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(AssignmentModes))] public void Assignment_mode_keeps_its_wire_string(AssignmentMode v, string wire) => AssertWire(v, wire);
@@ -161,6 +167,7 @@ public sealed class VocabularyWireTests
         AssertComplete(ComplainantMessageKinds);
         AssertComplete(Senders);
         AssertComplete(TaskNoticeKinds);
+        AssertComplete(GuidanceKinds);
         AssertComplete(ImprovementActionStatuses);
     }
 
