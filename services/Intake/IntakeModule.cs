@@ -101,7 +101,17 @@ public static class IntakeModule
         builder.AddDurableScheduler(schedulerStore ?? ServiceName);
         // Concerns are accepted while RabbitMQ is down: the outbox holds them until the bus connects.
         builder.AcceptWorkWhileBrokerIsDown();
+        // In-memory transport: what was in flight when the process died is gone; re-send what still has no case.
+        if (UsesEmbeddedTransport(builder.Configuration)) builder.Services.AddHostedService<EmbeddedModeResubmission>();
         return builder;
+    }
+
+    /// <summary>The in-memory transport: <c>Messaging:Transport=InMemory</c>, or no transport chosen and no <c>ConnectionStrings:rabbitmq</c>.</summary>
+    private static bool UsesEmbeddedTransport(IConfiguration configuration)
+    {
+        var transport = configuration[$"{MessagingOptions.Section}:Transport"];
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) return true;
+        return string.IsNullOrWhiteSpace(transport) && string.IsNullOrWhiteSpace(configuration.GetConnectionString("rabbitmq"));
     }
 
     /// <summary>The HTTP API. Returned as a group so a host (standalone mode) can restrict it to an internal port.</summary>
