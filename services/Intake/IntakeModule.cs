@@ -101,7 +101,16 @@ public static class IntakeModule
         builder.AddDurableScheduler(schedulerStore ?? ServiceName);
         // Concerns are accepted while RabbitMQ is down: the outbox holds them until the bus connects.
         builder.AcceptWorkWhileBrokerIsDown();
-        // In-memory transport: what was in flight when the process died is gone; re-send what still has no case.
+        return builder;
+    }
+
+    /// <summary>
+    /// For a host that runs intake on the in-memory transport with durable files (the standalone host): at start-up, re-sends
+    /// the FeedbackSubmitted of every submission still without a case, since what was in flight when the process died is gone
+    /// (<see cref="EmbeddedModeResubmission"/>). Does nothing over RabbitMQ, where a published message is durable.
+    /// </summary>
+    public static IHostApplicationBuilder AddIntakeEmbeddedModeRecovery(this IHostApplicationBuilder builder)
+    {
         if (UsesEmbeddedTransport(builder.Configuration)) builder.Services.AddHostedService<EmbeddedModeResubmission>();
         return builder;
     }
