@@ -104,6 +104,25 @@ public static class IntakeModule
         return builder;
     }
 
+    /// <summary>
+    /// For a host that runs intake on the in-memory transport with durable files (the standalone host): at start-up, re-sends
+    /// the FeedbackSubmitted of every submission still without a case, since what was in flight when the process died is gone
+    /// (<see cref="EmbeddedModeResubmission"/>). Does nothing over RabbitMQ, where a published message is durable.
+    /// </summary>
+    public static IHostApplicationBuilder AddIntakeEmbeddedModeRecovery(this IHostApplicationBuilder builder)
+    {
+        if (UsesEmbeddedTransport(builder.Configuration)) builder.Services.AddHostedService<EmbeddedModeResubmission>();
+        return builder;
+    }
+
+    /// <summary>The in-memory transport: <c>Messaging:Transport=InMemory</c>, or no transport chosen and no <c>ConnectionStrings:rabbitmq</c>.</summary>
+    private static bool UsesEmbeddedTransport(IConfiguration configuration)
+    {
+        var transport = configuration[$"{MessagingOptions.Section}:Transport"];
+        if (string.Equals(transport, MessagingOptions.InMemoryTransport, StringComparison.OrdinalIgnoreCase)) return true;
+        return string.IsNullOrWhiteSpace(transport) && string.IsNullOrWhiteSpace(configuration.GetConnectionString("rabbitmq"));
+    }
+
     /// <summary>The HTTP API. Returned as a group so a host (standalone mode) can restrict it to an internal port.</summary>
     public static RouteGroupBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {

@@ -17,6 +17,8 @@ builder.AddGatewayModule();
 // One process, one durable scheduler: intake's redeliveries, notifications' retries and deferrals and survey's invitations
 // are kept in the case service's store.
 builder.AddIntakeModule(schedulerStore: CaseModule.ServiceName);
+// In-memory transport: after a kill -9, submissions whose FeedbackSubmitted was lost in flight are sent again at start-up.
+builder.AddIntakeEmbeddedModeRecovery();
 builder.AddCaseModule();
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);

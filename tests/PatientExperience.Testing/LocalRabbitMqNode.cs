@@ -14,7 +14,7 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
 {
     public const string ServerPath = RabbitMqNodeLayout.DefaultServerPath;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(60);
 
     private readonly RabbitMqNodeLayout _layout;
@@ -77,7 +77,60 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        StartServer();
 
+        // An immediate await_startup fails (exit 69) until the node has registered with epmd: poll.
+        CliResult last = default;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_server!.HasExited)
+                throw new InvalidOperationException($"rabbitmq-server exited with code {_server.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s.");
+
+            var left = StartTimeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"Not ready after {StartTimeout.TotalSeconds:0} s; last rabbitmqctl await_startup: {last}.");
+
+            var wait = (int)Math.Clamp(left.TotalSeconds, 1, 5);
+            last = await CtlAsync(["await_startup", "--timeout", wait.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(wait + 20), cancellationToken)
+                .ConfigureAwait(false);
+            if (last.Succeeded) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+
+        StartupTime = clock.Elapsed;
+    }
+
+    /// <summary>
+    /// After a restart (the virtual hosts exist already) the node is back for clients when its AMQP listener accepts
+    /// connections: a TCP connect, which costs nothing, rather than polling rabbitmqctl await_startup (an Erlang VM each
+    /// time: on a loaded machine each call took longer than the restart). Clients reconnect by themselves.
+    /// </summary>
+    private async Task WaitForListenerAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_server!.HasExited)
+                throw new InvalidOperationException($"rabbitmq-server exited with code {_server.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s.");
+            if (clock.Elapsed > timeout)
+                throw new TimeoutException($"Port {Port} not accepting connections after {timeout.TotalSeconds:0} s.");
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, Port, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void StartServer()
+    {
         // Run the server script directly (not the su wrapper). It stays in the foreground, runs beam.smp as its child and
         // turns SIGTERM into a clean stop. Its console goes to a file: a pipe would break if this process died.
         var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _layout.Directory };
@@ -99,27 +152,6 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
                 """,
             arguments: [_markerFile, NodeName, CtlPath, _layout.PidFile, _server.Id.ToString(CultureInfo.InvariantCulture), _layout.Directory],
             environment: _layout.Environment);
-
-        // An immediate await_startup fails (exit 69) until the node has registered with epmd: poll.
-        CliResult last = default;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_server.HasExited)
-                throw new InvalidOperationException($"rabbitmq-server exited with code {_server.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s.");
-
-            var left = StartTimeout - clock.Elapsed;
-            if (left <= TimeSpan.Zero)
-                throw new TimeoutException($"Not ready after {StartTimeout.TotalSeconds:0} s; last rabbitmqctl await_startup: {last}.");
-
-            var wait = (int)Math.Clamp(left.TotalSeconds, 1, 5);
-            last = await CtlAsync(["await_startup", "--timeout", wait.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(wait + 20), cancellationToken)
-                .ConfigureAwait(false);
-            if (last.Succeeded) break;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-        }
-
-        StartupTime = clock.Elapsed;
     }
 
     public async Task<string> CreateVirtualHostAsync(string name, CancellationToken cancellationToken = default)
@@ -164,10 +196,11 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
         _exitHook?.Dispose();
-        await StopServerAsync().ConfigureAwait(false);
+        await TerminateServerAsync().ConfigureAwait(false);
         _server?.Dispose();
         _server = null;
-        await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        StartServer();
+        await WaitForListenerAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every queue of <paramref name="virtualHost"/> with its ready and unacknowledged message count (<c>rabbitmqctl list_queues</c>).</summary>
@@ -194,6 +227,27 @@ internal sealed class LocalRabbitMqNode : IAsyncDisposable
         await ErlangPortMapper.StopIfUnusedAsync(_layout.Environment).ConfigureAwait(false);
         _server?.Dispose();
         DeleteDirectory();
+    }
+
+    /// <summary>SIGTERM to the server script, which stops the node cleanly (no rabbitmqctl: an Erlang VM to start, slow on a loaded machine).</summary>
+    private async Task TerminateServerAsync()
+    {
+        var server = _server;
+        if (server is not null && !server.HasExited)
+        {
+            await Cli.RunAsync("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)], null, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await server.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Cli.KillQuietly(server);
+            }
+        }
+
+        NodeProcess.KillBeam(_layout);
     }
 
     private async Task StopServerAsync()

@@ -119,7 +119,7 @@ public static class FaultRunner
     }
 
     /// <summary>Concerns at a steady rate, each retried with its Idempotency-Key until answered 202 (or refused for good).</summary>
-    internal sealed class Load(HttpClient http, FaultRunOptions options, Action<string> log)
+    public sealed class Load(HttpClient http, FaultRunOptions options, Action<string> log)
     {
         private int _retries;
 
@@ -200,7 +200,7 @@ public static class FaultRunner
     }
 
     /// <summary>Staff reads through the gateway with an admin development token, retried while a service restarts.</summary>
-    internal sealed class StaffApi(HttpClient http)
+    public sealed class StaffApi(HttpClient http)
     {
         private string? _token;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using PatientExperience.FaultRun;
 
 // The fault run (docs/operations.md, "The fault run"; results in docs/benchmarks.md). Exit 0: nothing lost or doubled;
-// 1: a loss or a duplicate (the JSON report says which); 2: bad arguments; 3: no RabbitMQ.
+// 1: a loss or a duplicate (the JSON report says which); 2: bad arguments; 3: no RabbitMQ; 4: the platform did not start or recover.
 const string Usage = """
     usage: dotnet run -c Release --project tools/FaultRun -- [--concerns N] [--rate R] [--kills K] [--broker-restarts B]
                [--acknowledge SECONDS] [--tolerance SECONDS] [--quiescence SECONDS] [--report FILE]
@@ -56,7 +56,20 @@ catch (Exception ex) when (ex is FormatException or OverflowException or Argumen
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-var (report, skipReason) = await FaultRunner.RunAsync(options, stop.Token);
+FaultRunReport? report;
+string? skipReason;
+try
+{
+    (report, skipReason) = await FaultRunner.RunAsync(options, stop.Token);
+}
+catch (InvalidOperationException ex)
+{
+    // A service or the broker did not come back: the run proves nothing either way. The message ends with the processes' output.
+    Console.Error.WriteLine(ex.Message);
+    Console.WriteLine("result=ERROR " + ex.InnerException?.GetType().Name);
+    return 4;
+}
+
 if (report is null)
 {
     Console.Error.WriteLine(skipReason);

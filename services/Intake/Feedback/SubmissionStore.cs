@@ -28,4 +28,16 @@ public sealed class SubmissionStore([FromKeyedServices(IntakeModule.ServiceName)
 
     public Task<Stored<Submission>> UpdateAsync(Stored<Submission> stored, CancellationToken ct) =>
         _submissions.ReplaceAsync(stored.Id, stored.Document, stored.Version, [], ct);
+
+    /// <summary>Submissions still waiting for their case (status received), oldest first, a page at a time.</summary>
+    public async Task<IReadOnlyList<Stored<Submission>>> AwaitingCaseAsync(int page, int pageSize, CancellationToken ct) =>
+        (await _submissions.QueryAsync(new DocumentQuery
+        {
+            Filters = [FieldFilter.Eq("status", Submission.Received)], SortBy = "submittedAt", PageNumber = page, PageSize = pageSize,
+        }, ct)).Items;
+
+    /// <summary>Writes the submission's FeedbackSubmitted to the outbox again (the case service opens one case per submission however often it arrives).</summary>
+    /// <exception cref="ConcurrencyConflictException">The submission changed since it was read (its case was linked meanwhile).</exception>
+    public Task<Stored<Submission>> RepublishAsync(Stored<Submission> stored, DateTimeOffset now, CancellationToken ct) =>
+        _submissions.ReplaceAsync(stored.Id, stored.Document, stored.Version, [OutboxMessages.Create(stored.Document.ToEvent(), now)], ct);
 }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using PatientExperience.FaultRun;
+using PatientExperience.Testing;
+
+namespace PatientExperience.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 8 item 5: the embedded default (one process, in-memory transport, SQLite files) SIGKILLed while concerns arrive
+/// and started again loses none of the concerns it answered 202: each ends with exactly one case.
+/// </summary>
+public sealed class StandaloneCrashTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-standalone-kill-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly int _gateway = ServiceProcess.FreeTcpPort();
+    private readonly int _services = ServiceProcess.FreeTcpPort();
+    private readonly int _grpc = ServiceProcess.FreeTcpPort();
+    private ServiceProcess? _standalone;
+
+    private Uri Gateway => new($"http://localhost:{_gateway}");
+
+    private Dictionary<string, string?> Environment() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["Standalone__GatewayPort"] = _gateway.ToString(CultureInfo.InvariantCulture),
+        ["Standalone__ServicesPort"] = _services.ToString(CultureInfo.InvariantCulture),
+        ["Standalone__GrpcPort"] = _grpc.ToString(CultureInfo.InvariantCulture),
+        ["Storage__DataDirectory"] = _data,
+        ["ConnectionStrings__rabbitmq"] = null,
+        ["ConnectionStrings__mongo"] = null,
+        // One client submits every concern: the public forms' per-client limit must not refuse the test's rate.
+        ["Gateway__PublicPermitLimit"] = "1000000",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public async ValueTask InitializeAsync() => _standalone = await StartAsync("standalone");
+
+    private async Task<ServiceProcess> StartAsync(string name)
+    {
+        var process = ServiceProcess.Start("PatientExperience.Standalone", Environment(), name);
+        await process.WaitUntilReadyAsync(new Uri(Gateway, "/health/ready"), TimeSpan.FromSeconds(120), Ct);
+        return process;
+    }
+
+    [Fact]
+    public async Task Killing_the_standalone_process_while_concerns_arrive_loses_none_it_accepted()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) }) { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var options = new FaultRunOptions { Concerns = 600, Rate = 60, SubmitBudget = TimeSpan.FromMinutes(3) };
+        var load = new FaultRunner.Load(http, options, _ => { });
+        var submitting = load.RunAsync(Ct);
+
+        // Kill -9 mid-stream, with concerns accepted and in flight, then start it again on the same files.
+        await Eventually.UntilAsync(() => load.Accepted.Count >= 150, "150 concerns to be accepted before the crash", TimeSpan.FromMinutes(2));
+        _standalone!.Kill();
+        var acceptedBeforeCrash = load.Accepted.Count;
+        await _standalone.DisposeAsync();
+        _standalone = await StartAsync("standalone (restarted)");
+        await submitting;
+
+        Assert.Empty(load.Refused);
+        Assert.Equal(options.Concerns, load.Accepted.Count);
+        var staff = new FaultRunner.StaffApi(http);
+        await staff.SignInAsync(Ct);
+        var accepted = load.Accepted.Values.ToHashSet();
+        Dictionary<Guid, int> casesBySubmission = [];
+        await Eventually.UntilAsync(async () =>
+        {
+            var cases = await staff.ListAllAsync($"/api/v1/cases?facilityId={options.Facility}", Ct);
+            casesBySubmission = cases.Select(c => (Case: c.GetProperty("caseId").GetGuid(), Submission: c.GetProperty("submissionId").GetGuid()))
+                .DistinctBy(c => c.Case).GroupBy(c => c.Submission).ToDictionary(g => g.Key, g => g.Count());
+            return accepted.All(casesBySubmission.ContainsKey);
+        }, TimeSpan.FromMinutes(2), "every accepted concern to have a case after the restart", Ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+
+        var lost = accepted.Where(id => !casesBySubmission.ContainsKey(id)).ToList();
+        var doubled = casesBySubmission.Where(p => p.Value > 1).Select(p => p.Key).ToList();
+        Assert.True(lost.Count == 0 && doubled.Count == 0,
+            $"{acceptedBeforeCrash} accepted before the crash, {accepted.Count} in all: {lost.Count} without a case, {doubled.Count} with more than one.{System.Environment.NewLine}{_standalone.Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_standalone is not null) await _standalone.DisposeAsync();
+        try
+        {
+            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed process may hold a file for a moment.
+        }
+    }
+}
