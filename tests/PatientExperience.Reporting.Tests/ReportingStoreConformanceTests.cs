@@ -119,6 +119,31 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_period_of_more_unit_days_than_one_page_is_read_whole_and_once()
+    {
+        // 1,300 unit-days (13 units over 100 days) with one discharge each: more than a page (1,000) of the store.
+        for (var d = 0; d < 100; d++)
+            for (var u = 0; u < 13; u++)
+            {
+                var id = $"d{d}-{u}";
+                await _store.ProjectAsync(ReportingStore.Discharges, id, f => f ?? new DischargeFact
+                {
+                    DischargeId = id, FacilityId = "riverside", DepartmentId = "medicine", UnitId = $"unit-{u}", DischargedAt = Opened.AddDays(d),
+                }, Ct);
+            }
+
+        var days = new List<ReportDayTotals>();
+        await foreach (var day in _store.DaysAsync(ReportScope.Facility("riverside"), March10, March10.AddDays(99), Ct)) days.Add(day);
+        Assert.Equal(1300, days.Count);
+        Assert.Equal(1300, days.Select(x => (x.UnitId, x.Day)).Distinct().Count());
+        Assert.Equal(1300, days.Sum(x => x.Totals.All.Discharges));
+
+        var some = new List<ReportDayTotals>();
+        await foreach (var day in _store.DaysAsync(ReportScope.Facility("riverside"), March10.AddDays(10), March10.AddDays(89), Ct)) some.Add(day);
+        Assert.Equal(80 * 13, some.Count);
+    }
+
+    [Fact]
     public async Task A_governance_pack_is_stored_once_per_facility_and_month_listed_without_its_renderings_and_kept_by_a_rebuild()
     {
         var packs = new Governance.GovernancePackStore(_documents);

@@ -136,8 +136,33 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         return new DayKey(parts[0], Place(parts[1]), Place(parts[2]), DateOnly.ParseExact(parts[3], "yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The unit-days of a period [from, to] (inclusive days) in the scope, totals only, page by page.</summary>
+    /// <summary>
+    /// The unit-days of a period [from, to] (inclusive days) in the scope, totals only, in no particular order. Read in day
+    /// ranges that fit one page each (the range is split by the count the store gives), never by offset: an offset page
+    /// makes the store walk every row before it again, which made a year of ten facilities (44,000 unit-days) take seconds.
+    /// </summary>
     public async IAsyncEnumerable<ReportDayTotals> DaysAsync(ReportScope scope, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var probe = await _dayTotals.QueryAsync(new DocumentQuery { Filters = DayFilters(scope, from, to), PageSize = 1 }, ct);
+        if (probe.Total == 0) yield break;
+        if (probe.Total <= DocumentQuery.MaxPageSize || from == to)
+        {
+            await foreach (var day in PagesAsync(_dayTotals, DayFilters(scope, from, to), ct)) yield return day;
+            yield break;
+        }
+
+        var days = to.DayNumber - from.DayNumber + 1;
+        var parts = (int)Math.Min(days, Math.Ceiling(probe.Total / (DocumentQuery.MaxPageSize * 0.8)));
+        for (var i = 0; i < parts; i++)
+        {
+            var start = from.AddDays((int)((long)days * i / parts));
+            var end = from.AddDays((int)((long)days * (i + 1) / parts) - 1);
+            if (end < start) continue;
+            await foreach (var day in DaysAsync(scope, start, end, ct)) yield return day;
+        }
+    }
+
+    private static List<FieldFilter> DayFilters(ReportScope scope, DateOnly from, DateOnly to)
     {
         var filters = new List<FieldFilter>
         {
@@ -147,7 +172,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
         if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
         if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
-        await foreach (var day in PagesAsync(_dayTotals, filters, ct)) yield return day;
+        return filters;
     }
 
     /// <summary>The opening times of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
