@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using PatientExperience.Client;
+using PatientExperience.Web.Console;
 using PatientExperience.Web.Shared;
 
 namespace PatientExperience.Web;
@@ -28,7 +29,8 @@ public static class WebModule
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<WebOptions>>((forwarded, web) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The host too: the console's redirects (after a form post, to sign-in) must name the gateway's address, not this process's.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             foreach (var network in web.Value.KnownNetworks) forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
@@ -43,7 +45,9 @@ public static class WebModule
                 var options = services.GetRequiredService<IOptions<WebOptions>>().Value;
                 http.BaseAddress = new Uri(options.GatewayBaseUrl.TrimEnd('/') + "/");
             })
-            .AddHttpMessageHandler<ForwardClientAddress>();
+            .AddHttpMessageHandler<ForwardClientAddress>()
+            .AddHttpMessageHandler<ConsoleBearerToken>();
+        builder.AddConsole();
         // The service defaults give every client the standard resilience handler; a POST from a page is not retried by it (the
         // feedback form carries an Idempotency-Key of its own, a survey answer is single-use).
         builder.Services.AddOptions<HttpStandardResilienceOptions>($"{GatewayClient}-standard")
@@ -85,7 +89,8 @@ public static class WebModule
 
         var assets = app.MapStaticAssets();
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        var all = new CompositeConventionBuilder([assets, pages]);
+        var console = app.MapConsoleEndpoints();
+        var all = new CompositeConventionBuilder([assets, pages, console]);
         all.WithMetadata(WebUiEndpoint.Instance);
         return all;
     }
