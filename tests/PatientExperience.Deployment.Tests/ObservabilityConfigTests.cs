@@ -27,6 +27,47 @@ public sealed partial class ObservabilityConfigTests
     }
 
     [Fact]
+    public void Every_platform_metric_the_dashboards_and_alerts_query_is_emitted_by_the_code_and_documented()
+    {
+        // The instruments the code creates ("pxp.x.y"), as Prometheus names: dots as underscores, then the unit's suffix and
+        // _total for counters, which the collector's exporter appends.
+        var emitted = Directory.EnumerateFiles(Repository.Root, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => InstrumentName().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.Replace('.', '_')))
+            .SelectMany(name => new[] { "", "_seconds", "_milliseconds" }.SelectMany(unit => new[] { name + unit, name + unit + "_total" }))
+            .ToHashSet(StringComparer.Ordinal);
+        var docs = Repository.Read(Runbooks);
+        var queries = Directory.GetFiles(Repository.PathOf("deploy/grafana/dashboards"), "*.json").Select(f => (Path.GetFileName(f), File.ReadAllText(f)))
+            .Append(("alerts.yml", Repository.Read("deploy/prometheus/alerts.yml")));
+
+        var checkedNames = 0;
+        foreach (var (file, text) in queries)
+        {
+            // Labels the platform's attributes become (pxp.service, pxp.failure_reason) are not metrics.
+            foreach (var name in PrometheusName().Matches(text).Select(m => HistogramSeries().Replace(m.Value, "")).Distinct()
+                .Where(n => n is not ("pxp_service" or "pxp_failure_reason")))
+            {
+                Assert.True(emitted.Contains(name), $"{file} queries {name}, which no instrument of the code emits");
+                Assert.True(docs.Contains($"`{name}`", StringComparison.Ordinal), $"{file} queries {name}, which {Runbooks} does not document");
+                checkedNames++;
+            }
+        }
+
+        Assert.True(checkedNames > 10, "the dashboards and alerts query the platform's metrics");
+    }
+
+    [GeneratedRegex(@"Create(?:Counter|Histogram|UpDownCounter|ObservableGauge|ObservableCounter|ObservableUpDownCounter)(?:<[^>]+>)?\(\s*""(pxp\.[a-z0-9_.]+)""")]
+    private static partial Regex InstrumentName();
+
+    [GeneratedRegex(@"\bpxp_[a-z0-9_]+")]
+    private static partial Regex PrometheusName();
+
+    [GeneratedRegex("_(bucket|sum|count)$")]
+    private static partial Regex HistogramSeries();
+
+    [Fact]
     public void The_alerts_the_issue_asks_for_exist()
     {
         var alerts = (Yaml.LoadFile("deploy/prometheus/alerts.yml")!["groups"] as JsonArray ?? [])

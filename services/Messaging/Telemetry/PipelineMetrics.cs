@@ -59,8 +59,10 @@ internal sealed partial class PipelineMetrics : BackgroundService
 
     private IEnumerable<Measurement<long>> ReadTimers()
     {
-        if (_scheduler is null || _timersPending is not { } pending) return [];
-        return [new Measurement<long>(pending, new KeyValuePair<string, object?>("pxp.service", _scheduler.ServiceName))];
+        long? pending;
+        lock (_gate) pending = _timersPending;
+        if (_scheduler is null || pending is null) return [];
+        return [new Measurement<long>(pending.Value, new KeyValuePair<string, object?>("pxp.service", _scheduler.ServiceName))];
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -106,7 +108,8 @@ internal sealed partial class PipelineMetrics : BackgroundService
         if (_scheduler is null) return;
         try
         {
-            _timersPending = await _scheduler.Messages.CountAsync(cancellationToken);
+            var pending = await _scheduler.Messages.CountAsync(cancellationToken);
+            lock (_gate) _timersPending = pending;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
