@@ -13,7 +13,8 @@ namespace PatientExperience.Notification.Planning;
 /// <list type="bullet">
 /// <item>CaseOpened: remembers the case; the patient gets an acknowledgement when they asked for a response, unless the case
 /// service offers a status page (then <see cref="ComplainantMessageConsumer"/> acknowledges, with the link).</item>
-/// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences.</item>
+/// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences; a triage
+/// notice (reason <c>critical-triage</c>) on inbox and email only.</item>
 /// <item>SlaBreached: the people at the level that missed the deadline.</item>
 /// <item>CaseAssigned: the recipients the event names, else the department's heads.</item>
 /// <item>InterimNoticeDue, ResponseLetterIssued: the patient, by email or SMS, in their language.</item>
@@ -26,6 +27,9 @@ public sealed partial class CaseEventsConsumer(
     : IConsumer<CaseOpened>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>, IConsumer<CaseAssigned>,
       IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>
 {
+    /// <summary>The channels of a triage notice (<see cref="EscalationReason.CriticalTriage"/>): no SMS, no pager.</summary>
+    public static readonly IReadOnlyList<string> TriageChannels = [Channel.Inbox, Channel.Email];
+
     public async Task Consume(ConsumeContext<CaseOpened> context)
     {
         var m = context.Message;
@@ -50,7 +54,10 @@ public sealed partial class CaseEventsConsumer(
         var recipients = m.Recipients.Count > 0 ? m.Recipients : await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.ToLevel, ct);
         var source = new NotificationSource($"case-escalated:{m.CaseId}:{m.ToLevel.ToWire()}:{Stamp(m.EscalatedAt)}", "case-escalated", m.CaseId, m.FacilityId, m.Severity);
         var model = await StaffModelAsync(source, summary, ct) with { Level = m.ToLevel.ToWire(), FromLevel = m.FromLevel.ToWire(), Reason = m.Reason.ToWire(), When = await LocalAsync(m.EscalatedAt, m.FacilityId, ct) };
-        var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
+        // A critical concern from an anonymous channel, not yet confirmed by staff: its triage is told on inbox and email, never
+        // by SMS or pager (the executives are paged when staff confirm it, or when its deadline passes).
+        var channels = m.Reason == EscalationReason.CriticalTriage ? TriageChannels : null;
+        var created = await planner.PlanStaffAsync(source, recipients, model, channels, ct);
         LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
     }
 
