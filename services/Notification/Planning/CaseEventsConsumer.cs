@@ -23,7 +23,7 @@ namespace PatientExperience.Notification.Planning;
 /// Each cause has a business key, so a redelivered or duplicated event notifies nobody twice.
 /// </summary>
 public sealed partial class CaseEventsConsumer(
-    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, CasePatientContacts patients, ILogger<CaseEventsConsumer> logger)
+    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, CasePatientContacts patients, Limits.AnonymousEmailLimit limit, ILogger<CaseEventsConsumer> logger)
     : IConsumer<CaseOpened>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>, IConsumer<CaseAssigned>,
       IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>
 {
@@ -37,7 +37,7 @@ public sealed partial class CaseEventsConsumer(
         var summary = new CaseSummary
         {
             CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, DischargeId = m.DischargeId, FacilityId = m.FacilityId,
-            DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity,
+            DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity, SubmittedBy = m.SubmittedBy,
         };
         await cases.RememberAsync(summary, ct);
         // The case service acknowledges with the status page link itself (SendComplainantMessage, the same cause key).
@@ -131,10 +131,17 @@ public sealed partial class CaseEventsConsumer(
             return;
         }
 
+        // The acknowledgement (the one message a stranger's submission triggers) to an address given anonymously is limited per address.
+        if (letterKind is null && summary.SubmittedBy == SubmissionOrigin.Anonymous && contact.Email is { } email && !await limit.TryTakeAsync(email, ct))
+        {
+            LogLimited(logger, source.Event, summary.CaseId);
+            return;
+        }
+
         var facility = await planner.FacilityAsync(summary.FacilityId, ct);
         var model = new PatientMessageModel
         {
-            Event = source.Event, PatientName = contact.Name, CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind.ToWire(),
+            Event = source.Event, PatientName = SafeName.From(contact.Name), CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind.ToWire(),
         };
         var created = await planner.PlanPatientAsync(source, summary.SubmissionId, contact, model, ct);
         LogPlanned(logger, source.Event, summary.CaseId, 1, created ? 1 : 0);
@@ -162,6 +169,9 @@ public sealed partial class CaseEventsConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: intake does not know its submission {SubmissionId} or discharge; the patient is not told")]
     private static partial void LogNoSubmission(ILogger logger, string @event, Guid caseId, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: the address given anonymously had its acknowledgements for today; none is sent")]
+    private static partial void LogLimited(ILogger logger, string @event, Guid caseId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: no response was requested; no acknowledgement is sent")]
     private static partial void LogNoResponseRequested(ILogger logger, string @event, Guid caseId);
