@@ -36,11 +36,12 @@ public static partial class NotificationModule
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
 
-        builder.AddDocumentStore(ServiceName, DeliveryStore.Definition, PreferenceStore.Definition, CaseSummaryStore.Definition);
+        builder.AddDocumentStore(ServiceName, DeliveryStore.Definition, PreferenceStore.Definition, CaseSummaryStore.Definition, Limits.AnonymousEmailLimit.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PreferenceStore>();
         builder.Services.AddSingleton<CaseSummaryStore>();
+        builder.Services.AddSingleton<Limits.AnonymousEmailLimit>();
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddSingleton<DevMailbox>();
         builder.Services.AddSingleton<NotificationPlanner>();

@@ -54,6 +54,9 @@ public sealed class NotificationOptions
 
     public ServiceTokenOptions ServiceToken { get; set; } = new();
 
+    /// <summary>Acknowledgements to an address given through the anonymous form: at most so many per address per day.</summary>
+    public Limits.AnonymousEmailLimitOptions AnonymousEmail { get; set; } = new();
+
     /// <summary>How many deliveries one process sends at once (all channels).</summary>
     [Range(1, 256)]
     public int ConcurrentDeliveries { get; set; } = 16;
@@ -158,7 +161,7 @@ internal sealed class NotificationOptionsValidator(IConfiguration configuration,
     {
         var errors = new List<string>();
         // Data annotations of the nested sections (the options validator checks the top level only).
-        foreach (var (section, value) in new (string, object)[] { ("Email", options.Email), ("Sms", options.Sms), ("Pager", options.Pager), ("Retry", options.Retry), ("ServiceToken", options.ServiceToken) })
+        foreach (var (section, value) in new (string, object)[] { ("Email", options.Email), ("Sms", options.Sms), ("Pager", options.Pager), ("Retry", options.Retry), ("ServiceToken", options.ServiceToken), ("AnonymousEmail", options.AnonymousEmail) })
         {
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))

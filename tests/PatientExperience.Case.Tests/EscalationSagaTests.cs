@@ -117,9 +117,9 @@ public sealed class EscalationSagaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_critical_case_starts_at_the_executive_level_and_tells_compliance()
+    public async Task A_critical_case_logged_by_staff_starts_at_the_executive_level_and_tells_compliance()
     {
-        var critical = Complaint() with { Indicators = ["neglect"] };
+        var critical = Complaint() with { Indicators = ["neglect"], SubmittedBy = SubmissionOrigin.Staff };
         var opened = await _app.OpenAsync(critical);
         Assert.Equal("critical", opened.Document.Severity.ToWire());
 
@@ -128,6 +128,51 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         Assert.Contains(start.Recipients, r => r.Role == "executive");
         Assert.Contains(start.Recipients, r => r.Role == "compliance");
         Assert.Equal("executive", (await _app.CaseAsync(opened.Document.Id)).EscalationLevel.ToWire());
+    }
+
+    [Fact]
+    public async Task An_anonymous_critical_concern_goes_to_the_facilitys_triage_until_staff_confirm_it()
+    {
+        var opened = await _app.OpenAsync(Complaint() with { Indicators = ["abuse"] });
+        var id = opened.Document.Id;
+        Assert.Equal(("critical", "anonymous"), (opened.Document.Severity.ToWire(), opened.Document.SubmittedBy.ToWire()));
+
+        var triage = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id);
+        Assert.Equal(("unit", "critical-triage"), (triage.ToLevel.ToWire(), triage.Reason.ToWire()));
+        // The demo health system's patient-relations lead and compliance contact of Riverside; no executive.
+        Assert.Contains(triage.Recipients, r => r.Role == "patient-relations");
+        Assert.Contains(triage.Recipients, r => r.Role == "compliance");
+        Assert.DoesNotContain(triage.Recipients, r => r.Role == "executive");
+        Assert.True((await _app.CaseAsync(id)).AwaitingTriage);
+
+        // A unit manager may not confirm; patient relations may, once.
+        var current = (await _app.Cases.GetAsync(id, Ct))!;
+        Assert.Equal(HttpStatusCode.Forbidden, (await ActAsync(_app.ClientFor("unit-manager", Samples.Riverside), id, "confirm-critical", current.Version)).StatusCode);
+        await ActOkAsync(id, "confirm-critical");
+
+        var confirmed = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel.ToWire() == "executive");
+        Assert.Equal("critical-severity", confirmed.Reason.ToWire());
+        Assert.Contains(confirmed.Recipients, r => r.Role == "executive");
+        Assert.Contains(confirmed.Recipients, r => r.Role == "compliance");
+        var atExecutive = await Eventually.MatchAsync(() => _app.CaseAsync(id), c => c.EscalationLevel.ToWire() == "executive", "the case at the executive level");
+        Assert.False(atExecutive.AwaitingTriage);
+        Assert.Contains(atExecutive.History, h => h.Action == "critical-confirmed");
+
+        current = (await _app.Cases.GetAsync(id, Ct))!;
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(_app.ClientFor("patient-relations", Samples.Riverside), id, "confirm-critical", current.Version)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_a_critical_case_awaiting_triage_can_be_confirmed_and_a_refusal_changes_nothing()
+    {
+        var id = (await _app.OpenAsync(Complaint())).Document.Id;
+        var before = (await _app.Cases.GetAsync(id, Ct))!;
+
+        var response = await ActAsync(_app.ClientFor("patient-relations", Samples.Riverside), id, "confirm-critical", before.Version);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before.Version, (await _app.Cases.GetAsync(id, Ct))!.Version);
     }
 
     [Fact]

@@ -70,6 +70,12 @@ public sealed class VocabularyWireTests
     {
         { EscalationReason.Opened, "opened" }, { EscalationReason.DeadlineMissed, "deadline-missed" },
         { EscalationReason.CriticalSeverity, "critical-severity" }, { EscalationReason.Manual, "manual" }, { EscalationReason.Reopened, "reopened" },
+        { EscalationReason.CriticalTriage, "critical-triage" },
+    };
+
+    public static readonly TheoryData<SubmissionOrigin, string> Origins = new()
+    {
+        { SubmissionOrigin.Anonymous, "anonymous" }, { SubmissionOrigin.Staff, "staff" }, { SubmissionOrigin.Integration, "integration" },
     };
 
     public static readonly TheoryData<NotificationChannel, string> NotificationChannels = new()
@@ -138,6 +144,7 @@ public sealed class VocabularyWireTests
     [Theory, MemberData(nameof(LetterKinds))] public void Letter_kind_keeps_its_wire_string(LetterKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(DeadlineKinds))] public void Deadline_kind_keeps_its_wire_string(DeadlineKind v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(SlaStates))] public void Sla_state_keeps_its_wire_string(SlaState v, string wire) => AssertWire(v, wire);
+    [Theory, MemberData(nameof(Origins))] public void Submission_origin_keeps_its_wire_string(SubmissionOrigin v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Reasons))] public void Escalation_reason_keeps_its_wire_string(EscalationReason v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(NotificationChannels))] public void Notification_channel_keeps_its_wire_string(NotificationChannel v, string wire) => AssertWire(v, wire);
     [Theory, MemberData(nameof(Roles))] public void Staff_role_keeps_its_claim_string(StaffRole v, string wire)
@@ -160,6 +167,7 @@ public sealed class VocabularyWireTests
         AssertComplete(DeadlineKinds);
         AssertComplete(SlaStates);
         AssertComplete(Reasons);
+        AssertComplete(Origins);
         AssertComplete(NotificationChannels);
         AssertComplete(Roles);
         AssertComplete(AssignmentModes);

@@ -6,6 +6,7 @@ using MassTransit.Testing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using PatientExperience.Contracts.Intake;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.Storage;
 
@@ -220,5 +221,38 @@ public sealed class ComplimentTests(IntakeApp app) : IClassFixture<IntakeApp>
         Assert.Contains("neglect", submitted.Indicators);
         Assert.Contains("harm", submitted.Indicators);
         Assert.Contains("medication", submitted.CategoryHints);
+    }
+
+    public static readonly TheoryData<string?, string[], SubmissionOrigin> Origins = new()
+    {
+        { null, [], SubmissionOrigin.Anonymous },
+        { "patient-relations", ["riverside-general"], SubmissionOrigin.Staff },
+        { "unit-manager", ["*"], SubmissionOrigin.Staff },
+        { "integration", ["riverside-general"], SubmissionOrigin.Integration },
+        // A token for other facilities is not this facility's staff: the public form's rules apply.
+        { "patient-relations", ["mesa-valley"], SubmissionOrigin.Anonymous },
+    };
+
+    [Theory, MemberData(nameof(Origins))]
+    public async Task The_event_says_whether_the_concern_came_through_an_authenticated_channel(string? role, string[] facilities, SubmissionOrigin expected)
+    {
+        var client = role is null ? app.CreateClient() : app.ClientFor(role, facilities);
+
+        var response = await client.PostAsJsonAsync("/api/v1/feedback", Samples.Complaint("Someone threatened to harm my mother on the ward."), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<SubmissionAccepted>(TestContext.Current.CancellationToken))!.SubmissionId;
+        var submitted = await app.PublishedAsync<FeedbackSubmitted>(m => m.SubmissionId == id);
+        Assert.Equal(expected, submitted.SubmittedBy);
+    }
+
+    [Fact]
+    public void A_message_from_a_producer_that_predates_the_origin_reads_as_anonymous()
+    {
+        var json = """{"submissionId":"0197a0c4-0000-7000-8000-000000000001","facilityId":"riverside-general","channel":"web","responseRequested":false,"patientIdentified":false,"submittedAt":"2026-01-01T00:00:00Z"}""";
+
+        var message = JsonSerializer.Deserialize<FeedbackSubmitted>(json, JsonSerializerOptions.Web)!;
+
+        Assert.Equal(SubmissionOrigin.Anonymous, message.SubmittedBy);
     }
 }

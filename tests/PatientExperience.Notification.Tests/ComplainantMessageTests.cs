@@ -134,4 +134,72 @@ public sealed class ComplainantMessageTests
         Assert.Contains(opened.CaseNumber, email.Body, StringComparison.Ordinal);
         Assert.Empty(app.Patients.Reads);
     }
+
+    [Fact]
+    public async Task Acknowledgements_to_an_address_given_anonymously_are_limited_per_address_per_day()
+    {
+        await using var app = await NotificationApp.StartAsync(settings: new Dictionary<string, string?> { ["Notification:AnonymousEmail:PerAddressPerDay"] = "2" });
+        var commands = new List<SendComplainantMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            var submission = Guid.NewGuid();
+            // The same victim's address typed into the public form three times, in different case.
+            app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, i == 1 ? Samples.PatientEmail.ToUpperInvariant() : Samples.PatientEmail, null, "en", true);
+            var (opened, acknowledgement) = Case(submission);
+            await app.Publish(opened);
+            commands.Add(acknowledgement);
+        }
+
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == 3), TimeSpan.FromSeconds(15), "the cases", Ct);
+        foreach (var command in commands) await app.Publish(command);
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<SendComplainantMessage>() == 3), TimeSpan.FromSeconds(15), "the three acknowledgements", Ct);
+
+        var sent = await app.DeliveriesWhenAsync(d => d.Count(x => x.Status == DeliveryStatus.Delivered) == 2, "two acknowledgements");
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(2, app.Smtp.Received.Count);
+
+        // The next day the address may be acknowledged again.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var (nextOpened, nextAcknowledgement) = Case(commands[0].SubmissionId);
+        await app.Publish(nextOpened);
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == 4), TimeSpan.FromSeconds(15), "the next day's case", Ct);
+        await app.Publish(nextAcknowledgement);
+        await app.DeliveriesWhenAsync(d => d.Count(x => x.Status == DeliveryStatus.Delivered) == 3, "the next day's acknowledgement");
+    }
+
+    [Fact]
+    public async Task A_concern_logged_by_staff_is_acknowledged_without_the_anonymous_limit()
+    {
+        await using var app = await NotificationApp.StartAsync(settings: new Dictionary<string, string?> { ["Notification:AnonymousEmail:PerAddressPerDay"] = "1" });
+        for (var i = 0; i < 2; i++)
+        {
+            var submission = Guid.NewGuid();
+            app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, Samples.PatientEmail, null, "en", true);
+            var (opened, acknowledgement) = Case(submission);
+            await app.Publish(opened with { SubmittedBy = SubmissionOrigin.Staff });
+            await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<CaseOpened>() == i + 1), TimeSpan.FromSeconds(15), "the case", Ct);
+            await app.Publish(acknowledgement);
+        }
+
+        await app.DeliveriesWhenAsync(d => d.Count(x => x.Status == DeliveryStatus.Delivered) == 2, "both acknowledgements");
+    }
+
+    [Fact]
+    public async Task The_acknowledgement_greets_with_the_name_stripped_of_control_characters_and_links()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var submission = Guid.NewGuid();
+        app.Patients.Contacts[submission] = new PatientContact("Jane\u202e\u0007 Roe https://evil.example/claim www.prize.test win@evil.example", Samples.PatientEmail, null, "en", true);
+        var (opened, acknowledgement) = Case(submission);
+
+        await app.Publish(opened);
+        await app.Publish(acknowledgement);
+        await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the acknowledgement");
+
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.Contains("Dear Jane Roe,", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("prize", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202e", email.Body, StringComparison.Ordinal);
+    }
 }

@@ -281,6 +281,18 @@ public static class Samples
         Phone = "+1-555-0100", Pager = "+1-555-0160", TimeZone = "America/New_York",
     };
 
+    public static readonly StaffRecipient PatientRelationsLead = new()
+    {
+        PersonId = "rg-patient-relations", Name = "Priya Shah", Role = "patient-relations", Email = "priya.shah@example.org",
+        Phone = "+1-555-0108", Pager = "+1-555-0168", TimeZone = "America/New_York",
+    };
+
+    public static readonly StaffRecipient Compliance = new()
+    {
+        PersonId = "rg-compliance", Name = "Marcus Bell", Role = "compliance", Email = "marcus.bell@example.org",
+        Phone = "+1-555-0109", Pager = "+1-555-0169", TimeZone = "America/New_York",
+    };
+
     // Patient details that must never reach staff SMS or pager text, logs or traces.
     public const string PatientName = "Philippa Vandersloot";
     public const string PatientEmail = "p.vandersloot@example.org";

@@ -19,6 +19,7 @@ public sealed class StartupValidationTests
     [InlineData("Notification:DefaultChannels:High:0", "fax", "Notification:DefaultChannels:High may hold only")]
     [InlineData("Notification:PatientQuietHours:Start", "9pm", "Notification:PatientQuietHours:Start and End")]
     [InlineData("Notification:Email:From", "not an address", "Notification:Email:From must be an email address")]
+    [InlineData("Notification:AnonymousEmail:PerAddressPerDay", "0", "Notification:AnonymousEmail:PerAddressPerDay must be between 1 and 100")]
     public async Task A_bad_setting_stops_the_start(string key, string? value, string message)
     {
         var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(async () =>

@@ -90,3 +90,20 @@ public sealed class WebhookSignatureTests
         Assert.Equal("49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686", signature);
     }
 }
+
+/// <summary>The name an anonymous submitter typed, as the hospital's email greets them with it.</summary>
+public sealed class SafeNameTests
+{
+    [Theory]
+    [InlineData("Jane Roe", "Jane Roe")]
+    [InlineData("  Jane\r\nBcc: x  Roe ", "Jane Bcc: x Roe")]
+    [InlineData("Jane\u202eeoR", "Jane eoR")]
+    [InlineData("Visit http://evil.example now", "Visit now")]
+    [InlineData("Win at www.prize.test", "Win at")]
+    [InlineData("mail me@evil.example", "mail")]
+    [InlineData("St. John J. Smith", "St. John J. Smith")]
+    [InlineData("evil.example", null)]
+    [InlineData("\u200b\u0000", null)]
+    public void A_submitters_name_keeps_only_plain_words(string name, string? expected) =>
+        Assert.Equal(expected, PatientExperience.Notification.Templates.SafeName.From(name));
+}

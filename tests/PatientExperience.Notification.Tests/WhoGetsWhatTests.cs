@@ -55,6 +55,32 @@ public sealed class WhoGetsWhatTests
     }
 
     [Fact]
+    public async Task An_anonymous_critical_concern_reaches_its_triage_on_inbox_and_email_and_pages_no_one_until_confirmed()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 7, 0, 0, TimeSpan.Zero)); // 03:00 in New York
+        var c = app.KnownCase("critical");
+
+        await app.Publish(Samples.Escalated(c, "critical", "unit", Samples.PatientRelationsLead, Samples.Compliance) with { Reason = EscalationReason.CriticalTriage });
+        var triage = await app.DeliveriesWhenAsync(d => d.Count(x => x.Status == DeliveryStatus.Delivered) == 4, "inbox and email to both at once");
+
+        Assert.Equal(["email", "email", "inbox", "inbox"], triage.Select(d => d.Channel).Order());
+        Assert.Single(app.Smtp.To(Samples.PatientRelationsLead.Email!));
+        Assert.Single(app.Smtp.To(Samples.Compliance.Email!));
+        Assert.Empty(app.Webhooks.To(Samples.PatientRelationsLead.Pager!));
+        Assert.Empty(app.Webhooks.To(Samples.Compliance.Pager!));
+
+        // Staff confirm it: the executive level is paged as for any critical case.
+        await app.Publish(Samples.Escalated(c, "critical", "executive", Samples.Executive, Samples.Compliance) with
+        {
+            Reason = EscalationReason.CriticalSeverity, EscalatedAt = NotificationApp.Start.AddMinutes(10),
+        });
+        await app.DeliveriesWhenAsync(d => d.Any(x => x.RecipientId == Samples.Executive.PersonId && x.Channel == "pager" && x.Status == DeliveryStatus.Delivered),
+            "the executive paged");
+        Assert.Single(app.Webhooks.To(Samples.Executive.Pager!));
+    }
+
+    [Fact]
     public async Task Preferences_choose_the_channels_for_each_severity()
     {
         await using var app = await NotificationApp.StartAsync();

@@ -1,3 +1,4 @@
+using PatientExperience.Contracts.Intake;
 using PatientExperience.Contracts.Vocabulary;
 
 namespace PatientExperience.Contracts.Case;
@@ -40,4 +41,10 @@ public sealed record CaseOpened
     /// so the notification service sends no acknowledgement of its own for this event. False from producers that predate the status page.
     /// </summary>
     public bool StatusPageOffered { get; init; }
+
+    /// <summary>
+    /// The channel the concern came through (see <see cref="FeedbackSubmitted"/>): a critical case from an anonymous one starts in
+    /// triage. Absent from producers that predate it: anonymous, the safe default.
+    /// </summary>
+    public SubmissionOrigin SubmittedBy { get; init; } = SubmissionOrigin.Anonymous;
 }

@@ -37,4 +37,10 @@ public sealed record FeedbackSubmitted
     /// lets the case service keep the same advocate for a returning patient.
     /// </summary>
     public string? PatientReference { get; init; }
+
+    /// <summary>
+    /// Whether it came through an authenticated channel (staff, integration) or not (anonymous). Absent in messages from
+    /// producers that predate it: anonymous, the safe default (a critical concern goes to triage rather than paging executives).
+    /// </summary>
+    public SubmissionOrigin SubmittedBy { get; init; } = SubmissionOrigin.Anonymous;
 }

@@ -27,6 +27,8 @@ public static class CaseActionRoles
     public static readonly StaffRole[] Close = Coordinators;
     public static readonly StaffRole[] Reopen = [StaffRole.PatientRelations, StaffRole.Admin];
     public static readonly StaffRole[] Reclassify = [.. Coordinators, StaffRole.Compliance];
+    /// <summary>Those who triage a critical concern from an anonymous channel confirm it (which pages the executives).</summary>
+    public static readonly StaffRole[] ConfirmCritical = [StaffRole.PatientRelations, StaffRole.Compliance, StaffRole.Admin];
 
     /// <summary>True when a caller whose claims pass <paramref name="isInRole"/> may take an action open to <paramref name="allowed"/>.</summary>
     public static bool Allows(IReadOnlyList<StaffRole> allowed, Func<string, bool> isInRole) => allowed.Any(role => isInRole(role.ToClaim()));

@@ -66,6 +66,11 @@ public static class CaseActionsApi
                 a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, a.Text.Protect, now))))
             .Describe("EscalateCase").WithSummary("Escalate the case one level now, as a missed deadline would.");
 
+        cases.MapPost("/confirm-critical", (Guid id, ActionContext a) =>
+                a.RunAsync(id, CaseActionRoles.ConfirmCritical, (c, actor, now) => Task.FromResult(c.ConfirmCritical(actor, now))))
+            .Describe("ConfirmCriticalCase")
+            .WithSummary("Confirm a critical case from an anonymous channel after triage: the executive level is told (and paged) at once, reason critical-severity. Patient relations, compliance and admins; 409 unless the case awaits triage.");
+
         cases.MapPost("/letters", (Guid id, LetterRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.RecordLetter, (c, actor, now) => Task.FromResult(c.RecordLetter(actor,
                     new ResponseLetterDraft(body.Kind, body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body), a.Text.Protect, now))))

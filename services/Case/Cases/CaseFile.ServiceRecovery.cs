@@ -56,6 +56,8 @@ public sealed partial class CaseFile
             OwningDepartmentId = classification.OwningDepartmentId,
             SlaPolicyVersion = slaPolicyVersion,
             Status = New,
+            // Answered through the hospital's own invitation (a single-use token sent to a discharged patient), not the open form.
+            SubmittedBy = SubmissionOrigin.Integration,
         };
         c.Record(now, "system", "opened",
             $"Opened for service recovery from survey response {detected.ResponseId} ({string.Join(", ", detected.Reasons.Select(r => r.ToWire()))})");

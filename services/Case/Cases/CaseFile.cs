@@ -27,6 +27,10 @@ public sealed partial class CaseFile
     public required DateTimeOffset OpenedAt { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
     public bool ResponseRequested { get; init; }
+    /// <summary>The channel the concern came through: anonymous, staff or integration. Stored before it existed: anonymous.</summary>
+    public SubmissionOrigin SubmittedBy { get; init; } = SubmissionOrigin.Anonymous;
+    /// <summary>When staff confirmed a critical case from an anonymous channel (it then pages the executive level).</summary>
+    public DateTimeOffset? CriticalConfirmedAt { get; set; }
 
     public string RegulatoryProfile { get; set; } = "cms-hospital";
     public CaseType Classification { get; set; } = CaseType.Complaint;
@@ -94,6 +98,7 @@ public sealed partial class CaseFile
             Status = New,
             PreferredLanguage = Organisation.LanguageTag.Normalise(submitted.PreferredLanguage),
             PatientReference = submitted.PatientReference,
+            SubmittedBy = submitted.SubmittedBy,
         };
         c.Record(now, "system", "opened", $"Opened from a {submitted.Channel.ToWire()} submission");
         c.Record(now, "system", "classified", $"{c.Classification.ToWire()}, {c.Severity.ToWire()}, {c.Category}. " + string.Join(" ", classification.Reasons));
@@ -120,7 +125,16 @@ public sealed partial class CaseFile
         Category = Category,
         SlaPolicyVersion = SlaPolicyVersion,
         StatusPageOffered = true,
+        SubmittedBy = SubmittedBy,
     };
+
+    /// <summary>
+    /// A critical case from an anonymous channel that staff have not confirmed and that has not reached the executive level
+    /// (by a missed deadline or a manual escalation): its triage (patient-relations leads, compliance) has it, no one was paged.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AwaitingTriage => IsOpen && Severity == Severity.Critical && SubmittedBy == SubmissionOrigin.Anonymous
+        && CriticalConfirmedAt is null && EscalationLevel != EscalationLevel.Executive;
 
     /// <summary>
     /// Acknowledges the case at its current escalation level. A new (or reopened) case becomes acknowledged; a case escalated
@@ -305,6 +319,21 @@ public sealed partial class CaseFile
         RecordReason(now, actor, "escalation-requested", null, reason!, protect);
         // The reason stays in the case's history, encrypted: the command carries no staff text.
         return CaseActionResult.Done(new CaseEscalationRequested { CaseId = Id, RequestedBy = actor, RequestedAt = now });
+    }
+
+    /// <summary>
+    /// Staff confirm, after triage, that a critical case from an anonymous channel is what it says: the escalation moves it to
+    /// the executive level at once (<see cref="CaseCriticalConfirmed"/>), paging as a critical case from staff would. Only while
+    /// it awaits triage; otherwise 409 and nothing changes (staff may instead reclassify its severity down).
+    /// </summary>
+    public CaseActionResult ConfirmCritical(string actor, DateTimeOffset now)
+    {
+        if (!IsOpen) return CaseActionResult.Conflict($"A {Status.ToWire()} case cannot be confirmed critical.");
+        if (Severity != Severity.Critical) return CaseActionResult.Conflict($"The case is {Severity.ToWire()}, not critical: there is nothing to confirm.");
+        if (!AwaitingTriage) return CaseActionResult.Conflict("The case is not awaiting triage: it came through an authenticated channel, was confirmed already or has reached the executive level.");
+        CriticalConfirmedAt = now;
+        Record(now, actor, "critical-confirmed", "Confirmed critical after triage; the executive level is told");
+        return CaseActionResult.Done(new CaseCriticalConfirmed { CaseId = Id, ConfirmedBy = actor, ConfirmedAt = now });
     }
 
     /// <summary>

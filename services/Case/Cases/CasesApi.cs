@@ -37,6 +37,10 @@ public sealed record CaseView
     public DateTimeOffset? ResolvedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     public required string EscalationLevel { get; init; }
+    /// <summary>anonymous, staff or integration: the channel the concern came through.</summary>
+    public required string SubmittedBy { get; init; }
+    /// <summary>A critical case from an anonymous channel awaiting triage: confirm it (<c>confirm-critical</c>) or reclassify it.</summary>
+    public bool AwaitingTriage { get; init; }
     public DateTimeOffset? NextDeadline { get; init; }
     public required SlaView Sla { get; init; }
     public required long Version { get; init; }
@@ -57,7 +61,7 @@ public sealed record CaseView
             Classification = c.Classification.ToWire(), Severity = c.Severity.ToWire(), Category = c.Category, OwningDepartmentId = c.OwningDepartmentId,
             RegulatoryProfile = c.RegulatoryProfile, Status = c.Status.ToWire(), AssigneeId = c.AssigneeId,
             OpenedAt = c.OpenedAt, AcknowledgedAt = c.AcknowledgedAt, ResolvedAt = c.ResolvedAt, ClosedAt = c.ClosedAt,
-            EscalationLevel = c.EscalationLevel.ToWire(), NextDeadline = c.NextDeadline,
+            EscalationLevel = c.EscalationLevel.ToWire(), SubmittedBy = c.SubmittedBy.ToWire(), AwaitingTriage = c.AwaitingTriage, NextDeadline = c.NextDeadline,
             Sla = new SlaView(c.SlaState.ToWire(), c.NextDeadlineKind.ToWire(), c.NextDeadline, c.SlaPolicyVersion),
             Version = stored.Version, History = text?.History ?? TimelineEntryView.Of(c.History, reason: null),
             Notes = text?.Notes, Tasks = text?.Tasks, Letters = text?.Letters,

@@ -34,7 +34,7 @@ public sealed class StartEscalation(EscalationPlanner planner) : EscalationActiv
     protected override Task ApplyAsync(BehaviorContext<EscalationState, CaseOpened> context)
     {
         var m = context.Message;
-        var facts = new CaseFacts(m.FacilityId, m.DepartmentId, m.UnitId, m.SubmissionId, m.Severity, m.SlaPolicyVersion);
+        var facts = new CaseFacts(m.FacilityId, m.DepartmentId, m.UnitId, m.SubmissionId, m.Severity, m.SlaPolicyVersion, m.SubmittedBy);
         return planner.BeginAsync(context.Saga, facts, m.OpenedAt, EscalationReason.Opened, context.CancellationToken);
     }
 }
@@ -52,19 +52,31 @@ public sealed class RestartEscalation(CaseStore cases, EscalationPlanner planner
         var c = stored.Document;
         // The case takes only updates numbered above the last it applied (Case.Reopen starts a new block for this escalation).
         context.Saga.StatusSequence = Math.Max(context.Saga.StatusSequence, c.EscalationSequence);
-        var facts = new CaseFacts(c.FacilityId, c.DepartmentId, c.UnitId, c.SubmissionId, c.Severity, c.SlaPolicyVersion);
+        var facts = new CaseFacts(c.FacilityId, c.DepartmentId, c.UnitId, c.SubmissionId, c.Severity, c.SlaPolicyVersion, c.SubmittedBy, c.CriticalConfirmedAt is not null);
         await planner.BeginAsync(context.Saga, facts, context.Message.ReopenedAt, EscalationReason.Reopened, context.CancellationToken);
     }
 }
 
 /// <summary>
 /// Moves the case one level up (below the top level only), sets that level's acknowledgement deadline and raises
-/// <see cref="CaseEscalated"/> with its recipients. The reason is <c>manual</c> when staff asked, <c>deadline-missed</c> otherwise.
+/// <see cref="CaseEscalated"/> with its recipients. The reason is <c>manual</c> when staff asked, <c>critical-severity</c> when
+/// staff confirmed a critical case after triage, <c>deadline-missed</c> otherwise. A case leaving triage takes its severity
+/// from the stored case first: one reclassified down follows the normal chain instead of going to the executives.
 /// </summary>
-public sealed class EscalateOneLevel<TMessage>(EscalationPlanner planner) : EscalationActivity<TMessage> where TMessage : class
+public sealed class EscalateOneLevel<TMessage>(EscalationPlanner planner, CaseStore cases) : EscalationActivity<TMessage> where TMessage : class
 {
-    protected override Task ApplyAsync(BehaviorContext<EscalationState, TMessage> context) =>
-        planner.EscalateAsync(context.Saga, context.Message is CaseEscalationRequested ? EscalationReason.Manual : EscalationReason.DeadlineMissed, context.CancellationToken);
+    protected override async Task ApplyAsync(BehaviorContext<EscalationState, TMessage> context)
+    {
+        var saga = context.Saga;
+        if (saga.InTriage && await cases.GetAsync(saga.CorrelationId, context.CancellationToken) is { } stored) saga.Severity = stored.Document.Severity;
+        var reason = context.Message switch
+        {
+            CaseEscalationRequested => EscalationReason.Manual,
+            CaseCriticalConfirmed => EscalationReason.CriticalSeverity,
+            _ => EscalationReason.DeadlineMissed,
+        };
+        await planner.EscalateAsync(saga, reason, context.CancellationToken);
+    }
 }
 
 /// <summary>A deadline passed: the breach is counted and <see cref="SlaBreached"/> raised at the level the case is at.</summary>

@@ -30,12 +30,23 @@ public sealed class EscalationPlanner(ISlaPolicies policies, IDeadlineCalculator
         saga.Raise(new CaseEscalated
         {
             CaseId = saga.CorrelationId, FacilityId = saga.FacilityId, FromLevel = null, ToLevel = saga.Level,
-            Reason = saga.IsCritical ? EscalationReason.CriticalSeverity : reason, Severity = saga.Severity, EscalatedAt = now,
-            Recipients = await RecipientsAsync(saga, saga.Level, ct),
+            Reason = saga.InTriage ? EscalationReason.CriticalTriage : saga.IsCritical ? EscalationReason.CriticalSeverity : reason,
+            Severity = saga.Severity, EscalatedAt = now,
+            Recipients = saga.InTriage ? await TriageRecipientsAsync(saga, ct) : await RecipientsAsync(saga, saga.Level, ct),
         });
     }
 
-    /// <summary>Moves the case one level up, sets that level's acknowledgement deadline and raises <see cref="CaseEscalated"/> to its people.</summary>
+    /// <summary>Who triages the case: the facility's patient-relations leads and compliance contact, else (none in the directory) the executive level.</summary>
+    public async Task<IReadOnlyList<StaffRecipient>> TriageRecipientsAsync(EscalationState state, CancellationToken ct)
+    {
+        var triage = await directory.TriageAsync(state.FacilityId, state.DepartmentId, state.UnitId, ct);
+        return triage.Count > 0 ? triage : await RecipientsAsync(state, EscalationLevel.Executive, ct);
+    }
+
+    /// <summary>
+    /// Moves the case one level up (a critical case in triage: to the executive level), sets that level's acknowledgement
+    /// deadline and raises <see cref="CaseEscalated"/> to its people.
+    /// </summary>
     public async Task EscalateAsync(EscalationState saga, EscalationReason reason, CancellationToken ct)
     {
         var now = Now;

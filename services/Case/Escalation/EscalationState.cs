@@ -36,6 +36,14 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
     public DateTimeOffset OpenedAt { get; set; }
 
     public EscalationLevel Level { get; set; } = EscalationLevel.Unit;
+    /// <summary>The channel the concern came through; stored before it existed: anonymous.</summary>
+    public SubmissionOrigin SubmittedBy { get; set; } = SubmissionOrigin.Anonymous;
+    /// <summary>
+    /// A critical case from an anonymous channel that staff have not confirmed yet: its people are the facility's triage
+    /// (patient-relations leads and the compliance contact, on inbox and email), not the executives' pagers. Confirming it, or
+    /// any move up (a missed deadline, staff escalating), takes it to the executive level at once.
+    /// </summary>
+    public bool InTriage { get; set; }
     /// <summary>Whether the current level has acknowledged the case (its acknowledgement clock stopped).</summary>
     public bool AcknowledgedAtLevel { get; set; }
     /// <summary>
@@ -88,7 +96,8 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
 
     /// <summary>
     /// Takes the facts of a case that opens (or reopens) and puts it at its first level: <c>unit</c>, or <c>executive</c> at
-    /// once when it is critical.
+    /// once when it is critical and came through an authenticated channel (or staff confirmed it). A critical case from an
+    /// anonymous channel starts in triage, at <c>unit</c> (see <see cref="InTriage"/>).
     /// </summary>
     public void Begin(CaseFacts facts, DateTimeOffset openedAt, DateTimeOffset now)
     {
@@ -99,7 +108,9 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
         Severity = facts.Severity;
         PolicyVersion = facts.SlaPolicyVersion;
         OpenedAt = now;
-        Level = IsCritical ? EscalationLevel.Executive : EscalationLevel.Unit;
+        SubmittedBy = facts.SubmittedBy;
+        InTriage = IsCritical && facts.SubmittedBy == SubmissionOrigin.Anonymous && !facts.CriticalConfirmed;
+        Level = IsCritical && !InTriage ? EscalationLevel.Executive : EscalationLevel.Unit;
         AcknowledgedAtLevel = false;
         LevelReachedAt = openedAt;
     }
@@ -111,9 +122,11 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
     /// <summary>Moves the case one level up; returns the level it came from. Only below the top level.</summary>
     public EscalationLevel MoveUpOneLevel(DateTimeOffset now)
     {
-        var next = Level.Next() ?? throw new InvalidOperationException($"Case {CorrelationId} is already at the {Level.ToWire()} level.");
+        // A critical case leaving triage goes straight to the executives (as an authenticated one starts there).
+        var next = (InTriage && IsCritical ? EscalationLevel.Executive : Level.Next()) ?? throw new InvalidOperationException($"Case {CorrelationId} is already at the {Level.ToWire()} level.");
         var from = Level;
         Level = next;
+        InTriage = false;
         AcknowledgedAtLevel = false;
         LevelReachedAt = now;
         return from;
@@ -173,4 +186,7 @@ public sealed class EscalationState : SagaStateMachineInstance, ISagaWithOutbox,
 }
 
 /// <summary>What the escalation needs to know about its case, from CaseOpened or, on reopening, from the stored case.</summary>
-public sealed record CaseFacts(string FacilityId, string? DepartmentId, string? UnitId, Guid SubmissionId, Severity Severity, int SlaPolicyVersion);
+/// <param name="SubmittedBy">The channel the concern came through (a critical case from an anonymous one starts in triage).</param>
+/// <param name="CriticalConfirmed">Staff confirmed it critical before (a reopened case does not go through triage again).</param>
+public sealed record CaseFacts(string FacilityId, string? DepartmentId, string? UnitId, Guid SubmissionId, Severity Severity, int SlaPolicyVersion,
+    SubmissionOrigin SubmittedBy = SubmissionOrigin.Anonymous, bool CriticalConfirmed = false);

@@ -11,7 +11,11 @@ namespace PatientExperience.Case.Escalation;
 /// <list type="bullet">
 /// <item><see cref="AwaitingAcknowledgement"/>: the case opened (or reopened, or moved up) and the people of its level were
 /// told (<see cref="CaseEscalated"/>); the level's acknowledgement clock runs. It starts at <c>unit</c>; a critical case starts
-/// at <c>executive</c> at once, with the compliance contact told.</item>
+/// at <c>executive</c> at once, with the compliance contact told, when it came through an authenticated channel (staff,
+/// integration). A critical case from an anonymous channel starts in triage (<see cref="EscalationState.InTriage"/>): the
+/// facility's patient-relations leads and compliance contact are told on inbox and email (reason <c>critical-triage</c>), with
+/// the acknowledgement clock running; staff confirming it (<see cref="CaseCriticalConfirmed"/>), escalating it, or a missed
+/// deadline moves it to <c>executive</c> at once.</item>
 /// <item>When that clock runs out (<see cref="WhenTheLevelMissesItsAcknowledgementDeadline"/>), the breach is reported
 /// (<see cref="SlaBreached"/>) and the case moves one level up (unit to department, department to executive) to await that
 /// level's acknowledgement; at the executive level there is no one higher, so only the breach is reported.</item>
@@ -44,6 +48,8 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
     public Event<CaseReopened> Reopened { get; private set; } = null!;
     public Event<CaseAcknowledged> Acknowledged { get; private set; } = null!;
     public Event<CaseEscalationRequested> EscalationRequested { get; private set; } = null!;
+    /// <summary>Staff confirmed a critical case from an anonymous channel after triage.</summary>
+    public Event<CaseCriticalConfirmed> CriticalConfirmed { get; private set; } = null!;
     public Event<ResponseLetterIssued> LetterIssued { get; private set; } = null!;
     public Event<CaseResolved> Resolved { get; private set; } = null!;
     public Event<CaseClosed> Closed { get; private set; } = null!;
@@ -63,6 +69,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         // Actions on a case that has no escalation yet arrived before its CaseOpened: fault, so the retry policy tries again.
         Event(() => Acknowledged, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => EscalationRequested, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
+        Event(() => CriticalConfirmed, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
         Event(() => LetterIssued, e => { e.CorrelateById(ctx => ctx.Message.CaseId); e.OnMissingInstance(m => m.Fault()); });
         // A resolution with no instance either overtook its CaseOpened or repeats one that already ended the escalation (see
         // ResolvedBeforeOpened). A closure with no instance follows a resolution that ended it: nothing to do.
@@ -89,6 +96,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             WhenTheCaseIsReopened(),
             Ignore(Acknowledged),
             Ignore(EscalationRequested),
+            Ignore(CriticalConfirmed),
             Ignore(LetterIssued),
             Ignore(Resolved),
             Ignore(Closed),
@@ -109,6 +117,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             WhenTheResponseDeadlinePasses(),
             WhenTheInterimNoticeFallsDue(),
             WhenStaffEscalateByHand(),
+            WhenStaffConfirmACriticalCaseInTriage(),
             WhenALetterIsIssued(),
             WhenTheCaseEnds(Resolved),
             WhenTheCaseEnds(Closed),
@@ -204,6 +213,19 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         When(EscalationRequested, ctx => !ctx.Saga.IsAtTopLevel)
             .Unschedule(AcknowledgeDeadline)
             .Activity(x => x.OfType<EscalateOneLevel<CaseEscalationRequested>>())
+            .StartAcknowledgementClock(this)
+            .ReportStatus()
+            .TransitionTo(AwaitingAcknowledgement);
+
+    /// <summary>
+    /// Staff confirmed a critical case from an anonymous channel after triage: it moves to the executive level at once (reason
+    /// <c>critical-severity</c>, the compliance contact told too), whose acknowledgement clock replaces triage's. A confirmation
+    /// after the case left triage (a missed deadline or a manual escalation took it up already) changes nothing.
+    /// </summary>
+    private EventActivities<EscalationState> WhenStaffConfirmACriticalCaseInTriage() =>
+        When(CriticalConfirmed, ctx => ctx.Saga.InTriage)
+            .Unschedule(AcknowledgeDeadline)
+            .Activity(x => x.OfType<EscalateOneLevel<CaseCriticalConfirmed>>())
             .StartAcknowledgementClock(this)
             .ReportStatus()
             .TransitionTo(AwaitingAcknowledgement);

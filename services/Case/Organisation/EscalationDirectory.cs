@@ -30,6 +30,13 @@ public interface IEscalationDirectory
 
     /// <summary>The facility's compliance contact: the one the chain names, else a person with role <c>compliance</c> covering the facility.</summary>
     Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct);
+
+    /// <summary>
+    /// Who triages a critical concern from an anonymous channel for the case's place: the patient-relations leads covering it
+    /// (the most specific coverage: unit, department, facility), and the facility's compliance contact. Empty when the
+    /// directory has neither (the caller then falls back to the executive level).
+    /// </summary>
+    Task<IReadOnlyList<StaffRecipient>> TriageAsync(string facilityId, string? departmentId, string? unitId, CancellationToken ct);
 }
 
 /// <summary>Resolves levels from the directory store (see <see cref="IEscalationDirectory"/> for the rules).</summary>
@@ -39,6 +46,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
     private const StaffRole DepartmentHeadRole = StaffRole.DepartmentHead;
     private const StaffRole ExecutiveRole = StaffRole.Executive;
     private const StaffRole ComplianceRole = StaffRole.Compliance;
+    private const StaffRole PatientRelationsRole = StaffRole.PatientRelations;
 
     public async Task<IReadOnlyList<StaffRecipient>> ResolveRecipientsAsync(string facilityId, string? departmentId, string? unitId, EscalationLevel level, CancellationToken ct)
     {
@@ -57,6 +65,17 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         if (facility is null) return null;
         var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
         return await new Resolver(directory, facility, chain, null, null).ComplianceAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<StaffRecipient>> TriageAsync(string facilityId, string? departmentId, string? unitId, CancellationToken ct)
+    {
+        var facility = await directory.GetAsync(facilityId, ct);
+        if (facility is null) return [];
+        var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
+        var resolver = new Resolver(directory, facility, chain, departmentId, unitId);
+        var triage = (await resolver.CoveringAsync(PatientRelationsRole, ct)).ToList();
+        if (await resolver.ComplianceAsync(ct) is { } compliance && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
+        return triage;
     }
 
     /// <summary>
@@ -163,7 +182,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         }
 
         /// <summary>People with the role whose coverage is the most specific match for the case: its unit, its department, the facility.</summary>
-        private async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(StaffRole role, CancellationToken ct)
+        public async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(StaffRole role, CancellationToken ct)
         {
             _everyone ??= (await _directory.ListPeopleAsync(ct)).Select(s => s.Document).Where(p => p.CoversFacility(_facility.Id)).ToList();
             var withRole = _everyone.Where(p => p.HasRole(role)).ToList();

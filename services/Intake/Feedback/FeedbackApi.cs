@@ -26,7 +26,7 @@ public static class FeedbackApi
             .AllowAnonymous()
             .WithName("SubmitFeedback")
             .WithSummary("Submit a concern, complaint, grievance, compliment, suggestion or question.")
-            .WithDescription("Anonymous (public forms, kiosks) or staff. Send an Idempotency-Key header to make retries safe: the same key and body return the same submission.");
+            .WithDescription("Anonymous (public forms, kiosks) or staff. A staff token with a platform role for the facility (staff logging a call) or an integration client's token records the submission as authenticated (submittedBy staff or integration); otherwise it is anonymous, and a critical concern goes to triage before anyone is paged. Send an Idempotency-Key header to make retries safe: the same key and body return the same submission.");
 
         feedback.MapGet("/{id:guid}", GetAsync)
             .RequireAuthorization(AuthenticationExtensions.StaffPolicy)
@@ -39,6 +39,7 @@ public static class FeedbackApi
     internal static async Task<Results<Accepted<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         SubmitFeedbackRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user,
         FeedbackValidator validator,
         IFacilityDirectory directory,
         SubmissionStore store,
@@ -75,7 +76,7 @@ public static class FeedbackApi
         var hash = RequestHash(request);
         if (idempotencyKey is not null && await ReplayAsync(store, idempotencyKey, hash, ct) is { } replay) return replay;
 
-        var submission = Submission.Accept(request, idempotencyKey, hash, clock.GetUtcNow(), phi, references);
+        var submission = Submission.Accept(request, idempotencyKey, hash, clock.GetUtcNow(), phi, references, OriginOf(user, request.FacilityId!));
         try
         {
             await store.AddAsync(submission, ct);
@@ -87,6 +88,19 @@ public static class FeedbackApi
         }
 
         return Accepted(submission.Id);
+    }
+
+    /// <summary>
+    /// The channel a submission came through: <c>staff</c> when the caller's token carries a platform role and covers the
+    /// facility (staff logging a call), <c>integration</c> for an integration client of the facility, <c>anonymous</c> otherwise
+    /// (no token, or one for other facilities: the public form's rules apply). A critical concern from an anonymous channel
+    /// goes to triage before anyone is paged.
+    /// </summary>
+    internal static SubmissionOrigin OriginOf(ClaimsPrincipal user, string facilityId)
+    {
+        if (!user.CanAccessFacility(facilityId)) return SubmissionOrigin.Anonymous;
+        if (PlatformClaims.Roles.Any(user.IsInRole)) return SubmissionOrigin.Staff;
+        return user.IsInRole(PlatformClaims.IntegrationRole) ? SubmissionOrigin.Integration : SubmissionOrigin.Anonymous;
     }
 
     private static async Task<Results<Accepted<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(

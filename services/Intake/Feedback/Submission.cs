@@ -34,6 +34,8 @@ public sealed class Submission
     public string? PreferredLanguage { get; init; }
     /// <summary>Keyed hash of the MRN (<see cref="Discharges.PatientReferences"/>), never the MRN: tells the case service a patient returned.</summary>
     public string? PatientReference { get; init; }
+    /// <summary>The channel it came through: anonymous, or authenticated (staff, integration). Stored before it existed: anonymous.</summary>
+    public SubmissionOrigin SubmittedBy { get; init; } = SubmissionOrigin.Anonymous;
 
     public bool IsCompliment => Kind == FeedbackKind.Compliment;
 
@@ -41,7 +43,7 @@ public sealed class Submission
     public const string CaseOpened = "case-opened";
 
     public static Submission Accept(SubmitFeedbackRequest request, string? idempotencyKey, string requestHash, DateTimeOffset now, IPhiProtector phi,
-        Discharges.PatientReferences? references = null)
+        Discharges.PatientReferences? references = null, SubmissionOrigin submittedBy = SubmissionOrigin.Anonymous)
     {
         var mrn = request.Patient?.Mrn?.Trim();
         var content = new ProtectedSubmissionContent(request.Description!, request.Patient, request.Submitter);
@@ -66,6 +68,7 @@ public sealed class Submission
             CategoryHints = screening.CategoryHints,
             PreferredLanguage = string.IsNullOrWhiteSpace(request.Patient?.PreferredLanguage) ? null : request.Patient.PreferredLanguage.Trim(),
             PatientReference = string.IsNullOrEmpty(mrn) || references is null ? null : references.ForSubmittedMrn(request.FacilityId!, mrn),
+            SubmittedBy = submittedBy,
         };
     }
 
@@ -84,6 +87,7 @@ public sealed class Submission
         CategoryHints = CategoryHints,
         PreferredLanguage = PreferredLanguage,
         PatientReference = PatientReference,
+        SubmittedBy = SubmittedBy,
     };
 
     public ComplimentReceived ToComplimentEvent() => new()

@@ -24,6 +24,8 @@ public sealed record CaseSummary
     public string? DepartmentId { get; init; }
     public string? UnitId { get; init; }
     public Severity? Severity { get; init; }
+    /// <summary>The channel the concern came through (from CaseOpened); unknown (read from the case service, stored before): anonymous.</summary>
+    public SubmissionOrigin SubmittedBy { get; init; } = SubmissionOrigin.Anonymous;
 }
 
 /// <summary>What the case service knows that notifications need: who holds a level, a case's number, facility names and time zones.</summary>

@@ -13,7 +13,8 @@ namespace PatientExperience.Notification.Planning;
 /// <list type="bullet">
 /// <item>CaseOpened: remembers the case; the patient gets an acknowledgement when they asked for a response, unless the case
 /// service offers a status page (then <see cref="ComplainantMessageConsumer"/> acknowledges, with the link).</item>
-/// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences.</item>
+/// <item>CaseEscalated: the people at the new level (from the event, else the case service), by their preferences; a triage
+/// notice (reason <c>critical-triage</c>) on inbox and email only.</item>
 /// <item>SlaBreached: the people at the level that missed the deadline.</item>
 /// <item>CaseAssigned: the recipients the event names, else the department's heads.</item>
 /// <item>InterimNoticeDue, ResponseLetterIssued: the patient, by email or SMS, in their language.</item>
@@ -22,10 +23,13 @@ namespace PatientExperience.Notification.Planning;
 /// Each cause has a business key, so a redelivered or duplicated event notifies nobody twice.
 /// </summary>
 public sealed partial class CaseEventsConsumer(
-    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, CasePatientContacts patients, ILogger<CaseEventsConsumer> logger)
+    NotificationPlanner planner, CaseSummaryStore cases, ICaseDirectory directory, CasePatientContacts patients, Limits.AnonymousEmailLimit limit, ILogger<CaseEventsConsumer> logger)
     : IConsumer<CaseOpened>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>, IConsumer<CaseAssigned>,
       IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>
 {
+    /// <summary>The channels of a triage notice (<see cref="EscalationReason.CriticalTriage"/>): no SMS, no pager.</summary>
+    public static readonly IReadOnlyList<string> TriageChannels = [Channel.Inbox, Channel.Email];
+
     public async Task Consume(ConsumeContext<CaseOpened> context)
     {
         var m = context.Message;
@@ -33,7 +37,7 @@ public sealed partial class CaseEventsConsumer(
         var summary = new CaseSummary
         {
             CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, DischargeId = m.DischargeId, FacilityId = m.FacilityId,
-            DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity,
+            DepartmentId = m.DepartmentId, UnitId = m.UnitId, Severity = m.Severity, SubmittedBy = m.SubmittedBy,
         };
         await cases.RememberAsync(summary, ct);
         // The case service acknowledges with the status page link itself (SendComplainantMessage, the same cause key).
@@ -50,7 +54,10 @@ public sealed partial class CaseEventsConsumer(
         var recipients = m.Recipients.Count > 0 ? m.Recipients : await directory.ResolveRecipientsAsync(m.CaseId, m.FacilityId, null, m.ToLevel, ct);
         var source = new NotificationSource($"case-escalated:{m.CaseId}:{m.ToLevel.ToWire()}:{Stamp(m.EscalatedAt)}", "case-escalated", m.CaseId, m.FacilityId, m.Severity);
         var model = await StaffModelAsync(source, summary, ct) with { Level = m.ToLevel.ToWire(), FromLevel = m.FromLevel.ToWire(), Reason = m.Reason.ToWire(), When = await LocalAsync(m.EscalatedAt, m.FacilityId, ct) };
-        var created = await planner.PlanStaffAsync(source, recipients, model, null, ct);
+        // A critical concern from an anonymous channel, not yet confirmed by staff: its triage is told on inbox and email, never
+        // by SMS or pager (the executives are paged when staff confirm it, or when its deadline passes).
+        var channels = m.Reason == EscalationReason.CriticalTriage ? TriageChannels : null;
+        var created = await planner.PlanStaffAsync(source, recipients, model, channels, ct);
         LogPlanned(logger, source.Event, m.CaseId, recipients.Count, created);
     }
 
@@ -124,10 +131,17 @@ public sealed partial class CaseEventsConsumer(
             return;
         }
 
+        // The acknowledgement (the one message a stranger's submission triggers) to an address given anonymously is limited per address.
+        if (letterKind is null && summary.SubmittedBy == SubmissionOrigin.Anonymous && contact.Email is { } email && !await limit.TryTakeAsync(email, ct))
+        {
+            LogLimited(logger, source.Event, summary.CaseId);
+            return;
+        }
+
         var facility = await planner.FacilityAsync(summary.FacilityId, ct);
         var model = new PatientMessageModel
         {
-            Event = source.Event, PatientName = contact.Name, CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind.ToWire(),
+            Event = source.Event, PatientName = SafeName.From(contact.Name), CaseNumber = summary.CaseNumber, Facility = facility.Name, LetterKind = letterKind.ToWire(),
         };
         var created = await planner.PlanPatientAsync(source, summary.SubmissionId, contact, model, ct);
         LogPlanned(logger, source.Event, summary.CaseId, 1, created ? 1 : 0);
@@ -155,6 +169,9 @@ public sealed partial class CaseEventsConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: intake does not know its submission {SubmissionId} or discharge; the patient is not told")]
     private static partial void LogNoSubmission(ILogger logger, string @event, Guid caseId, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} for case {CaseId}: the address given anonymously had its acknowledgements for today; none is sent")]
+    private static partial void LogLimited(ILogger logger, string @event, Guid caseId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Event} for case {CaseId}: no response was requested; no acknowledgement is sent")]
     private static partial void LogNoResponseRequested(ILogger logger, string @event, Guid caseId);

@@ -14,7 +14,8 @@ namespace PatientExperience.Notification.Planning;
 /// service recovery is the response). The link is a bearer secret: kept only in the delivery's encrypted
 /// envelope, never logged or traced. The reply itself is never sent: the complainant reads it on the page.
 /// </summary>
-public sealed partial class ComplainantMessageConsumer(NotificationPlanner planner, CasePatientContacts patients, ILogger<ComplainantMessageConsumer> logger)
+public sealed partial class ComplainantMessageConsumer(
+    NotificationPlanner planner, CasePatientContacts patients, CaseSummaryStore cases, Limits.AnonymousEmailLimit limit, ILogger<ComplainantMessageConsumer> logger)
     : IConsumer<SendComplainantMessage>
 {
     public const string AcknowledgementEvent = "case-opened";
@@ -44,13 +45,36 @@ public sealed partial class ComplainantMessageConsumer(NotificationPlanner plann
             return;
         }
 
+        // An acknowledgement to an address someone gave through the anonymous form: at most so many per address per day. A case
+        // the notification service has not seen open yet counts as anonymous (the safe side).
+        if (acknowledgement && contact.Email is { } email && await OriginAsync(m, ct) == SubmissionOrigin.Anonymous && !await limit.TryTakeAsync(email, ct))
+        {
+            LogLimited(logger, m.CaseId);
+            return;
+        }
+
         var @event = acknowledgement ? AcknowledgementEvent : ReplyEvent;
         var source = new NotificationSource(acknowledgement ? $"case-opened:{m.CaseId}" : $"{ReplyEvent}:{m.MessageId}", @event, m.CaseId, m.FacilityId, m.Severity);
         var facility = await planner.FacilityAsync(m.FacilityId, ct);
-        var model = new PatientMessageModel { Event = @event, PatientName = contact.Name, CaseNumber = m.CaseNumber, Facility = facility.Name, StatusLink = m.StatusLink };
+        var model = new PatientMessageModel { Event = @event, PatientName = SafeName.From(contact.Name), CaseNumber = m.CaseNumber, Facility = facility.Name, StatusLink = m.StatusLink };
         var created = await planner.PlanPatientAsync(source, m.SubmissionId, contact, model, ct);
         LogPlanned(logger, @event, m.CaseId, created ? 1 : 0);
     }
+
+    private async Task<SubmissionOrigin> OriginAsync(SendComplainantMessage m, CancellationToken ct)
+    {
+        try
+        {
+            return (await cases.GetAsync(m.CaseId, m.FacilityId, ct)).SubmittedBy;
+        }
+        catch (InvalidOperationException)
+        {
+            return SubmissionOrigin.Anonymous;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId}: the address given anonymously had its acknowledgements for today; none is sent")]
+    private static partial void LogLimited(ILogger logger, Guid caseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SendComplainantMessage {MessageId} for case {CaseId} rejected: its link is not an absolute http(s) URL")]
     private static partial void LogRejected(ILogger logger, Guid messageId, Guid caseId);

@@ -133,10 +133,12 @@ public sealed class EscalationHarness : IAsyncDisposable
 
     public async Task<long> PendingTimersAsync() => await Store.Collection<object>(ScheduledMessages.Definition).CountAsync(Ct);
 
-    public static CaseOpened Opened(Guid? caseId = null, Severity severity = Severity.Medium, DateTimeOffset? at = null) => new()
+    /// <param name="submittedBy">The channel: staff by default (a critical case pages at once); anonymous puts a critical one in triage.</param>
+    public static CaseOpened Opened(Guid? caseId = null, Severity severity = Severity.Medium, DateTimeOffset? at = null, SubmissionOrigin submittedBy = SubmissionOrigin.Staff) => new()
     {
         CaseId = caseId ?? Guid.NewGuid(), CaseNumber = "PX-TEST-0001", SubmissionId = Guid.NewGuid(), FacilityId = Facility, DepartmentId = "emergency",
         UnitId = "ed-adult", Channel = FeedbackChannel.Phone, Status = CaseStatus.New, OpenedAt = at ?? DateTimeOffset.UtcNow, Classification = CaseType.Complaint, Severity = severity,
+        SubmittedBy = submittedBy,
     };
 
     public CaseAcknowledged AcknowledgedAt(Guid caseId, EscalationLevel level, DateTimeOffset at) => new()
@@ -177,5 +179,11 @@ public sealed class EscalationHarness : IAsyncDisposable
 
         public Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct) =>
             Task.FromResult<StaffRecipient?>(new StaffRecipient { PersonId = "compliance-officer", Name = "Compliance", Role = "compliance" });
+
+        public Task<IReadOnlyList<StaffRecipient>> TriageAsync(string facilityId, string? departmentId, string? unitId, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<StaffRecipient>>([
+                new StaffRecipient { PersonId = "patient-relations-lead", Name = "Patient relations", Role = "patient-relations" },
+                new StaffRecipient { PersonId = "compliance-officer", Name = "Compliance", Role = "compliance" },
+            ]);
     }
 }

@@ -25,9 +25,9 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     private IReadOnlyList<SlaBreached> BreachesOf(Guid id) => _saga.Published<SlaBreached>().Where(e => e.CaseId == id).ToList();
 
     /// <summary>Opens a case and waits until it awaits its first level's acknowledgement.</summary>
-    private async Task<Guid> OpenAsync(Severity severity = Severity.Medium)
+    private async Task<Guid> OpenAsync(Severity severity = Severity.Medium, SubmissionOrigin submittedBy = SubmissionOrigin.Staff)
     {
-        var opened = EscalationHarness.Opened(severity: severity, at: Now);
+        var opened = EscalationHarness.Opened(severity: severity, at: Now, submittedBy: submittedBy);
         await _saga.PublishAsync(opened);
         await _saga.SagaAsync(opened.CaseId, s => s.CurrentState == nameof(EscalationStateMachine.AwaitingAcknowledgement), "the case to await its acknowledgement");
         return opened.CaseId;
@@ -52,13 +52,63 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_critical_case_awaits_the_executive_levels_acknowledgement_and_compliance_is_told()
+    public async Task A_critical_case_from_an_authenticated_channel_awaits_the_executive_levels_acknowledgement_and_compliance_is_told()
     {
         var id = await OpenAsync(Severity.Critical);
 
         var start = await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id);
         Assert.Equal((EscalationLevel.Executive, EscalationReason.CriticalSeverity), (start.ToLevel, start.Reason));
         Assert.Contains(start.Recipients, r => r.Role == "compliance");
+    }
+
+    [Fact]
+    public async Task A_critical_case_from_an_anonymous_channel_goes_to_triage_not_to_the_executives()
+    {
+        var id = await OpenAsync(Severity.Critical, SubmissionOrigin.Anonymous);
+
+        var start = await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id);
+        Assert.Equal((EscalationLevel.Unit, EscalationReason.CriticalTriage), (start.ToLevel, start.Reason));
+        Assert.Equal(["compliance-officer", "patient-relations-lead"], start.Recipients.Select(r => r.PersonId).Order());
+        var saga = await _saga.SagaAsync(id, s => true, "the saga");
+        Assert.True(saga.InTriage);
+        Assert.NotNull(saga.AcknowledgeTokenId); // triage's acknowledgement clock runs as usual
+    }
+
+    [Fact]
+    public async Task Confirming_a_critical_case_in_triage_moves_it_to_the_executives_with_reason_critical_severity()
+    {
+        var id = await OpenAsync(Severity.Critical, SubmissionOrigin.Anonymous);
+        _saga.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await _saga.PublishAsync(new CaseCriticalConfirmed { CaseId = id, ConfirmedBy = "patient-relations-lead", ConfirmedAt = Now });
+
+        var confirmed = await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == EscalationLevel.Executive);
+        Assert.Equal((EscalationLevel.Unit, EscalationReason.CriticalSeverity), (confirmed.FromLevel, confirmed.Reason));
+        Assert.Contains(confirmed.Recipients, r => r.Role == "executive");
+        Assert.Contains(confirmed.Recipients, r => r.Role == "compliance");
+        var saga = await _saga.SagaAsync(id, s => s.Level == EscalationLevel.Executive, "the case at the executive level");
+        Assert.False(saga.InTriage);
+        Assert.Equal(Now + EscalationHarness.Acknowledge, saga.AcknowledgeDueAt);
+
+        // Confirmed again (a redelivery): nothing more happens.
+        await _saga.PublishAsync(new CaseCriticalConfirmed { CaseId = id, ConfirmedBy = "patient-relations-lead", ConfirmedAt = Now });
+        _saga.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _saga.UntilAsync(() => _saga.Harness.Consumed.Select<CaseCriticalConfirmed>(Ct).Count() >= 2, "the second confirmation to be consumed");
+        Assert.Equal(2, EscalationsOf(id).Count);
+    }
+
+    [Fact]
+    public async Task A_critical_case_no_one_triages_in_time_goes_to_the_executives_when_its_deadline_passes()
+    {
+        var id = await OpenAsync(Severity.Critical, SubmissionOrigin.Anonymous);
+
+        _saga.Clock.Advance(EscalationHarness.Acknowledge);
+
+        var up = await _saga.PublishedAsync<CaseEscalated>(e => e.CaseId == id && e.ToLevel == EscalationLevel.Executive);
+        Assert.Equal((EscalationLevel.Unit, EscalationReason.DeadlineMissed, Severity.Critical), (up.FromLevel, up.Reason, up.Severity));
+        Assert.Contains(up.Recipients, r => r.Role == "executive");
+        Assert.Contains(BreachesOf(id), b => b.Level == EscalationLevel.Unit && b.Deadline == DeadlineKind.Acknowledge);
+        Assert.False((await _saga.SagaAsync(id, s => s.Level == EscalationLevel.Executive, "the executive level")).InTriage);
     }
 
     [Fact]
