@@ -44,7 +44,7 @@ public sealed class ConsoleCasePageTests : IDisposable
         var seen = ConsoleUser.Case(_id, version: 3);
         var now = ConsoleUser.Case(_id, status: "acknowledged", level: "department", version: 5);
         now.AssigneeId = "adv-2";
-        now.History.Add(new CaseHistoryEntry { At = DateTimeOffset.Parse("2026-12-01T10:00:00Z"), Actor = "rg-emergency-head", Action = "acknowledged" });
+        now.History.Add(new TimelineEntryView { At = DateTimeOffset.Parse("2026-12-01T10:00:00Z"), Actor = "rg-emergency-head", Action = "acknowledged" });
         var reads = 0;
         _app.Gateway.Answer("GET", $"/api/v1/cases/{_id}", (_, _) =>
             WebAppJson(Interlocked.Increment(ref reads) == 1 ? seen : now));

@@ -70,7 +70,7 @@ public sealed partial class ConsoleUser
         NextDeadline = deadline ?? DateTimeOffset.UtcNow.AddHours(2),
         Sla = new SlaView { State = "on-track", NextDeadlineKind = "acknowledge", NextDeadline = deadline ?? DateTimeOffset.UtcNow.AddHours(2), PolicyVersion = 1 },
         Version = version,
-        History = [new CaseHistoryEntry { At = DateTimeOffset.Parse("2026-12-01T09:00:00Z"), Actor = "system", Action = "classified", Detail = "grievance, high, communication. Written complaint about care." }],
+        History = [new TimelineEntryView { At = DateTimeOffset.Parse("2026-12-01T09:00:00Z"), Actor = "system", Action = "classified", Detail = "grievance, high, communication. Written complaint about care." }],
         Notes = [], Tasks = [], Letters = [],
     };
 

@@ -87,6 +87,7 @@ public sealed class ConsoleSignInTests : IDisposable
     {
         var user = new ConsoleUser(_app);
         _app.Gateway.Answer("GET", "/api/v1/cases", HttpStatusCode.OK, ConsoleUser.Json(new PagedResponseOfCaseView { Page = 1, PageSize = 25 }));
+        _app.Gateway.Answer("GET", "/api/v1/facilities", HttpStatusCode.OK, "[]"); // the form's pickers come from the directory
         await user.SignInAsync();
 
         await user.GetPageAsync("/feedback");

@@ -242,6 +242,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/confirm-critical": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a critical case from an anonymous channel after triage: the executive level is told (and paged) at once, reason critical-severity. Patient relations, compliance and admins; 409 unless the case awaits triage. */
+        post: operations["ConfirmCriticalCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/escalate": {
         parameters: {
             query?: never;
@@ -253,6 +270,23 @@ export interface paths {
         put?: never;
         /** Escalate the case one level now, as a missed deadline would. */
         post: operations["EscalateCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guidance and patient resources that apply to the case (its category, classification and severity), in the patient's language. */
+        get: operations["GetCaseGuidance"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -570,7 +604,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a concern, complaint, grievance, compliment, suggestion or question.
-         * @description Anonymous (public forms, kiosks) or staff. Send an Idempotency-Key header to make retries safe: the same key and body return the same submission.
+         * @description Anonymous (public forms, kiosks) or staff. A staff token with a platform role for the facility (staff logging a call) or an integration client's token records the submission as authenticated (submittedBy staff or integration); otherwise it is anonymous, and a critical concern goes to triage before anyone is paged. Send an Idempotency-Key header to make retries safe: the same key and body return the same submission.
          */
         post: operations["SubmitFeedback"];
         delete?: never;
@@ -630,6 +664,24 @@ export interface paths {
          * @description Integration clients only. Answers an OperationOutcome: accepted (with the discharge id), ignored with its reason, 400 when invalid, 403 outside the client's facilities.
          */
         post: operations["PostFhirEncounter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The guidance library: each entry's current version (Markdown, English and Spanish) with the categories, classifications and severities it applies to. */
+        get: operations["ListGuidance"];
+        put?: never;
+        /** Write an entry (admin): a new key is created at version 1; an existing key gets a new version unless nothing changed. */
+        post: operations["SaveGuidance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1281,6 +1333,15 @@ export interface components {
         CancelTaskRequest: {
             reason: null | string;
         };
+        CaseGuidanceView: {
+            key: string;
+            /** Format: int32 */
+            version: number | string;
+            kind: string;
+            language: string;
+            title: string;
+            body: string;
+        };
         CaseMessageView: {
             /** Format: uuid */
             id: string;
@@ -1322,6 +1383,8 @@ export interface components {
             /** Format: date-time */
             closedAt?: null | string;
             escalationLevel: string;
+            submittedBy: string;
+            awaitingTriage?: boolean;
             /** Format: date-time */
             nextDeadline?: null | string;
             sla: components["schemas"]["SlaView"];
@@ -1543,6 +1606,29 @@ export interface components {
         GovernancePackList: {
             items: components["schemas"]["GovernancePackEntry"][];
         };
+        GuidanceEntryView: {
+            key: string;
+            /** Format: int32 */
+            version: number | string;
+            kind: string;
+            categories: string[];
+            classifications: string[];
+            severities: string[];
+            title: components["schemas"]["LocalizedMarkdown"];
+            body: components["schemas"]["LocalizedMarkdown"];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+        };
+        GuidanceRequest: {
+            key: null | string;
+            kind: null | string;
+            categories: null | string[];
+            classifications: null | string[];
+            severities: null | string[];
+            title: null | components["schemas"]["LocalizedMarkdown"];
+            body: null | components["schemas"]["LocalizedMarkdown"];
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -1728,6 +1814,10 @@ export interface components {
             /** Format: date */
             completionDate: null | string;
             body: null | string;
+        };
+        LocalizedMarkdown: {
+            en: string;
+            es: null | string;
         };
         LocalizedText: {
             en: string;
@@ -3295,6 +3385,103 @@ export interface operations {
             };
         };
     };
+    ConfirmCriticalCase: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read, e.g. "3": a stale one is 412 and changes nothing. */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     EscalateCase: {
         parameters: {
             query?: never;
@@ -3396,6 +3583,64 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCaseGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGuidanceView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5723,6 +5968,113 @@ export interface operations {
                 };
                 content: {
                     "application/fhir+json": components["schemas"]["FhirResource"];
+                };
+            };
+        };
+    };
+    ListGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveGuidance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuidanceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuidanceEntryView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -9,7 +9,7 @@ public sealed record SeenCase(long Version, string? Status, string? Level, strin
 /// The difference between the version of a case someone acted on and the case as it is now: status, escalation level, assignee
 /// and the timeline entries added since. Shown when the API refuses an action because the case changed (412).
 /// </summary>
-public sealed record CaseChanges(IReadOnlyList<(string What, string Before, string After)> Fields, IReadOnlyList<CaseHistoryEntry> NewEntries)
+public sealed record CaseChanges(IReadOnlyList<(string What, string Before, string After)> Fields, IReadOnlyList<TimelineEntryView> NewEntries)
 {
     public static CaseChanges Between(SeenCase seen, CaseView now)
     {
