@@ -9,9 +9,11 @@ namespace PatientExperience.EndToEnd.Tests;
 /// </summary>
 public sealed class FaultRunTests
 {
-    // Explicit until it has passed on this machine: written on a day the shared machine ran at load average 40-85 and the
-    // private broker alone took longer to start than the helper allowed. Run it with `-- --explicit on`.
-    [Fact(Explicit = true)]
+    // Opt-in until it has passed on this machine: written on a day the shared machine ran at load average 40-85 and the
+    // private broker alone took longer to start than the helper allowed. Run it with PXP_FAULT_RUN=1.
+    public static bool FaultRunRequested => Environment.GetEnvironmentVariable("PXP_FAULT_RUN") == "1";
+
+    [Fact(Skip = "The reduced fault run has not yet completed on the build machine (issue 8); opt in with PXP_FAULT_RUN=1.", SkipUnless = nameof(FaultRunRequested))]
     public async Task A_reduced_fault_run_loses_and_doubles_no_case_deadline_or_notification()
     {
         var ct = TestContext.Current.CancellationToken;
