@@ -11,36 +11,19 @@ namespace PatientExperience.EndToEnd.Tests;
 public sealed class StandaloneCrashTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-standalone-kill-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _gateway = ServiceProcess.FreeTcpPort();
-    private readonly int _services = ServiceProcess.FreeTcpPort();
-    private readonly int _grpc = ServiceProcess.FreeTcpPort();
-    private ServiceProcess? _standalone;
-
-    private Uri Gateway => new($"http://localhost:{_gateway}");
-
-    private Dictionary<string, string?> Environment() => new()
+    private readonly StandaloneHost _host = new("standalone-kill", new Dictionary<string, string?>
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["Standalone__GatewayPort"] = _gateway.ToString(CultureInfo.InvariantCulture),
-        ["Standalone__ServicesPort"] = _services.ToString(CultureInfo.InvariantCulture),
-        ["Standalone__GrpcPort"] = _grpc.ToString(CultureInfo.InvariantCulture),
-        ["Storage__DataDirectory"] = _data,
-        ["ConnectionStrings__rabbitmq"] = null,
-        ["ConnectionStrings__mongo"] = null,
         // One client submits every concern: the public forms' per-client limit must not refuse the test's rate.
         ["Gateway__PublicPermitLimit"] = "1000000",
         ["Logging__LogLevel__Default"] = "Warning",
-    };
+    });
+    private ServiceProcess? _standalone;
+
+    private Uri Gateway => _host.Gateway;
 
     public async ValueTask InitializeAsync() => _standalone = await StartAsync("standalone");
 
-    private async Task<ServiceProcess> StartAsync(string name)
-    {
-        var process = ServiceProcess.Start("PatientExperience.Standalone", Environment(), name);
-        await process.WaitUntilReadyAsync(new Uri(Gateway, "/health/ready"), TimeSpan.FromSeconds(120), Ct);
-        return process;
-    }
+    private Task<ServiceProcess> StartAsync(string name) => _host.StartAsync(name, TimeSpan.FromSeconds(120));
 
     [Fact]
     public async Task Killing_the_standalone_process_while_concerns_arrive_loses_none_it_accepted()
@@ -78,16 +61,5 @@ public sealed class StandaloneCrashTests : IAsyncLifetime
             $"{acceptedBeforeCrash} accepted before the crash, {accepted.Count} in all: {lost.Count} without a case, {doubled.Count} with more than one.{System.Environment.NewLine}{_standalone.Output}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_standalone is not null) await _standalone.DisposeAsync();
-        try
-        {
-            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A killed process may hold a file for a moment.
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -11,30 +11,15 @@ namespace PatientExperience.EndToEnd.Tests;
 public sealed class StandalonePortTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-standalone-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _gateway = ServiceProcess.FreeTcpPort();
-    private readonly int _services = ServiceProcess.FreeTcpPort();
-    private readonly int _grpc = ServiceProcess.FreeTcpPort();
-    private ServiceProcess? _standalone;
-
-    private Uri Gateway => new($"http://localhost:{_gateway}");
-
-    public async ValueTask InitializeAsync()
+    private readonly StandaloneHost _host = new("standalone-ports", new Dictionary<string, string?>
     {
-        _standalone = ServiceProcess.Start("PatientExperience.Standalone", new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Standalone__GatewayPort"] = _gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Standalone__ServicesPort"] = _services.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Standalone__GrpcPort"] = _grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Storage__DataDirectory"] = _data,
-            ["ConnectionStrings__rabbitmq"] = null,
-            ["ConnectionStrings__mongo"] = null,
-            ["Gateway__PublicPermitLimit"] = "2",
-            ["Gateway__PublicWindowSeconds"] = "3600",
-        }, "standalone");
-        await _standalone.WaitUntilReadyAsync(new Uri(Gateway, "/health/ready"), TimeSpan.FromSeconds(60), Ct);
-    }
+        ["Gateway__PublicPermitLimit"] = "2",
+        ["Gateway__PublicWindowSeconds"] = "3600",
+    });
+
+    private Uri Gateway => _host.Gateway;
+
+    public async ValueTask InitializeAsync() => await _host.StartAsync();
 
     private HttpRequestMessage Concern(string host) => new(HttpMethod.Post, new Uri(Gateway, "/api/v1/feedback"))
     {
@@ -46,7 +31,7 @@ public sealed class StandalonePortTests : IAsyncLifetime
     public async Task A_Host_header_naming_the_services_port_does_not_get_around_the_gateways_rate_limit()
     {
         using var client = new HttpClient();
-        var spoofed = $"localhost:{_services}";
+        var spoofed = $"localhost:{_host.ServicesPort}";
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Concern(spoofed), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Concern(spoofed), Ct)).StatusCode);
@@ -66,9 +51,5 @@ public sealed class StandalonePortTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_standalone is not null) await _standalone.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

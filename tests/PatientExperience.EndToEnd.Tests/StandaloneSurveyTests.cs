@@ -16,33 +16,17 @@ public sealed class StandaloneSurveyTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-standalone-survey-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _gateway = ServiceProcess.FreeTcpPort();
-    private readonly int _services = ServiceProcess.FreeTcpPort();
-    private readonly int _grpc = ServiceProcess.FreeTcpPort();
-    private ServiceProcess? _standalone;
-
-    private Uri Gateway => new($"http://localhost:{_gateway}");
-
-    private Dictionary<string, string?> Environment() => new()
+    private readonly StandaloneHost _host = new("standalone-survey", new Dictionary<string, string?>
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["Standalone__GatewayPort"] = _gateway.ToString(CultureInfo.InvariantCulture),
-        ["Standalone__ServicesPort"] = _services.ToString(CultureInfo.InvariantCulture),
-        ["Standalone__GrpcPort"] = _grpc.ToString(CultureInfo.InvariantCulture),
-        ["Storage__DataDirectory"] = _data,
-        ["ConnectionStrings__rabbitmq"] = null,
-        ["ConnectionStrings__mongo"] = null,
         // Whatever the time of day the test runs: no patient quiet hours deferring the invitation.
         ["Notification__PatientQuietHours__Start"] = "",
         ["Notification__PatientQuietHours__End"] = "",
-    };
+    });
+    private ServiceProcess? _standalone;
 
-    public async ValueTask InitializeAsync()
-    {
-        _standalone = ServiceProcess.Start("PatientExperience.Standalone", Environment(), "standalone");
-        await _standalone.WaitUntilReadyAsync(new Uri(Gateway, "/health/ready"), TimeSpan.FromSeconds(60), Ct);
-    }
+    private Uri Gateway => _host.Gateway;
+
+    public async ValueTask InitializeAsync() => _standalone = await _host.StartAsync();
 
     private async Task<HttpClient> ClientAsync(string role, string facility)
     {
@@ -69,7 +53,7 @@ public sealed class StandaloneSurveyTests : IAsyncLifetime
         }, Deadline, $"the invitation in /dev/mailbox.{System.Environment.NewLine}{_standalone!.Output}", Ct);
         var body = ((JsonElement)invitation).GetProperty("body").GetString()!;
         var (link, token) = SurveyFlow.LinkIn(body) ?? throw new Xunit.Sdk.XunitException($"No survey link in: {body}");
-        Assert.StartsWith($"http://localhost:{_gateway}/surveys/", link, StringComparison.Ordinal);
+        Assert.StartsWith($"http://localhost:{_host.GatewayPort}/surveys/", link, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/v1/surveys/respond/{token}", Ct)).StatusCode);
         var answered = await anonymous.PostAsJsonAsync($"/api/v1/surveys/respond/{token}", SurveyFlow.PoorAnswers(), Ct);
@@ -87,15 +71,5 @@ public sealed class StandaloneSurveyTests : IAsyncLifetime
         Assert.Equal("grievance", ((JsonElement)recovery).GetProperty("classification").GetString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_standalone is not null) await _standalone.DisposeAsync();
-        try
-        {
-            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -13,38 +13,26 @@ namespace PatientExperience.EndToEnd.Tests;
 public sealed class StandaloneTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-standalone-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _gateway = ServiceProcess.FreeTcpPort();
-    private readonly int _services = ServiceProcess.FreeTcpPort();
-    private readonly int _grpc = ServiceProcess.FreeTcpPort();
-    private ServiceProcess? _standalone;
-
-    private Uri Gateway => new($"http://localhost:{_gateway}");
-
-    private Dictionary<string, string?> Environment() => new()
+    private readonly StandaloneHost _host = new("standalone", new Dictionary<string, string?>
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["Standalone__GatewayPort"] = _gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Standalone__ServicesPort"] = _services.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Standalone__GrpcPort"] = _grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Storage__DataDirectory"] = _data,
-        ["ConnectionStrings__rabbitmq"] = null,
-        ["ConnectionStrings__mongo"] = null,
         // Patients' quiet hours off, so an acknowledgement is sent whatever the time of the run.
         ["Notification__PatientQuietHours__Start"] = "",
         ["Notification__PatientQuietHours__End"] = "",
-    };
+    });
+    private ServiceProcess? _standalone;
+
+    private Uri Gateway => _host.Gateway;
 
     public async ValueTask InitializeAsync()
     {
-        _standalone = ServiceProcess.Start("PatientExperience.Standalone", Environment(), "standalone");
+        _standalone = ServiceProcess.Start("PatientExperience.Standalone", _host.Environment(), "standalone");
         await _standalone.WaitUntilReadyAsync(new Uri(Gateway, "/health/ready"), TimeSpan.FromSeconds(60), Ct);
     }
 
     [Fact]
     public async Task One_process_takes_a_concern_to_a_case_and_keeps_it_across_a_restart()
     {
-        Assert.Contains(_standalone!.Lines, l => l.Contains(_data, StringComparison.Ordinal)); // the data folder is printed at start
+        Assert.Contains(_standalone!.Lines, l => l.Contains(_host.DataDirectory, StringComparison.Ordinal)); // the data folder is printed at start
         var client = new HttpClient { BaseAddress = Gateway };
         var token = (await client.GetFromJsonAsync<JsonElement>("/dev/token?role=patient-relations&facility=*", Ct)).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -168,12 +156,6 @@ public sealed class StandaloneTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         if (_standalone is not null) await _standalone.DisposeAsync();
-        try
-        {
-            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _host.DisposeAsync();
     }
 }
