@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using PatientExperience.LocalRabbitMq;
 
@@ -165,15 +164,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         return new ServiceProcess(_projectName, _environment, Name, _output);
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that nothing listens on at the moment of the call.</summary>
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on and no other test process has been given (see <see cref="TestPorts"/>).</summary>
+    public static int FreeTcpPort() => TestPorts.Reserve();
 
     public async ValueTask DisposeAsync()
     {
