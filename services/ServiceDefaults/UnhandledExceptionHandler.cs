@@ -37,7 +37,7 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
             });
         }
 
-        LogUnhandled(logger, exception.GetType().FullName ?? "unknown", httpContext.TraceIdentifier);
+        LogUnhandled(logger, exception.GetType().FullName ?? "unknown", httpContext.TraceIdentifier, ExceptionSite.Describe(exception));
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -46,6 +46,27 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving request {TraceIdentifier}")]
-    private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceIdentifier);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while serving request {TraceIdentifier}; thrown at: {Where}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string traceIdentifier, string where);
+}
+
+/// <summary>Where an exception was thrown, for logs that must never carry PHI.</summary>
+public static class ExceptionSite
+{
+    /// <summary>
+    /// The types and stack frames (methods, files, lines) of the exception and its inner exceptions, never their messages,
+    /// which may quote a patient's input.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var lines = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            lines.Add((ReferenceEquals(e, exception) ? "" : "caused by ") + (e.GetType().FullName ?? "unknown"));
+            if (e.StackTrace is { } trace) lines.Add(trace);
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
 }

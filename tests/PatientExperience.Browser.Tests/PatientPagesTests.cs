@@ -55,7 +55,8 @@ public sealed class PatientPagesTests(BrowserPlatform platform) : BrowserTest(pl
         var summary = page.Locator(".error-summary");
         await Assertions.Expect(summary).ToBeVisibleAsync();
         Assert.Equal("alert", await summary.GetAttributeAsync("role"));
-        Assert.True(await summary.EvaluateAsync<bool>("e => e === document.activeElement"), "The error summary has the focus.");
+        // The browser moves the focus to an autofocus element at its next rendering step, after the element is visible: wait for it.
+        await Assertions.Expect(summary).ToBeFocusedAsync();
         Assert.StartsWith("Error: ", await page.TitleAsync(), StringComparison.Ordinal);
 
         foreach (var field in new[] { "description", "email" })

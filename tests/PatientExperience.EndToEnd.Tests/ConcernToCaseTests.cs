@@ -29,12 +29,12 @@ public sealed class ConcernToCaseTests(PlatformFixture platform)
         responseRequested = true,
     };
 
-    internal static async Task<Guid> SubmitAsync(HttpClient client, object body, string? idempotencyKey = null)
+    internal static async Task<Guid> SubmitAsync(HttpClient client, object body, string? idempotencyKey = null, Func<string>? diagnostics = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/feedback") { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         var response = await client.SendAsync(request, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Expected 202, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Expected 202, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}{Environment.NewLine}{diagnostics?.Invoke()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("submissionId").GetGuid();
     }
 
@@ -51,7 +51,7 @@ public sealed class ConcernToCaseTests(PlatformFixture platform)
         platform.Require();
         var staff = await platform.StaffClientAsync();
 
-        var submissionId = await SubmitAsync(platform.AnonymousClient(), Concern());
+        var submissionId = await SubmitAsync(platform.AnonymousClient(), Concern(), diagnostics: platform.AllOutput);
         var caseId = await CaseIdOfAsync(staff, submissionId, platform.AllOutput);
 
         var response = await staff.GetAsync($"/api/v1/cases/{caseId}", Ct);
@@ -101,8 +101,8 @@ public sealed class ConcernToCaseTests(PlatformFixture platform)
             facilityId = "mesa-valley", departmentId = "cardiology", unitId = "cvicu", channel = "phone", description = "Retry me", responseRequested = false,
         } : null;
 
-        var first = await SubmitAsync(platform.AnonymousClient(), body!, key);
-        var second = await SubmitAsync(platform.AnonymousClient(), body!, key);
+        var first = await SubmitAsync(platform.AnonymousClient(), body!, key, diagnostics: platform.AllOutput);
+        var second = await SubmitAsync(platform.AnonymousClient(), body!, key, diagnostics: platform.AllOutput);
         Assert.Equal(first, second);
 
         var caseId = await CaseIdOfAsync(staff, first, platform.AllOutput);
@@ -115,7 +115,7 @@ public sealed class ConcernToCaseTests(PlatformFixture platform)
     public async Task Staff_of_one_facility_cannot_read_another_facilitys_case()
     {
         platform.Require();
-        var submissionId = await SubmitAsync(platform.AnonymousClient(), Concern());
+        var submissionId = await SubmitAsync(platform.AnonymousClient(), Concern(), diagnostics: platform.AllOutput);
         var caseId = await CaseIdOfAsync(await platform.StaffClientAsync(), submissionId, platform.AllOutput);
 
         var other = await platform.StaffClientAsync("advocate", "st-brendans");

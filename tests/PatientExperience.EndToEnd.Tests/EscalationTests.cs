@@ -36,7 +36,7 @@ public sealed class EscalationTests(PlatformFixture platform)
 
     private async Task<(Guid CaseId, JsonElement Case)> OpenAsync(HttpClient staff)
     {
-        var submissionId = await ConcernToCaseTests.SubmitAsync(platform.AnonymousClient(), Complaint());
+        var submissionId = await ConcernToCaseTests.SubmitAsync(platform.AnonymousClient(), Complaint(), diagnostics: platform.AllOutput);
         var caseId = await ConcernToCaseTests.CaseIdOfAsync(staff, submissionId, platform.AllOutput);
         return (caseId, await WaitForAsync(staff, caseId, c => c.GetProperty("sla").TryGetProperty("nextDeadline", out var d) && d.ValueKind == JsonValueKind.String, "its escalation to start"));
     }

@@ -32,13 +32,13 @@ public sealed class NotificationTests(PlatformFixture platform)
             facilityId = Facility, departmentId = "surgery", unitId = "6-north", channel = "web", kind = "complaint",
             description = "Nobody told us when the operation would be.", responseRequested = true,
             patient = new { name = "Ngozi Okonkwo", email = PatientEmail, preferredLanguage = "en" },
-        });
+        }, diagnostics: platform.AllOutput);
         var caseId = await ConcernToCaseTests.CaseIdOfAsync(staff, submissionId, platform.AllOutput);
         var caseNumber = (await staff.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}", Ct)).GetProperty("caseNumber").GetString()!;
 
         // The unit's deadline passes: the case escalates to the department, and its head is emailed.
         var email = await Eventually.UntilAsync(
-            () => Task.FromResult(platform.Smtp!.To(DepartmentHeadEmail).FirstOrDefault(m => m.Subject.Contains(caseNumber, StringComparison.Ordinal))),
+            () => Task.FromResult(platform.Smtp!.To(DepartmentHeadEmail).FirstOrDefault(m => m.Subject.Contains(caseNumber, StringComparison.Ordinal) && m.Subject.Contains("escalated to you", StringComparison.Ordinal))),
             Deadline, $"an email about {caseNumber} to reach the department head.{Environment.NewLine}{platform.AllOutput()}", Ct);
         Assert.Contains("department level", email.Subject, StringComparison.Ordinal);
         Assert.Contains($"http://console.e2e.test/cases/{caseId}", email.Body, StringComparison.Ordinal);
@@ -49,24 +49,35 @@ public sealed class NotificationTests(PlatformFixture platform)
         var inbox = await Eventually.UntilAsync<object>(async () =>
         {
             var view = await head.GetFromJsonAsync<JsonElement>("/api/v1/notifications/inbox", Ct);
-            return view.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("caseId").GetString() == caseId.ToString()) ? view : null;
+            return view.GetProperty("items").EnumerateArray().Any(i => IsEscalationOf(i, caseId)) ? view : null;
         }, Deadline, "the escalation to show in the department head's inbox", Ct);
-        var entry = ((JsonElement)inbox).GetProperty("items").EnumerateArray().First(i => i.GetProperty("caseId").GetString() == caseId.ToString());
-        Assert.Equal("case-escalated", entry.GetProperty("event").GetString());
+        // The missed deadline itself (sla-breached) may be in the inbox too; the escalation is there once.
+        var entry = Assert.Single(((JsonElement)inbox).GetProperty("items").EnumerateArray(), i => IsEscalationOf(i, caseId));
         Assert.Equal(caseNumber, entry.GetProperty("caseNumber").GetString());
         Assert.True(((JsonElement)inbox).GetProperty("unread").GetInt32() >= 1);
 
-        // The patient asked for a response: they were acknowledged (intake's contact details read over gRPC with a service token).
-        // Outside their quiet hours it arrives at once; inside them it is deferred, which the delivery status shows.
-        var deliveries = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/notifications?caseId={caseId}&pageSize=100", Ct);
-        var items = deliveries.GetProperty("items").EnumerateArray().ToList();
+        // The patient asked for a response: they are acknowledged by email (intake's contact details read over gRPC with a
+        // service token; this platform has no patient quiet hours). A transient failure on the way is retried, so the test
+        // waits for the delivery to be delivered rather than accepting whatever state it is in at the moment.
+        var deliveries = await Eventually.UntilAsync<object>(async () =>
+        {
+            var view = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/notifications?caseId={caseId}&pageSize=100", Ct);
+            var patientDeliveries = view.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("recipientKind").GetString() == "patient");
+            return patientDeliveries.Any(d => d.GetProperty("status").GetString() == "delivered") ? view : null;
+        }, Deadline, $"the patient's acknowledgement to be delivered.{Environment.NewLine}{platform.AllOutput()}", Ct);
+        var items = ((JsonElement)deliveries).GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(items, d => d.GetProperty("recipientId").GetString() == DepartmentHead && d.GetProperty("channel").GetString() == "email"
             && d.GetProperty("status").GetString() == "delivered");
         var patient = Assert.Single(items, d => d.GetProperty("recipientKind").GetString() == "patient");
-        Assert.Contains(patient.GetProperty("status").GetString(), new[] { "pending", "sending", "deferred", "delivered" });
+        Assert.Equal("email", patient.GetProperty("channel").GetString());
         Assert.DoesNotContain(PatientEmail, deliveries.ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty(platform.Smtp!.To(PatientEmail));
 
-        // Each recipient was emailed once about this escalation, however the events travelled.
-        Assert.Single(platform.Smtp!.To(DepartmentHeadEmail), m => m.Subject.Contains(caseNumber, StringComparison.Ordinal) && m.Subject.Contains("department level", StringComparison.Ordinal));
+        // Each recipient was emailed once about this escalation, however the events travelled (missed deadlines are
+        // emails of their own: "Deadline missed on case ...").
+        Assert.Single(platform.Smtp!.To(DepartmentHeadEmail), m => m.Subject.Contains(caseNumber, StringComparison.Ordinal) && m.Subject.Contains("escalated to you (department level)", StringComparison.Ordinal));
     }
+
+    private static bool IsEscalationOf(JsonElement item, Guid caseId) =>
+        item.GetProperty("caseId").GetString() == caseId.ToString() && item.GetProperty("event").GetString() == "case-escalated";
 }

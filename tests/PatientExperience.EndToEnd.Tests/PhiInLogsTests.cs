@@ -12,7 +12,7 @@ public sealed class PhiInLogsTests(PlatformFixture platform)
     {
         platform.Require();
         var staff = await platform.StaffClientAsync();
-        var submissionId = await ConcernToCaseTests.SubmitAsync(platform.AnonymousClient(), ConcernToCaseTests.Concern());
+        var submissionId = await ConcernToCaseTests.SubmitAsync(platform.AnonymousClient(), ConcernToCaseTests.Concern(), diagnostics: platform.AllOutput);
         await ConcernToCaseTests.CaseIdOfAsync(staff, submissionId, platform.AllOutput);
         await staff.GetStringAsync($"/api/v1/feedback/{submissionId}", Ct); // a PHI read, audited
         await platform.AnonymousClient().PostAsJsonAsync("/api/v1/feedback", new { facilityId = "nowhere", description = ConcernToCaseTests.StoryMarker, patient = new { name = ConcernToCaseTests.PatientName } }, Ct);

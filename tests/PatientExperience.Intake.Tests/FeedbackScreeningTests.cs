@@ -24,6 +24,18 @@ public sealed class FeedbackScreeningTests
     }
 
     [Fact]
+    public void Text_built_to_make_the_patterns_backtrack_is_screened_to_the_end()
+    {
+        // Near-misses of every shape the patterns have, about the longest description intake accepts: a stem inside a long
+        // word ("xinjuryyy..."), phrases opened and broken after a long run of white space ("left ... x"), a term inside a word.
+        var text = string.Concat(Enumerable.Repeat("xinjur" + new string('y', 60) + " left" + new string(' ', 40) + "x unharmed ", 80));
+        var result = FeedbackScreening.Screen(text + " and then she had a fall");
+
+        Assert.Contains("harm", result.Indicators);
+        Assert.DoesNotContain("neglect", result.Indicators);
+    }
+
+    [Fact]
     public void Words_inside_other_words_do_not_count()
     {
         var result = FeedbackScreening.Screen("The pharmacy issue about pressure settings");

@@ -68,7 +68,12 @@ public static class FeedbackScreening
             return string.Join(@"\s+", words) + (stem ? @"\w*" : "");
         }
 
+        // No match timeout: the patterns come from the fixed lists above, not from input, and each alternative is a literal
+        // (words joined by \s+) with at most a trailing \w* before a one-character look-ahead, so a match attempt never
+        // backtracks further than the word it is in and screening is linear in the text (whose length intake limits). A
+        // timeout here only measured the machine: on a busy host the first match (which JIT-compiles the pattern) overran
+        // 200 ms and turned a patient's concern into a 500.
         return new Regex($@"(?<![\w-])(?:{string.Join("|", terms.Select(Alternative))})(?![\w])",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, Regex.InfiniteMatchTimeout);
     }
 }
