@@ -27,7 +27,7 @@ public static class CaseModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, PhiAuditLog.Definition,
+        builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, CaseStore.ArchiveDefinition, PhiAuditLog.Definition,
             DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections, .. GuidanceModule.Collections]);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DirectoryStore>();

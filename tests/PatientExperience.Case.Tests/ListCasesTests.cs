@@ -153,10 +153,10 @@ public sealed class ListCasesTests(CaseApp app) : IClassFixture<CaseApp>
     {
         var opened = await OpenAsync(Samples.Riverside, Samples.Riverside);
 
-        var page = await ListAsync(app.ClientFor("admin", "*"), $"{Window(opened)}&page=1000&pageSize=100");
+        var page = await ListAsync(app.ClientFor("admin", "*"), $"{Window(opened)}&page=50&pageSize=100");
 
         Assert.Empty(page.Items);
-        Assert.Equal((1000, 100, 2L), (page.Page, page.PageSize, page.Total));
+        Assert.Equal((50, 100, 2L), (page.Page, page.PageSize, page.Total));
     }
 
     [Fact]
@@ -174,6 +174,8 @@ public sealed class ListCasesTests(CaseApp app) : IClassFixture<CaseApp>
     public static TheoryData<string, string> InvalidQueries => new()
     {
         { "page=0", "page" },
+        { "page=101&pageSize=100", "page" }, // deeper than paging reaches (10,000 rows): narrow the list instead
+        { "page=10001&pageSize=1", "page" },
         { "page=-3", "page" },
         { "pageSize=1000", "pageSize" },
         { "pageSize=0", "pageSize" },

@@ -609,6 +609,24 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_a_whole_list_goes_past_one_page_in_sort_order()
+    {
+        var count = DocumentQuery.MaxPageSize * 2 + 7;
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var i in Enumerable.Range(0, count))
+        {
+            var status = i % 3 == 0 ? GrievanceStatus.Received : GrievanceStatus.AwaitingResponse;
+            await Grievances.InsertAsync($"w-{i:D5}", new Grievance($"W-{i}", status, start.AddMinutes(count - i), 1, new PatientRef($"MRN-{i}", null)), [], Ct);
+        }
+
+        var all = await Grievances.ReadAllAsync(new DocumentQuery { SortBy = "receivedAt", PageSize = 3 }, Ct);
+        var received = await Grievances.ReadAllAsync(new DocumentQuery { Filters = [FieldFilter.Eq("status", GrievanceStatus.Received)] }, Ct);
+
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"w-{i:D5}"), all.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(0, count).Count(i => i % 3 == 0), received.Count);
+    }
+
+    [Fact]
     public async Task Query_returns_documents_with_their_versions()
     {
         await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);

@@ -26,17 +26,10 @@ public sealed class CaseloadStore([FromKeyedServices(CaseModule.ServiceName)] ID
     {
         var ids = advocateIds.Cast<object>().ToArray();
         if (ids.Length == 0) return [];
-        var all = new List<Stored<CaseFile>>();
-        for (var page = 1; ; page++)
+        return await _cases.ReadAllAsync(new DocumentQuery
         {
-            var result = await _cases.QueryAsync(new DocumentQuery
-            {
-                Filters = [FieldFilter.In("assigneeId", ids), FieldFilter.In("status", OpenStatuses)],
-                SortBy = "openedAt", PageNumber = page, PageSize = DocumentQuery.MaxPageSize,
-            }, ct);
-            all.AddRange(result.Items);
-            if (result.Items.Count < result.PageSize) return all;
-        }
+            Filters = [FieldFilter.In("assigneeId", ids), FieldFilter.In("status", OpenStatuses)], SortBy = "openedAt",
+        }, ct);
     }
 
     /// <summary>The advocate of the patient's most recent other case at the facility, if any had one.</summary>

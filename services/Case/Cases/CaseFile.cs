@@ -56,10 +56,25 @@ public sealed partial class CaseFile
     /// <summary>Each escalation of the case (the first, and one per reopening) numbers its status updates within its own block.</summary>
     public const long EscalationSequenceBlock = 1_000_000;
 
+    /// <summary>The most recent notes, oldest first; older ones are in the case's archive (<see cref="ArchivedNoteCount"/>).</summary>
     public List<CaseNote> Notes { get; init; } = [];
     public List<CaseTask> Tasks { get; init; } = [];
     public List<ResponseLetter> Letters { get; init; } = [];
+    /// <summary>The most recent timeline entries, oldest first; older ones are in the case's archive (<see cref="ArchivedHistoryCount"/>).</summary>
     public List<CaseHistoryEntry> History { get; init; } = [];
+
+    /// <summary>
+    /// How many of the oldest timeline entries were moved out of this document into the case's archive, in chunks (see
+    /// <see cref="CaseStore"/>), so a busy case stays small enough to read and write. Entry number n of the whole timeline
+    /// (from 0) is archived when n &lt; this, otherwise it is <c>History[n - ArchivedHistoryCount]</c>.
+    /// </summary>
+    public int ArchivedHistoryCount { get; set; }
+
+    /// <summary>How many of the oldest notes were moved into the case's archive, as for the timeline.</summary>
+    public int ArchivedNoteCount { get; set; }
+
+    /// <summary>The number of entries in the whole timeline, archived ones included.</summary>
+    public int TimelineLength => ArchivedHistoryCount + History.Count;
 
     /// <summary>The statuses of a case still being worked (not resolved or closed).</summary>
     public static readonly IReadOnlyList<CaseStatus> OpenStatuses = Wire.Values<CaseStatus>().Where(s => s is not (Resolved or Closed)).ToArray();

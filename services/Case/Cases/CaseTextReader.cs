@@ -30,6 +30,25 @@ public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
         audit.RecordDeniedAsync(user, "case.read", c.Id, c.FacilityId, ct);
 
     /// <summary>
+    /// Timeline entries for their view: staff's reasons decrypted for roles that may read patient data (the read audited when
+    /// there is a reason to read), left out for the others.
+    /// </summary>
+    public async Task<IReadOnlyList<TimelineEntryView>> ReadTimelineAsync(ClaimsPrincipal user, CaseFile c, IReadOnlyList<CaseHistoryEntry> entries, CancellationToken ct)
+    {
+        if (!user.Has(Permission.ReadPatientData) || entries.All(h => h.ProtectedReason is null)) return TimelineEntryView.Of(entries, reason: null);
+        await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);
+        return TimelineEntryView.Of(entries, reason: h => h.ProtectedReason is { } r ? phi.Unprotect(r) : null);
+    }
+
+    /// <summary>Notes decrypted, the read audited (the caller's role was checked to read patient data).</summary>
+    public async Task<IReadOnlyList<NoteView>> ReadNotesAsync(ClaimsPrincipal user, CaseFile c, IReadOnlyList<CaseNote> notes, CancellationToken ct)
+    {
+        if (notes.Count == 0) return [];
+        await audit.RecordAsync(user, "case.read", c.Id, c.FacilityId, ct);
+        return notes.Select(n => new NoteView(n.Id, n.At, n.Author, phi.Unprotect(n.ProtectedText))).ToList();
+    }
+
+    /// <summary>
     /// The case's decrypted text (notes, tasks, letters, the reasons in its timeline), the read audited; null for a caller
     /// whose role may not read patient data (an analyst sees the case de-identified: no text at all).
     /// </summary>

@@ -44,9 +44,17 @@ public sealed record CaseView
     public DateTimeOffset? NextDeadline { get; init; }
     public required SlaView Sla { get; init; }
     public required long Version { get; init; }
-    /// <summary>The timeline, oldest first; staff's reasons only in the detail view, for roles that may read patient data.</summary>
+    /// <summary>
+    /// The most recent part of the timeline (up to 200 entries), oldest first; staff's reasons only in the detail view, for
+    /// roles that may read patient data. Older entries: <see cref="EarlierTimelineEntries"/>.
+    /// </summary>
     public required IReadOnlyList<TimelineEntryView> History { get; init; }
+    /// <summary>How many timeline entries came before <see cref="History"/>; read them with <c>GET /api/v1/cases/{id}/timeline</c>.</summary>
+    public int EarlierTimelineEntries { get; init; }
+    /// <summary>The most recent notes (up to 200), oldest first, in the detail view.</summary>
     public IReadOnlyList<NoteView>? Notes { get; init; }
+    /// <summary>How many notes came before <see cref="Notes"/>; read them with <c>GET /api/v1/cases/{id}/notes</c>.</summary>
+    public int EarlierNotes { get; init; }
     public IReadOnlyList<TaskView>? Tasks { get; init; }
     public IReadOnlyList<LetterView>? Letters { get; init; }
 
@@ -63,8 +71,8 @@ public sealed record CaseView
             OpenedAt = c.OpenedAt, AcknowledgedAt = c.AcknowledgedAt, ResolvedAt = c.ResolvedAt, ClosedAt = c.ClosedAt,
             EscalationLevel = c.EscalationLevel.ToWire(), SubmittedBy = c.SubmittedBy.ToWire(), AwaitingTriage = c.AwaitingTriage, NextDeadline = c.NextDeadline,
             Sla = new SlaView(c.SlaState.ToWire(), c.NextDeadlineKind.ToWire(), c.NextDeadline, c.SlaPolicyVersion),
-            Version = stored.Version, History = text?.History ?? TimelineEntryView.Of(c.History, reason: null),
-            Notes = text?.Notes, Tasks = text?.Tasks, Letters = text?.Letters,
+            Version = stored.Version, History = text?.History ?? TimelineEntryView.Of(c.History, reason: null), EarlierTimelineEntries = c.ArchivedHistoryCount,
+            Notes = text?.Notes, EarlierNotes = c.ArchivedNoteCount, Tasks = text?.Tasks, Letters = text?.Letters,
         };
     }
 }
@@ -93,6 +101,12 @@ public sealed record TimelineEntryView(DateTimeOffset At, string Actor, string A
         history.Select(h => new TimelineEntryView(h.At, h.Actor, h.Action, h.Detail, reason?.Invoke(h))).ToList();
 }
 
+/// <summary>A stretch of a case's timeline: entries <see cref="From"/> .. From + Items.Count - 1 of <see cref="Total"/>, oldest first.</summary>
+public sealed record TimelinePage(int From, int Total, IReadOnlyList<TimelineEntryView> Items);
+
+/// <summary>A stretch of a case's notes: notes <see cref="From"/> .. From + Items.Count - 1 of <see cref="Total"/>, oldest first.</summary>
+public sealed record NotesPage(int From, int Total, IReadOnlyList<NoteView> Items);
+
 public static class CasesApi
 {
     public const int MaxPageSize = 100;
@@ -102,6 +116,10 @@ public static class CasesApi
         var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
         cases.MapGet("/{id:guid}", GetAsync).WithName("GetCase")
             .WithSummary("One case with its classification, escalation level, SLA state, timeline, notes, tasks and letters. The ETag carries its version; the read of its text is audited. Analysts get it de-identified: no notes, tasks, letters or reasons.");
+        cases.MapGet("/{id:guid}/timeline", TimelineAsync).WithName("GetCaseTimeline")
+            .WithSummary("A stretch of the case's whole timeline, oldest first: entries from..from+limit-1 (limit up to 500), archived ones included. Staff's reasons for roles that may read patient data; that read is audited.");
+        cases.MapGet("/{id:guid}/notes", NotesAsync).WithName("GetCaseNotes")
+            .WithSummary("A stretch of the case's notes, oldest first: notes from..from+limit-1 (limit up to 500), archived ones included. Not for analysts; the read is audited.");
         cases.MapGet("", ListAsync).WithName("ListCases")
             .WithSummary("The worklist: cases in the caller's facilities, filtered (status, severity, level, assignee, department, source, overdue, opened range) and paged; newest first or soonest deadline first (sort=nextDeadline).");
         return api;
@@ -121,6 +139,54 @@ public static class CasesApi
 
         http.Response.Headers.ETag = CaseActionsApi.ETagFor(stored.Version);
         return TypedResults.Ok(CaseView.From(stored, await text.ReadAsync(user, stored.Document, ct)));
+    }
+
+    internal static async Task<Results<Ok<TimelinePage>, NotFound, ValidationProblem>> TimelineAsync(
+        Guid id, ClaimsPrincipal user, CaseStore cases, CaseTextReader text, CancellationToken ct, int from = 0, int limit = 100)
+    {
+        if (RangeErrors(from, limit) is { } errors) return ProblemResults.Validation(errors);
+        var stored = await cases.GetAsync(id, ct);
+        if (stored is null) return TypedResults.NotFound();
+        var c = stored.Document;
+        if (!user.CanAccessFacility(c.FacilityId))
+        {
+            await text.RecordRefusedAsync(user, c, ct);
+            return TypedResults.NotFound();
+        }
+
+        var entries = await cases.TimelineAsync(c, from, limit, ct);
+        return TypedResults.Ok(new TimelinePage(from, c.TimelineLength, await text.ReadTimelineAsync(user, c, entries, ct)));
+    }
+
+    internal static async Task<Results<Ok<NotesPage>, NotFound, ValidationProblem, ProblemHttpResult>> NotesAsync(
+        Guid id, ClaimsPrincipal user, CaseStore cases, CaseTextReader text, CancellationToken ct, int from = 0, int limit = 100)
+    {
+        if (RangeErrors(from, limit) is { } errors) return ProblemResults.Validation(errors);
+        var stored = await cases.GetAsync(id, ct);
+        if (stored is null) return TypedResults.NotFound();
+        var c = stored.Document;
+        if (!user.CanAccessFacility(c.FacilityId))
+        {
+            await text.RecordRefusedAsync(user, c, ct);
+            return TypedResults.NotFound();
+        }
+
+        if (!user.Has(Permission.ReadPatientData))
+        {
+            await text.RecordRefusedChangeAsync(user, "case.notes.read", c, ct);
+            return ProblemResults.Forbidden("Your role reads reports and de-identified cases, not a case's notes.");
+        }
+
+        var notes = await cases.NotesAsync(c, from, limit, ct);
+        return TypedResults.Ok(new NotesPage(from, c.ArchivedNoteCount + c.Notes.Count, await text.ReadNotesAsync(user, c, notes, ct)));
+    }
+
+    private static Dictionary<string, string[]>? RangeErrors(int from, int limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (from < 0) errors["from"] = ["Must be 0 or more."];
+        if (limit is < 1 or > CaseStore.MaxReadSize) errors["limit"] = [$"Must be between 1 and {CaseStore.MaxReadSize}."];
+        return errors.Count > 0 ? errors : null;
     }
 
     internal static async Task<Results<Ok<PagedResponse<CaseView>>, ValidationProblem, ProblemHttpResult>> ListAsync(

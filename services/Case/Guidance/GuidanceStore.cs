@@ -30,16 +30,6 @@ public sealed class GuidanceStore([FromKeyedServices(CaseModule.ServiceName)] ID
         _entries.ReplaceAsync(entry.Key, entry, expectedVersion, [], ct);
 
     /// <summary>The whole library (a few dozen entries), by key.</summary>
-    public async Task<IReadOnlyList<Stored<GuidanceEntry>>> AllAsync(CancellationToken ct)
-    {
-        var all = new List<Stored<GuidanceEntry>>();
-        for (var page = 1; ; page++)
-        {
-            var result = await _entries.QueryAsync(new DocumentQuery { PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
-            all.AddRange(result.Items);
-            if ((long)page * DocumentQuery.MaxPageSize >= result.Total) break;
-        }
-
-        return all.OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
-    }
+    public async Task<IReadOnlyList<Stored<GuidanceEntry>>> AllAsync(CancellationToken ct) =>
+        (await _entries.ReadAllAsync(new DocumentQuery(), ct)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
 }

@@ -34,8 +34,9 @@ public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] I
 
     // Facilities
 
+    /// <summary>Every facility, by name (all of them: a health system with more than a page of facilities is not cut short).</summary>
     public async Task<IReadOnlyList<Facility>> ListAsync(CancellationToken ct) =>
-        (await _facilities.QueryAsync(new DocumentQuery { SortBy = "name", PageSize = 1000 }, ct)).Items.Select(i => i.Document).ToList();
+        (await _facilities.ReadAllAsync(new DocumentQuery { SortBy = "name" }, ct)).Select(i => i.Document).ToList();
 
     public async Task<Facility?> GetAsync(string id, CancellationToken ct) => (await _facilities.GetAsync(id, ct))?.Document;
 
@@ -69,16 +70,7 @@ public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] I
     public Task<Stored<Person>?> GetPersonAsync(string id, CancellationToken ct) => _people.GetAsync(id, ct);
 
     /// <summary>Everyone in the directory, by id. The directory of a health system is thousands of people at most.</summary>
-    public async Task<IReadOnlyList<Stored<Person>>> ListPeopleAsync(CancellationToken ct)
-    {
-        var all = new List<Stored<Person>>();
-        for (var page = 1; ; page++)
-        {
-            var result = await _people.QueryAsync(new DocumentQuery { PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
-            all.AddRange(result.Items);
-            if (result.Items.Count < result.PageSize) return all;
-        }
-    }
+    public Task<IReadOnlyList<Stored<Person>>> ListPeopleAsync(CancellationToken ct) => _people.ReadAllAsync(new DocumentQuery(), ct);
 
     /// <exception cref="DuplicateDocumentException">The id is taken.</exception>
     public Task<Stored<Person>> InsertPersonAsync(Person person, CancellationToken ct) => _people.InsertAsync(person.Id, person, [], ct);

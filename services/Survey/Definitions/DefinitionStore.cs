@@ -30,7 +30,7 @@ public sealed class DefinitionStore([FromKeyedServices(SurveyModule.ServiceName)
         }, ct)).Items.FirstOrDefault()?.Document;
 
     public async Task<IReadOnlyList<Stored<SurveyDefinition>>> ListAsync(CancellationToken ct) =>
-        (await _definitions.QueryAsync(new DocumentQuery { SortBy = "id", PageSize = DocumentQuery.MaxPageSize }, ct)).Items
+        (await _definitions.ReadAllAsync(new DocumentQuery { SortBy = "id" }, ct))
         .OrderBy(d => d.Document.Id, StringComparer.Ordinal).ThenBy(d => d.Document.Version).ToList();
 
     /// <summary>Adds a version; false when it exists already (someone else took the number first).</summary>
