@@ -335,7 +335,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A stretch of the case's notes, oldest first: notes from..from+limit-1 (limit up to 500), archived ones included. Not for analysts; the read is audited. */
+        get: operations["GetCaseNotes"];
         put?: never;
         /** Add a note to the case (kept encrypted; reading it is audited). */
         post: operations["AddCaseNote"];
@@ -441,6 +442,23 @@ export interface paths {
         put?: never;
         /** Complete an open task of an open case, with an optional note (kept encrypted; reading it is audited). */
         post: operations["CompleteCaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stretch of the case's whole timeline, oldest first: entries from..from+limit-1 (limit up to 500), archived ones included. Staff's reasons for roles that may read patient data; that read is audited. */
+        get: operations["GetCaseTimeline"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1391,7 +1409,11 @@ export interface components {
             /** Format: int64 */
             version: number | string;
             history: components["schemas"]["TimelineEntryView"][];
+            /** Format: int32 */
+            earlierTimelineEntries?: number | string;
             notes?: null | components["schemas"]["NoteView"][];
+            /** Format: int32 */
+            earlierNotes?: number | string;
             tasks?: null | components["schemas"]["TaskView"][];
             letters?: null | components["schemas"]["LetterView"][];
         };
@@ -1837,6 +1859,13 @@ export interface components {
             at: string;
             author: string;
             text: string;
+        };
+        NotesPage: {
+            /** Format: int32 */
+            from: number | string;
+            /** Format: int32 */
+            total: number | string;
+            items: components["schemas"]["NoteView"][];
         };
         NpsResult: {
             /** Format: double */
@@ -2419,6 +2448,13 @@ export interface components {
             action: string;
             detail: null | string;
             reason: null | string;
+        };
+        TimelinePage: {
+            /** Format: int32 */
+            from: number | string;
+            /** Format: int32 */
+            total: number | string;
+            items: components["schemas"]["TimelineEntryView"][];
         };
         Unit: {
             id: string;
@@ -3898,6 +3934,67 @@ export interface operations {
             };
         };
     };
+    GetCaseNotes: {
+        parameters: {
+            query?: {
+                from?: number | string;
+                limit?: number | string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotesPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AddCaseNote: {
         parameters: {
             query?: never;
@@ -4596,6 +4693,67 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCaseTimeline: {
+        parameters: {
+            query?: {
+                from?: number | string;
+                limit?: number | string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
