@@ -33,12 +33,17 @@ public sealed record FaultRunReport
     /// <summary>Acknowledgement deadlines that passed at least the tolerance before reconciliation (unit, then department).</summary>
     public required int DeadlinesDue { get; init; }
     public required int DeadlinesFired { get; init; }
-    /// <summary>Due deadlines with no breach recorded, or recorded later than the tolerance.</summary>
+    /// <summary>
+    /// Due deadlines with no breach recorded, or recorded later than the tolerance (counted from the end of a case-service or
+    /// broker outage when the deadline fell due during it).
+    /// </summary>
     public required IReadOnlyList<string> DeadlinesMissed { get; init; }
     /// <summary>Breaches recorded before their deadline, or with a deadline other than the policy's.</summary>
     public required IReadOnlyList<string> DeadlinesWrong { get; init; }
     /// <summary>A level whose deadline was recorded missed twice for one case (an escalation level reached twice).</summary>
     public required IReadOnlyList<string> EscalationsDuplicated { get; init; }
+    /// <summary>Deadlines that fell due while the case service or the broker was down and fired within the tolerance after it came back.</summary>
+    public int DeadlinesDelayedByOutages { get; init; }
     public required double MaxLatenessSeconds { get; init; }
     public required double MedianLatenessSeconds { get; init; }
     public required double ToleranceSeconds { get; init; }
@@ -48,21 +53,27 @@ public sealed record FaultRunReport
     /// <summary>Deliveries stored twice for one (cause, recipient, channel).</summary>
     public required IReadOnlyList<string> NotificationsDuplicated { get; init; }
     public required int EmailsReceived { get; init; }
-    /// <summary>Emails the SMTP server received more than once with one Message-Id (one delivery sent twice).</summary>
+    /// <summary>Emails the SMTP server received more than once with one Message-Id (one delivery sent twice) with no crash to explain it.</summary>
     public required IReadOnlyList<string> EmailsSentTwice { get; init; }
+    /// <summary>
+    /// Emails received again, with the same Message-Id, after the notification service was killed between handing them to
+    /// the SMTP server and recording them delivered: the one resend SMTP cannot rule out (no transaction spans the mail
+    /// server and the store). The Message-Id lets mail systems and clients drop the copy.
+    /// </summary>
+    public IReadOnlyList<string> EmailsResentAfterCrash { get; init; } = [];
 
     /// <summary>_error queues holding messages at the end (null when the broker's queues cannot be listed).</summary>
     public IReadOnlyDictionary<string, long>? ErrorQueues { get; init; }
     public required long ErrorQueued { get; init; }
 
     public bool Passed => Lost.Count == 0 && Duplicated.Count == 0 && DeadlinesMissed.Count == 0 && DeadlinesWrong.Count == 0
-        && EscalationsDuplicated.Count == 0 && NotificationsDuplicated.Count == 0 && EmailsSentTwice.Count == 0;
+        && EscalationsDuplicated.Count == 0 && NotificationsDuplicated.Count == 0 && EmailsSentTwice.Count == 0 && ErrorQueued == 0;
 
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
         $"accepted={Accepted} cases={Cases} lost={Lost.Count} duplicated={Duplicated.Count} refused={Refused} " +
         $"deadlinesDue={DeadlinesDue} deadlinesFired={DeadlinesFired} deadlinesMissed={DeadlinesMissed.Count} deadlinesWrong={DeadlinesWrong.Count} " +
-        $"escalationsDuplicated={EscalationsDuplicated.Count} maxLateness={MaxLatenessSeconds:0.0}s " +
-        $"notifications={Notifications} notificationsDuplicated={NotificationsDuplicated.Count} emails={EmailsReceived} emailsSentTwice={EmailsSentTwice.Count} " +
+        $"escalationsDuplicated={EscalationsDuplicated.Count} delayedByOutages={DeadlinesDelayedByOutages} maxLateness={MaxLatenessSeconds:0.0}s " +
+        $"notifications={Notifications} notificationsDuplicated={NotificationsDuplicated.Count} emails={EmailsReceived} emailsSentTwice={EmailsSentTwice.Count} emailsResentAfterCrash={EmailsResentAfterCrash.Count} " +
         $"errorQueued={(ErrorQueues is null ? "unknown" : ErrorQueued.ToString(CultureInfo.InvariantCulture))} " +
         $"faults={Faults.Count} settled={(Settled ? "yes" : "no")} result={(Passed ? "pass" : "FAIL")}");
 

@@ -100,10 +100,17 @@ internal sealed class Reconciliation(FaultRunOptions options, IReadOnlySet<Guid>
     {
         var casesBySubmission = s.Cases.GroupBy(c => c.SubmissionId).ToDictionary(g => g.Key, g => g.Count());
         var deadlines = Deadlines(s);
-        var due = deadlines.Where(d => d.ExpectedAt + options.DeadlineTolerance <= s.At).ToList();
-        var missed = due.Where(d => d.FiredAt is null || d.FiredAt - d.ExpectedAt > options.DeadlineTolerance)
+        var outages = Outages(faults);
+        var due = deadlines.Where(d => FireBy(d, outages) <= s.At).ToList();
+        var missed = due.Where(d => d.FiredAt is null || d.FiredAt > FireBy(d, outages))
             .Select(d => d.FiredAt is null ? $"{d.CaseId} {d.Level}: due {d.ExpectedAt:O}, not fired" : $"{d.CaseId} {d.Level}: due {d.ExpectedAt:O}, fired {d.FiredAt:O}")
             .ToList();
+        var delayed = deadlines.Count(d => d.FiredAt is { } fired && fired - d.ExpectedAt > options.DeadlineTolerance && fired <= FireBy(d, outages));
+        var resends = s.Emails.GroupBy(e => e.MessageId).Where(g => g.Count() > 1).ToList();
+        var notificationKills = faults.Where(f => f.Fault == "kill notification").Select(f => startedAt.AddSeconds(f.AtSeconds)).ToList();
+        bool ExplainedByKill(IGrouping<string, ReceivedEmail> copies) =>
+            copies.OrderBy(e => e.ReceivedAt).Zip(copies.OrderBy(e => e.ReceivedAt).Skip(1))
+                .All(pair => notificationKills.Any(k => pair.First.ReceivedAt <= k && k <= pair.Second.ReceivedAt));
         var lateness = deadlines.Where(d => d.FiredAt is not null).Select(d => (d.FiredAt!.Value - d.ExpectedAt).TotalSeconds).Order().ToList();
 
         return new FaultRunReport
@@ -136,10 +143,34 @@ internal sealed class Reconciliation(FaultRunOptions options, IReadOnlySet<Guid>
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             NotificationsDuplicated = s.Deliveries.GroupBy(d => d.Key).Where(g => g.Count() > 1).Select(g => $"{g.Key} stored {g.Count()} times").ToList(),
             EmailsReceived = s.Emails.Count,
-            EmailsSentTwice = s.Emails.GroupBy(e => e.MessageId).Where(g => g.Count() > 1).Select(g => $"{g.Key} received {g.Count()} times").ToList(),
+            EmailsSentTwice = resends.Where(g => !ExplainedByKill(g)).Select(g => $"{g.Key} received {g.Count()} times").ToList(),
+            EmailsResentAfterCrash = resends.Where(ExplainedByKill).Select(g => $"{g.Key} received {g.Count()} times").ToList(),
+            DeadlinesDelayedByOutages = delayed,
             ErrorQueues = errorQueues,
             ErrorQueued = errorQueues?.Values.Sum() ?? 0,
         };
+    }
+
+    /// <summary>When the case service or the broker was down (nothing can fire a deadline then), oldest first.</summary>
+    private IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> Outages(IReadOnlyList<FaultDone> faults) =>
+        faults.Where(f => f.Fault is "kill case" or "restart broker")
+            .Select(f => (startedAt.AddSeconds(f.AtSeconds), startedAt.AddSeconds(f.AtSeconds + f.RecoveredInSeconds)))
+            .OrderBy(o => o.Item1).ToList();
+
+    /// <summary>
+    /// The latest moment a deadline may fire: the tolerance after it fell due, or, when the case service or the broker was
+    /// down at that time or went down before the tolerance ran out, the tolerance after that outage ended (a deadline that
+    /// falls due while nothing can fire it fires after the recovery: late, not missed).
+    /// </summary>
+    private DateTimeOffset FireBy(Deadline d, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> outages)
+    {
+        var start = d.ExpectedAt;
+        foreach (var (from, to) in outages)
+        {
+            if (from <= start + options.DeadlineTolerance && to >= d.ExpectedAt && to > start) start = to;
+        }
+
+        return start + options.DeadlineTolerance;
     }
 
     /// <summary>The levels in the order a case climbs them; each has an acknowledgement deadline, the executives' last.</summary>
