@@ -91,6 +91,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<PatientReferences>();
         builder.Services.AddSingleton<DischargeFeed>();
         builder.Services.AddSingleton<IFacilityDirectory, CaseServiceFacilityDirectory>();
+        builder.Services.AddHostedService<DirectoryWarmup>();
         builder.Services.AddGrpcClient<CaseService.CaseServiceClient>((sp, o) =>
             o.Address = new Uri(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.CaseGrpcAddress));
         builder.Services.AddGrpc();

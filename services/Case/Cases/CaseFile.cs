@@ -44,6 +44,8 @@ public sealed partial class CaseFile
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>When the case was last reopened (its response clock restarts then); null if never.</summary>
+    public DateTimeOffset? ReopenedAt { get; set; }
 
     public EscalationLevel EscalationLevel { get; set; } = EscalationLevel.Unit;
     public DateTimeOffset? NextDeadline { get; set; }
@@ -319,6 +321,7 @@ public sealed partial class CaseFile
         ResolvedAt = null;
         ClosedAt = null;
         AcknowledgedAt = null;
+        ReopenedAt = now;
         // The reopened case's escalation is a new saga: its status updates are numbered from a new block, above any late
         // update of the one that ended, so those are ignored and the new saga's are applied.
         EscalationSequence = (EscalationSequence / EscalationSequenceBlock + 1) * EscalationSequenceBlock;

@@ -59,7 +59,8 @@ public sealed class ComplainantMessaging(
             policy = await policies.CurrentAsync(c.FacilityId, ct);
         }
 
-        var from = c.History.LastOrDefault(h => h.Action == "reopened")?.At ?? c.OpenedAt;
+        // Cases reopened before ReopenedAt existed carry the reopening only in their timeline.
+        var from = c.ReopenedAt ?? c.History.LastOrDefault(h => h.Action == "reopened")?.At ?? c.OpenedAt;
         return await deadlines.DueAsync(c.FacilityId, from, policy.For(c.Severity).Response, ct);
     }
 
