@@ -61,6 +61,7 @@ public sealed class ConsoleDashboardTests : IDisposable
         Assert.Contains("<dd>88 %</dd>", page, StringComparison.Ordinal); // acknowledged on time
         Assert.Contains("<dd>not enough data</dd>", page, StringComparison.Ordinal); // a value the service could not compute is not 0
         Assert.Contains("12 answers, a small sample", page, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">0-2 days</th><td>7</td>", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">1 Nov 2026</th><td>39</td><td>30</td><td>9</td><td>20</td><td>88 %</td><td>5</td>", page, StringComparison.Ordinal);
         Assert.Contains("src=\"/console/dashboard/charts/volumes-by-category?facility=rg&from=2026-11-01&to=2026-11-30&interval=month\"", page, StringComparison.Ordinal);
         Assert.Contains("href=\"/console/dashboard/export/kpis.csv?facility=rg&from=2026-11-01&to=2026-11-30&interval=month\"", page, StringComparison.Ordinal);
