@@ -15,6 +15,10 @@ public abstract class BrowserTest(BrowserPlatform platform) : IAsyncDisposable
 
     private readonly List<IBrowserContext> _contexts = [];
 
+    // Expect's own default is 5 s: a form post answered by the standalone host on a busy 2-core machine can take longer. Expect still
+    // returns as soon as the condition holds.
+    static BrowserTest() => Assertions.SetDefaultExpectTimeout(15_000);
+
     protected BrowserPlatform Platform { get; } = platform;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
