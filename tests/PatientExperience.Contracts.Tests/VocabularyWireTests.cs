@@ -103,7 +103,7 @@ public sealed class VocabularyWireTests
 
     public static readonly TheoryData<ComplainantMessageKind, string> ComplainantMessageKinds = new()
     {
-        { ComplainantMessageKind.Acknowledgement, "acknowledgement" }, { ComplainantMessageKind.StaffReply, "staff-reply" },
+        { ComplainantMessageKind.Acknowledgement, "acknowledgement" }, { ComplainantMessageKind.StaffReply, "staff-reply" }, { ComplainantMessageKind.LinkReissued, "link-reissued" },
     };
 
     public static readonly TheoryData<SecureMessageSender, string> Senders = new()

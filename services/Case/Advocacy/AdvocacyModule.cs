@@ -11,7 +11,7 @@ namespace PatientExperience.Case.Advocacy;
 /// </summary>
 public static class AdvocacyModule
 {
-    public static readonly CollectionDefinition[] Collections = [AssignmentPolicyStore.Definition, ComplainantThreadStore.Definition];
+    public static readonly CollectionDefinition[] Collections = [AssignmentPolicyStore.Definition, ComplainantThreadStore.Definition, ComplainantThreadStore.ReplacedDefinition];
 
     public static IHostApplicationBuilder AddAdvocacy(this IHostApplicationBuilder builder)
     {
