@@ -22,7 +22,7 @@ public static partial class NotificationModule
 
     /// <summary>
     /// The notification service: its store, consumers (queues <c>notification-case-events</c>, <c>notification-send-notification</c>,
-    /// <c>notification-survey-invitations</c>, <c>notification-delivery</c>), outbox relay, channels and the durable scheduler its retries and deferrals use.
+    /// <c>notification-survey-invitations</c>, <c>notification-outreach-messages</c>, <c>notification-delivery</c>), outbox relay, channels and the durable scheduler its retries and deferrals use.
     /// </summary>
     /// <param name="schedulerStore">
     /// The store the process's durable scheduler keeps its messages in: this service's own, unless the process hosts several
@@ -73,6 +73,7 @@ public static partial class NotificationModule
             bus.AddConsumer<SendNotificationConsumer>().Endpoint(e => e.Name = "notification-send-notification");
             bus.AddConsumer<ReportingSignalConsumer>().Endpoint(e => e.Name = "notification-reporting-signals");
             bus.AddConsumer<SurveyInvitationConsumer>().Endpoint(e => e.Name = "notification-survey-invitations");
+            bus.AddConsumer<OutreachMessageConsumer>().Endpoint(e => e.Name = "notification-outreach-messages");
             bus.AddConsumer<ComplainantMessageConsumer>().Endpoint(e => e.Name = "notification-complainant-messages");
             bus.AddConsumer<DeliveryWorker>().Endpoint(e =>
             {

@@ -7,6 +7,7 @@ using PatientExperience.Storage.Audit;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Invitations;
 using PatientExperience.Survey.Outreach;
+using PatientExperience.Survey.Outreach.Events;
 using PatientExperience.Survey.Policy;
 using PatientExperience.Survey.Responding;
 using PatientExperience.Survey.Scoring;
@@ -22,7 +23,7 @@ public static class SurveyModule
 
     /// <summary>
     /// The survey service: its store, consumers (queues <c>survey-patient-discharged</c>, <c>survey-invitation-due</c>,
-    /// <c>survey-outreach-consent</c>), outbox relay, the shipped templates, and the durable scheduler its invitations and
+    /// <c>survey-outreach-consent</c>, <c>survey-outreach-recruitment</c>, <c>survey-outreach-reminder-due</c>), outbox relay, the shipped templates, and the durable scheduler its invitations and
     /// reminders wait on.
     /// </summary>
     /// <param name="schedulerStore">
@@ -37,12 +38,13 @@ public static class SurveyModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
-            OutreachStore.Definition, PhiAuditLog.Definition);
+            OutreachStore.Definition, OutreachEventStore.Definition, OutreachEventStore.InvitationDefinition, PhiAuditLog.Definition);
         builder.Services.AddPhiProtection(builder.Configuration);
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<SurveyPolicyStore>();
         builder.Services.AddSingleton<InvitationStore>();
         builder.Services.AddSingleton<OutreachStore>();
+        builder.Services.AddSingleton<OutreachEventStore>();
         builder.Services.AddPhiAuditLog<SurveyAuditLog>();
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
@@ -53,15 +55,19 @@ public static class SurveyModule
             ("Survey invitations", "Each discharge's survey decision (eligible or the reason not), its invitation and reminders."),
             ("Survey responses", "The patient's survey behind a single-use link (public, token-protected): read it, answer it once."),
             ("Survey results", "Response rates, NPS and top-box scores per facility and period."),
-            ("Outreach", "Respondents who agreed to be approached for focus groups and outreach (read audited)."));
+            ("Outreach", "Respondents who agreed to be approached for focus groups and outreach (read audited); focus groups and community events, their recruitment, attendance and themes."),
+            ("Outreach RSVPs", "The invitee's answer to a focus group or community event behind a single-use link (public, token-protected)."));
 
         // Scheduling the same step twice (a redelivered discharge) replaces its timer rather than adding another.
         MassTransit.Scheduling.ScheduleTokenId.UseTokenId<InvitationStepDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);
+        MassTransit.Scheduling.ScheduleTokenId.UseTokenId<OutreachReminderDue>(m => m.TokenId == Guid.Empty ? null : m.TokenId);
         builder.Services.AddMessagingModule(bus =>
         {
             bus.AddConsumer<PatientDischargedConsumer>().Endpoint(e => e.Name = "survey-patient-discharged");
             bus.AddConsumer<InvitationStepDueConsumer>().Endpoint(e => e.Name = InvitationTimers.Queue);
             bus.AddConsumer<OutreachConsentRecorder>().Endpoint(e => e.Name = "survey-outreach-consent");
+            bus.AddConsumer<OutreachRecruiter>().Endpoint(e => e.Name = OutreachRecruiter.Queue);
+            bus.AddConsumer<OutreachReminderConsumer>().Endpoint(e => e.Name = OutreachRecruiter.ReminderQueue);
         });
         builder.AddOutboxRelay(ServiceName);
         builder.AddDurableScheduler(schedulerStore ?? ServiceName);
@@ -78,6 +84,8 @@ public static class SurveyModule
         api.MapRespondApi();
         api.MapResultsApi();
         api.MapOutreachApi();
+        api.MapOutreachEventsApi();
+        api.MapRsvpApi();
         api.MapAuditApi<SurveyAuditLog>("/audit/survey", "responseId", "Survey");
         return api;
     }

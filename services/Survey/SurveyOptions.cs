@@ -22,8 +22,13 @@ public sealed class SurveyOptions : IValidatableObject
     [Required]
     public string DefaultSurveyId { get; set; } = Definitions.SurveyTemplates.InpatientId;
 
+    /// <summary>Focus groups and community events: how many respondents one event may invite at most.</summary>
+    public OutreachOptions Outreach { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Outreach.MaxInvitationsPerEvent is < 1 or > OutreachOptions.MaxInvitationsLimit)
+            yield return new ValidationResult($"Survey:Outreach:MaxInvitationsPerEvent must be 1 to {OutreachOptions.MaxInvitationsLimit}.", ["Outreach.MaxInvitationsPerEvent"]);
         if (Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
             yield return new ValidationResult("Survey:PublicBaseUrl must be an http or https URL.", [nameof(PublicBaseUrl)]);
         if (!string.IsNullOrEmpty(url?.Query) || !string.IsNullOrEmpty(url?.Fragment))
@@ -32,4 +37,16 @@ public sealed class SurveyOptions : IValidatableObject
 
     /// <summary>The link in an invitation.</summary>
     public string LinkFor(string token) => $"{PublicBaseUrl.TrimEnd('/')}/surveys/{token}";
+
+    /// <summary>The RSVP link in an outreach invitation.</summary>
+    public string RsvpLinkFor(string token) => $"{PublicBaseUrl.TrimEnd('/')}/outreach/rsvp/{token}";
+}
+
+/// <summary>Bound from <c>Survey:Outreach</c>.</summary>
+public sealed class OutreachOptions
+{
+    public const int MaxInvitationsLimit = 5000;
+
+    /// <summary>The most respondents one event invites, however many match (default 500).</summary>
+    public int MaxInvitationsPerEvent { get; set; } = 500;
 }

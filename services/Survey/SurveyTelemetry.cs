@@ -20,4 +20,10 @@ public static class SurveyTelemetry
     public static readonly Counter<long> Responses = Meter.CreateCounter<long>("pxp.survey.responses", description: "Survey responses scored, by facility.");
 
     public static readonly Counter<long> LowSatisfaction = Meter.CreateCounter<long>("pxp.survey.low_satisfaction", description: "Responses that raised LowSatisfactionDetected (poor score or contact asked), by facility.");
+
+    /// <summary>Outreach invitations sent to consenting respondents, by facility.</summary>
+    public static readonly Counter<long> OutreachInvitations = Meter.CreateCounter<long>("pxp.survey.outreach.invitations", description: "Outreach event invitations sent to consenting respondents, by facility.");
+
+    /// <summary>Outreach RSVPs recorded, tagged <c>attending</c> (true or false) and <c>facility</c>.</summary>
+    public static readonly Counter<long> OutreachRsvps = Meter.CreateCounter<long>("pxp.survey.outreach.rsvps", description: "Outreach RSVPs recorded, by facility and answer.");
 }

@@ -103,7 +103,7 @@ public sealed class VocabularyWireTests
 
     public static readonly TheoryData<ComplainantMessageKind, string> ComplainantMessageKinds = new()
     {
-        { ComplainantMessageKind.Acknowledgement, "acknowledgement" }, { ComplainantMessageKind.StaffReply, "staff-reply" },
+        { ComplainantMessageKind.Acknowledgement, "acknowledgement" }, { ComplainantMessageKind.StaffReply, "staff-reply" }, { ComplainantMessageKind.LinkReissued, "link-reissued" },
     };
 
     public static readonly TheoryData<SecureMessageSender, string> Senders = new()
@@ -123,6 +123,28 @@ public sealed class VocabularyWireTests
     };
 
     [Theory, MemberData(nameof(ImprovementActionStatuses))] public void Improvement_action_status_keeps_its_wire_string(ImprovementActionStatus v, string wire) => AssertWire(v, wire);
+
+    public static readonly TheoryData<OutreachEventKind, string> OutreachEventKinds = new()
+    {
+        { OutreachEventKind.FocusGroup, "focus-group" }, { OutreachEventKind.CommunityEvent, "community-event" },
+    };
+
+    [Theory, MemberData(nameof(OutreachEventKinds))] public void Outreach_event_kind_keeps_its_wire_string(OutreachEventKind v, string wire) => AssertWire(v, wire);
+
+    public static readonly TheoryData<OutreachEventStatus, string> OutreachEventStatuses = new()
+    {
+        { OutreachEventStatus.Planned, "planned" }, { OutreachEventStatus.Recruiting, "recruiting" }, { OutreachEventStatus.Full, "full" },
+        { OutreachEventStatus.Held, "held" }, { OutreachEventStatus.Cancelled, "cancelled" },
+    };
+
+    [Theory, MemberData(nameof(OutreachEventStatuses))] public void Outreach_event_status_keeps_its_wire_string(OutreachEventStatus v, string wire) => AssertWire(v, wire);
+
+    public static readonly TheoryData<OutreachMessageKind, string> OutreachMessageKinds = new()
+    {
+        { OutreachMessageKind.Invitation, "invitation" }, { OutreachMessageKind.Reminder, "reminder" },
+    };
+
+    [Theory, MemberData(nameof(OutreachMessageKinds))] public void Outreach_message_kind_keeps_its_wire_string(OutreachMessageKind v, string wire) => AssertWire(v, wire);
     public static readonly TheoryData<GuidanceKind, string> GuidanceKinds = new()
     {
         { GuidanceKind.Guidance, "guidance" }, { GuidanceKind.PatientResource, "patient-resource" },
@@ -177,6 +199,9 @@ public sealed class VocabularyWireTests
         AssertComplete(TaskNoticeKinds);
         AssertComplete(GuidanceKinds);
         AssertComplete(ImprovementActionStatuses);
+        AssertComplete(OutreachEventKinds);
+        AssertComplete(OutreachEventStatuses);
+        AssertComplete(OutreachMessageKinds);
     }
 
     [Theory]

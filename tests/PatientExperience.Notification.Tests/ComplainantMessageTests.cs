@@ -72,6 +72,29 @@ public sealed class ComplainantMessageTests
         Assert.Equal(2, app.ConsumedCount<SendComplainantMessage>());
     }
 
+    [Theory]
+    [InlineData("en", "Your new link for your concern", "The link you had before no longer works.")]
+    [InlineData("es-MX", "Su nuevo enlace para su inquietud", "El enlace que tenía antes ya no funciona.")]
+    public async Task A_reissued_link_is_sent_in_the_complainants_language_once(string language, string subject, string text)
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var submission = Guid.NewGuid();
+        app.Patients.Contacts[submission] = new PatientContact(Samples.PatientName, Samples.PatientEmail, null, language, false);
+        var (_, acknowledgement) = Case(submission);
+        var reissued = acknowledgement with { MessageId = Guid.NewGuid(), Kind = ComplainantMessageKind.LinkReissued };
+
+        await app.Publish(reissued);
+        await app.Publish(reissued);
+        await Eventually.UntilAsync(() => Task.FromResult(app.ConsumedCount<SendComplainantMessage>() == 2), TimeSpan.FromSeconds(15), "both commands", Ct);
+        var delivery = Assert.Single(await app.DeliveriesWhenAsync(d => d.Count == 1 && d[0].Status == DeliveryStatus.Delivered, "the new link"));
+
+        Assert.Equal("case-link-reissued", delivery.Event);
+        var email = Assert.Single(app.Smtp.Received);
+        Assert.StartsWith(subject, email.Subject, StringComparison.Ordinal);
+        Assert.Contains(text, email.Body, StringComparison.Ordinal);
+        Assert.Contains(Link, email.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task By_sms_the_notice_carries_the_case_number_facility_and_link_only()
     {

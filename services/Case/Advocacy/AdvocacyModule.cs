@@ -11,7 +11,7 @@ namespace PatientExperience.Case.Advocacy;
 /// </summary>
 public static class AdvocacyModule
 {
-    public static readonly CollectionDefinition[] Collections = [AssignmentPolicyStore.Definition, ComplainantThreadStore.Definition];
+    public static readonly CollectionDefinition[] Collections = [AssignmentPolicyStore.Definition, ComplainantThreadStore.Definition, ComplainantThreadStore.ReplacedDefinition, AdvocateReservations.Definition];
 
     public static IHostApplicationBuilder AddAdvocacy(this IHostApplicationBuilder builder)
     {
@@ -21,6 +21,7 @@ public static class AdvocacyModule
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseloadStore>();
         builder.Services.AddSingleton<AdvocateRoster>();
+        builder.Services.AddSingleton<AdvocateReservations>();
         builder.Services.AddSingleton<AssignmentPolicyStore>();
         builder.Services.AddSingleton<ComplainantThreadStore>();
         builder.Services.AddSingleton<ComplainantMessaging>();

@@ -14,22 +14,50 @@ public sealed record RosterEntry(Person Advocate, int OpenCases)
 /// The advocates of a facility (people with the <c>advocate</c> role who cover it) and their caseloads, and the matching of a
 /// case to one of them (<see cref="AdvocateMatcher"/>), with the patient's earlier advocate looked up by patient reference.
 /// </summary>
-public sealed class AdvocateRoster(DirectoryStore directory, CaseloadStore caseloads)
+public sealed class AdvocateRoster(DirectoryStore directory, CaseloadStore caseloads, AdvocateReservations reservations)
 {
-    public async Task<IReadOnlyList<RosterEntry>> ForFacilityAsync(string facilityId, CancellationToken ct)
+    public async Task<IReadOnlyList<RosterEntry>> ForFacilityAsync(string facilityId, CancellationToken ct) => await ForFacilityAsync(facilityId, ct, null, null);
+
+    /// <summary>
+    /// With <paramref name="matchingCaseId"/>: the caseloads matching sees, each advocate's open cases together with the cases
+    /// just reserved for them by automatic assignment (<see cref="AdvocateReservations"/>), each case once, the one being matched left out.
+    /// </summary>
+    private async Task<IReadOnlyList<RosterEntry>> ForFacilityAsync(string facilityId, CancellationToken ct, Guid? matchingCaseId, DateTimeOffset? now)
     {
         var advocates = (await directory.ListPeopleAsync(ct)).Select(p => p.Document)
             .Where(p => p.HasRole(StaffRole.Advocate) && p.CoversFacility(facilityId))
             .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal)
             .ToList();
-        var open = await caseloads.OpenCasesAsync(advocates.Select(a => a.Id).ToList(), ct);
-        return advocates.Select(a => new RosterEntry(a, open.GetValueOrDefault(a.Id))).ToList();
+        var ids = advocates.Select(a => a.Id).ToList();
+        if (matchingCaseId is not { } caseId || now is not { } at)
+        {
+            var open = await caseloads.OpenCasesAsync(ids, ct);
+            return advocates.Select(a => new RosterEntry(a, open.GetValueOrDefault(a.Id))).ToList();
+        }
+
+        var reserved = await reservations.RecentAsync(ids, caseId, at, ct);
+        var openIds = await OpenCaseIdsAsync(ids, ct);
+        return advocates.Select(a => new RosterEntry(a, openIds.GetValueOrDefault(a.Id, []).Where(id => id != caseId)
+            .Concat(reserved.GetValueOrDefault(a.Id, [])).Distinct().Count())).ToList();
     }
+
+    /// <summary>Each advocate's open cases by id (capacity counts them in every facility).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyCollection<Guid>>> OpenCaseIdsAsync(IReadOnlyCollection<string> advocateIds, CancellationToken ct)
+    {
+        var result = advocateIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new HashSet<Guid>(), StringComparer.Ordinal);
+        foreach (var c in await caseloads.OpenCasesOfAsync(result.Keys, ct))
+            if (c.Document.AssigneeId is { } a && result.TryGetValue(a, out var set)) set.Add(c.Document.Id);
+        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyCollection<Guid>)kv.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The capacity of an advocate (null: none set, or not found).</summary>
+    public async Task<int?> CapacityOfAsync(string advocateId, CancellationToken ct) =>
+        (await directory.ListPeopleAsync(ct)).Select(p => p.Document).FirstOrDefault(p => p.Id == advocateId)?.Capacity;
 
     /// <summary>The advocate <paramref name="c"/> should go to now (excluding <paramref name="excluding"/>), and why.</summary>
     public async Task<AdvocateMatch> MatchAsync(CaseFile c, DateTimeOffset now, CancellationToken ct, string? excluding = null)
     {
-        var roster = await ForFacilityAsync(c.FacilityId, ct);
+        var roster = await ForFacilityAsync(c.FacilityId, ct, c.Id, now);
         var previous = await caseloads.PreviousAdvocateAsync(c.FacilityId, c.PatientReference, c.Id, ct);
         return AdvocateMatcher.Choose(roster.Select(r => r.ToCandidate()).ToList(), new MatchRequest(c.PreferredLanguage, previous, excluding), now);
     }

@@ -9,13 +9,17 @@ namespace PatientExperience.Case.Advocacy;
 /// <summary>
 /// At a facility whose assignment policy is <c>auto</c>, gives each newly opened case to the advocate
 /// <see cref="AdvocateMatcher"/> chooses, with the reason in the timeline and <see cref="CaseAssigned"/> in the same write.
-/// Idempotent: a case that already has an assignee (a redelivered CaseOpened, or staff were quicker) is left alone.
+/// Idempotent: a case that already has an assignee (a redelivered CaseOpened, or staff were quicker) is left alone. Cases
+/// opened at the same instant never take an advocate past capacity: a place is reserved (<see cref="AdvocateReservations"/>)
+/// under the advocate's ledger version before the case is saved.
 /// </summary>
 public sealed partial class AutoAssignmentConsumer(
-    CaseStore cases, AssignmentPolicyStore policies, AdvocateRoster roster, IStaffLookup staff, TimeProvider clock, ILogger<AutoAssignmentConsumer> logger)
+    CaseStore cases, AssignmentPolicyStore policies, AdvocateRoster roster, AdvocateReservations reservations, IStaffLookup staff, TimeProvider clock,
+    ILogger<AutoAssignmentConsumer> logger)
     : IConsumer<CaseOpened>
 {
     public const string Actor = "system";
+    private const int MaxAttempts = 20;
 
     public async Task Consume(ConsumeContext<CaseOpened> context)
     {
@@ -35,6 +39,17 @@ public sealed partial class AutoAssignmentConsumer(
                 return;
             }
 
+            // Another case may be taking the advocate's last place at this very moment: reserve it under the ledger's version
+            // first; at capacity or a conflict, match again (the other case's reservation now counts).
+            var reserved = await reservations.TryReserveAsync(advocateId, await roster.CapacityOfAsync(advocateId, ct), c.Id,
+                async () => (await roster.OpenCaseIdsAsync([advocateId], ct))[advocateId], now, ct);
+            if (reserved != ReservationOutcome.Reserved)
+            {
+                if (attempt < MaxAttempts) continue;
+                LogNoAdvocate(logger, c.Id, c.FacilityId);
+                return;
+            }
+
             var recipient = await staff.FindAsync(c.FacilityId, advocateId, ct);
             var result = c.AssignMatchedAdvocate(Actor, advocateId, match.Reason, recipient is null ? [] : [recipient], now);
             if (!result.Succeeded) return;
@@ -44,7 +59,7 @@ public sealed partial class AutoAssignmentConsumer(
                 LogAssigned(logger, c.Id, advocateId);
                 return;
             }
-            catch (ConcurrencyConflictException) when (attempt < 5)
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
                 // The case changed meanwhile (the saga's status, a staff action): read it again.
             }

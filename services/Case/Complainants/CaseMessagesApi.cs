@@ -32,6 +32,8 @@ public static class CaseMessagesApi
             .WithSummary("Replies to the complainant on their status page (kept encrypted); they are told a reply is waiting, with their link, not what it says.");
         c.MapPost("/status-link/revoke", RevokeAsync).WithName("RevokeStatusLink").Produces<StatusLinkView>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Revokes the complainant's status page link (it then answers 410); messages stay with the case.");
+        c.MapPost("/status-link/reissue", ReissueAsync).WithName("ReissueStatusLink").Produces<StatusLinkView>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Gives the complainant a new status page link in place of a revoked one (409 while the current link works): the old link stays revoked (410) and the complainant is sent the new one.");
         return api;
     }
 
@@ -78,6 +80,31 @@ public static class CaseMessagesApi
         await audit.RecordAsync(user, "case.reply-message", c!.Id, c.FacilityId, ct);
 
         return TypedResults.Created($"/api/v1/cases/{id}/messages", new CaseMessageView(message.Id, message.From.ToWire(), message.StaffId, message.At, text!));
+    }
+
+    internal static async Task<IResult> ReissueAsync(
+        Guid id, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging, IPhiProtector phi, CaseAuditLog audit,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var (c, thread, refused) = await FindAsync(id, user, WriteRoles, cases, threads, ct);
+        if (refused is not null) return refused;
+        if (thread is null) return TypedResults.NotFound();
+        var now = clock.GetUtcNow();
+        var token = StatusToken.New();
+        var by = user.PersonId() ?? "unknown";
+        var reissued = thread.Document.Reissue(StatusToken.Hash(token), phi.Protect(token), by, now);
+        if (reissued is null) return EntityTags.Conflict("The complainant's link still works: revoke it first if it must be replaced. Nothing was changed.");
+        try
+        {
+            await threads.ReissueAsync(thread.Document, reissued, thread.Version, messaging.ReissueNotice(reissued, c!, token, Guid.CreateVersion7(now)), now, ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return EntityTags.Conflict("The conversation changed at the same moment; nothing was changed. Try again.");
+        }
+
+        await audit.RecordAsync(user, "case.status-link.reissue", c!.Id, c.FacilityId, ct);
+        return TypedResults.Ok(new StatusLinkView(id, reissued.IssuedAt, reissued.RevokedAt, reissued.RevokedBy));
     }
 
     internal static async Task<IResult> RevokeAsync(

@@ -88,6 +88,13 @@ public sealed class ComplainantMessaging(
         };
     }
 
+    /// <summary>Gives the complainant their new link after staff reissued a revoked one (the message id: one per reissue).</summary>
+    public SendComplainantMessage ReissueNotice(ComplainantThread thread, CaseFile c, string token, Guid messageId) => new()
+    {
+        MessageId = messageId, Kind = ComplainantMessageKind.LinkReissued, CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId,
+        DischargeId = c.DischargeId, FacilityId = c.FacilityId, Severity = c.Severity, StatusLink = options.Value.LinkFor(token), RequestedAt = thread.IssuedAt,
+    };
+
     /// <summary>Tells the complainant that staff replied, with the link to their page (never the reply itself).</summary>
     public SendComplainantMessage ReplyNotice(ComplainantThread thread, CaseFile c, SecureMessage message) => new()
     {

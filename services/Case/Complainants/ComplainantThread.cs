@@ -25,6 +25,8 @@ public sealed record ComplainantThread
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedBy { get; init; }
     public IReadOnlyList<SecureMessage> Messages { get; init; } = [];
+    /// <summary>Earlier links, revoked and then replaced by a reissue (oldest first): their hashes stay revoked for good.</summary>
+    public IReadOnlyList<ReplacedStatusLink> ReplacedLinks { get; init; } = [];
 
     public bool IsRevoked => RevokedAt is not null;
 
@@ -32,7 +34,21 @@ public sealed record ComplainantThread
     public ComplainantThread With(SecureMessage message) => this with { Messages = [.. Messages, message] };
 
     public ComplainantThread Revoke(string by, DateTimeOffset at) => IsRevoked ? this : this with { RevokedAt = at, RevokedBy = by };
+
+    /// <summary>
+    /// A new link in place of a revoked one: the new token's hash and encrypted token, the revoked link kept in
+    /// <see cref="ReplacedLinks"/>. Null while the current link works (revoke it first: only one link works at a time).
+    /// </summary>
+    public ComplainantThread? Reissue(string tokenHash, string protectedToken, string by, DateTimeOffset at) =>
+        !IsRevoked ? null : this with
+        {
+            ReplacedLinks = [.. ReplacedLinks, new ReplacedStatusLink(TokenHash, IssuedAt, RevokedAt!.Value, RevokedBy, at, by)],
+            TokenHash = tokenHash, ProtectedToken = protectedToken, IssuedAt = at, RevokedAt = null, RevokedBy = null,
+        };
 }
+
+/// <summary>A status page link that was revoked and then replaced: its hash (never the token), when and by whom.</summary>
+public sealed record ReplacedStatusLink(string TokenHash, DateTimeOffset IssuedAt, DateTimeOffset RevokedAt, string? RevokedBy, DateTimeOffset ReplacedAt, string ReplacedBy);
 
 /// <summary>
 /// What a secure message may say: 1 to the configured number of characters after trimming, no control characters but line

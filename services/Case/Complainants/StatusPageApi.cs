@@ -76,6 +76,8 @@ public static class StatusPageApi
     {
         var thread = await threads.FindByTokenAsync(token, ct);
         var c = thread is null ? null : (await cases.GetAsync(thread.Document.CaseId, ct))?.Document;
+        if (thread is null && await threads.WasReplacedAsync(token, ct))
+            return (null, null, TypedResults.Problem("This link no longer works. Please contact the patient relations team for a new one.", statusCode: StatusCodes.Status410Gone, title: "Link revoked."));
         if (thread is null || c is null)
             return (null, null, TypedResults.Problem("No case is found for this link.", statusCode: StatusCodes.Status404NotFound, title: "Not found."));
         if (thread.Document.IsRevoked)

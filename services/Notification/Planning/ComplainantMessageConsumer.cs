@@ -9,7 +9,8 @@ namespace PatientExperience.Notification.Planning;
 /// <summary>
 /// Tells a complainant what the case service asks (<see cref="SendComplainantMessage"/>), with the link to their status page:
 /// the acknowledgement (cause <c>case-opened:{caseId}</c>, as the acknowledgement without a link would be, and only when they
-/// asked for a response) or that staff replied (cause <c>case-message-reply:{messageId}</c>). By email, else SMS, in their
+/// asked for a response), that staff replied (cause <c>case-message-reply:{messageId}</c>) or their new link after staff
+/// reissued a revoked one (cause <c>case-link-reissued:{messageId}</c>). By email, else SMS, in their
 /// language; the contact from intake's GetSubmission, or GetDischargeContact for a case from a survey (always acknowledged:
 /// service recovery is the response). The link is a bearer secret: kept only in the delivery's encrypted
 /// envelope, never logged or traced. The reply itself is never sent: the complainant reads it on the page.
@@ -20,6 +21,7 @@ public sealed partial class ComplainantMessageConsumer(
 {
     public const string AcknowledgementEvent = "case-opened";
     public const string ReplyEvent = "case-message-reply";
+    public const string ReissueEvent = "case-link-reissued";
 
     public async Task Consume(ConsumeContext<SendComplainantMessage> context)
     {
@@ -53,8 +55,13 @@ public sealed partial class ComplainantMessageConsumer(
             return;
         }
 
-        var @event = acknowledgement ? AcknowledgementEvent : ReplyEvent;
-        var source = new NotificationSource(acknowledgement ? $"case-opened:{m.CaseId}" : $"{ReplyEvent}:{m.MessageId}", @event, m.CaseId, m.FacilityId, m.Severity);
+        var @event = m.Kind switch
+        {
+            ComplainantMessageKind.Acknowledgement => AcknowledgementEvent,
+            ComplainantMessageKind.LinkReissued => ReissueEvent,
+            _ => ReplyEvent,
+        };
+        var source = new NotificationSource(acknowledgement ? $"case-opened:{m.CaseId}" : $"{@event}:{m.MessageId}", @event, m.CaseId, m.FacilityId, m.Severity);
         var facility = await planner.FacilityAsync(m.FacilityId, ct);
         var model = new PatientMessageModel { Event = @event, PatientName = SafeName.From(contact.Name), CaseNumber = m.CaseNumber, Facility = facility.Name, StatusLink = m.StatusLink };
         var created = await planner.PlanPatientAsync(source, m.SubmissionId, contact, model, ct);

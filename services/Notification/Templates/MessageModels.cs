@@ -87,19 +87,30 @@ public sealed record PatientMessageModel
     public int Reminder { get; init; }
     /// <summary>Case acknowledgements and staff replies: <c>{Complainants:PublicBaseUrl}/status/{token}</c>, the complainant's status page.</summary>
     public string? StatusLink { get; init; }
+    /// <summary>Outreach invitations: <c>{Survey:PublicBaseUrl}/outreach/rsvp/{token}</c>, the single-use RSVP link.</summary>
+    public string? RsvpLink { get; init; }
+    /// <summary>Outreach messages: what the focus group or community event is about, as staff named it.</summary>
+    public string? Topic { get; init; }
+    /// <summary>Outreach messages: where it is held.</summary>
+    public string? Location { get; init; }
+    /// <summary>Outreach messages: true for a focus group, false for a community event.</summary>
+    public bool FocusGroup { get; init; }
 
     /// <summary>
     /// Patient SMS: the case number and facility only (a text message can be read by anyone holding the phone); for a survey,
-    /// the facility and the survey link (the one thing the message is for); for a case, its status page link too.
+    /// the facility and the survey link (the one thing the message is for); for a case, its status page link too; for an
+    /// outreach event, its time and the RSVP link (never its topic or place).
     /// </summary>
     public IReadOnlyDictionary<string, object?> ToShortView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["final"] = LetterKind == "final", ["surveyLink"] = SurveyLink, ["statusLink"] = StatusLink,
+        ["rsvpLink"] = RsvpLink, ["when"] = Topic is null ? null : When, ["focusGroup"] = FocusGroup,
     };
 
     public IReadOnlyDictionary<string, object?> ToView() => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["patientName"] = PatientName, ["caseNumber"] = CaseNumber, ["facility"] = Facility, ["letterKind"] = LetterKind,
         ["final"] = LetterKind == "final", ["when"] = When, ["surveyLink"] = SurveyLink, ["reminder"] = Reminder, ["statusLink"] = StatusLink,
+        ["rsvpLink"] = RsvpLink, ["topic"] = Topic, ["location"] = Location, ["focusGroup"] = FocusGroup,
     };
 }

@@ -184,6 +184,32 @@ public sealed class AdvocacyTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
+    public async Task Cases_opened_at_the_same_instant_never_take_an_advocate_past_capacity()
+    {
+        var facility = await FacilityAsync(AssignmentMode.Auto, ("a", ["en"], 2), ("b", ["en"], 1));
+        var concerns = Enumerable.Range(0, 12).Select(_ => Concern(facility)).ToList();
+
+        await Task.WhenAll(concerns.Select(c => app.Harness.Bus.Publish(c, Ct)));
+        var assigner = app.Harness.GetConsumerHarness<AutoAssignmentConsumer>();
+        List<CaseFile> cases = [];
+        await Eventually.UntilAsync(async () =>
+        {
+            cases = [];
+            foreach (var c in concerns) if (await app.Cases.FindBySubmissionAsync(c.SubmissionId, Ct) is { } found) cases.Add(found.Document);
+            var caseIds = cases.Select(c => c.Id).ToHashSet();
+            return cases.Count == concerns.Count
+                && assigner.Consumed.Select<CaseOpened>(new CancellationToken(true)).Select(m => m.Context.Message.CaseId).Distinct().Count(caseIds.Contains) == concerns.Count;
+        }, "every case opened and through automatic assignment");
+        cases = [];
+        foreach (var c in concerns) cases.Add((await app.Cases.FindBySubmissionAsync(c.SubmissionId, Ct))!.Document);
+
+        var load = cases.Where(c => c.AssigneeId is not null).GroupBy(c => c.AssigneeId!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(load.GetValueOrDefault($"{facility}-a") <= 2 && load.GetValueOrDefault($"{facility}-b") <= 1, string.Join(", ", load));
+        Assert.Equal(3, load.Values.Sum());
+        Assert.Equal(9, cases.Count(c => c.AssigneeId is null));
+    }
+
+    [Fact]
     public async Task A_returning_patient_keeps_their_advocate_though_another_is_less_loaded()
     {
         var facility = await FacilityAsync(AssignmentMode.Auto, ("a", ["en"], 10), ("b", ["en"], 10));

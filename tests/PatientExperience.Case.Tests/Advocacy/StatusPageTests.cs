@@ -187,6 +187,47 @@ public sealed class StatusPageTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
+    public async Task A_revoked_link_can_be_reissued_the_complainant_gets_the_new_one_and_every_old_one_stays_revoked()
+    {
+        var (caseId, _, first) = await OpenAsync();
+        var coordinator = app.ClientFor("patient-relations", Samples.Riverside);
+        var reissue = $"/api/v1/cases/{caseId}/status-link/reissue";
+        var revoke = $"/api/v1/cases/{caseId}/status-link/revoke";
+
+        // While the link works there is nothing to replace; other facilities and roles are refused.
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync(reissue, null, Ct)).StatusCode);
+        await JsonAsync(await coordinator.PostAsync(revoke, null, Ct));
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientFor("unit-manager", Samples.Riverside).PostAsync(reissue, null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.ClientFor("patient-relations", Samples.Mesa).PostAsync(reissue, null, Ct)).StatusCode);
+
+        var view = await JsonAsync(await coordinator.PostAsync(reissue, null, Ct));
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("revokedAt").ValueKind);
+        var notice = await app.PublishedAsync<SendComplainantMessage>(m => m.CaseId == caseId && m.Kind == ComplainantMessageKind.LinkReissued);
+        var second = notice.StatusLink[(CaseApp.PublicBaseUrl.Length + "/status/".Length)..];
+        Assert.True(StatusToken.IsWellFormed(second));
+        Assert.NotEqual(first, second);
+
+        Assert.Equal(HttpStatusCode.OK, (await Public.GetAsync($"/api/v1/public/cases/{second}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await Public.GetAsync($"/api/v1/public/cases/{first}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await Public.PostAsJsonAsync($"/api/v1/public/cases/{first}/messages", new { text = "Hello?" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Public.PostAsJsonAsync($"/api/v1/public/cases/{second}/messages", new { text = "Thank you" }, Ct)).StatusCode);
+
+        // A second round: both earlier links stay revoked; the thread keeps hashes of the replaced links, never a token.
+        await JsonAsync(await coordinator.PostAsync(revoke, null, Ct));
+        await JsonAsync(await coordinator.PostAsync(reissue, null, Ct));
+        await Eventually.UntilAsync(() => app.PublishedSoFar<SendComplainantMessage>().Count(m => m.CaseId == caseId && m.Kind == ComplainantMessageKind.LinkReissued) == 2,
+            "the second reissue notice");
+        var third = app.PublishedSoFar<SendComplainantMessage>().Where(m => m.CaseId == caseId && m.Kind == ComplainantMessageKind.LinkReissued)
+            .Select(m => m.StatusLink[(CaseApp.PublicBaseUrl.Length + "/status/".Length)..]).Single(t => t != second);
+        foreach (var old in new[] { first, second }) Assert.Equal(HttpStatusCode.Gone, (await Public.GetAsync($"/api/v1/public/cases/{old}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Public.GetAsync($"/api/v1/public/cases/{third}", Ct)).StatusCode);
+        var stored = (await app.Services.GetRequiredService<ComplainantThreadStore>().GetAsync(caseId, Ct))!.Document;
+        Assert.Equal(2, stored.ReplacedLinks.Count);
+        var json = JsonSerializer.Serialize(stored);
+        foreach (var token in new[] { first, second, third }) Assert.DoesNotContain(token, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_message_endpoints_check_facility_and_role()
     {
         var (caseId, _, _) = await OpenAsync();
