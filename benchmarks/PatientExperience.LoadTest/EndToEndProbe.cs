@@ -56,12 +56,13 @@ internal static class EndToEndProbe
     {
         var recorder = new LatencyRecorder();
         foreach (var (submitted, opened) in pairs) recorder.RecordValue(opened - submitted);
-        if (pairs.Count == 0) return new EndToEndResult(0, missing, LatencySummary.Empty, 0, []);
+        if (pairs.Count == 0) return new EndToEndResult(0, missing, LatencySummary.Empty, 0, 0, []);
         var first = pairs.Min(p => p.SubmittedAt);
         var span = pairs.Max(p => p.OpenedAt) - first;
         var samples = pairs.OrderBy(p => p.SubmittedAt)
             .Select(p => new EndToEndSample(Math.Round((p.SubmittedAt - first).TotalSeconds, 3), Math.Round((p.OpenedAt - p.SubmittedAt).TotalMilliseconds, 3)))
             .ToList();
-        return new EndToEndResult(pairs.Count, missing, recorder.Summarise(), span > TimeSpan.Zero ? Math.Round(totalSubmissions / span.TotalSeconds, 1) : 0, samples);
+        return new EndToEndResult(pairs.Count, missing, recorder.Summarise(), span > TimeSpan.Zero ? Math.Round(totalSubmissions / span.TotalSeconds, 1) : 0,
+            EndToEndResult.Trend(samples), samples);
     }
 }

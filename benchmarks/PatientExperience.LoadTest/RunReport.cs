@@ -64,7 +64,7 @@ internal sealed record RunReport
         if (EndToEnd is { } e)
         {
             line += string.Create(CultureInfo.InvariantCulture,
-                $"; to case ({e.Cases} cases{(e.Missing > 0 ? $", {e.Missing} missing" : "")}): p50 {e.Latency.P50:0.##} p95 {e.Latency.P95:0.##} p99 {e.Latency.P99:0.##} max {e.Latency.Max:0.##} ms, {e.CasesPerSecond:0.0} cases/s");
+                $"; to case ({e.Cases} cases{(e.Missing > 0 ? $", {e.Missing} missing" : "")}): p50 {e.Latency.P50:0.##} p95 {e.Latency.P95:0.##} p99 {e.Latency.P99:0.##} max {e.Latency.Max:0.##} ms, trend {e.TrendMsPerSecond:+0.#;-0.#;0} ms/s, {e.CasesPerSecond:0.0} cases/s");
         }
 
         return line;
@@ -72,7 +72,21 @@ internal sealed record RunReport
 }
 
 /// <summary>Submission to case, from <c>submittedAt</c> (intake) and <c>openedAt</c> (case) of each sampled submission.</summary>
-internal sealed record EndToEndResult(int Cases, int Missing, LatencySummary Latency, double CasesPerSecond, IReadOnlyList<EndToEndSample> Samples);
+/// <param name="TrendMsPerSecond">
+/// How much the latency grew per second of the run (least squares over the samples): about zero when the pipeline keeps up
+/// (a polling cycle shows as spread, not trend); about (offered / capacity - 1) x 1000 when a queue grows.
+/// </param>
+internal sealed record EndToEndResult(int Cases, int Missing, LatencySummary Latency, double CasesPerSecond, double TrendMsPerSecond, IReadOnlyList<EndToEndSample> Samples)
+{
+    public static double Trend(IReadOnlyList<EndToEndSample> samples)
+    {
+        if (samples.Count < 2) return 0;
+        var meanX = samples.Average(s => s.SubmittedAtSeconds);
+        var meanY = samples.Average(s => s.ToCaseMs);
+        var sxx = samples.Sum(s => (s.SubmittedAtSeconds - meanX) * (s.SubmittedAtSeconds - meanX));
+        return sxx == 0 ? 0 : Math.Round(samples.Sum(s => (s.SubmittedAtSeconds - meanX) * (s.ToCaseMs - meanY)) / sxx, 1);
+    }
+}
 
 /// <summary>One sampled submission: when it was accepted (seconds from the first sample) and how long until its case opened (ms).</summary>
 internal sealed record EndToEndSample(double SubmittedAtSeconds, double ToCaseMs);

@@ -47,7 +47,7 @@ public sealed class ReportTests
         Assert.InRange(json.GetProperty("endToEnd").GetProperty("latency").GetProperty("max").GetDouble(), 9.99, 10.01);
         Assert.Equal(396, json.GetProperty("endToEnd").GetProperty("casesPerSecond").GetDouble(), precision: 0); // 400 over 1.010 s
         Assert.Equal(
-            "gateway open 400/s 30 s: 3 sent, 2 ok (2.0/s), 1 failed, p50 2 p95 4 p99 4 max 4 ms; to case (2 cases, 1 missing): p50 2 p95 10.01 p99 10.01 max 10.01 ms, 396.0 cases/s",
+            "gateway open 400/s 30 s: 3 sent, 2 ok (2.0/s), 1 failed, p50 2 p95 4 p99 4 max 4 ms; to case (2 cases, 1 missing): p50 2 p95 10.01 p99 10.01 max 10.01 ms, trend +8 ms/s, 396.0 cases/s",
             report.SummaryLine());
     }
 
@@ -63,6 +63,18 @@ public sealed class ReportTests
         Assert.Equal(9_999, sample[^1]);
         Assert.True(sample.Zip(sample.Skip(1)).All(p => p.Second - p.First is >= 100 and <= 102));
         Assert.Same(ids, EndToEndProbe.Sample(ids, 20_000));
+    }
+
+    [Fact]
+    public void The_trend_tells_a_growing_queue_from_a_polling_cycle()
+    {
+        // A queue growing by 50 ms every second of a 10 s run, and the saw-tooth of a 1 s poll over 100 s that never grows.
+        var queue = Enumerable.Range(0, 100).Select(i => new EndToEndSample(i / 10.0, 20 + 50 * (i / 10.0))).ToList();
+        var poll = Enumerable.Range(0, 1000).Select(i => new EndToEndSample(i / 10.0, 100 * (i % 10))).ToList();
+
+        Assert.Equal(50, EndToEndResult.Trend(queue), precision: 1);
+        Assert.InRange(EndToEndResult.Trend(poll), -1, 1);
+        Assert.Equal(0, EndToEndResult.Trend([new EndToEndSample(1, 5)]));
     }
 
     [Theory]
