@@ -37,6 +37,12 @@ public interface IOutbox
     Task MarkPublishedAsync(PendingOutboxMessage message, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Removes published messages together: one write for a relay's whole pass instead of one per message (SQLite: one
+    /// transaction, one statement). Idempotent; an empty list does nothing.
+    /// </summary>
+    Task MarkPublishedAsync(IReadOnlyList<PendingOutboxMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Offers claimed messages again from <paramref name="retryAt"/> rather than at the end of their lease (a publish failed).
     /// Until then the later messages of the same documents are not claimed either, so each document's messages keep their order.
     /// </summary>

@@ -80,7 +80,7 @@ public static class MessagingHost
 
     /// <param name="rabbitUri">The broker; null for the in-memory transport.</param>
     public static IHost Build(string? rabbitUri, Action<IBusRegistrationConfigurator>? consumers = null, Deliveries? deliveries = null,
-        IDictionary<string, string?>? settings = null, bool relay = true, bool acceptWhileBrokerIsDown = false)
+        IDictionary<string, string?>? settings = null, bool relay = true, bool acceptWhileBrokerIsDown = false, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -103,6 +103,7 @@ public static class MessagingHost
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(deliveries ?? new Deliveries());
         builder.AddDocumentStore(Service, Probes);
+        services?.Invoke(builder.Services);
         if (consumers is not null) builder.Services.AddMessagingModule(consumers);
         if (acceptWhileBrokerIsDown) builder.AcceptWorkWhileBrokerIsDown();
         builder.AddPlatformMessaging();

@@ -61,6 +61,139 @@ public sealed class OutboxRelayTests
         await host.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task A_full_batch_is_followed_at_once_by_the_next_and_a_write_during_a_pass_wakes_the_relay_instead_of_the_poll()
+    {
+        // A poll far longer than the test's deadline: everything below is published only if no pass waits for it.
+        var deliveries = new Deliveries();
+        using var host = MessagingHost.Build(null, bus => bus.AddConsumer<ChainingProbeConsumer>().Endpoint(e => e.Name = "itest-relay-wake"), deliveries,
+            new Dictionary<string, string?> { ["Messaging:Outbox:BatchSize"] = "10", ["Messaging:Outbox:PollIntervalMs"] = "60000" });
+        await host.StartAsync(Ct);
+        var burst = Enumerable.Range(0, 35).Select(i => new ProbeHappened(Guid.NewGuid(), $"burst {i}")).ToList();
+        var chainStart = new ProbeHappened(Guid.NewGuid(), ChainingProbeConsumer.Step(0));
+
+        // One write, so one wake-up, for 35 messages: three full batches of 10 and one of 5.
+        await WriteAsync(host, "burst", [.. burst.Select(p => OutboxMessages.Create(p, DateTimeOffset.UtcNow))]);
+        await Eventually.UntilAsync(() => Task.FromResult(burst.All(b => deliveries.Received.Any(r => r.ProbeId == b.ProbeId))), Deadline,
+            "all 35 published without waiting for the 60 s poll", Ct);
+        // A chain: each step's consumer writes the next step while the relay is publishing or has just published the last one.
+        await WriteAsync(host, "chain-0", OutboxMessages.Create(chainStart, DateTimeOffset.UtcNow));
+        await Eventually.UntilAsync(() => Task.FromResult(deliveries.Received.Count(r => r.ProbeId != Guid.Empty) >= 35 + ChainingProbeConsumer.Steps), Deadline,
+            $"the {ChainingProbeConsumer.Steps}-step chain, each step woken by the previous one's write", Ct);
+
+        Assert.Equal(35 + ChainingProbeConsumer.Steps, deliveries.Received.Select(r => r.ProbeId).Distinct().Count());
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_pass_removes_what_it_published_in_one_store_write_not_one_per_message()
+    {
+        var deliveries = new Deliveries();
+        CountingOutbox? outbox = null;
+        using var host = MessagingHost.Build(null, bus => bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.Name = "itest-relay-batch"), deliveries,
+            new Dictionary<string, string?> { ["Messaging:Outbox:BatchSize"] = "100" },
+            services: s =>
+            {
+                var original = s.Single(d => d.ServiceType == typeof(IDocumentStore) && Equals(d.ServiceKey, MessagingHost.Service));
+                s.Remove(original);
+                s.AddKeyedSingleton<IDocumentStore>(MessagingHost.Service, (sp, key) =>
+                {
+                    var inner = (IDocumentStore)original.KeyedImplementationFactory!(sp, key);
+                    outbox = new CountingOutbox(inner.Outbox);
+                    return new CountingStore(inner, outbox);
+                });
+            });
+        await host.StartAsync(Ct);
+        var probes = Enumerable.Range(0, 40).Select(i => new ProbeHappened(Guid.NewGuid(), $"document {i}")).ToList();
+
+        // Forty messages in one write (one claim finds them all): forty publishes, then one delete for the pass.
+        await StoreOf(host).Collection<ProbeDocument>(MessagingHost.Probes).InsertAsync("batch", new ProbeDocument("batch"),
+            [.. probes.Select(p => OutboxMessages.Create(p, DateTimeOffset.UtcNow))], Ct);
+        await Eventually.UntilAsync(() => Task.FromResult((outbox?.MarkedPublished ?? 0) == 40), Deadline, "all 40 marked published", Ct);
+
+        Assert.Equal(0, outbox!.SingleMarks);
+        Assert.Equal(1, outbox.BatchMarks);
+        Assert.Equal(probes.Select(p => p.ProbeId).Order(), deliveries.Received.Select(r => r.ProbeId).Order());
+        Assert.Equal(0, (await StoreOf(host).Outbox.BacklogAsync(Ct)).Pending);
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>Consumes probes; for a chain step, writes the next step to the store (with its outbox message), up to <see cref="Steps"/>.</summary>
+    public sealed class ChainingProbeConsumer([FromKeyedServices(MessagingHost.Service)] IDocumentStore store, Deliveries deliveries) : IConsumer<ProbeHappened>
+    {
+        public const int Steps = 20;
+
+        public static string Step(int n) => $"chain {n}";
+
+        public async Task Consume(ConsumeContext<ProbeHappened> context)
+        {
+            deliveries.Received.Enqueue((context.Message.ProbeId, context.MessageId, null));
+            if (!context.Message.Note.StartsWith("chain ", StringComparison.Ordinal)) return;
+            var n = int.Parse(context.Message.Note["chain ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            if (n + 1 >= Steps) return;
+            var next = new ProbeHappened(Guid.NewGuid(), Step(n + 1));
+            await store.Collection<ProbeDocument>(MessagingHost.Probes).InsertAsync($"chain-{n + 1}", new ProbeDocument(next.Note),
+                [OutboxMessages.Create(next, DateTimeOffset.UtcNow)], context.CancellationToken);
+        }
+    }
+
+    private sealed class CountingStore(IDocumentStore inner, IOutbox outbox) : IDocumentStore
+    {
+        public string Name => inner.Name;
+
+        public IOutbox Outbox => outbox;
+
+        public IDocumentCollection<T> Collection<T>(CollectionDefinition definition) where T : class => inner.Collection<T>(definition);
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+    }
+
+    /// <summary>The store's outbox, counting how the relay marks messages published.</summary>
+    private sealed class CountingOutbox(IOutbox inner) : IOutbox
+    {
+        private int _single;
+        private int _batch;
+        private int _marked;
+
+        public int SingleMarks => Volatile.Read(ref _single);
+
+        public int BatchMarks => Volatile.Read(ref _batch);
+
+        public int MarkedPublished => Volatile.Read(ref _marked);
+
+        public event Action? MessagesAdded
+        {
+            add => inner.MessagesAdded += value;
+            remove => inner.MessagesAdded -= value;
+        }
+
+        public Task<IReadOnlyList<PendingOutboxMessage>> ClaimAsync(int max, TimeSpan lease, CancellationToken cancellationToken) => inner.ClaimAsync(max, lease, cancellationToken);
+
+        public async Task MarkPublishedAsync(PendingOutboxMessage message, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _single);
+            await inner.MarkPublishedAsync(message, cancellationToken);
+            Interlocked.Increment(ref _marked);
+        }
+
+        public async Task MarkPublishedAsync(IReadOnlyList<PendingOutboxMessage> messages, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _batch);
+            await inner.MarkPublishedAsync(messages, cancellationToken);
+            Interlocked.Add(ref _marked, messages.Count);
+        }
+
+        public Task ReleaseAsync(IReadOnlyList<PendingOutboxMessage> messages, DateTimeOffset retryAt, CancellationToken cancellationToken) => inner.ReleaseAsync(messages, retryAt, cancellationToken);
+
+        public Task DeadLetterAsync(PendingOutboxMessage message, string reason, CancellationToken cancellationToken) => inner.DeadLetterAsync(message, reason, cancellationToken);
+
+        public Task<IReadOnlyList<DeadLetteredOutboxMessage>> DeadLettersAsync(int max, CancellationToken cancellationToken) => inner.DeadLettersAsync(max, cancellationToken);
+
+        public Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken) => inner.BacklogAsync(cancellationToken);
+    }
+
     /// <summary>Fails the first publish of one probe (the broker refused it), and records the order of successful publishes.</summary>
     private sealed class FailOncePublishObserver(Guid failOnce) : IPublishObserver
     {

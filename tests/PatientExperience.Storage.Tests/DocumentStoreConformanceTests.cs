@@ -347,6 +347,23 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_relays_pass_marks_what_it_published_at_once_and_leaves_the_rest_of_the_outbox_alone()
+    {
+        var messages = Enumerable.Range(0, 5).Select(i => Message("GrievanceReceived", T0.AddSeconds(i))).ToList();
+        for (var i = 0; i < messages.Count; i++) await Grievances.InsertAsync($"g-{i}", Grievance($"G-{i}"), [messages[i]], Ct);
+
+        var claimed = await Store.Outbox.ClaimAsync(3, TimeSpan.FromMinutes(1), Ct);
+        await Store.Outbox.MarkPublishedAsync(claimed, Ct);
+        await Store.Outbox.MarkPublishedAsync(claimed, Ct); // idempotent
+        await Store.Outbox.MarkPublishedAsync([], Ct);
+        var rest = await Store.Outbox.ClaimAsync(10, TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal(messages.Take(3).Select(m => m.Id), claimed.Select(c => c.Message.Id));
+        Assert.Equal(messages.Skip(3).Select(m => m.Id), rest.Select(c => c.Message.Id));
+        Assert.Equal(2, (await Store.Outbox.BacklogAsync(Ct)).Pending);
+    }
+
+    [Fact]
     public async Task A_published_message_is_never_claimed_again_and_marking_it_twice_is_harmless()
     {
         var published = Message("GrievanceReceived", T0);

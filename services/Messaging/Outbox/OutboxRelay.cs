@@ -72,9 +72,12 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
     /// <summary>
     /// Publishes a claimed batch. The messages of one document go out one after another, in the order they were written;
     /// different documents' messages go out concurrently, so one broker round trip (publisher confirm) does not wait for another.
-    /// A message that can never be published is dead-lettered and its document goes on; when a publish fails, the rest of that
-    /// document's messages are offered again after a back-off (and no later message of it overtakes them), while other documents
-    /// go on. The pass fails, and the relay backs off, only when every document with something to publish failed.
+    /// What was published is removed from the store in one write at the end of the pass (not one write per message: the
+    /// store's writes are serialised, and per-message deletes competed with the service's own writes for every message); they
+    /// stay leased until then, so no other relay takes them, and a crash before that write publishes them again (at least once,
+    /// as before). A message that can never be published is dead-lettered and its document goes on; when a publish fails, the
+    /// rest of that document's messages are offered again after a back-off (and no later message of it overtakes them), while
+    /// other documents go on. The pass fails, and the relay backs off, only when every document with something to publish failed.
     /// </summary>
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
@@ -84,39 +87,52 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
         var byDocument = batch.GroupBy(p => (p.Collection, p.DocumentId)).Select(g => g.ToList()).ToList();
         var failed = 0;
         Exception? lastFailure = null;
-        await Parallel.ForEachAsync(byDocument, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentDocuments, CancellationToken = cancellationToken },
-            async (messages, ct) =>
-            {
-                for (var i = 0; i < messages.Count; i++)
+        var published = new System.Collections.Concurrent.ConcurrentQueue<(PendingOutboxMessage Pending, object Payload)>();
+        try
+        {
+            await Parallel.ForEachAsync(byDocument, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentDocuments, CancellationToken = cancellationToken },
+                async (messages, ct) =>
                 {
-                    var pending = messages[i];
-                    if (Unpublishable(pending.Message) is { } reason)
+                    for (var i = 0; i < messages.Count; i++)
                     {
-                        await _store.Outbox.DeadLetterAsync(pending, reason, ct);
-                        DeadLettered.Add(1, new KeyValuePair<string, object?>("pxp.service", _store.Name));
-                        LogDeadLettered(_logger, _store.Name, pending.Message.Id, pending.Collection, reason);
-                        continue;
-                    }
+                        var pending = messages[i];
+                        if (Unpublishable(pending.Message) is { } reason)
+                        {
+                            await _store.Outbox.DeadLetterAsync(pending, reason, ct);
+                            DeadLettered.Add(1, new KeyValuePair<string, object?>("pxp.service", _store.Name));
+                            LogDeadLettered(_logger, _store.Name, pending.Message.Id, pending.Collection, reason);
+                            continue;
+                        }
 
-                    object published;
-                    try
-                    {
-                        published = await PublishAsync(bus, pending.Message, ct);
-                    }
-                    catch (Exception e) when (!ct.IsCancellationRequested)
-                    {
-                        Interlocked.Increment(ref failed);
-                        lastFailure = e;
-                        var attempt = Interlocked.Increment(ref _consecutiveFailures);
-                        await _store.Outbox.ReleaseAsync(messages[i..], _time.GetUtcNow() + PollingBackgroundService.BackOffAfter(attempt), ct);
-                        LogPublishFailed(_logger, _store.Name, pending.Message.Id, e.GetType().Name);
-                        return;
-                    }
+                        object payload;
+                        try
+                        {
+                            payload = await PublishAsync(bus, pending.Message, ct);
+                        }
+                        catch (Exception e) when (!ct.IsCancellationRequested)
+                        {
+                            Interlocked.Increment(ref failed);
+                            lastFailure = e;
+                            var attempt = Interlocked.Increment(ref _consecutiveFailures);
+                            await _store.Outbox.ReleaseAsync(messages[i..], _time.GetUtcNow() + PollingBackgroundService.BackOffAfter(attempt), ct);
+                            LogPublishFailed(_logger, _store.Name, pending.Message.Id, e.GetType().Name);
+                            return;
+                        }
 
-                    await _store.Outbox.MarkPublishedAsync(pending, ct);
-                    Observe(published);
-                }
-            });
+                        published.Enqueue((pending, payload));
+                    }
+                });
+        }
+        finally
+        {
+            // Also when the host stops mid-pass: what went out is not published again after a restart.
+            if (!published.IsEmpty)
+            {
+                await _store.Outbox.MarkPublishedAsync([.. published.Select(p => p.Pending)], CancellationToken.None);
+                foreach (var (_, payload) in published) Observe(payload);
+            }
+        }
+
         if (failed == 0) Interlocked.Exchange(ref _consecutiveFailures, 0);
         if (failed == byDocument.Count && lastFailure is not null) throw new OutboxPublishException(lastFailure);
         return batch.Count;

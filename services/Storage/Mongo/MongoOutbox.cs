@@ -60,6 +60,12 @@ internal sealed class MongoOutbox(MongoDocumentStore store) : IOutbox
         return claimed;
     }
 
+    /// <summary>Each message is pulled from its own document (a document's outbox is an array in it), one update each.</summary>
+    public async Task MarkPublishedAsync(IReadOnlyList<PendingOutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages) await MarkPublishedAsync(message, cancellationToken);
+    }
+
     public async Task MarkPublishedAsync(PendingOutboxMessage message, CancellationToken cancellationToken)
     {
         var collection = store.Database.GetCollection<BsonDocument>(message.Collection);

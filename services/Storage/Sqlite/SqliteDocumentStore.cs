@@ -18,6 +18,10 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     private readonly SqliteOutbox _outbox;
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> ConfiguredConnections = new();
     private static readonly object Configured = new();
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("PatientExperience");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Writes = Meter.CreateCounter<long>(
+        "pxp.store.writes", description: "Write transactions committed to a service's SQLite store (each one serialised with the store's other writes).");
+    private readonly KeyValuePair<string, object?> _serviceTag;
 
     /// <param name="name">The owning service, used in messages.</param>
     /// <param name="path">A file path, or null for a private in-memory database that lives as long as this object.</param>
@@ -49,6 +53,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }
 
         _outbox = new SqliteOutbox(this);
+        _serviceTag = new KeyValuePair<string, object?>("pxp.service", name);
     }
 
     public string Name { get; }
@@ -166,6 +171,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
             result = await work(connection, tx);
             await tx.CommitAsync(cancellationToken);
+            Writes.Add(1, _serviceTag);
         }
         finally
         {

@@ -38,11 +38,8 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
                 }
             }
 
-            foreach (var c in claimed)
-            {
-                await SetLeaseAsync(connection, tx, c.Message.Id, now + lease, cancellationToken);
-            }
-
+            // One statement for the whole claim, not one per message.
+            await SetLeaseAsync(connection, tx, [.. claimed.Select(c => c.Message.Id)], now + lease, cancellationToken);
             return claimed;
         }, addsOutbox: false, cancellationToken);
 
@@ -56,10 +53,27 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
             return await cmd.ExecuteNonQueryAsync(cancellationToken);
         }, addsOutbox: false, cancellationToken);
 
+    public Task MarkPublishedAsync(IReadOnlyList<PendingOutboxMessage> messages, CancellationToken cancellationToken) =>
+        messages.Count == 0 ? Task.CompletedTask : store.WriteAsync(async (connection, tx) =>
+        {
+            var deleted = 0;
+            // SQLite allows 32,766 parameters a statement; a relay's batch is at most 10,000 (Messaging:Outbox:BatchSize).
+            foreach (var chunk in messages.Chunk(1000))
+            {
+                await using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "DELETE FROM \"__outbox\" WHERE id IN (" + string.Join(", ", chunk.Select((_, i) => "$id" + i)) + ")";
+                for (var i = 0; i < chunk.Length; i++) cmd.Parameters.AddWithValue("$id" + i, chunk[i].Message.Id.ToString());
+                deleted += await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return deleted;
+        }, addsOutbox: false, cancellationToken);
+
     public Task ReleaseAsync(IReadOnlyList<PendingOutboxMessage> messages, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
         store.WriteAsync(async (connection, tx) =>
         {
-            foreach (var m in messages) await SetLeaseAsync(connection, tx, m.Message.Id, retryAt, cancellationToken);
+            await SetLeaseAsync(connection, tx, [.. messages.Select(m => m.Message.Id)], retryAt, cancellationToken);
             return messages.Count;
         }, addsOutbox: false, cancellationToken);
 
@@ -131,13 +145,17 @@ internal sealed class SqliteOutbox(SqliteDocumentStore store) : IOutbox
         JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), StoreJson.Options) ?? [],
         DateTimeOffset.Parse(reader.GetString(6), System.Globalization.CultureInfo.InvariantCulture));
 
-    private static async Task SetLeaseAsync(SqliteConnection connection, SqliteTransaction tx, Guid id, DateTimeOffset until, CancellationToken cancellationToken)
+    private static async Task SetLeaseAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Guid> ids, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var update = connection.CreateCommand();
-        update.Transaction = tx;
-        update.CommandText = "UPDATE \"__outbox\" SET lease_until = $until WHERE id = $id";
-        update.Parameters.AddWithValue("$until", SqlNames.Timestamp(until));
-        update.Parameters.AddWithValue("$id", id.ToString());
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        // SQLite allows 32,766 parameters a statement; a relay's batch is at most 10,000 (Messaging:Outbox:BatchSize).
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE \"__outbox\" SET lease_until = $until WHERE id IN (" + string.Join(", ", chunk.Select((_, i) => "$id" + i)) + ")";
+            update.Parameters.AddWithValue("$until", SqlNames.Timestamp(until));
+            for (var i = 0; i < chunk.Length; i++) update.Parameters.AddWithValue("$id" + i, chunk[i].ToString());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

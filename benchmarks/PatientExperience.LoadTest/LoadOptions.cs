@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace PatientExperience.LoadTest;
+
+/// <summary>The command line (see <see cref="Usage"/>).</summary>
+internal sealed record LoadOptions
+{
+    public static readonly string[] Modes = ["gateway", "intake", "end-to-end", "survey-responses", "fhir-discharges", "http-baselines", "messaging-baselines", "sweep"];
+
+    public required string Mode { get; init; }
+
+    public Uri? Target { get; init; }
+
+    public Uri? Intake { get; init; }
+
+    /// <summary><c>standalone</c>: the tool starts the standalone host itself.</summary>
+    public string? Start { get; init; }
+
+    /// <summary>Open loop at this many requests a second; null with <see cref="Connections"/> for a closed loop.</summary>
+    public double? Rate { get; init; }
+
+    public IReadOnlyList<double> Rates { get; init; } = [];
+
+    public int? Connections { get; init; }
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int MaxInFlight { get; init; } = 2000;
+
+    /// <summary>End to end: at most this many submissions are read back after the run.</summary>
+    public int Sample { get; init; } = 2000;
+
+    public int Messages { get; init; } = 20000;
+
+    public string Out { get; init; } = "loadtest-results.json";
+
+    public string? Plot { get; init; }
+
+    public const string Usage = """
+        PatientExperience.LoadTest <mode> [options]
+          modes: gateway | intake | end-to-end | fhir-discharges | survey-responses   load one operation
+                 http-baselines       the same POST to plain Kestrel, bare YARP, intake and the gateway (ratios)
+                 messaging-baselines  raw RabbitMQ.Client vs MassTransit with the platform's settings (ratio)
+                 sweep                end-to-end at each of --rates, then the plot
+          --start standalone | --target http://localhost:8080 [--intake http://localhost:5180]
+          --rate R (open loop, requests/s) | --connections N (closed loop)      --rates 100,200,400 (sweep)
+          --duration 30 --warmup 5 (seconds)   --max-in-flight 2000   --sample 2000 (end to end)
+          --messages 20000 (messaging)         --out loadtest-results.json   --plot docs/benchmarks/latency.svg
+        """;
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || !Modes.Contains(args[0])) throw new ArgumentException($"The first argument must be a mode: {string.Join(", ", Modes)}.");
+        var options = new LoadOptions { Mode = args[0] };
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value.");
+            var value = args[++i];
+            options = name switch
+            {
+                "--target" => options with { Target = new Uri(value) },
+                "--intake" => options with { Intake = new Uri(value) },
+                "--start" => value == "standalone" ? options with { Start = value } : throw new ArgumentException("--start takes 'standalone'."),
+                "--rate" => options with { Rate = Positive(name, value) },
+                "--rates" => options with { Rates = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Positive(name, v))] },
+                "--connections" => options with { Connections = (int)Positive(name, value) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--max-in-flight" => options with { MaxInFlight = (int)Positive(name, value) },
+                "--sample" => options with { Sample = (int)Positive(name, value) },
+                "--messages" => options with { Messages = (int)Positive(name, value) },
+                "--out" => options with { Out = value },
+                "--plot" => options with { Plot = value },
+                _ => throw new ArgumentException($"Unknown option {name}."),
+            };
+        }
+
+        var needsPlatform = options.Mode != "messaging-baselines";
+        if (needsPlatform && (options.Target is null) == (options.Start is null))
+            throw new ArgumentException("Give exactly one of --target URL and --start standalone.");
+        if (options.Mode is "gateway" or "intake" or "end-to-end" or "fhir-discharges" or "survey-responses" && (options.Rate is null) == (options.Connections is null))
+            throw new ArgumentException("Give exactly one of --rate (open loop) and --connections (closed loop).");
+        if (options.Mode is "sweep" && options.Rates.Count == 0) throw new ArgumentException("sweep needs --rates.");
+        if (options.Mode is "http-baselines" && (options.Rate is null || options.Connections is null))
+            throw new ArgumentException("http-baselines needs --rate (latency at that rate) and --connections (throughput).");
+        return options;
+    }
+
+    private static double Positive(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new ArgumentException($"{name} must be a positive number.");
+}
