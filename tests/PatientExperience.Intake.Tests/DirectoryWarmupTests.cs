@@ -19,15 +19,33 @@ public sealed class DirectoryWarmupTests
                 : Task.FromResult(new FacilityLookup(false, null));
     }
 
+    private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        private readonly CancellationTokenSource _started = new();
+
+        public CancellationToken ApplicationStarted => _started.Token;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void Start() => _started.Cancel();
+
+        public void StopApplication() { }
+    }
+
     [Fact]
-    public async Task Reads_until_the_directory_answers_then_stops()
+    public async Task Reads_once_the_host_has_started_until_the_directory_answers_then_stops()
     {
         var clock = new FakeTimeProvider();
         var directory = new FlakyDirectory(failures: 2);
-        using var warmup = new DirectoryWarmup(directory, clock);
+        var lifetime = new Lifetime();
+        using var warmup = new DirectoryWarmup(directory, clock, lifetime);
 
         await warmup.StartAsync(TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => directory.Calls == 1, "the first read at start");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, directory.Calls); // not before the host (in standalone mode, the case service's endpoint) has started
+
+        lifetime.Start();
+        await Eventually.UntilAsync(() => directory.Calls == 1, "the first read once started");
         // Each failure waits on the clock before the next read.
         for (var expected = 2; expected <= 3; expected++)
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace PatientExperience.Messaging.Hosting;
 
-internal static class HostLifetimeExtensions
+public static class HostLifetimeExtensions
 {
     /// <summary>
     /// Waits until the host has started (and so the bus, started with WaitUntilStarted), whatever order hosted services were
