@@ -13,7 +13,7 @@ public sealed class FaultRunTests
     // private broker alone took longer to start than the helper allowed. Run it with PXP_FAULT_RUN=1.
     public static bool FaultRunRequested => Environment.GetEnvironmentVariable("PXP_FAULT_RUN") == "1";
 
-    [Fact(Skip = "The reduced fault run has not yet completed on the build machine (issue 8); opt in with PXP_FAULT_RUN=1.", SkipUnless = nameof(FaultRunRequested))]
+    [Fact(Skip = "The reduced fault run takes about 10 minutes on the 2-core build machine and has not yet passed there at its full size (issue 8; docs/benchmarks.md); opt in with PXP_FAULT_RUN=1.", SkipUnless = nameof(FaultRunRequested))]
     public async Task A_reduced_fault_run_loses_and_doubles_no_case_deadline_or_notification()
     {
         var ct = TestContext.Current.CancellationToken;
