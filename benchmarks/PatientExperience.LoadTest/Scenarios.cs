@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using PatientExperience.Testing;
 
 namespace PatientExperience.LoadTest;
 
@@ -70,52 +71,8 @@ internal static class Scenarios
     public static string DischargeBundle(IEnumerable<long> indexes, string emailPrefix = "discharge")
     {
         var now = DateTimeOffset.UtcNow;
-        var entries = new List<object>();
-        foreach (var index in indexes)
-        {
-            var encounterId = "enc-lt-" + Guid.NewGuid().ToString("N")[..16];
-            var patientUrl = "urn:uuid:" + Guid.NewGuid();
-            entries.Add(new
-            {
-                fullUrl = "urn:uuid:" + Guid.NewGuid(),
-                resource = new
-                {
-                    resourceType = "Encounter", id = encounterId, status = "finished",
-                    @class = new { system = "http://terminology.hl7.org/CodeSystem/v3-ActCode", code = "IMP" },
-                    subject = new { reference = patientUrl },
-                    serviceProvider = new { identifier = new { system = "urn:patient-experience:facility", value = Facility } },
-                    location = new[] { new { location = new { identifier = new { system = "urn:patient-experience:unit", value = "4-west" } } } },
-                    period = new { start = Instant(now.AddDays(-3)), end = Instant(now) },
-                    hospitalization = new
-                    {
-                        dischargeDisposition = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/discharge-disposition", code = "home" } } },
-                    },
-                },
-                request = new { method = "PUT", url = "Encounter/" + encounterId },
-            });
-            entries.Add(new
-            {
-                fullUrl = patientUrl,
-                resource = new
-                {
-                    resourceType = "Patient",
-                    identifier = new[]
-                    {
-                        new
-                        {
-                            type = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/v2-0203", code = "MR" } } },
-                            system = "urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.14", value = "MRN-LT-" + Guid.NewGuid().ToString("N")[..8],
-                        },
-                    },
-                    name = new[] { new { family = "Loadtest", given = new[] { "Patient" } } },
-                    birthDate = "1968-04-02",
-                    telecom = new[] { new { system = "email", value = string.Create(CultureInfo.InvariantCulture, $"{emailPrefix}-{index}@example.org"), use = "home" } },
-                },
-                request = new { method = "PUT", url = "Patient" },
-            });
-        }
-
-        return JsonSerializer.Serialize(new { resourceType = "Bundle", type = "transaction", entry = entries });
+        return FhirDischarges.Bundle(indexes.SelectMany(index => FhirDischarges.Entries(Facility, "4-west", now,
+            string.Create(CultureInfo.InvariantCulture, $"{emailPrefix}-{index}@example.org"), "MRN-LT-", "Loadtest", "Patient", encounterPrefix: "enc-lt-")));
     }
 
     public static async Task<HttpClient> ClientWithDevTokenAsync(Uri gateway, HttpMessageHandler handler, string role, string facility, CancellationToken ct)
@@ -133,5 +90,4 @@ internal static class Scenarios
         return content;
     }
 
-    private static string Instant(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -96,56 +96,6 @@ public static partial class PatientFlows
         }, Deadline, $"{what} in /dev/mailbox.\n{platform.Standalone?.Output}", Ct);
     }
 
-    private static string Discharge(string email)
-    {
-        var encounterId = "enc-" + Guid.NewGuid().ToString("N")[..16];
-        var patientUrl = "urn:uuid:" + Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        static string Instant(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        return JsonSerializer.Serialize(new
-        {
-            resourceType = "Bundle", type = "transaction",
-            entry = new object[]
-            {
-                new
-                {
-                    fullUrl = "urn:uuid:" + Guid.NewGuid(),
-                    resource = new
-                    {
-                        resourceType = "Encounter", id = encounterId, status = "finished",
-                        @class = new { system = "http://terminology.hl7.org/CodeSystem/v3-ActCode", code = "IMP" },
-                        subject = new { reference = patientUrl },
-                        serviceProvider = new { identifier = new { system = "urn:patient-experience:facility", value = Facility } },
-                        location = new[] { new { location = new { identifier = new { system = "urn:patient-experience:unit", value = "4-west" } } } },
-                        period = new { start = Instant(now.AddDays(-3)), end = Instant(now) },
-                        hospitalization = new
-                        {
-                            dischargeDisposition = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/discharge-disposition", code = "home" } } },
-                        },
-                    },
-                    request = new { method = "PUT", url = "Encounter/" + encounterId },
-                },
-                new
-                {
-                    fullUrl = patientUrl,
-                    resource = new
-                    {
-                        resourceType = "Patient",
-                        identifier = new[]
-                        {
-                            new
-                            {
-                                type = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/v2-0203", code = "MR" } } },
-                                system = "urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.14", value = "MRN-WEB-" + Guid.NewGuid().ToString("N")[..8],
-                            },
-                        },
-                        name = new[] { new { family = "Okafor", given = new[] { "Ada" } } },
-                        birthDate = "1971-09-12",
-                        telecom = new[] { new { system = "email", value = email, use = "home" } },
-                    },
-                    request = new { method = "PUT", url = "Patient" },
-                },
-            },
-        });
-    }
+    private static string Discharge(string email) =>
+        FhirDischarges.Bundle(FhirDischarges.Entries(Facility, "4-west", DateTimeOffset.UtcNow, email, "MRN-WEB-", "Okafor", "Ada", "1971-09-12"));
 }

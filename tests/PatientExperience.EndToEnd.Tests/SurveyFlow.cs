@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PatientExperience.Testing;
 
 namespace PatientExperience.EndToEnd.Tests;
 
@@ -36,55 +37,10 @@ internal static partial class SurveyFlow
     }
 
     /// <summary>A finished inpatient Encounter discharged now, and its Patient, as entries of a transaction Bundle.</summary>
-    public static IEnumerable<object> Discharge(string email, string disposition = "home", string birthDate = "1968-04-02")
-    {
-        var encounterId = "enc-" + Guid.NewGuid().ToString("N")[..16];
-        var patientUrl = "urn:uuid:" + Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        yield return new
-        {
-            fullUrl = "urn:uuid:" + Guid.NewGuid(),
-            resource = new
-            {
-                resourceType = "Encounter", id = encounterId, status = "finished",
-                @class = new { system = "http://terminology.hl7.org/CodeSystem/v3-ActCode", code = "IMP" },
-                subject = new { reference = patientUrl },
-                serviceProvider = new { identifier = new { system = "urn:patient-experience:facility", value = Facility } },
-                location = new[] { new { location = new { identifier = new { system = "urn:patient-experience:unit", value = "4-west" } } } },
-                period = new { start = Instant(now.AddDays(-3)), end = Instant(now) },
-                hospitalization = new
-                {
-                    dischargeDisposition = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/discharge-disposition", code = disposition } } },
-                },
-            },
-            request = new { method = "PUT", url = "Encounter/" + encounterId },
-        };
-        yield return new
-        {
-            fullUrl = patientUrl,
-            resource = new
-            {
-                resourceType = "Patient",
-                identifier = new[]
-                {
-                    new
-                    {
-                        type = new { coding = new[] { new { system = "http://terminology.hl7.org/CodeSystem/v2-0203", code = "MR" } } },
-                        system = "urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.14", value = "MRN-SRV-" + Guid.NewGuid().ToString("N")[..8],
-                    },
-                },
-                name = new[] { new { family = "Quillfeather", given = new[] { "Ottoline" } } },
-                birthDate,
-                telecom = new[] { new { system = "email", value = email, use = "home" } },
-            },
-            request = new { method = "PUT", url = "Patient" },
-        };
-    }
+    public static IEnumerable<object> Discharge(string email, string disposition = "home", string birthDate = "1968-04-02") =>
+        FhirDischarges.Entries(Facility, "4-west", DateTimeOffset.UtcNow, email, "MRN-SRV-", "Quillfeather", "Ottoline", birthDate, disposition);
 
-    private static string Instant(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    public static StringContent Bundle(params IEnumerable<object>[] discharges) =>
-        Fhir(JsonSerializer.Serialize(new { resourceType = "Bundle", type = "transaction", entry = discharges.SelectMany(d => d).ToArray() }));
+    public static StringContent Bundle(params IEnumerable<object>[] discharges) => Fhir(FhirDischarges.Bundle(discharges.SelectMany(d => d)));
 
     public static StringContent Fhir(string json) => new(json, Encoding.UTF8, "application/fhir+json");
 
