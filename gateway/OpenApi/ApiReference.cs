@@ -7,7 +7,8 @@ namespace PatientExperience.Gateway.OpenApi;
 /// <summary>
 /// The front-end API description: <c>/openapi/v1.json</c>, the services' documents merged into one
 /// (<c>docs/openapi/platform.v1.json</c>, embedded at build time) with this gateway as its server, and the interactive
-/// reference (Scalar) at <c>/api-docs</c>. Both anonymous: the description holds no data.
+/// reference (Scalar) at <c>/api-docs</c>, which asks nothing of any host but the gateway. Both anonymous: the description holds
+/// no data.
 /// </summary>
 public static class ApiReference
 {
@@ -36,7 +37,13 @@ public static class ApiReference
         app.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("Patient Experience Platform API")
                 .WithOpenApiRoutePattern(DocumentPath)
-                .AddPreferredSecuritySchemes("bearer"))
+                .AddPreferredSecuritySchemes("bearer")
+                // Hospital networks often reach nothing beyond the gateway: the reference loads only from here (its script is
+                // served by the gateway), with the browser's own fonts and no calls home.
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp())
             .AllowAnonymous();
         return app;
     }

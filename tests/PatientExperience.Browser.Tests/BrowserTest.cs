@@ -14,6 +14,7 @@ public abstract class BrowserTest(BrowserPlatform platform) : IAsyncDisposable
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _requestsBeyondThePlatform = [];
 
     // Expect's own default is 5 s: a form post answered by the standalone host on a busy 2-core machine can take longer. Expect still
     // returns as soon as the condition holds.
@@ -34,9 +35,26 @@ public abstract class BrowserTest(BrowserPlatform platform) : IAsyncDisposable
             Locale = locale,
         });
         context.SetDefaultTimeout(15_000);
+        // The pages must work on a hospital network that reaches nothing beyond the gateway (and CI has no internet): a request to
+        // any other host is refused at once, so it cannot hold up a page's load, and recorded for the tests to assert on.
+        await context.RouteAsync(url => !IsPlatform(url), async route =>
+        {
+            lock (_requestsBeyondThePlatform) _requestsBeyondThePlatform.Add(new Uri(route.Request.Url).GetLeftPart(UriPartial.Path));
+            await route.AbortAsync("blockedbyclient");
+        });
         _contexts.Add(context);
         return await context.NewPageAsync();
     }
+
+    /// <summary>The addresses (without query) of every request a page of this test made to a host other than the platform's.</summary>
+    protected IReadOnlyList<string> RequestsBeyondThePlatform
+    {
+        get { lock (_requestsBeyondThePlatform) return [.. _requestsBeyondThePlatform]; }
+    }
+
+    private bool IsPlatform(string url) =>
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ws" or "wss")
+        || uri.IsLoopback || string.Equals(uri.Host, Platform.Gateway.Host, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A full-page screenshot as <c>TestResults/screenshots/{name}.png</c>.</summary>
     protected static async Task ScreenshotAsync(IPage page, string name) =>

@@ -110,17 +110,17 @@ public sealed class EscalationTests(PlatformFixture platform)
         Assert.Single(breaches, d => d.Contains("missed at level department", StringComparison.Ordinal));
     }
 
-    internal static async Task ActAsync(HttpClient staff, Guid caseId, string action)
+    internal static async Task ActAsync(HttpClient staff, Guid caseId, string action, object? body = null)
     {
         // As a console does: send the version last read; if the case moved on meanwhile (412), read it again and retry.
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = await staff.GetAsync($"/api/v1/cases/{caseId}", Ct);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{caseId}/{action}") { Content = JsonContent.Create(new { }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{caseId}/{action}") { Content = JsonContent.Create(body ?? new { }) };
             request.Headers.IfMatch.Add(current.Headers.ETag!);
             var response = await staff.SendAsync(request, Ct);
-            if (response.StatusCode == HttpStatusCode.OK) return;
-            Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+            if (response.IsSuccessStatusCode) return;
+            Assert.True(response.StatusCode == HttpStatusCode.PreconditionFailed, $"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
         }
 
         Assert.Fail($"{action} kept conflicting");
