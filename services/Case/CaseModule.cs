@@ -80,6 +80,7 @@ public static class CaseModule
         var api = app.MapGroup("/api/v1");
         api.MapFacilitiesApi();
         api.MapDirectoryAdminApi();
+        api.MapOnCallApi();
         api.MapSlaPolicyApi();
         api.MapCasesApi();
         api.MapCaseActionsApi();

@@ -96,7 +96,7 @@ public sealed class ConsoleTests(BrowserPlatform platform) : BrowserTest(platfor
 
         foreach (var (size, viewport) in new[] { ("desktop", Desktop), ("phone", Phone) })
         {
-            var page = await SignedInPageAsync(viewport, role: "admin"); // an administrator also sees the escalation chain
+            var page = await SignedInPageAsync(viewport, role: "admin");
             foreach (var (name, path) in new[]
             {
                 ("console-worklist", "/console/cases?facility=" + PatientFlows.Facility),

@@ -3,7 +3,7 @@ using PatientExperience.Client;
 
 namespace PatientExperience.Web.Tests;
 
-/// <summary>The escalation view of a facility: who is reached at each level (with the chain's fallbacks) and the SLA policy in force.</summary>
+/// <summary>The escalation view of a facility: who the platform reaches at each level and for triage now (the case service's on-call view) and the SLA policy in force.</summary>
 public sealed class ConsoleEscalationTests : IDisposable
 {
     private readonly WebApp _app = new();
@@ -40,26 +40,39 @@ public sealed class ConsoleEscalationTests : IDisposable
         }));
     }
 
+    private static OnCallPersonView Person(string id, string name, string title, string role, DateTimeOffset? onLeaveUntil = null) =>
+        new() { PersonId = id, Name = name, Title = title, Role = role, OnLeaveUntil = onLeaveUntil };
+
     [Fact]
-    public async Task Each_unit_shows_who_is_reached_at_each_level_falling_back_to_the_department_and_facility_and_the_policy_in_force()
+    public async Task Each_unit_shows_who_the_platform_reaches_at_each_level_and_for_triage_and_the_policy_in_force()
     {
         AnswerDirectory();
-        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/escalation-chain", HttpStatusCode.OK, ConsoleUser.Json(new EscalationChainView
+        var aod = Person("rg-aod", "Alex Ortiz", "Administrator on duty", "executive");
+        var head = Person("rg-emergency-head", "Dana Reyes", "Head of Emergency", "department-head", DateTimeOffset.Parse("2099-01-05T00:00:00Z"));
+        var compliance = Person("rg-compliance", "Kim Park", "Compliance officer", "compliance");
+        var lead = Person("rg-pr", "Jo Miles", "Patient relations lead", "patient-relations");
+        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/on-call", HttpStatusCode.OK, ConsoleUser.Json(new OnCallView
         {
-            FacilityId = "rg", Executive = ["rg-aod"], ComplianceContact = "rg-compliance",
-            Departments = [new DepartmentEscalation { DepartmentId = "emergency", Department = ["rg-emergency-head"] }],
-            Units = [new UnitEscalation { UnitId = "ed-adult", Unit = ["rg-ed-charge"] }],
-        }));
-        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/people", HttpStatusCode.OK, ConsoleUser.Json(new[]
-        {
-            new PersonView { Id = "rg-aod", Name = "Alex Ortiz", Title = "Administrator on duty" },
-            new PersonView { Id = "rg-emergency-head", Name = "Dana Reyes", Title = "Head of Emergency",
-                OnLeave = new LeavePeriod { From = DateTimeOffset.UtcNow.AddDays(-1), To = DateTimeOffset.Parse("2099-01-05T00:00:00Z") } },
-            new PersonView { Id = "rg-ed-charge", Name = "Sam Lee", Title = "Charge nurse" },
-            new PersonView { Id = "rg-compliance", Name = "Kim Park", Title = "Compliance officer" },
+            FacilityId = "rg", FacilityName = "Riverside General", TimeZone = "America/New_York", At = DateTimeOffset.Parse("2026-12-02T03:00:00Z"),
+            Compliance = compliance,
+            Facility = new OnCallLevelsView { Unit = [aod], Department = [aod], Executive = [aod], Triage = [lead, compliance] },
+            Departments =
+            [
+                new OnCallDepartmentView
+                {
+                    DepartmentId = "emergency", Name = "Emergency",
+                    Reached = new OnCallLevelsView { Unit = [head], Department = [head], Executive = [aod], Triage = [lead, compliance] },
+                    Units =
+                    [
+                        new OnCallUnitView { UnitId = "ed-adult", Name = "Adult ED", Reached = new OnCallLevelsView
+                            { Unit = [Person("rg-ed-charge", "Sam Lee", "Charge nurse", "unit-manager")], Department = [head], Executive = [aod], Triage = [lead, compliance] } },
+                        new OnCallUnitView { UnitId = "ed-peds", Name = "Paediatric ED", Reached = new OnCallLevelsView { Unit = [], Department = [head], Executive = [aod], Triage = [] } },
+                    ],
+                },
+            ],
         }));
         var user = new ConsoleUser(_app);
-        await user.SignInAsync(role: "admin");
+        await user.SignInAsync(role: "advocate");
 
         var page = WebUtility.HtmlDecode(await user.GetPageAsync("/console/facilities/rg/escalation"));
 
@@ -68,33 +81,36 @@ public sealed class ConsoleEscalationTests : IDisposable
         Assert.Contains("Version 2 (facility", page, StringComparison.Ordinal);
         Assert.Contains("<td>1 business day</td><td>7 calendar days</td><td>30 calendar days</td>", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">critical</th><td>2 hours</td>", page, StringComparison.Ordinal);
+        Assert.Contains("As of 2 Dec 2026 03:00 UTC", page, StringComparison.Ordinal);
         // Facility level and compliance contact.
         Assert.Contains("Alex Ortiz, Administrator on duty", page, StringComparison.Ordinal);
         Assert.Contains("Kim Park, Compliance officer", page, StringComparison.Ordinal);
-        // The adult ED names its own unit manager; the department head is the department's, the executive the facility's.
+        // Each level as the platform resolved it, leave shown.
         var adult = Row(page, "ed-adult");
         Assert.Contains("Sam Lee, Charge nurse", adult, StringComparison.Ordinal);
         Assert.Contains("Dana Reyes, Head of Emergency (on leave until 5 Jan 2099 00:00 UTC)", adult, StringComparison.Ordinal);
-        Assert.Contains("(the department's)", adult, StringComparison.Ordinal);
-        Assert.Contains("Alex Ortiz", adult, StringComparison.Ordinal);
-        // The paediatric ED names nobody at the unit level.
+        Assert.Contains("Jo Miles, Patient relations lead", adult, StringComparison.Ordinal);
+        // The paediatric ED: nobody at the unit level.
         Assert.Contains("nobody named", Row(page, "ed-peds"), StringComparison.Ordinal);
+        // Read with the person's own token; the admin-only chain and people are not needed.
+        var call = Assert.Single(_app.Gateway.To("GET", "/api/v1/facilities/rg/on-call"));
+        Assert.Equal($"Bearer {user.AccessToken}", call.Headers["Authorization"]);
+        Assert.Empty(_app.Gateway.To("GET", "/api/v1/facilities/rg/escalation-chain"));
     }
 
     [Fact]
-    public async Task Without_the_admin_role_the_chain_is_explained_and_the_policy_still_shown()
+    public async Task When_the_on_call_view_is_refused_the_reason_is_shown_and_the_policy_still_is()
     {
         AnswerDirectory();
-        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/escalation-chain", HttpStatusCode.Forbidden, """{"title":"Forbidden","status":403}""", "application/problem+json");
+        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/on-call", HttpStatusCode.Forbidden,
+            """{"title":"Forbidden","status":403,"detail":"Who is on call is for the staff who handle cases; analysts read reports."}""", "application/problem+json");
         var user = new ConsoleUser(_app);
-        await user.SignInAsync(role: "patient-relations");
+        await user.SignInAsync(role: "analyst");
 
         var page = await user.GetPageAsync("/console/escalation?facility=rg");
 
-        Assert.Contains("Only administrators may read the escalation chain", page, StringComparison.Ordinal);
+        Assert.Contains("Who is on call is shown to the staff who handle cases", page, StringComparison.Ordinal);
         Assert.Contains("<td>1 business day</td>", page, StringComparison.Ordinal);
-        var call = Assert.Single(_app.Gateway.To("GET", "/api/v1/facilities/rg/sla-policy"));
-        Assert.Equal($"Bearer {user.AccessToken}", call.Headers["Authorization"]);
     }
 
     [Fact]

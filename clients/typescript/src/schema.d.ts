@@ -575,6 +575,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/facilities/{facilityId}/on-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who each escalation level and the critical-concern triage reach now at every department and unit of a facility: names, titles and roles, no contact details. */
+        get: operations["GetOnCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/facilities/{facilityId}/people": {
         parameters: {
             query?: never;
@@ -2016,6 +2033,41 @@ export interface components {
             detractors: number | string;
             /** Format: int64 */
             n: number | string;
+        };
+        OnCallDepartmentView: {
+            departmentId: string;
+            name: string;
+            reached: components["schemas"]["OnCallLevelsView"];
+            units: components["schemas"]["OnCallUnitView"][];
+        };
+        OnCallLevelsView: {
+            unit: components["schemas"]["OnCallPersonView"][];
+            department: components["schemas"]["OnCallPersonView"][];
+            executive: components["schemas"]["OnCallPersonView"][];
+            triage: components["schemas"]["OnCallPersonView"][];
+        };
+        OnCallPersonView: {
+            personId: string;
+            name: string;
+            title: null | string;
+            role: string;
+            /** Format: date-time */
+            onLeaveUntil: null | string;
+        };
+        OnCallUnitView: {
+            unitId: string;
+            name: string;
+            reached: components["schemas"]["OnCallLevelsView"];
+        };
+        OnCallView: {
+            facilityId: string;
+            facilityName: string;
+            timeZone: string;
+            /** Format: date-time */
+            at: string;
+            compliance: null | components["schemas"]["OnCallPersonView"];
+            facility: components["schemas"]["OnCallLevelsView"];
+            departments: components["schemas"]["OnCallDepartmentView"][];
         };
         OutreachConsent: {
             /** Format: uuid */
@@ -5790,6 +5842,64 @@ export interface operations {
             };
             /** @description Precondition Required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetOnCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                facilityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnCallView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

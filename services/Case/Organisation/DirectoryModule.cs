@@ -14,7 +14,8 @@ public static class DirectoryModule
     {
         builder.Services.TryAddSingleton<DirectoryStore>();
         builder.Services.TryAddSingleton(sp => new RegulatoryProfiles(sp.GetServices<RegulatoryProfile>()));
-        builder.Services.TryAddSingleton<IEscalationDirectory, EscalationDirectory>();
+        builder.Services.TryAddSingleton<EscalationDirectory>();
+        builder.Services.TryAddSingleton<IEscalationDirectory>(sp => sp.GetRequiredService<EscalationDirectory>());
         builder.Services.TryAddSingleton<IStaffLookup, DirectoryStaffLookup>();
         return builder;
     }

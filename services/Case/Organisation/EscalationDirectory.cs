@@ -89,6 +89,40 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         return (string.IsNullOrEmpty(departmentId) || facility.FindDepartment(departmentId) is null ? null : departmentId, null);
     }
 
+    /// <summary>
+    /// Who would be reached right now for a case at every place of a facility (the facility itself, each department, each unit):
+    /// each escalation level and the anonymous-critical triage, resolved by the same rules as <see cref="ResolveRecipientsAsync"/>,
+    /// with one read of the facility, its chain and the people. Null for a facility the directory does not know.
+    /// </summary>
+    public async Task<FacilityRoster?> RosterAsync(string facilityId, CancellationToken ct)
+    {
+        var facility = await directory.GetAsync(facilityId, ct);
+        if (facility is null) return null;
+        var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
+        var people = new PeopleSnapshot(directory, facility.Id);
+
+        async Task<PlaceRoster> PlaceAsync(string? departmentId, string? unitId)
+        {
+            var resolver = new Resolver(directory, facility, chain, departmentId, unitId, people);
+            var triage = (await resolver.CoveringAsync(PatientRelationsRole, ct)).ToList();
+            var compliance = await resolver.ComplianceAsync(ct);
+            if (compliance is not null && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
+            return new PlaceRoster(
+                await resolver.LevelAsync(EscalationLevel.Unit, ct), await resolver.LevelAsync(EscalationLevel.Department, ct),
+                await resolver.LevelAsync(EscalationLevel.Executive, ct), triage, compliance);
+        }
+
+        var departments = new List<DepartmentRoster>();
+        foreach (var department in facility.Departments)
+        {
+            var units = new List<UnitRoster>();
+            foreach (var unit in department.Units) units.Add(new UnitRoster(unit, await PlaceAsync(department.Id, unit.Id)));
+            departments.Add(new DepartmentRoster(department, await PlaceAsync(department.Id, null), units));
+        }
+
+        return new FacilityRoster(facility, await PlaceAsync(null, null), departments, id => people.Person(id));
+    }
+
     public static StaffRecipient ToRecipient(Person p, StaffRole role) => ToRecipient(p, role.ToClaim());
 
     public static StaffRecipient ToRecipient(Person p, string role) => new()
@@ -104,14 +138,14 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         private readonly EscalationChain _chain;
         private readonly string? _departmentId;
         private readonly string? _unitId;
-        private readonly Dictionary<string, Person?> _byId = new(StringComparer.Ordinal);
-        private IReadOnlyList<Person>? _everyone;
+        private readonly PeopleSnapshot _people;
 
-        public Resolver(DirectoryStore directory, Facility facility, EscalationChain chain, string? departmentId, string? unitId)
+        public Resolver(DirectoryStore directory, Facility facility, EscalationChain chain, string? departmentId, string? unitId, PeopleSnapshot? people = null)
         {
             _directory = directory;
             _facility = facility;
             _chain = chain;
+            _people = people ?? new PeopleSnapshot(directory, facility.Id);
             (_departmentId, _unitId) = Place(facility, departmentId, unitId);
         }
 
@@ -184,8 +218,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         /// <summary>People with the role whose coverage is the most specific match for the case: its unit, its department, the facility.</summary>
         public async Task<IReadOnlyList<StaffRecipient>> CoveringAsync(StaffRole role, CancellationToken ct)
         {
-            _everyone ??= (await _directory.ListPeopleAsync(ct)).Select(s => s.Document).Where(p => p.CoversFacility(_facility.Id)).ToList();
-            var withRole = _everyone.Where(p => p.HasRole(role)).ToList();
+            var withRole = (await _people.CoveringFacilityAsync(ct)).Where(p => p.HasRole(role)).ToList();
             IEnumerable<Func<Coverage, bool>> scopes =
             [
                 c => _unitId is not null && c.UnitId == _unitId,
@@ -204,15 +237,42 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
             return [];
         }
 
-        private async Task<Person?> PersonAsync(string id, CancellationToken ct)
+        private Task<Person?> PersonAsync(string id, CancellationToken ct) => _people.PersonAsync(id, ct);
+    }
+
+    /// <summary>The people one resolution (or one roster of many) reads, each read at most once.</summary>
+    private sealed class PeopleSnapshot(DirectoryStore directory, string facilityId)
+    {
+        private readonly Dictionary<string, Person?> _byId = new(StringComparer.Ordinal);
+        private IReadOnlyList<Person>? _covering;
+
+        public async Task<IReadOnlyList<Person>> CoveringFacilityAsync(CancellationToken ct) =>
+            _covering ??= (await directory.ListPeopleAsync(ct)).Select(s => s.Document).Where(p => p.CoversFacility(facilityId)).ToList();
+
+        public async Task<Person?> PersonAsync(string id, CancellationToken ct)
         {
             if (!_byId.TryGetValue(id, out var person))
             {
-                person = (await _directory.GetPersonAsync(id, ct))?.Document;
+                person = (await directory.GetPersonAsync(id, ct))?.Document;
                 _byId[id] = person;
             }
 
             return person;
         }
+
+        /// <summary>A person already read by this snapshot.</summary>
+        public Person? Person(string id) => _byId.TryGetValue(id, out var p) ? p : _covering?.FirstOrDefault(x => x.Id == id);
     }
 }
+
+/// <summary>Who is reached for a case at one place: each escalation level, the anonymous-critical triage, the compliance contact.</summary>
+public sealed record PlaceRoster(
+    IReadOnlyList<StaffRecipient> Unit, IReadOnlyList<StaffRecipient> Department, IReadOnlyList<StaffRecipient> Executive,
+    IReadOnlyList<StaffRecipient> Triage, StaffRecipient? Compliance);
+
+public sealed record UnitRoster(Unit Unit, PlaceRoster Reached);
+
+public sealed record DepartmentRoster(Department Department, PlaceRoster Reached, IReadOnlyList<UnitRoster> Units);
+
+/// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), with the people it names.</summary>
+public sealed record FacilityRoster(Facility Facility, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);

@@ -14,6 +14,9 @@ public enum Permission
 
     /// <summary>The PHI audit trail: who read or changed what, and the chain's verification.</summary>
     ReadAudit,
+
+    /// <summary>Who is on call: the staff each escalation level and triage reach, by name, title and role; never their contact details.</summary>
+    ReadOnCall,
 }
 
 /// <summary>
@@ -29,6 +32,8 @@ public static class RolePermissions
         [Permission.ReadReports] =
             [StaffRole.Analyst, StaffRole.PatientRelations, StaffRole.Executive, StaffRole.Compliance, StaffRole.DepartmentHead, StaffRole.Admin],
         [Permission.ReadAudit] = [StaffRole.Compliance, StaffRole.Admin],
+        [Permission.ReadOnCall] =
+            [StaffRole.PatientRelations, StaffRole.Advocate, StaffRole.UnitManager, StaffRole.DepartmentHead, StaffRole.Executive, StaffRole.Compliance, StaffRole.Admin],
     };
 
     /// <summary>The roles that hold <paramref name="permission"/>.</summary>
