@@ -28,6 +28,7 @@ public static class ReportingModule
 
         builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions, ImprovementActionsReadModel.Definition]);
         builder.Services.AddSingleton<ReportingStore>();
+        builder.Services.AddSingleton<ProjectionBatcher>();
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();
         builder.Services.AddSingleton<SignalLedger>();
@@ -46,7 +47,16 @@ public static class ReportingModule
             ("Signals", "Statistical signals computed on demand: complaint rates per unit on a u-chart (points above the upper limit, runs above the centre line) and the complaint categories rising against the previous period."));
         builder.Services.AddGrpc();
         builder.Services.AddMessagingModule(bus =>
-            bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e => e.Name = ReportingEventsConsumer.Queue));
+        {
+            var ingest = builder.Configuration.GetSection(ReportingOptions.Section).Get<ReportingOptions>() ?? new ReportingOptions();
+            bus.AddConsumer<ReportingEventsConsumer>().Endpoint(e =>
+            {
+                e.Name = ReportingEventsConsumer.Queue;
+                // Many events in hand at once, so the projection writes them in batches (ProjectionBatcher).
+                e.ConcurrentMessageLimit = ingest.IngestConcurrentMessages;
+                e.PrefetchCount = ingest.IngestConcurrentMessages * 2;
+            });
+        });
         builder.AddImprovementActionsReadModel();
         builder.AddOutboxRelay(ServiceName);
         return builder;

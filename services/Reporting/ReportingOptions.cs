@@ -18,4 +18,15 @@ public sealed class ReportingOptions
     /// <summary>The longest period one query may cover, in days (a query reads one row per unit and day).</summary>
     [Range(1, 3660)]
     public int MaxPeriodDays { get; set; } = 1100;
+
+    /// <summary>
+    /// Messages of <c>reporting-events</c> the consumer handles at once (and fetched ahead twice over): the events handed in
+    /// together form the batches the projection writes. 64 by default.
+    /// </summary>
+    [Range(1, 1000)]
+    public int IngestConcurrentMessages { get; set; } = 64;
+
+    /// <summary>The most events one projection batch writes. 256 by default.</summary>
+    [Range(1, 5000)]
+    public int IngestMaxBatch { get; set; } = 256;
 }

@@ -109,6 +109,46 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         Assert.Single(await _store.OpenCasesAtAsync(new ReportScope(["riverside"]), Opened.AddHours(4), Ct));
     }
 
+    private static ReportingStore.PendingProjection Event(string caseId, Action<CaseFact> apply) =>
+        new ReportingStore.PendingProjection<CaseFact>(ReportingStore.Cases, caseId, f =>
+        {
+            var fact = f ?? new CaseFact { CaseId = caseId, FacilityId = "riverside" };
+            apply(fact);
+            return fact;
+        });
+
+    [Fact]
+    public async Task A_batch_holding_several_events_of_one_subject_out_of_order_and_duplicated_counts_each_once()
+    {
+        // As the bus hands them in together: c10's acknowledgement before its opening (its place arrives in the same batch), an
+        // opening twice; two other cases on the same unit-day.
+        ReportingStore.PendingProjection[] batch =
+        [
+            Event("c10", f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, Opened.AddHours(1))),
+            Event("c11", Open),
+            Event("c10", Open),
+            Event("c12", Open),
+            Event("c10", f => f.EscalatedToDepartmentAt = ReportFact.Earliest(f.EscalatedToDepartmentAt, Opened.AddHours(2))),
+            Event("c11", f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, Opened.AddHours(3))),
+            Event("c10", Open),
+            Event("c10", f => f.FirstResolvedAt = f.LastResolvedAt = Opened.AddHours(4)),
+        ];
+        await _store.ProjectBatchAsync(batch, Ct);
+
+        Assert.All(batch, p => Assert.True(p.Changed));
+        var days = await DaysAsync();
+        Assert.DoesNotContain(days, d => d.UnitId is null && d.Totals.Subjects > 0);
+        var unit = days.Single(d => d.UnitId == "ed-adult").Totals;
+        Assert.Equal((3, 3L, 2L, 1L, 1L), (unit.Subjects, unit.All.CasesOpened, unit.All.Acknowledged, unit.All.EscalatedToDepartment, unit.All.Resolved));
+        Assert.Equal(["c11", "c12"], (await _store.OpenCaseFactsAtAsync(new ReportScope(["riverside"]), Opened.AddHours(5), Ct)).Select(c => c.CaseId).Order());
+
+        // The same events again, as a redelivered batch: nothing changes.
+        ReportingStore.PendingProjection[] again = [Event("c11", Open), Event("c10", Open), Event("c12", Open)];
+        await _store.ProjectBatchAsync(again, Ct);
+        Assert.All(again, p => Assert.False(p.Changed));
+        Assert.Equal(unit.All.CasesOpened, (await DaysAsync()).Single(d => d.UnitId == "ed-adult").Totals.All.CasesOpened);
+    }
+
     [Fact]
     public async Task Clearing_empties_every_read_model()
     {

@@ -10,10 +10,10 @@ namespace PatientExperience.Reporting.Projections;
 /// <summary>
 /// Projects every event the platform publishes (queue <c>reporting-events</c>) into the read models: each event is merged
 /// into the fact of the subject it is about (the case, submission, discharge, invitation or delivery), and the fact's days
-/// are brought up to date. Events carry ids, places, vocabulary and times only; nothing else is kept (staff recipients'
+/// are brought up to date, together with the other events in hand at the same moment (<see cref="ProjectionBatcher"/>). Events carry ids, places, vocabulary and times only; nothing else is kept (staff recipients'
 /// names and contacts on case events are not read).
 /// </summary>
-public sealed class ReportingEventsConsumer(ReportingStore store) :
+public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     IConsumer<FeedbackSubmitted>, IConsumer<ComplimentReceived>, IConsumer<PatientDischarged>,
     IConsumer<CaseOpened>, IConsumer<CaseAcknowledged>, IConsumer<CaseAssigned>, IConsumer<CaseEscalated>, IConsumer<SlaBreached>,
     IConsumer<InterimNoticeDue>, IConsumer<ResponseLetterIssued>, IConsumer<CaseResolved>, IConsumer<CaseClosed>, IConsumer<CaseReopened>,
@@ -35,7 +35,7 @@ public sealed class ReportingEventsConsumer(ReportingStore store) :
     private async Task Project<T, TFact>(ConsumeContext<T> context, FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge)
         where T : class where TFact : ReportFact
     {
-        await store.ProjectAsync(kind, id, merge, context.CancellationToken);
+        await projections.ProjectAsync(kind, id, merge, context.CancellationToken);
         ReportingTelemetry.EventsProjected.Add(1, new KeyValuePair<string, object?>("event", typeof(T).Name));
     }
 

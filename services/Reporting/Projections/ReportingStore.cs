@@ -54,66 +54,69 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public async Task<bool> ProjectAsync<TFact>(FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge, CancellationToken ct)
         where TFact : ReportFact
     {
-        var facts = store.Collection<TFact>(kind.Definition);
-        for (var attempt = 1; ; attempt++)
+        var projection = new PendingProjection<TFact>(kind, id, merge);
+        await ProjectBatchAsync([projection], ct);
+        return projection.Changed;
+    }
+
+    /// <summary>
+    /// <see cref="ProjectAsync{TFact}"/> for many events at once, with the same guarantees: the events about one subject are
+    /// folded into its fact together and the fact written once; then every day the batch touches is read and written once,
+    /// with all its new entries. A batch of events close in time (what the bus delivers) writes each busy unit-day once
+    /// instead of once per event. Sets each projection's <see cref="PendingProjection.Changed"/>.
+    /// </summary>
+    public async Task ProjectBatchAsync(IReadOnlyList<PendingProjection> batch, CancellationToken ct)
+    {
+        var writes = new List<SubjectWrite>();
+        foreach (var subject in batch.GroupBy(p => p.SubjectKey, StringComparer.Ordinal))
         {
-            var stored = await facts.GetAsync(id, ct);
-            var before = stored is null ? null : JsonSerializer.Serialize(stored.Document, StoreJson.Options);
-            var placedBefore = stored?.Document.Placements.ToList() ?? [];
-            var fact = merge(stored?.Document);
-            if (fact is CaseFact c) c.Settle();
-            var contributions = fact.Contributions();
-            var placedNow = contributions.Select(x => x.Day.Id).ToHashSet(StringComparer.Ordinal);
-            fact.Placements = placedBefore.Union(placedNow, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var same = subject.ToList();
+            var write = await same[0].WriteFactAsync(store, same, ct);
+            foreach (var p in same) p.Changed = write.Changed;
+            writes.Add(write);
+        }
 
-            long version;
-            var changed = before != JsonSerializer.Serialize(fact, StoreJson.Options);
-            try
+        var days = new Dictionary<string, (DayKey Key, List<(string Entry, long Version, Contribution? Contribution)> Entries)>(StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            foreach (var dayId in write.Placements)
             {
-                if (stored is null) version = (await facts.InsertAsync(id, fact, [], ct)).Version;
-                else if (changed) version = (await facts.ReplaceAsync(id, fact, stored.Version, [], ct)).Version;
-                else version = stored.Version;
+                var contribution = write.Contributions.FirstOrDefault(x => x.Day.Id == dayId);
+                if (!days.TryGetValue(dayId, out var day)) days[dayId] = day = (contribution?.Day ?? ParseDayId(dayId), []);
+                day.Entries.Add((write.EntryKey, write.Version, contribution));
             }
-            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
-            {
-                ReportingTelemetry.Conflicts.Add(1);
-                continue;
-            }
+        }
 
-            var entryKey = $"{kind.EntryPrefix}:{id}";
-            foreach (var dayId in fact.Placements)
-            {
-                var contribution = contributions.FirstOrDefault(x => x.Day.Id == dayId);
-                await SetEntryAsync(contribution?.Day ?? ParseDayId(dayId), entryKey, version, contribution, ct);
-            }
-
-            if (fact.Placements.Count != placedNow.Count)
-            {
-                // Every withdrawn day now holds a tombstone: forget them. A conflict means a newer write that withdraws them itself.
-                fact.Placements = fact.Placements.Where(placedNow.Contains).ToList();
-                try { await facts.ReplaceAsync(id, fact, version, [], ct); }
-                catch (ConcurrencyConflictException) { ReportingTelemetry.Conflicts.Add(1); }
-            }
-
-            return changed || stored is null;
+        foreach (var (key, entries) in days.Values) await SetEntriesAsync(key, entries, ct);
+        foreach (var write in writes)
+        {
+            if (write.ForgetWithdrawn is { } forget) await forget(ct);
         }
     }
 
-    private async Task SetEntryAsync(DayKey key, string entryKey, long version, Contribution? contribution, CancellationToken ct)
+    /// <summary>Reads a day once, sets every entry newer than the one it holds, recounts once and writes once (again on a conflict).</summary>
+    private async Task SetEntriesAsync(DayKey key, List<(string Entry, long Version, Contribution? Contribution)> entries, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var stored = await _days.GetAsync(key.Id, ct);
-            if (stored?.Document.Entries.TryGetValue(entryKey, out var existing) == true && existing.Version >= version) return;
             var day = stored?.Document ?? ReportDay.For(key);
-            day.Entries[entryKey] = new DayEntry
+            var changed = false;
+            foreach (var (entryKey, version, contribution) in entries)
             {
-                Version = version,
-                Measures = contribution?.Measures,
-                Category = contribution?.Attributes.Category,
-                Channel = contribution?.Attributes.Channel,
-                Severity = contribution?.Attributes.Severity,
-            };
+                if (day.Entries.TryGetValue(entryKey, out var existing) && existing.Version >= version) continue;
+                day.Entries[entryKey] = new DayEntry
+                {
+                    Version = version,
+                    Measures = contribution?.Measures,
+                    Category = contribution?.Attributes.Category,
+                    Channel = contribution?.Attributes.Channel,
+                    Severity = contribution?.Attributes.Severity,
+                };
+                changed = true;
+            }
+
+            if (!changed) return;
             day.Recount();
             try
             {
@@ -126,6 +129,81 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 ReportingTelemetry.Conflicts.Add(1);
             }
         }
+    }
+
+    /// <summary>What writing one subject's fact left to do: its entries in the days it is placed in, and forgetting withdrawn days.</summary>
+    internal sealed record SubjectWrite(
+        string EntryKey, long Version, IReadOnlyList<Contribution> Contributions, IReadOnlyList<string> Placements, bool Changed,
+        Func<CancellationToken, Task>? ForgetWithdrawn);
+
+    /// <summary>An event waiting to be merged into its subject's fact (see <see cref="ProjectBatchAsync"/>).</summary>
+    public abstract class PendingProjection
+    {
+        internal PendingProjection()
+        {
+        }
+
+        internal abstract string SubjectKey { get; }
+
+        /// <summary>Whether the subject's fact changed when this projection's batch was written (false: a duplicate).</summary>
+        public bool Changed { get; internal set; }
+
+        /// <summary>Folds <paramref name="sameSubject"/> (this one among them) into their fact and writes it once.</summary>
+        internal abstract Task<SubjectWrite> WriteFactAsync(IDocumentStore store, IReadOnlyList<PendingProjection> sameSubject, CancellationToken ct);
+    }
+
+    /// <summary>An event about one <typeparamref name="TFact"/>, with the merge that folds it in.</summary>
+    public sealed class PendingProjection<TFact>(FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge) : PendingProjection
+        where TFact : ReportFact
+    {
+        internal override string SubjectKey => $"{kind.EntryPrefix}:{id}";
+
+        internal override async Task<SubjectWrite> WriteFactAsync(IDocumentStore store, IReadOnlyList<PendingProjection> sameSubject, CancellationToken ct)
+        {
+            var facts = store.Collection<TFact>(kind.Definition);
+            for (var attempt = 1; ; attempt++)
+            {
+                var stored = await facts.GetAsync(id, ct);
+                var before = stored is null ? null : JsonSerializer.Serialize(stored.Document, StoreJson.Options);
+                var placedBefore = stored?.Document.Placements.ToList() ?? [];
+                var fact = stored?.Document;
+                foreach (var projection in sameSubject) fact = ((PendingProjection<TFact>)projection).Merge(fact);
+                if (fact is CaseFact c) c.Settle();
+                var contributions = fact!.Contributions();
+                var placedNow = contributions.Select(x => x.Day.Id).ToHashSet(StringComparer.Ordinal);
+                fact.Placements = placedBefore.Union(placedNow, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+                long version;
+                var changed = before != JsonSerializer.Serialize(fact, StoreJson.Options);
+                try
+                {
+                    if (stored is null) version = (await facts.InsertAsync(id, fact, [], ct)).Version;
+                    else if (changed) version = (await facts.ReplaceAsync(id, fact, stored.Version, [], ct)).Version;
+                    else version = stored.Version;
+                }
+                catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
+                {
+                    ReportingTelemetry.Conflicts.Add(1);
+                    continue;
+                }
+
+                Func<CancellationToken, Task>? forget = null;
+                if (fact.Placements.Count != placedNow.Count)
+                {
+                    // Once every withdrawn day holds a tombstone: forget them. A conflict means a newer write that withdraws them itself.
+                    forget = async token =>
+                    {
+                        fact.Placements = fact.Placements.Where(placedNow.Contains).ToList();
+                        try { await facts.ReplaceAsync(id, fact, version, [], token); }
+                        catch (ConcurrencyConflictException) { ReportingTelemetry.Conflicts.Add(1); }
+                    };
+                }
+
+                return new SubjectWrite(SubjectKey, version, contributions, fact.Placements.ToList(), changed || stored is null, forget);
+            }
+        }
+
+        private TFact Merge(TFact? fact) => merge(fact);
     }
 
     internal static DayKey ParseDayId(string id)
