@@ -149,6 +149,71 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         Assert.Equal(unit.All.CasesOpened, (await DaysAsync()).Single(d => d.UnitId == "ed-adult").Totals.All.CasesOpened);
     }
 
+    private async Task<string> DaySumAsync(DateOnly from, DateOnly to)
+    {
+        var sum = new Measures();
+        await foreach (var d in _store.DaysAsync(new ReportScope(["riverside"]), from, to, Ct)) sum.Add(d.Totals.All);
+        return System.Text.Json.JsonSerializer.Serialize(sum);
+    }
+
+    private async Task<string> TotalSumAsync(DateOnly from, DateOnly to) =>
+        System.Text.Json.JsonSerializer.Serialize(await _store.TotalsAsync(new ReportScope(["riverside"]), from, to, Ct));
+
+    /// <summary>Cases opened from 20 February to 10 April, acknowledged, some resolved or moved to their unit later, in shuffled batches.</summary>
+    private async Task ProjectSpringAsync(int seed)
+    {
+        var random = new Random(seed);
+        var events = new List<ReportingStore.PendingProjection>();
+        for (var i = 0; i < 80; i++)
+        {
+            var id = $"s{seed}-{i}";
+            var opened = new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero).AddHours(i * 12.5);
+            var unit = i % 3 == 0 ? "ed-peds" : "ed-adult";
+            events.Add(Event(id, f => { f.DepartmentId = "emergency"; f.UnitId = unit; f.Classification = i % 2 == 0 ? CaseType.Complaint : CaseType.Grievance; f.Severity = Severity.Medium; f.OpenedAt = opened; }));
+            events.Add(Event(id, f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, opened.AddHours(20 + i % 7))));
+            if (i % 4 == 0) events.Add(Event(id, f => f.FirstResolvedAt = f.LastResolvedAt = opened.AddDays(3)));
+            if (i % 5 == 0) events.Add(Event(id, f => f.EscalatedToDepartmentAt = ReportFact.Earliest(f.EscalatedToDepartmentAt, opened.AddHours(30))));
+        }
+
+        var shuffled = events.OrderBy(_ => random.Next()).ToList();
+        for (var at = 0; at < shuffled.Count;)
+        {
+            var size = random.Next(1, 40);
+            await _store.ProjectBatchAsync(shuffled.Skip(at).Take(size).ToList(), Ct);
+            at += size;
+        }
+    }
+
+    [Fact]
+    public async Task Whole_months_read_from_the_unit_months_give_the_same_totals_as_their_days()
+    {
+        await ProjectSpringAsync(seed: 11);
+
+        Assert.Equal(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+        // Ragged ends: days before and after the whole month.
+        Assert.Equal(await DaySumAsync(new(2026, 2, 20), new(2026, 4, 10)), await TotalSumAsync(new(2026, 2, 20), new(2026, 4, 10)));
+        Assert.Equal(await DaySumAsync(new(2026, 3, 5), new(2026, 3, 9)), await TotalSumAsync(new(2026, 3, 5), new(2026, 3, 9)));
+        Assert.Contains("\"CasesOpened\":", await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+    }
+
+    [Fact]
+    public async Task A_month_that_missed_a_days_write_is_summed_again_from_its_days()
+    {
+        await ProjectSpringAsync(seed: 12);
+        // As if the process died between a day's write and its month's: the month forgets what it held.
+        var months = _documents.Collection<ReportMonth>(ReportingStore.MonthsDefinition);
+        var march = (await months.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("month", "2026-03"), FieldFilter.Eq("unitId", "ed-adult")] }, Ct)).Items.Single();
+        var stale = march.Document;
+        stale.DayVersions.Clear();
+        stale.Totals = new DayTotals();
+        await months.ReplaceAsync(march.Id, stale, march.Version, [], Ct);
+
+        // The redelivered events of a day of that month bring it back whole.
+        await _store.ProjectBatchAsync([Event("late", f => { f.DepartmentId = "emergency"; f.UnitId = "ed-adult"; f.OpenedAt = new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero); })], Ct);
+
+        Assert.Equal(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+    }
+
     [Fact]
     public async Task Clearing_empties_every_read_model()
     {

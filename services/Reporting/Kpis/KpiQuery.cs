@@ -6,8 +6,9 @@ namespace PatientExperience.Reporting.Kpis;
 
 /// <summary>
 /// The reporting read model's queries, shared by HTTP and gRPC: a scope and a period in, typed results out. Reads the
-/// pre-aggregated unit-days of the period (one row per unit and day, whatever the volume) and, for the backlog, the cases
-/// open at the end of the period.
+/// pre-aggregated unit-months and unit-days of the period (the KPIs: one row per unit and whole month, one per unit and day at
+/// the period's ragged ends; series and comparisons: one row per unit and day), whatever the volume, and, for the backlog,
+/// the cases open at the end of the period.
 /// </summary>
 public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> options, TimeProvider clock)
 {
@@ -17,8 +18,7 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
     public async Task<KpiReport> KpisAsync(ReportScope scope, ReportPeriod period, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var total = new Measures();
-        await foreach (var day in store.DaysAsync(scope, period.From, period.To, ct)) total.Add(day.Totals.All);
+        var total = await store.TotalsAsync(scope, period.From, period.To, ct);
         var report = Build(scope, period, total, await BacklogAsync(scope, period, ct));
         Record("kpis", started);
         return report;

@@ -24,6 +24,23 @@ public sealed class DurationHistogram : Dictionary<int, long>
         foreach (var (bucket, count) in other) this[bucket] = this.GetValueOrDefault(bucket) + count;
     }
 
+    /// <summary>
+    /// <paramref name="histogram"/> with <paramref name="other"/> added (sign 1) or taken away (sign -1); empty buckets are
+    /// dropped, and an empty result is null.
+    /// </summary>
+    public static DurationHistogram? Combine(DurationHistogram? histogram, DurationHistogram other, int sign)
+    {
+        var result = histogram ?? new DurationHistogram();
+        foreach (var (bucket, count) in other)
+        {
+            var sum = result.GetValueOrDefault(bucket) + sign * count;
+            if (sum == 0) result.Remove(bucket);
+            else result[bucket] = sum;
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
     /// <summary>The nearest-rank percentile (0 &lt; p &lt;= 1) in whole seconds, or null when empty.</summary>
     public long? Percentile(double p)
     {

@@ -70,40 +70,46 @@ public sealed class Measures
     /// <summary>The number of cases or responses behind these counts: what small-cell suppression looks at.</summary>
     [JsonIgnore] public long CellSize => Math.Max(Math.Max(CasesOpened, FeedbackTotal), Math.Max(Responses, Math.Max(Acknowledged, Resolved)));
 
-    public void Add(Measures other)
+    public void Add(Measures other) => Add(other, 1);
+
+    /// <summary>Adds (sign 1) or takes away (sign -1) another set of measures.</summary>
+    public void Add(Measures other, int sign)
     {
-        FeedbackTotal += other.FeedbackTotal;
-        FeedbackComplaints += other.FeedbackComplaints;
-        FeedbackGrievances += other.FeedbackGrievances;
-        FeedbackCompliments += other.FeedbackCompliments;
-        FeedbackSuggestions += other.FeedbackSuggestions;
-        FeedbackQuestions += other.FeedbackQuestions;
-        CasesOpened += other.CasesOpened;
-        ComplaintCases += other.ComplaintCases;
-        GrievanceCases += other.GrievanceCases;
-        Acknowledged += other.Acknowledged;
-        Resolved += other.Resolved;
-        AcknowledgedOnTime += other.AcknowledgedOnTime;
-        AcknowledgedLate += other.AcknowledgedLate;
-        InterimNoticeOnTime += other.InterimNoticeOnTime;
-        InterimNoticeLate += other.InterimNoticeLate;
-        ResponseOnTime += other.ResponseOnTime;
-        ResponseLate += other.ResponseLate;
-        EscalatedToDepartment += other.EscalatedToDepartment;
-        EscalatedToExecutive += other.EscalatedToExecutive;
-        Discharges += other.Discharges;
-        InvitationsIssued += other.InvitationsIssued;
-        InvitationsAnswered += other.InvitationsAnswered;
-        Responses += other.Responses;
-        Promoters += other.Promoters;
-        Passives += other.Passives;
-        Detractors += other.Detractors;
-        ServiceRecoveryRequested += other.ServiceRecoveryRequested;
-        ServiceRecoveryOpened += other.ServiceRecoveryOpened;
-        ServiceRecoveryResolved += other.ServiceRecoveryResolved;
-        NotificationsDelivered += other.NotificationsDelivered;
-        NotificationsFailed += other.NotificationsFailed;
-        if (other.AcknowledgeSeconds is { } ack) (AcknowledgeSeconds ??= new()).Add(ack);
-        if (other.ResolveSeconds is { } resolve) (ResolveSeconds ??= new()).Add(resolve);
+        FeedbackTotal += sign * other.FeedbackTotal;
+        FeedbackComplaints += sign * other.FeedbackComplaints;
+        FeedbackGrievances += sign * other.FeedbackGrievances;
+        FeedbackCompliments += sign * other.FeedbackCompliments;
+        FeedbackSuggestions += sign * other.FeedbackSuggestions;
+        FeedbackQuestions += sign * other.FeedbackQuestions;
+        CasesOpened += sign * other.CasesOpened;
+        ComplaintCases += sign * other.ComplaintCases;
+        GrievanceCases += sign * other.GrievanceCases;
+        Acknowledged += sign * other.Acknowledged;
+        Resolved += sign * other.Resolved;
+        AcknowledgedOnTime += sign * other.AcknowledgedOnTime;
+        AcknowledgedLate += sign * other.AcknowledgedLate;
+        InterimNoticeOnTime += sign * other.InterimNoticeOnTime;
+        InterimNoticeLate += sign * other.InterimNoticeLate;
+        ResponseOnTime += sign * other.ResponseOnTime;
+        ResponseLate += sign * other.ResponseLate;
+        EscalatedToDepartment += sign * other.EscalatedToDepartment;
+        EscalatedToExecutive += sign * other.EscalatedToExecutive;
+        Discharges += sign * other.Discharges;
+        InvitationsIssued += sign * other.InvitationsIssued;
+        InvitationsAnswered += sign * other.InvitationsAnswered;
+        Responses += sign * other.Responses;
+        Promoters += sign * other.Promoters;
+        Passives += sign * other.Passives;
+        Detractors += sign * other.Detractors;
+        ServiceRecoveryRequested += sign * other.ServiceRecoveryRequested;
+        ServiceRecoveryOpened += sign * other.ServiceRecoveryOpened;
+        ServiceRecoveryResolved += sign * other.ServiceRecoveryResolved;
+        NotificationsDelivered += sign * other.NotificationsDelivered;
+        NotificationsFailed += sign * other.NotificationsFailed;
+        if (other.AcknowledgeSeconds is { } ack) AcknowledgeSeconds = DurationHistogram.Combine(AcknowledgeSeconds, ack, sign);
+        if (other.ResolveSeconds is { } resolve) ResolveSeconds = DurationHistogram.Combine(ResolveSeconds, resolve, sign);
     }
+
+    /// <summary>Whether every count is zero and no duration is held.</summary>
+    [JsonIgnore] public bool IsEmpty => System.Text.Json.JsonSerializer.Serialize(this) == "{}";
 }

@@ -20,6 +20,9 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 
     public static readonly CollectionDefinition DaysDefinition = new("report_days") { IndexedFields = ["facilityId", "day", "departmentId", "unitId"] };
 
+    /// <summary>Each unit's months: the sums of its days (<see cref="ReportMonth"/>), what a query over whole months reads.</summary>
+    public static readonly CollectionDefinition MonthsDefinition = new("report_months") { IndexedFields = ["facilityId", "month", "departmentId", "unitId"] };
+
     public static readonly FactCollection<CaseFact> Cases =
         new(new CollectionDefinition("report_cases") { IndexedFields = ["facilityId", "openUntil", "departmentId", "unitId"] }, "case");
 
@@ -29,7 +32,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static readonly FactCollection<DeliveryFact> Deliveries = new(new CollectionDefinition("report_deliveries"), "delivery");
 
     public static IEnumerable<CollectionDefinition> Definitions =>
-        [DaysDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
+        [DaysDefinition, MonthsDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
 
     /// <summary>The signals raised (one document per signal id): not a read model, so a rebuild keeps it and raises nothing twice.</summary>
     public static readonly CollectionDefinition RaisedSignalsDefinition = new("report_raised_signals");
@@ -42,6 +45,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 
     private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
     private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
+    private readonly IDocumentCollection<ReportMonth> _months = store.Collection<ReportMonth>(MonthsDefinition);
 
     /// <summary>
     /// Merges an event into its subject's fact and brings the days it counts in up to date. Safe to repeat (a duplicate
@@ -87,20 +91,26 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
             }
         }
 
-        foreach (var (key, entries) in days.Values) await SetEntriesAsync(key, entries, ct);
+        var written = new List<DayWrite>(days.Count);
+        foreach (var (key, entries) in days.Values) written.Add(await SetEntriesAsync(key, entries, ct));
+        foreach (var month in written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal)) await UpdateMonthAsync(month.Key, month.ToList(), ct);
         foreach (var write in writes)
         {
             if (write.ForgetWithdrawn is { } forget) await forget(ct);
         }
     }
 
-    /// <summary>Reads a day once, sets every entry newer than the one it holds, recounts once and writes once (again on a conflict).</summary>
-    private async Task SetEntriesAsync(DayKey key, List<(string Entry, long Version, Contribution? Contribution)> entries, CancellationToken ct)
+    /// <summary>
+    /// Reads a day once, sets every entry newer than the one it holds, recounts once and writes once (again on a conflict).
+    /// Returns the day's totals before and after, with their versions (the same when nothing was newer).
+    /// </summary>
+    private async Task<DayWrite> SetEntriesAsync(DayKey key, List<(string Entry, long Version, Contribution? Contribution)> entries, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var stored = await _days.GetAsync(key.Id, ct);
             var day = stored?.Document ?? ReportDay.For(key);
+            var before = stored?.Document.Totals;
             var changed = false;
             foreach (var (entryKey, version, contribution) in entries)
             {
@@ -116,12 +126,70 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 changed = true;
             }
 
-            if (!changed) return;
+            if (!changed) return new DayWrite(key, stored!.Version, before, stored.Version, day.Totals);
             day.Recount();
             try
             {
-                if (stored is null) await _days.InsertAsync(key.Id, day, [], ct);
-                else await _days.ReplaceAsync(key.Id, day, stored.Version, [], ct);
+                var written = stored is null ? await _days.InsertAsync(key.Id, day, [], ct) : await _days.ReplaceAsync(key.Id, day, stored.Version, [], ct);
+                return new DayWrite(key, stored?.Version, before, written.Version, day.Totals);
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
+            {
+                ReportingTelemetry.Conflicts.Add(1);
+            }
+        }
+    }
+
+    /// <summary>A day as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
+    private sealed record DayWrite(DayKey Key, long? BeforeVersion, DayTotals? Before, long Version, DayTotals After);
+
+    private static string MonthId(DayKey key) => $"{key.FacilityId}|{key.DepartmentId ?? "-"}|{key.UnitId ?? "-"}|{MonthString(key.Day)}";
+
+    private static string MonthString(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Brings a unit's month up to date with the days a batch left: each day's change is applied as the difference from the
+    /// version the month holds; a month that holds another version than the one a day replaced (it missed a write) is summed
+    /// again from all its days. Written with optimistic concurrency, again on a conflict.
+    /// </summary>
+    private async Task UpdateMonthAsync(string monthId, List<DayWrite> days, CancellationToken ct)
+    {
+        var key = days[0].Key;
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await _months.GetAsync(monthId, ct);
+            var month = stored?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
+            var changed = false;
+            var resum = false;
+            foreach (var day in days)
+            {
+                var dayString = DayKey.DayString(day.Key.Day);
+                long? held = month.DayVersions.TryGetValue(dayString, out var v) ? v : null;
+                if (held >= day.Version) continue;
+                if (held == day.BeforeVersion)
+                {
+                    if (day.Before is { } before) month.Totals.Add(before, -1);
+                    month.Totals.Add(day.After, 1);
+                    month.DayVersions[dayString] = day.Version;
+                    changed = true;
+                }
+                else
+                {
+                    resum = true;
+                }
+            }
+
+            if (resum)
+            {
+                (month.Totals, month.DayVersions) = await SumDaysAsync(key, ct);
+                changed = true;
+            }
+
+            if (!changed) return;
+            try
+            {
+                if (stored is null) await _months.InsertAsync(monthId, month, [], ct);
+                else await _months.ReplaceAsync(monthId, month, stored.Version, [], ct);
                 return;
             }
             catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
@@ -129,6 +197,61 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 ReportingTelemetry.Conflicts.Add(1);
             }
         }
+    }
+
+    /// <summary>The totals of a unit's month summed from its days as stored, with each day's version.</summary>
+    private async Task<(DayTotals Totals, Dictionary<string, long> Versions)> SumDaysAsync(DayKey any, CancellationToken ct)
+    {
+        var totals = new DayTotals();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var first = new DateOnly(any.Day.Year, any.Day.Month, 1);
+        for (var day = first; day.Month == first.Month; day = day.AddDays(1))
+        {
+            var stored = await _dayTotals.GetAsync((any with { Day = day }).Id, ct);
+            if (stored is null) continue;
+            totals.Add(stored.Document.Totals, 1);
+            versions[DayKey.DayString(day)] = stored.Version;
+        }
+
+        return (totals, versions);
+    }
+
+    /// <summary>
+    /// The totals of a period [from, to] (inclusive days) in the scope: whole months from the unit-months (one row per unit and
+    /// month), the days before the first whole month and after the last from the unit-days.
+    /// </summary>
+    public async Task<Measures> TotalsAsync(ReportScope scope, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var total = new Measures();
+        var firstWhole = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var lastWhole = to.AddDays(1).Day == 1 ? to : new DateOnly(to.Year, to.Month, 1).AddDays(-1);
+        if (firstWhole > lastWhole)
+        {
+            await foreach (var day in DaysAsync(scope, from, to, ct)) total.Add(day.Totals.All);
+            return total;
+        }
+
+        if (from < firstWhole)
+        {
+            await foreach (var day in DaysAsync(scope, from, firstWhole.AddDays(-1), ct)) total.Add(day.Totals.All);
+        }
+
+        var filters = new List<FieldFilter>
+        {
+            FieldFilter.Gte("month", MonthString(firstWhole)),
+            FieldFilter.Lt("month", MonthString(lastWhole.AddDays(1))),
+        };
+        if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
+        if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
+        if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
+        await foreach (var month in PagesAsync(_months, filters, ct)) total.Add(month.Totals.All);
+
+        if (lastWhole < to)
+        {
+            await foreach (var day in DaysAsync(scope, lastWhole.AddDays(1), to, ct)) total.Add(day.Totals.All);
+        }
+
+        return total;
     }
 
     /// <summary>What writing one subject's fact left to do: its entries in the days it is placed in, and forgetting withdrawn days.</summary>
