@@ -44,6 +44,7 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<Limits.AnonymousEmailLimit>();
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddSingleton<DevMailbox>();
+        builder.Services.AddSingleton<StaffText>();
         builder.Services.AddSingleton<NotificationPlanner>();
         builder.Services.AddSingleton(sp => CreateTransports(sp));
         builder.Services.AddHostedService<ChannelReport>();
