@@ -52,7 +52,7 @@ public static class GatewayModule
                 var o = http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = o.PublicPermitLimit, Window = TimeSpan.FromSeconds(o.PublicWindowSeconds), QueueLimit = 0 });
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = o.PerReplica(o.PublicPermitLimit), Window = TimeSpan.FromSeconds(o.PublicWindowSeconds), QueueLimit = 0 });
             });
             limiter.OnRejected = async (context, ct) =>
             {

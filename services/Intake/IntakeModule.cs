@@ -6,6 +6,7 @@ using PatientExperience.Intake.Discharges;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.Intake.Feedback;
 using PatientExperience.Messaging;
+using PatientExperience.ServiceDefaults.Grpc;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage.Audit;
@@ -92,8 +93,8 @@ public static class IntakeModule
         builder.Services.AddSingleton<DischargeFeed>();
         builder.Services.AddSingleton<IFacilityDirectory, CaseServiceFacilityDirectory>();
         builder.Services.AddHostedService<DirectoryWarmup>();
-        builder.Services.AddGrpcClient<CaseService.CaseServiceClient>((sp, o) =>
-            o.Address = new Uri(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.CaseGrpcAddress));
+        builder.Services.AddPlatformGrpcClient<CaseService.CaseServiceClient>(builder.Configuration, "Intake:CaseGrpcAddress",
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.CaseGrpcAddress);
         builder.Services.AddGrpc();
 
         builder.Services.AddMessagingModule(bus =>

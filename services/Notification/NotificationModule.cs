@@ -10,6 +10,7 @@ using PatientExperience.Notification.Inbox;
 using PatientExperience.Notification.Planning;
 using PatientExperience.Notification.Preferences;
 using PatientExperience.Notification.Templates;
+using PatientExperience.ServiceDefaults.Grpc;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
@@ -44,14 +45,17 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<Limits.AnonymousEmailLimit>();
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddSingleton<DevMailbox>();
+        builder.Services.AddSingleton<StaffText>();
         builder.Services.AddSingleton<NotificationPlanner>();
         builder.Services.AddSingleton(sp => CreateTransports(sp));
         builder.Services.AddHostedService<ChannelReport>();
 
         builder.Services.AddHttpClient(ClientCredentialsTokenSource.HttpClientName);
 
-        builder.Services.AddGrpcClient<CaseService.CaseServiceClient>((sp, o) => o.Address = new Uri(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.CaseGrpcAddress));
-        builder.Services.AddGrpcClient<IntakeService.IntakeServiceClient>((sp, o) => o.Address = new Uri(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.IntakeGrpcAddress));
+        builder.Services.AddPlatformGrpcClient<CaseService.CaseServiceClient>(builder.Configuration, "Notification:CaseGrpcAddress",
+            sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.CaseGrpcAddress);
+        builder.Services.AddPlatformGrpcClient<IntakeService.IntakeServiceClient>(builder.Configuration, "Notification:IntakeGrpcAddress",
+            sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.IntakeGrpcAddress);
         builder.Services.AddSingleton<IServiceTokenSource>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKey)
             ? ActivatorUtilities.CreateInstance<ClientCredentialsTokenSource>(sp)
             : ActivatorUtilities.CreateInstance<SymmetricServiceTokenSource>(sp));

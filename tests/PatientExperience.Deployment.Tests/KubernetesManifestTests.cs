@@ -64,6 +64,29 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
         Assert.All(grpc, s => Assert.Equal("None", s["spec"]?["clusterIP"]?.GetValue<string>()));
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_gateway_keeps_a_client_on_one_replica_and_divides_its_rate_limits_by_the_most_replicas_that_run(string overlay)
+    {
+        var objects = Tools.Render(overlay);
+
+        var service = ManifestRules.OfKind(objects, "Service").Single(s => ManifestRules.Name(s) == "gateway");
+        Assert.Equal("ClientIP", service["spec"]?["sessionAffinity"]?.GetValue<string>());
+        var ingress = ManifestRules.OfKind(objects, "Ingress").Single(i => ManifestRules.Name(i) == "gateway");
+        Assert.Equal("$remote_addr", ingress["metadata"]?["annotations"]?["nginx.ingress.kubernetes.io/upstream-hash-by"]?.GetValue<string>());
+
+        // Each replica allows a client limit / Gateway:RateLimits:Replicas: that must count every replica that can run.
+        var deployment = ManifestRules.OfKind(objects, "Deployment").Single(d => ManifestRules.Name(d) == "gateway");
+        var maps = (deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["envFrom"] as JsonArray ?? [])
+            .Select(e => e?["configMapRef"]?["name"]?.GetValue<string>()).ToHashSet();
+        var replicasSetting = ManifestRules.OfKind(objects, "ConfigMap").Where(m => maps.Contains(ManifestRules.Name(m)))
+            .Select(m => m["data"]?["Gateway__RateLimits__Replicas"]?.GetValue<string>()).Single(v => v is not null);
+        var replicas = int.Parse(replicasSetting!, System.Globalization.CultureInfo.InvariantCulture);
+        var hpa = ManifestRules.OfKind(objects, "HorizontalPodAutoscaler").Single(h => ManifestRules.Name(h) == "gateway");
+        Assert.True(replicas >= hpa["spec"]!["maxReplicas"]!.GetValue<long>(), $"Gateway:RateLimits:Replicas {replicas} is below the HPA's maxReplicas");
+        Assert.True(replicas >= deployment["spec"]!["replicas"]!.GetValue<long>(), $"Gateway:RateLimits:Replicas {replicas} is below the Deployment's replicas");
+    }
+
     [Fact]
     public void Production_runs_three_broker_nodes_three_database_members_several_replicas_and_TLS()
     {

@@ -48,6 +48,29 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task With_two_replicas_a_client_gets_half_the_limit_on_one_replica_then_429_with_Retry_After()
+    {
+        await using var app = await GatewayApp.StartAsync("Development", new Dictionary<string, string?>
+        {
+            ["Gateway:PublicPermitLimit"] = "4",
+            ["Gateway:PublicWindowSeconds"] = "3600",
+            ["Gateway:RateLimits:Replicas"] = "2",
+        });
+        var client = app.CreateClient();
+        var marker = Guid.NewGuid().ToString("N");
+
+        for (var i = 1; i <= 2; i++)
+            Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Concern(marker, "203.0.113.9"), Ct)).StatusCode);
+        var third = await client.SendAsync(Concern(marker, "203.0.113.9"), Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.InRange(int.Parse(Assert.Single(third.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+        Assert.Equal(2, app.Backend.ReceivedFor(marker).Count);
+        // Another client has its own half.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Concern(marker, "198.51.100.21"), Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Staff_routes_are_not_limited_by_the_public_form_limit()
     {
         await using var app = await StartWithLimitOfThreeAsync();

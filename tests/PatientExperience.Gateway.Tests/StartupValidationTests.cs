@@ -80,6 +80,8 @@ public sealed class StartupValidationTests
     [InlineData("Gateway:PublicWindowSeconds", "0")]
     [InlineData("Gateway:MaxRequestBodyBytes", "10")]
     [InlineData("Gateway:DevTokenMinutes", "100000")]
+    [InlineData("Gateway:RateLimits:Replicas", "0")]
+    [InlineData("Gateway:RateLimits:Replicas", "40")]
     public async Task Gateway_limits_out_of_range_stop_the_start(string key, string value)
     {
         await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?> { [key] = value });

@@ -29,12 +29,18 @@ public sealed record CaseMessageView(Guid Id, string From, string? StaffId, Date
 public sealed class ComplainantMessaging(
     IPhiProtector phi, CaseAuditLog audit, IStaffLookup staff, ISlaPolicies policies, IDeadlineCalculator deadlines, IOptions<ComplainantsOptions> options)
 {
-    /// <summary>The actor the audit log records for a read through a status page link.</summary>
-    public const string ComplainantActor = "complainant";
+    /// <summary>The actor the audit log records for a read or a message through a status page link (the link is the credential: no name).</summary>
+    public const string ComplainantActor = "complainant via status link";
+
+    /// <summary>The audit action of a message the complainant sends through the status page.</summary>
+    public const string ComplainantMessageAction = "case.message-from-complainant";
 
     private static readonly ClaimsPrincipal Complainant = new(new ClaimsIdentity([new Claim("sub", ComplainantActor)]));
 
     public ComplainantsOptions Options => options.Value;
+
+    /// <summary>Records in the case's audit chain that the complainant wrote to the case team (the client address and correlation id come with it).</summary>
+    public Task AuditMessageAsync(CaseFile c, CancellationToken ct) => audit.RecordAsync(Complainant, ComplainantMessageAction, c.Id, c.FacilityId, ct);
 
     public async Task<StatusPageView> StatusPageAsync(ComplainantThread thread, CaseFile c, CancellationToken ct)
     {

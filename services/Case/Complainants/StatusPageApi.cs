@@ -68,6 +68,8 @@ public static class StatusPageApi
             return EntityTags.Conflict("Another message arrived at the same moment; nothing was stored. Send it again.");
         }
 
+        await messaging.AuditMessageAsync(c!, ct);
+
         return TypedResults.Created($"/api/v1/public/cases/{token}", new SecureMessageReceipt(message.Id, message.At));
     }
 

@@ -46,6 +46,7 @@ public static class FeedbackApi
         IPhiProtector phi,
         TimeProvider clock,
         Discharges.PatientReferences references,
+        IntakeAuditLog audit,
         CancellationToken ct)
     {
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 128 || idempotencyKey.Any(c => c < 0x21 || c > 0x7e)))
@@ -87,8 +88,24 @@ public static class FeedbackApi
             return await ReplayAsync(store, idempotencyKey, hash, ct) ?? throw new InvalidOperationException("Idempotency key taken but not found.");
         }
 
+        // Every submission holds the submitter's words (PHI): its creation is in the chain. A replay above created nothing.
+        await audit.RecordAsync(Submitter(user, submission), CreateAction, submission.Id, submission.FacilityId, ct);
+
         return Accepted(submission.Id);
     }
+
+    /// <summary>The audit action of a submission's creation.</summary>
+    public const string CreateAction = "submission.create";
+
+    /// <summary>
+    /// Who the audit names as a submission's author: the member of staff or integration client whose token it came with, or
+    /// for an anonymous one the channel only (<c>anonymous via web</c>), never a name the submitter gave. The client address and
+    /// correlation id are recorded with every entry.
+    /// </summary>
+    internal static ClaimsPrincipal Submitter(ClaimsPrincipal user, Submission submission) =>
+        submission.SubmittedBy == SubmissionOrigin.Anonymous
+            ? new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", $"anonymous via {submission.Channel.ToWire()}")]))
+            : user;
 
     /// <summary>
     /// The channel a submission came through: <c>staff</c> when the caller's token carries a platform role and covers the

@@ -60,7 +60,10 @@ public sealed record Delivery
     /// <summary>Staff only (directory data).</summary>
     public string? RecipientName { get; init; }
     public StaffAddress? Staff { get; init; }
+    /// <summary>The staff message's facts; a SendNotification's title and message are not here but in <see cref="ProtectedStaffText"/>.</summary>
     public StaffMessageModel? StaffMessage { get; init; }
+    /// <summary>A SendNotification's title and message (staff free text), encrypted (<see cref="StaffText"/>); null for other messages and older rows.</summary>
+    public string? ProtectedStaffText { get; init; }
     public string? ProtectedPatient { get; init; }
     public string Locale { get; init; } = TemplateRenderer.DefaultLocale;
     /// <summary>IANA zone for quiet hours: the recipient's (from the directory), else the facility's.</summary>

@@ -26,7 +26,7 @@ namespace PatientExperience.Notification.Deliveries;
 /// (the email's Message-Id and the webhook's Idempotency-Key stay the same).
 /// </summary>
 public sealed partial class DeliveryWorker(
-    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, IPhiProtector phi,
+    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, IPhiProtector phi, StaffText staffText,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger) : IConsumer<DeliveryDue>
 {
     private static readonly ActivitySource Source = new("PatientExperience");
@@ -195,7 +195,7 @@ public sealed partial class DeliveryWorker(
             if (string.IsNullOrWhiteSpace(to)) return SendOutcome.Permanent("none", "no-address");
             rendered = patient is not null
                 ? templates.RenderPatient(d.Event, d.Locale, d.Channel, patient.Message)
-                : templates.RenderStaff(d.Event, d.Channel, d.StaffMessage ?? throw new InvalidOperationException($"Delivery {d.Id} has no message."));
+                : templates.RenderStaff(d.Event, d.Channel, staffText.Reveal(d) ?? throw new InvalidOperationException($"Delivery {d.Id} has no message."));
         }
         catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException or System.Text.Json.JsonException)
         {

@@ -37,26 +37,27 @@ public static class InboxApi
     }
 
     internal static async Task<Results<Ok<InboxView>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, DeliveryStore deliveries, TemplateRenderer templates, CancellationToken ct, bool unreadOnly = false, int page = 1, int pageSize = 25)
+        ClaimsPrincipal user, DeliveryStore deliveries, TemplateRenderer templates, StaffText staffText, CancellationToken ct, bool unreadOnly = false, int page = 1, int pageSize = 25)
     {
         if (user.PersonId() is not { Length: > 0 } personId) return ProblemResults.Forbidden("Your token names no person (sub).");
         if (page is < 1 or > DocumentQuery.MaxPageNumber || pageSize is < 1 or > DeliveriesApi.MaxPageSize)
             return ProblemResults.Validation(new Dictionary<string, string[]> { ["page"] = [$"page must be 1-{DocumentQuery.MaxPageNumber} and pageSize 1-{DeliveriesApi.MaxPageSize}."] });
-        var (items, total, unread) = await ReadAsync(deliveries, templates, InboxOwner.Of(user, personId), unreadOnly, page, pageSize, ct);
+        var (items, total, unread) = await ReadAsync(deliveries, templates, staffText, InboxOwner.Of(user, personId), unreadOnly, page, pageSize, ct);
         return TypedResults.Ok(new InboxView(items, page, pageSize, total, unread));
     }
 
     internal static async Task<(IReadOnlyList<InboxItemView> Items, long Total, long Unread)> ReadAsync(
-        DeliveryStore deliveries, TemplateRenderer templates, InboxOwner owner, bool unreadOnly, int page, int pageSize, CancellationToken ct)
+        DeliveryStore deliveries, TemplateRenderer templates, StaffText staffText, InboxOwner owner, bool unreadOnly, int page, int pageSize, CancellationToken ct)
     {
         var result = await deliveries.InboxAsync(owner, unreadOnly, page, pageSize, ct);
         var unread = unreadOnly ? result.Total : await deliveries.UnreadCountAsync(owner, ct);
-        return (result.Items.Select(i => View(i.Document, templates)).ToList(), result.Total, unread);
+        return (result.Items.Select(i => View(i.Document, templates, staffText)).ToList(), result.Total, unread);
     }
 
-    internal static InboxItemView View(Delivery d, TemplateRenderer templates)
+    internal static InboxItemView View(Delivery d, TemplateRenderer templates, StaffText staffText)
     {
-        var model = d.StaffMessage ?? throw new InvalidOperationException($"Inbox entry {d.Id} has no message.");
+        // The owner's own entry: the only view that shows a SendNotification's text decrypted.
+        var model = staffText.Reveal(d) ?? throw new InvalidOperationException($"Inbox entry {d.Id} has no message.");
         var rendered = templates.RenderStaff(d.Event, Channel.Inbox, model);
         return new InboxItemView(d.Id, d.Event, d.CaseId, model.CaseNumber, d.FacilityId, d.Severity.ToWire(), rendered.Subject ?? "", rendered.Body, model.Link,
             d.CreatedAt, !d.Unread, d.ReadAt);

@@ -10,7 +10,7 @@ namespace PatientExperience.Notification.Inbox;
 
 /// <summary>The caller's inbox over gRPC (the caller is the subject of the bearer token).</summary>
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-public sealed class NotificationGrpcService(DeliveryStore deliveries, TemplateRenderer templates) : NotificationService.NotificationServiceBase
+public sealed class NotificationGrpcService(DeliveryStore deliveries, TemplateRenderer templates, StaffText staffText) : NotificationService.NotificationServiceBase
 {
     public override async Task<GetInboxReply> GetInbox(GetInboxRequest request, ServerCallContext context)
     {
@@ -21,7 +21,7 @@ public sealed class NotificationGrpcService(DeliveryStore deliveries, TemplateRe
         if (page is < 1 or > Storage.DocumentQuery.MaxPageNumber || pageSize is < 1 or > DeliveriesApi.MaxPageSize)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"page must be 1-{Storage.DocumentQuery.MaxPageNumber} and page_size 1-{DeliveriesApi.MaxPageSize}."));
 
-        var (items, total, unread) = await InboxApi.ReadAsync(deliveries, templates, InboxOwner.Of(context.GetHttpContext().User, personId), request.UnreadOnly, page, pageSize, context.CancellationToken);
+        var (items, total, unread) = await InboxApi.ReadAsync(deliveries, templates, staffText, InboxOwner.Of(context.GetHttpContext().User, personId), request.UnreadOnly, page, pageSize, context.CancellationToken);
         var reply = new GetInboxReply { Total = total, Unread = unread, Page = page, PageSize = pageSize };
         reply.Items.AddRange(items.Select(i => new InboxItem
         {

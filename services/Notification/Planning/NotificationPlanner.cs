@@ -21,7 +21,7 @@ public sealed record NotificationSource(string SourceKey, string Event, Guid? Ca
 /// is unique per (cause, recipient, channel), so planning the same cause again creates nothing.
 /// </summary>
 public sealed partial class NotificationPlanner(
-    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, IPhiProtector phi,
+    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, IPhiProtector phi, StaffText staffText,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationPlanner> logger)
 {
     /// <summary>The case in the staff console.</summary>
@@ -50,13 +50,13 @@ public sealed partial class NotificationPlanner(
             var wanted = channels ?? await ChannelsForAsync(recipient.PersonId, source.Severity, ct);
             foreach (var channel in wanted.Prepend(Channel.Inbox).Distinct(StringComparer.Ordinal).Where(c => channels is null || channels.Contains(c)))
             {
-                var delivery = New(source, recipient.PersonId, Recipients.Staff, channel) with
+                var delivery = staffText.Seal(New(source, recipient.PersonId, Recipients.Staff, channel) with
                 {
                     RecipientName = recipient.Name,
                     Staff = new StaffAddress(recipient.Email, recipient.Phone, recipient.Pager),
                     StaffMessage = model with { RecipientName = recipient.Name },
                     TimeZone = recipient.TimeZone ?? facility.TimeZone,
-                };
+                });
                 var ok = await deliveries.CreateAsync(delivery, clock.GetUtcNow(), ct);
                 if (ok) created++;
                 else LogDuplicate(logger, source.Event, recipient.PersonId, channel);

@@ -4,7 +4,8 @@ namespace PatientExperience.Notification.Templates;
 /// Everything a staff email or inbox entry may say: ids, the case number, the names of places, the escalation level, severity,
 /// deadlines, the link to the case and (for SendNotification) the sender's title and message. There is no field for anything
 /// about the patient: staff messages carry no PHI by construction. Stored with each delivery, so a retry or a fallback
-/// channel renders the same facts.
+/// channel renders the same facts; the sender's title and message (staff free text) are stored encrypted apart from it
+/// (<see cref="Deliveries.StaffText"/>).
 /// </summary>
 public sealed record StaffMessageModel
 {

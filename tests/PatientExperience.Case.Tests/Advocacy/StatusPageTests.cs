@@ -58,6 +58,24 @@ public sealed class StatusPageTests(CaseApp app) : IClassFixture<CaseApp>
     }
 
     [Fact]
+    public async Task A_message_from_the_complainant_is_in_the_audit_chain_with_where_it_came_from_and_not_what_it_says()
+    {
+        var (caseId, _, token) = await OpenAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/public/cases/{token}/messages") { Content = JsonContent.Create(new { text = "My aunt Perpetua is still in pain." }) };
+        request.Headers.Add("X-Forwarded-For", "198.51.100.23");
+        request.Headers.Add("X-Correlation-Id", "corr-complainant-1");
+        Assert.Equal(HttpStatusCode.Created, (await Public.SendAsync(request, Ct)).StatusCode);
+
+        var log = app.Services.GetRequiredService<CaseAuditLog>();
+        var entry = Assert.Single(await log.ForSubjectAsync(caseId, Ct), e => e.Action == ComplainantMessaging.ComplainantMessageAction);
+        Assert.Equal((AuditOutcome.Allowed, "complainant via status link", Samples.Riverside), (entry.Outcome, entry.Actor, entry.FacilityId));
+        Assert.Equal(("198.51.100.23", "corr-complainant-1"), (entry.ClientAddress, entry.CorrelationId));
+        Assert.DoesNotContain("Perpetua", JsonSerializer.Serialize(entry), StringComparison.Ordinal);
+        Assert.DoesNotContain(token, JsonSerializer.Serialize(entry), StringComparison.Ordinal);
+        Assert.True((await log.VerifyAsync(Ct)).Valid);
+    }
+
+    [Fact]
     public async Task A_redelivered_case_opened_issues_no_second_link()
     {
         var (caseId, _, token) = await OpenAsync();
@@ -118,7 +136,7 @@ public sealed class StatusPageTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.Equal(["complainant", "staff"], shown.Select(m => m.GetProperty("from").GetString()));
         Assert.All(shown, m => Assert.Equal(["from", "at", "text"], m.EnumerateObject().Select(p => p.Name)));
         Assert.DoesNotContain("test-advocate", page.GetRawText(), StringComparison.Ordinal);
-        Assert.Contains(await audit.ForSubjectAsync(caseId, Ct), e => e.Action == "case.messages.read-by-complainant" && e.Actor == "complainant");
+        Assert.Contains(await audit.ForSubjectAsync(caseId, Ct), e => e.Action == "case.messages.read-by-complainant" && e.Actor == ComplainantMessaging.ComplainantActor);
     }
 
     [Fact]
