@@ -205,7 +205,7 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         var march = (await months.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("month", "2026-03"), FieldFilter.Eq("unitId", "ed-adult")] }, Ct)).Items.Single();
         var stale = march.Document;
         stale.DayVersions.Clear();
-        stale.Totals = new DayTotals();
+        stale.All = new Measures();
         await months.ReplaceAsync(march.Id, stale, march.Version, [], Ct);
 
         // The redelivered events of a day of that month bring it back whole.

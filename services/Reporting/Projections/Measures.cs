@@ -109,7 +109,4 @@ public sealed class Measures
         if (other.AcknowledgeSeconds is { } ack) AcknowledgeSeconds = DurationHistogram.Combine(AcknowledgeSeconds, ack, sign);
         if (other.ResolveSeconds is { } resolve) ResolveSeconds = DurationHistogram.Combine(ResolveSeconds, resolve, sign);
     }
-
-    /// <summary>Whether every count is zero and no duration is held.</summary>
-    [JsonIgnore] public bool IsEmpty => System.Text.Json.JsonSerializer.Serialize(this) == "{}";
 }

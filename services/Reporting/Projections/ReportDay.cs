@@ -71,30 +71,10 @@ public sealed class DayTotals
         if (!groups.TryGetValue(key, out var sum)) groups[key] = sum = new Measures();
         sum.Add(m);
     }
-
-    /// <summary>Adds (sign 1) or takes away (sign -1) another day's totals; a group left empty is dropped.</summary>
-    public void Add(DayTotals other, int sign)
-    {
-        Subjects += sign * other.Subjects;
-        All.Add(other.All, sign);
-        Combine(ByCategory, other.ByCategory, sign);
-        Combine(ByChannel, other.ByChannel, sign);
-        Combine(BySeverity, other.BySeverity, sign);
-    }
-
-    private static void Combine(Dictionary<string, Measures> groups, Dictionary<string, Measures> other, int sign)
-    {
-        foreach (var (key, measures) in other)
-        {
-            if (!groups.TryGetValue(key, out var sum)) groups[key] = sum = new Measures();
-            sum.Add(measures, sign);
-            if (sum.IsEmpty) groups.Remove(key);
-        }
-    }
 }
 
 /// <summary>
-/// One unit's month (id: the unit-day id with <c>yyyy-MM</c>): the sum of its days' totals, so a query over whole months reads
+/// One unit's month (id: the unit-day id with <c>yyyy-MM</c>): the sum of its days' overall totals, so a query over whole months reads
 /// one small row per unit and month instead of one per day. Kept up to date from the days: each day's version it holds is
 /// recorded, a day's change is applied as the difference from the version it replaced, and a month that missed a version
 /// (a crash between the day's write and the month's) is summed again from its days.
@@ -108,7 +88,9 @@ public sealed class ReportMonth
     public required string Month { get; set; }
     /// <summary>The version of each day (yyyy-MM-dd) the totals include.</summary>
     public Dictionary<string, long> DayVersions { get; set; } = new(StringComparer.Ordinal);
-    public DayTotals Totals { get; set; } = new();
+
+    /// <summary>The sum of the days' overall totals (<see cref="DayTotals.All"/>; the groups stay in the days, where series read them).</summary>
+    public Measures All { get; set; } = new();
 }
 
 /// <summary>The part of a <see cref="ReportDay"/> that queries read: its place, day and totals (the entries are skipped).</summary>

@@ -168,8 +168,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 if (held >= day.Version) continue;
                 if (held == day.BeforeVersion)
                 {
-                    if (day.Before is { } before) month.Totals.Add(before, -1);
-                    month.Totals.Add(day.After, 1);
+                    if (day.Before is { } before) month.All.Add(before.All, -1);
+                    month.All.Add(day.After.All, 1);
                     month.DayVersions[dayString] = day.Version;
                     changed = true;
                 }
@@ -181,7 +181,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 
             if (resum)
             {
-                (month.Totals, month.DayVersions) = await SumDaysAsync(key, ct);
+                (month.All, month.DayVersions) = await SumDaysAsync(key, ct);
                 changed = true;
             }
 
@@ -199,17 +199,17 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         }
     }
 
-    /// <summary>The totals of a unit's month summed from its days as stored, with each day's version.</summary>
-    private async Task<(DayTotals Totals, Dictionary<string, long> Versions)> SumDaysAsync(DayKey any, CancellationToken ct)
+    /// <summary>The overall totals of a unit's month summed from its days as stored, with each day's version.</summary>
+    private async Task<(Measures All, Dictionary<string, long> Versions)> SumDaysAsync(DayKey any, CancellationToken ct)
     {
-        var totals = new DayTotals();
+        var totals = new Measures();
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         var first = new DateOnly(any.Day.Year, any.Day.Month, 1);
         for (var day = first; day.Month == first.Month; day = day.AddDays(1))
         {
             var stored = await _dayTotals.GetAsync((any with { Day = day }).Id, ct);
             if (stored is null) continue;
-            totals.Add(stored.Document.Totals, 1);
+            totals.Add(stored.Document.Totals.All);
             versions[DayKey.DayString(day)] = stored.Version;
         }
 
@@ -244,7 +244,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
         if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
         if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
-        await foreach (var month in PagesAsync(_months, filters, ct)) total.Add(month.Totals.All);
+        await foreach (var month in PagesAsync(_months, filters, ct)) total.Add(month.All);
 
         if (lastWhole < to)
         {
