@@ -7,9 +7,15 @@ using PatientExperience.ServiceDefaults.Security;
 
 namespace PatientExperience.Contracts.Tests;
 
-/// <summary>PHI encryption with a key ring: rotation keeps old values readable, and the committed development key is refused outside Development.</summary>
+/// <summary>
+/// PHI encryption with a key ring: rotation keeps old values readable, a value is bound to its record, values written before
+/// that binding still read, and the committed development key is refused outside Development.
+/// </summary>
 public sealed class PhiKeyRingTests
 {
+    private static readonly PhiRecord CaseA = new("case", Guid.Parse("0191f2c4-0000-7000-8000-00000000000a"));
+    private static readonly PhiRecord CaseB = new("case", Guid.Parse("0191f2c4-0000-7000-8000-00000000000b"));
+
     private static readonly string KeyA = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     private static readonly string KeyB = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
 
@@ -28,24 +34,26 @@ public sealed class PhiKeyRingTests
     public void After_a_rotation_new_values_use_the_new_key_and_old_values_still_read()
     {
         var before = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA, ["Phi:KeyId"] = "2025" });
-        var old = before.Protect("Jane Roe");
+        var old = before.Protect("Jane Roe", CaseA);
 
         var after = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026", ["Phi:PreviousKeys:2025"] = KeyA });
-        var fresh = after.Protect("Jane Roe");
+        var fresh = after.Protect("Jane Roe", CaseA);
 
-        Assert.StartsWith("2025:", old, StringComparison.Ordinal);
-        Assert.StartsWith("2026:", fresh, StringComparison.Ordinal);
-        Assert.Equal("Jane Roe", after.Unprotect(old));
-        Assert.Equal("Jane Roe", after.Unprotect(fresh));
+        Assert.StartsWith("v2.2025:", old, StringComparison.Ordinal);
+        Assert.StartsWith("v2.2026:", fresh, StringComparison.Ordinal);
+        Assert.Equal("Jane Roe", after.Unprotect(old, CaseA));
+        Assert.Equal("Jane Roe", after.Unprotect(fresh, CaseA));
+        Assert.Equal(new PhiValueLabel("2025", BindsRecord: true, IsCurrent: false), after.Label(old));
+        Assert.Equal(new PhiValueLabel("2026", BindsRecord: true, IsCurrent: true), after.Label(fresh));
     }
 
     [Fact]
     public void A_value_of_a_key_the_service_no_longer_holds_is_refused_without_showing_it()
     {
-        var old = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA, ["Phi:KeyId"] = "2025" }).Protect("Jane Roe");
+        var old = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA, ["Phi:KeyId"] = "2025" }).Protect("Jane Roe", CaseA);
         var after = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026" });
 
-        var e = Assert.Throws<CryptographicException>(() => after.Unprotect(old));
+        var e = Assert.Throws<CryptographicException>(() => after.Unprotect(old, CaseA));
         Assert.Contains("Phi:PreviousKeys", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Jane", e.Message, StringComparison.Ordinal);
     }
@@ -54,10 +62,81 @@ public sealed class PhiKeyRingTests
     public void A_ciphertext_relabelled_with_another_key_id_does_not_decrypt()
     {
         var ring = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026", ["Phi:PreviousKeys:2025"] = KeyB });
-        var value = ring.Protect("Jane Roe");
+        var value = ring.Protect("Jane Roe", CaseA);
+        var old = FormatOne(KeyB, "2026", "Jane Roe");
 
-        // Same key bytes under both ids: only the authenticated key id tells them apart.
-        Assert.ThrowsAny<CryptographicException>(() => ring.Unprotect("2025:" + value["2026:".Length..]));
+        // Same key bytes under both ids: only the authenticated key id tells them apart, in both formats.
+        Assert.ThrowsAny<CryptographicException>(() => ring.Unprotect("v2.2025:" + value["v2.2026:".Length..], CaseA));
+        Assert.ThrowsAny<CryptographicException>(() => ring.Unprotect("2025:" + old["2026:".Length..], CaseA));
+    }
+
+    [Fact]
+    public void A_value_moved_onto_another_record_does_not_decrypt_and_the_refusal_shows_no_patient_data()
+    {
+        var ring = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA, ["Phi:KeyId"] = "2026" });
+        var janesName = ring.Protect("Jane Roe", CaseA);
+
+        var e = Assert.Throws<CryptographicException>(() => ring.Unprotect(janesName, CaseB));
+        Assert.Contains(CaseB.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains("belongs to another record", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Jane", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(janesName, e.Message, StringComparison.Ordinal);
+        // The same id under another kind of record is another record too.
+        Assert.Throws<CryptographicException>(() => ring.Unprotect(janesName, new PhiRecord("submission", CaseA.Id)));
+        Assert.Equal("Jane Roe", ring.Unprotect(janesName, CaseA));
+    }
+
+    [Fact]
+    public void A_value_written_before_the_record_was_bound_still_reads_on_any_record_and_is_labelled_for_rewriting()
+    {
+        var ring = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026", ["Phi:PreviousKeys:2025"] = KeyA });
+        var underCurrentKey = FormatOne(KeyB, "2026", "Jane Roe");
+        var underOldKey = FormatOne(KeyA, "2025", "John Doe");
+
+        Assert.Equal("Jane Roe", ring.Unprotect(underCurrentKey, CaseA));
+        Assert.Equal("John Doe", ring.Unprotect(underOldKey, CaseB));
+        Assert.Equal(new PhiValueLabel("2026", BindsRecord: false, IsCurrent: false), ring.Label(underCurrentKey));
+        Assert.Equal(new PhiValueLabel("2025", BindsRecord: false, IsCurrent: false), ring.Label(underOldKey));
+    }
+
+    [Fact]
+    public void Reprotecting_rewrites_an_old_value_under_the_current_key_bound_to_its_record_and_leaves_a_current_one_alone()
+    {
+        var ring = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026", ["Phi:PreviousKeys:2025"] = KeyA });
+        var current = ring.Protect("Jane Roe", CaseA);
+
+        var rewritten = ring.Reprotect(FormatOne(KeyA, "2025", "John Doe"), CaseB);
+
+        Assert.Same(current, ring.Reprotect(current, CaseA));
+        Assert.True(ring.Label(rewritten).IsCurrent);
+        Assert.Equal("John Doe", ring.Unprotect(rewritten, CaseB));
+        Assert.Throws<CryptographicException>(() => ring.Unprotect(rewritten, CaseA));
+        var withoutOldKey = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026" });
+        Assert.Equal("John Doe", withoutOldKey.Unprotect(rewritten, CaseB));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("no-key-id")]
+    [InlineData("v2.:abc")]
+    [InlineData("2026:not base64!")]
+    [InlineData("2026:AAAA")]
+    public void A_malformed_value_is_a_cryptographic_exception(string value)
+    {
+        var ring = Protector(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyB, ["Phi:KeyId"] = "2026" });
+
+        Assert.ThrowsAny<CryptographicException>(() => ring.Unprotect(value, CaseA));
+    }
+
+    /// <summary>A value as the protector wrote it before records were bound (format 1): <c>keyId:base64(nonce|tag|ct)</c>, the key id the only authenticated data.</summary>
+    private static string FormatOne(string key, string keyId, string plaintext)
+    {
+        var plain = System.Text.Encoding.UTF8.GetBytes(plaintext);
+        var output = new byte[12 + 16 + plain.Length];
+        RandomNumberGenerator.Fill(output.AsSpan(0, 12));
+        using var aes = new AesGcm(Convert.FromBase64String(key), 16);
+        aes.Encrypt(output.AsSpan(0, 12), plain, output.AsSpan(28), output.AsSpan(12, 16), System.Text.Encoding.ASCII.GetBytes(keyId));
+        return keyId + ":" + Convert.ToBase64String(output);
     }
 
     [Fact]
@@ -74,7 +153,8 @@ public sealed class PhiKeyRingTests
     {
         using var services = Services(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = "ZGV2LW9ubHktcGhpLWtleS0zMi1ieXRlcy1sb25nISE=" }, "Development");
 
-        Assert.Equal("x", services.GetRequiredService<IPhiProtector>().Unprotect(services.GetRequiredService<IPhiProtector>().Protect("x")));
+        var phi = services.GetRequiredService<IPhiProtector>();
+        Assert.Equal("x", phi.Unprotect(phi.Protect("x", CaseA), CaseA));
     }
 
     [Theory]

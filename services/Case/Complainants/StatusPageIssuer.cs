@@ -24,7 +24,7 @@ public sealed partial class StatusPageIssuer(ComplainantThreadStore threads, IPh
         var thread = new ComplainantThread
         {
             CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, FacilityId = m.FacilityId,
-            TokenHash = StatusToken.Hash(token), ProtectedToken = phi.Protect(token), IssuedAt = now,
+            TokenHash = StatusToken.Hash(token), ProtectedToken = phi.Protect(token, ComplainantThread.RecordOf(m.CaseId)), IssuedAt = now,
         };
         var acknowledgement = new SendComplainantMessage
         {

@@ -170,9 +170,11 @@ public sealed partial class DeliveryWorker(
         foreach (var channel in Channel.FallbacksFor(d.Channel, d.IsPatient))
         {
             if (channel != Channel.Inbox && string.IsNullOrWhiteSpace(AddressFor(d, channel, patient))) continue;
+            var id = NewId.NextGuid();
             var fallback = d with
             {
-                Id = NewId.NextGuid(), Key = Delivery.KeyFor(d.SourceKey, d.RecipientId, channel), Channel = channel, Status = DeliveryStatus.Pending,
+                // The patient part is bound to its delivery: the fallback gets its own copy, encrypted for it.
+                Id = id, ProtectedPatient = patient is null ? null : Delivery.ProtectPatient(phi, id, patient), Key = Delivery.KeyFor(d.SourceKey, d.RecipientId, channel), Channel = channel, Status = DeliveryStatus.Pending,
                 Attempts = 0, CreatedAt = now, FirstAttemptAt = null, NextAttemptAt = null, LeaseUntil = null, DeliveredAt = null, FailedAt = null,
                 Transport = null, Reason = null, FallbackOf = d.Id, FallbackChannel = null, Unread = false, ReadAt = null, History = [],
             };

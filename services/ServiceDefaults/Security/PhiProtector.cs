@@ -51,17 +51,79 @@ public sealed class PhiOptions : IValidatableObject
     }
 }
 
-/// <summary>Encrypts and decrypts protected health information with AES-256-GCM. Output: <c>keyId:base64(nonce|tag|ciphertext)</c>.</summary>
+/// <summary>
+/// The stored record a protected value belongs to, e.g. <c>case/3f2504e0-...</c> or <c>submission/...</c>: part of the
+/// authenticated data, so a ciphertext copied onto another record does not decrypt there. Ids only, never PHI.
+/// </summary>
+public readonly record struct PhiRecord
+{
+    public PhiRecord(string kind, string id)
+    {
+        if (string.IsNullOrEmpty(kind) || kind.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            throw new ArgumentException("A record kind is lower-case letters, digits and '-'.", nameof(kind));
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        Kind = kind;
+        Id = id;
+    }
+
+    public PhiRecord(string kind, Guid id) : this(kind, id.ToString("D")) { }
+
+    public string Kind { get; }
+    public string Id { get; }
+
+    public override string ToString() => Kind + "/" + Id;
+}
+
+/// <summary>Which key and format a stored value is under, read from its label without decrypting it.</summary>
+/// <param name="KeyId">The id of the key that wrote it.</param>
+/// <param name="BindsRecord">False for a value written before the record became authenticated data (format 1).</param>
+/// <param name="IsCurrent">Written with the current key in the current format: nothing for re-encryption to do.</param>
+public readonly record struct PhiValueLabel(string KeyId, bool BindsRecord, bool IsCurrent);
+
+/// <summary>
+/// Encrypts and decrypts protected health information with AES-256-GCM, bound to the record it belongs to. Output
+/// (format 2): <c>v2.keyId:base64(nonce|tag|ciphertext)</c>, authenticated data: the format, the key id and the record.
+/// Format 1 (<c>keyId:base64(...)</c>, the key id alone authenticated) is still read, so values written before stay readable
+/// until re-encryption rewrites them (<see cref="PhiProtectorExtensions.Reprotect"/>).
+/// </summary>
 public interface IPhiProtector
 {
-    string Protect(string plaintext);
-    string Unprotect(string protectedText);
+    string Protect(string plaintext, PhiRecord record);
+
+    /// <exception cref="CryptographicException">
+    /// The value was changed, belongs to another record, or was written with a key this service does not hold. The message
+    /// names the record and the key id, never the value.
+    /// </exception>
+    string Unprotect(string protectedText, PhiRecord record);
+
+    /// <summary>The key and format of a stored value, without decrypting it.</summary>
+    /// <exception cref="CryptographicException">Not a protected value.</exception>
+    PhiValueLabel Label(string protectedText);
+}
+
+public static class PhiProtectorExtensions
+{
+    /// <summary>A protect function for one record: for domain methods that take a <c>Func&lt;string, string&gt;</c>.</summary>
+    public static Func<string, string> ProtectFor(this IPhiProtector phi, PhiRecord record) => text => phi.Protect(text, record);
+
+    /// <summary>
+    /// The value under the current key and format: itself when it is already, else decrypted (with whatever key of the ring
+    /// wrote it) and encrypted again for <paramref name="record"/>.
+    /// </summary>
+    public static string Reprotect(this IPhiProtector phi, string protectedText, PhiRecord record) =>
+        phi.Label(protectedText).IsCurrent ? protectedText : phi.Protect(phi.Unprotect(protectedText, record), record);
+
+    /// <summary><see cref="Reprotect"/> for an optional value.</summary>
+    public static string? ReprotectOptional(this IPhiProtector phi, string? protectedText, PhiRecord record) =>
+        protectedText is null ? null : phi.Reprotect(protectedText, record);
 }
 
 internal sealed class AesGcmPhiProtector : IPhiProtector
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    /// <summary>Format 2's label prefix: '.' never occurs in a key id, so a format-1 value never starts with it.</summary>
+    private const string Version2 = "v2.";
     private readonly string _currentId;
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
@@ -73,32 +135,60 @@ internal sealed class AesGcmPhiProtector : IPhiProtector
         foreach (var (id, key) in o.PreviousKeys) _keys[id] = Convert.FromBase64String(key);
     }
 
-    public string Protect(string plaintext)
+    public string Protect(string plaintext, PhiRecord record)
     {
+        ArgumentNullException.ThrowIfNull(plaintext);
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var output = new byte[NonceSize + TagSize + plain.Length];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_keys[_currentId], TagSize);
-        // The key id is authenticated data: a ciphertext relabelled with another key's id does not decrypt.
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(_currentId));
-        return _currentId + ":" + Convert.ToBase64String(output);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), AuthenticatedData(_currentId, record));
+        return Version2 + _currentId + ":" + Convert.ToBase64String(output);
     }
 
-    public string Unprotect(string protectedText)
+    public string Unprotect(string protectedText, PhiRecord record)
     {
-        var colon = protectedText.IndexOf(':');
-        if (colon <= 0) throw new CryptographicException("Protected value has no key id.");
-        var keyId = protectedText[..colon];
+        var (keyId, bindsRecord, payload) = Parse(protectedText);
         if (!_keys.TryGetValue(keyId, out var key))
-            throw new CryptographicException("Protected value was written with a key this service does not hold: list it in Phi:PreviousKeys.");
-        var data = Convert.FromBase64String(protectedText[(colon + 1)..]);
-        if (data.Length < NonceSize + TagSize) throw new CryptographicException("Protected value is truncated.");
+            throw new CryptographicException($"A protected value of {record} was written with key '{keyId}', which this service does not hold: list it in Phi:PreviousKeys.");
+        byte[] data;
+        try { data = Convert.FromBase64String(payload); }
+        catch (FormatException) { throw new CryptographicException($"A protected value of {record} is not valid base64."); }
+        if (data.Length < NonceSize + TagSize) throw new CryptographicException($"A protected value of {record} is truncated.");
         var plain = new byte[data.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain, Encoding.ASCII.GetBytes(keyId));
+        try
+        {
+            // Format 1 authenticated the key id alone (a relabelled value fails); format 2 the record too (a moved value fails).
+            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain,
+                bindsRecord ? AuthenticatedData(keyId, record) : Encoding.ASCII.GetBytes(keyId));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptographicException($"A protected value does not decrypt as {record} under key '{keyId}': it was changed, relabelled or belongs to another record.");
+        }
+
         return Encoding.UTF8.GetString(plain);
     }
+
+    public PhiValueLabel Label(string protectedText)
+    {
+        var (keyId, bindsRecord, _) = Parse(protectedText);
+        return new PhiValueLabel(keyId, bindsRecord, bindsRecord && keyId == _currentId);
+    }
+
+    private static (string KeyId, bool BindsRecord, string Payload) Parse(string protectedText)
+    {
+        ArgumentNullException.ThrowIfNull(protectedText);
+        var bindsRecord = protectedText.StartsWith(Version2, StringComparison.Ordinal);
+        var label = bindsRecord ? Version2.Length : 0;
+        var colon = protectedText.IndexOf(':', label);
+        if (colon <= label) throw new CryptographicException("Protected value has no key id.");
+        return (protectedText[label..colon], bindsRecord, protectedText[(colon + 1)..]);
+    }
+
+    private static byte[] AuthenticatedData(string keyId, PhiRecord record) => Encoding.UTF8.GetBytes($"pxp-phi/2\n{keyId}\n{record.Kind}\n{record.Id}");
 }
 
 /// <summary>Outside Development, refuses the PHI keys committed in this repository for local runs.</summary>

@@ -22,7 +22,7 @@ public sealed partial class InvitationStepDueConsumer(
         if (stored is null) return;
         var now = clock.GetUtcNow();
         var invitation = stored.Document;
-        var outcome = invitation.StepDue(context.Message.Step, now, () => options.Value.LinkFor(phi.Unprotect(invitation.ProtectedToken!)));
+        var outcome = invitation.StepDue(context.Message.Step, now, () => options.Value.LinkFor(phi.Unprotect(invitation.ProtectedToken!, invitation.Record)));
         if (outcome.Invitation is null)
         {
             LogSkipped(logger, context.Message.Step, invitation.Id, outcome.Skipped!);

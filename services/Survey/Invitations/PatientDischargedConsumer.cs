@@ -39,7 +39,7 @@ public sealed partial class PatientDischargedConsumer(
         if (reason is null)
         {
             var token = SurveyToken.New();
-            invitation = SurveyInvitation.Plan(discharge, policy, survey!, phi.Protect(token), SurveyToken.Hash(token), now);
+            invitation = SurveyInvitation.Plan(discharge, policy, survey!, phi.Protect(token, SurveyInvitation.RecordOf(SurveyInvitation.IdFor(discharge.DischargeId))), SurveyToken.Hash(token), now);
         }
         else
         {

@@ -157,7 +157,7 @@ public static class OutreachEventsApi
         if (body.Themes is { Length: > OutreachEvent.MaxThemesLength }) errors["themes"] = [$"At most {OutreachEvent.MaxThemesLength} characters."];
         else if (FreeText.Problem(body.Themes) is { } problem) errors["themes"] = [problem];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
-        var themes = string.IsNullOrWhiteSpace(body.Themes) ? null : phi.Protect(body.Themes.Trim());
+        var themes = string.IsNullOrWhiteSpace(body.Themes) ? null : phi.Protect(body.Themes.Trim(), OutreachEvent.RecordOf(id));
         var by = user.PersonId() ?? "unknown";
         Dictionary<string, string[]>? invalid = null;
         var result = await ChangeAsync(id, user, http, store, phi, audit, clock, (e, now) =>
@@ -224,7 +224,7 @@ public static class OutreachEventsApi
         {
             // Recorded before the text goes out.
             await audit.RecordAsync(user, ReadThemesAction, e.Id, e.FacilityId, ct, SubjectKind);
-            themes = phi.Unprotect(protectedThemes);
+            themes = phi.Unprotect(protectedThemes, OutreachEvent.RecordOf(e.Id));
         }
 
         var outcome = e.Outcome is { } o ? new OutreachOutcomeView(o.AttendedInvitationIds, o.OtherAttendees, o.ProtectedThemes is not null, themes, o.RecordedAt, o.RecordedBy) : null;
