@@ -80,7 +80,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
 
         builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition, DischargeStore.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<IntakePhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddPhiAuditLog<IntakeAuditLog>();
         builder.Services.DescribeApiTags(

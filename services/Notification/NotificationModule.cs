@@ -37,7 +37,7 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
 
         builder.AddDocumentStore(ServiceName, DeliveryStore.Definition, PreferenceStore.Definition, CaseSummaryStore.Definition, Limits.AnonymousEmailLimit.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<NotificationPhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PreferenceStore>();
         builder.Services.AddSingleton<CaseSummaryStore>();

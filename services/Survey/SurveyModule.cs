@@ -39,7 +39,7 @@ public static class SurveyModule
 
         builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
             OutreachStore.Definition, OutreachEventStore.Definition, OutreachEventStore.InvitationDefinition, PhiAuditLog.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<SurveyPhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<SurveyPolicyStore>();
         builder.Services.AddSingleton<InvitationStore>();

@@ -19,16 +19,32 @@ public sealed class PhiKeyRingTests
     private static readonly string KeyA = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     private static readonly string KeyB = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray());
 
-    private static ServiceProvider Services(IDictionary<string, string?> settings, string environment = "Production")
+    /// <param name="withIntake">A second service in the process, as in the standalone host.</param>
+    private static ServiceProvider Services(IDictionary<string, string?> settings, string environment = "Production", bool withIntake = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IHostEnvironment>(new FakeEnvironment(environment));
-        services.AddPhiProtection(configuration);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddPhiProtection<CasePhi>(configuration, CasePhi.Name);
+        if (withIntake) services.AddPhiProtection<IntakePhi>(configuration, IntakePhi.Name);
         return services.BuildServiceProvider();
     }
 
-    private static IPhiProtector Protector(IDictionary<string, string?> settings) => Services(settings).GetRequiredService<IPhiProtector>();
+    private static IPhiProtector Protector(IDictionary<string, string?> settings) => Services(settings).GetRequiredService<CasePhi>();
+
+    /// <summary>What a start-up check (ValidateOnStart) of the case service's ring says.</summary>
+    private static PhiOptions CaseRing(ServiceProvider services) => services.GetRequiredService<IOptionsMonitor<PhiOptions>>().Get(CasePhi.Name);
+
+    private sealed class CasePhi(IOptionsMonitor<PhiOptions> options) : ServicePhiProtector(options, Name)
+    {
+        public const string Name = "case";
+    }
+
+    private sealed class IntakePhi(IOptionsMonitor<PhiOptions> options) : ServicePhiProtector(options, Name)
+    {
+        public const string Name = "intake";
+    }
 
     [Fact]
     public void After_a_rotation_new_values_use_the_new_key_and_old_values_still_read()
@@ -142,10 +158,13 @@ public sealed class PhiKeyRingTests
     [Fact]
     public void Outside_development_the_committed_development_key_stops_the_start()
     {
-        using var services = Services(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = "ZGV2LW9ubHktcGhpLWtleS0zMi1ieXRlcy1sb25nISE=" });
+        using var services = Services(new Dictionary<string, string?>
+        {
+            ["Case:Phi:EncryptionKey"] = "ZGV2LW9ubHktcGhpLWtleS0zMi1ieXRlcy1sb25nISE=", ["Intake:Phi:EncryptionKey"] = KeyB,
+        }, withIntake: true);
 
-        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PhiOptions>>().Value);
-        Assert.Contains("development key committed in the repository", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<OptionsValidationException>(() => CaseRing(services));
+        Assert.Contains("Case:Phi:EncryptionKey is a development key committed in the repository", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,13 +172,13 @@ public sealed class PhiKeyRingTests
     {
         using var services = Services(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = "ZGV2LW9ubHktcGhpLWtleS0zMi1ieXRlcy1sb25nISE=" }, "Development");
 
-        var phi = services.GetRequiredService<IPhiProtector>();
+        var phi = services.GetRequiredService<CasePhi>();
         Assert.Equal("x", phi.Unprotect(phi.Protect("x", CaseA), CaseA));
     }
 
     [Theory]
-    [InlineData("Phi:PreviousKeys:k1", "the id of the current key")]
-    [InlineData("Phi:PreviousKeys:old", "must be base64 of exactly 32 bytes")]
+    [InlineData("Phi:PreviousKeys:k1", "Phi:PreviousKeys:k1 has the id of the current key")]
+    [InlineData("Phi:PreviousKeys:old", "Phi:PreviousKeys:old must be base64 of exactly 32 bytes")]
     [InlineData("Phi:KeyId", "Phi:KeyId must be")]
     public void A_malformed_key_ring_stops_the_start(string key, string message)
     {
@@ -169,8 +188,53 @@ public sealed class PhiKeyRingTests
             [key] = key == "Phi:KeyId" ? "has:colon" : key.EndsWith("k1", StringComparison.Ordinal) ? KeyB : "c2hvcnQ=",
         });
 
-        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PhiOptions>>().Value);
+        var e = Assert.Throws<OptionsValidationException>(() => CaseRing(services));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_service_in_one_process_reads_its_own_ring_and_cannot_decrypt_another_services_values()
+    {
+        using var services = Services(new Dictionary<string, string?>
+        {
+            ["Case:Phi:EncryptionKey"] = KeyA, ["Case:Phi:KeyId"] = "case-1",
+            ["Intake:Phi:EncryptionKey"] = KeyB, ["Intake:Phi:KeyId"] = "intake-1",
+        }, withIntake: true);
+        var casePhi = services.GetRequiredService<CasePhi>();
+        var intakePhi = services.GetRequiredService<IntakePhi>();
+
+        var note = casePhi.Protect("Called the family back.", CaseA);
+
+        Assert.StartsWith("v2.case-1:", note, StringComparison.Ordinal);
+        Assert.Equal("Called the family back.", casePhi.Unprotect(note, CaseA));
+        var e = Assert.Throws<CryptographicException>(() => intakePhi.Unprotect(note, CaseA));
+        Assert.DoesNotContain("family", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outside_development_two_services_in_one_process_may_not_write_with_the_same_key()
+    {
+        using var shared = Services(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA }, withIntake: true);
+        using var same = Services(new Dictionary<string, string?> { ["Case:Phi:EncryptionKey"] = KeyA, ["Intake:Phi:EncryptionKey"] = KeyA }, withIntake: true);
+
+        var e = Assert.Throws<OptionsValidationException>(() => CaseRing(shared));
+        Assert.Contains("Phi:EncryptionKey is also the current key of intake in this process", e.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsValidationException>(() => CaseRing(same));
+        Assert.DoesNotContain(KeyA, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Services_may_share_a_previous_key_while_a_shared_key_is_retired_and_development_may_share_one()
+    {
+        using var retiring = Services(new Dictionary<string, string?>
+        {
+            ["Case:Phi:EncryptionKey"] = KeyB, ["Case:Phi:KeyId"] = "case-2", ["Case:Phi:PreviousKeys:k1"] = KeyA,
+            ["Intake:Phi:EncryptionKey"] = Convert.ToBase64String(new byte[32]), ["Intake:Phi:KeyId"] = "intake-2", ["Intake:Phi:PreviousKeys:k1"] = KeyA,
+        }, withIntake: true);
+        using var development = Services(new Dictionary<string, string?> { ["Phi:EncryptionKey"] = KeyA }, "Development", withIntake: true);
+
+        Assert.Equal("case-2", CaseRing(retiring).KeyId);
+        Assert.Equal(KeyA, CaseRing(development).EncryptionKey);
     }
 
     private sealed class FakeEnvironment(string name) : IHostEnvironment

@@ -19,7 +19,7 @@ public sealed class CaseTextProtector(IPhiProtector phi, PhiRecord record)
 }
 
 /// <summary>Protects staff-written text for storage, and decrypts a case's text for its detail view, auditing the read.</summary>
-public sealed class CaseTextReader(IPhiProtector phi, CaseAuditLog audit)
+public sealed class CaseTextReader(CasePhiProtector phi, CaseAuditLog audit)
 {
     /// <summary>What a case's text (notes, tasks, letters, reasons, also once archived) is bound to.</summary>
     public static PhiRecord RecordOf(Guid caseId) => new("case", caseId);

@@ -83,7 +83,7 @@ public static class CaseMessagesApi
     }
 
     internal static async Task<IResult> ReissueAsync(
-        Guid id, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging, IPhiProtector phi, CaseAuditLog audit,
+        Guid id, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging, CasePhiProtector phi, CaseAuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         var (c, thread, refused) = await FindAsync(id, user, WriteRoles, cases, threads, ct);

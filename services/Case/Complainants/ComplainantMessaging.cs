@@ -27,7 +27,7 @@ public sealed record CaseMessageView(Guid Id, string From, string? StaffId, Date
 /// status page's facts.
 /// </summary>
 public sealed class ComplainantMessaging(
-    IPhiProtector phi, CaseAuditLog audit, IStaffLookup staff, ISlaPolicies policies, IDeadlineCalculator deadlines, IOptions<ComplainantsOptions> options)
+    CasePhiProtector phi, CaseAuditLog audit, IStaffLookup staff, ISlaPolicies policies, IDeadlineCalculator deadlines, IOptions<ComplainantsOptions> options)
 {
     /// <summary>The actor the audit log records for a read through a status page link.</summary>
     public const string ComplainantActor = "complainant";

@@ -57,7 +57,7 @@ public static class ImprovementActionsApi
 
     internal static async Task<Results<Created<ImprovementActionView>, Ok<ImprovementActionView>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
         ProposeImprovementActionRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, ImprovementActionChecks checks,
-        IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
+        CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (!Allows(ImprovementActionRoles.Write, user)) return ProblemResults.Forbidden("Your role does not allow proposing improvement actions.");
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
@@ -93,7 +93,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<ImprovementActionView>, NotFound, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (!Allows(ImprovementActionRoles.Read, user)) return ProblemResults.Forbidden("Your role does not allow reading improvement actions.");
         var stored = await store.GetAsync(id, ct);
@@ -103,7 +103,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<PagedResponse<ImprovementActionView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, ImprovementActionStore store, IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct,
+        ClaimsPrincipal user, ImprovementActionStore store, CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct,
         string? facilityId = null, string? departmentId = null, string? status = null, string? owner = null, string? theme = null, bool? overdue = null,
         int page = 1, int pageSize = 25)
     {
@@ -141,7 +141,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<ImprovementActionView>, NotFound, ValidationProblem, ProblemHttpResult>> MoveAsync(
-        Guid id, ImprovementActionStatusRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, IPhiProtector phi,
+        Guid id, ImprovementActionStatusRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, CasePhiProtector phi,
         CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
@@ -178,7 +178,7 @@ public static class ImprovementActionsApi
     private static bool Allows(StaffRole[] roles, ClaimsPrincipal user) => CaseActionRoles.Allows(roles, user.IsInRole);
 
     /// <summary>The action with its text decrypted, after recording the read.</summary>
-    private static async Task<ImprovementActionView> ViewAsync(Stored<ImprovementAction> stored, ClaimsPrincipal user, IPhiProtector phi, CaseAuditLog audit, DateTimeOffset now, CancellationToken ct)
+    private static async Task<ImprovementActionView> ViewAsync(Stored<ImprovementAction> stored, ClaimsPrincipal user, CasePhiProtector phi, CaseAuditLog audit, DateTimeOffset now, CancellationToken ct)
     {
         var a = stored.Document;
         var record = ImprovementAction.RecordOf(a.Id);

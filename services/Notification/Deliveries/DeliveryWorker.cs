@@ -26,7 +26,7 @@ namespace PatientExperience.Notification.Deliveries;
 /// (the email's Message-Id and the webhook's Idempotency-Key stay the same).
 /// </summary>
 public sealed partial class DeliveryWorker(
-    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, IPhiProtector phi,
+    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, NotificationPhiProtector phi,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger) : IConsumer<DeliveryDue>
 {
     private static readonly ActivitySource Source = new("PatientExperience");

@@ -21,7 +21,7 @@ public sealed record NotificationSource(string SourceKey, string Event, Guid? Ca
 /// is unique per (cause, recipient, channel), so planning the same cause again creates nothing.
 /// </summary>
 public sealed partial class NotificationPlanner(
-    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, IPhiProtector phi,
+    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, NotificationPhiProtector phi,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationPlanner> logger)
 {
     /// <summary>The case in the staff console.</summary>

@@ -10,17 +10,27 @@ using Microsoft.Extensions.Options;
 namespace PatientExperience.ServiceDefaults.Security;
 
 /// <summary>
-/// Bound from <c>Phi</c>: the key ring that encrypts patient names, contact details, MRNs and free text at rest. New values
-/// are written with the current key (<see cref="EncryptionKey"/>, id <see cref="KeyId"/>); values written with an earlier
-/// key stay readable while that key is listed in <see cref="PreviousKeys"/>. To rotate: move the current key into
-/// <c>PreviousKeys</c> under its id, set a new key and a new id.
+/// A service's PHI key ring, bound from <c>{Service}:Phi</c> when that section exists (the standalone host gives each module its
+/// own: <c>Intake:Phi</c>, <c>Case:Phi</c>, ...), else from <c>Phi</c> (one service per process: each given its own secret).
+/// New values are written with the current key (<see cref="EncryptionKey"/>, id <see cref="KeyId"/>); values written with an
+/// earlier key stay readable while that key is listed in <see cref="PreviousKeys"/>. To rotate: move the current key into
+/// <c>PreviousKeys</c> under its id, set a new key and a new id, run the re-encryption, then remove the old key.
 /// </summary>
 public sealed class PhiOptions : IValidatableObject
 {
     public const string Section = "Phi";
 
+    /// <summary>The section a service's ring is read from: <c>{service}:Phi</c> when it has one, else <c>Phi</c>.</summary>
+    public static string SectionFor(IConfiguration configuration, string service)
+    {
+        var own = OwnSection(service);
+        return configuration.GetSection(own).Exists() ? own : Section;
+    }
+
+    /// <summary><c>{Service}:Phi</c>, named as the modules' other sections are (<c>Intake:</c>, <c>Case:</c>; keys are case-insensitive).</summary>
+    public static string OwnSection(string service) => ConfigurationPath.Combine(char.ToUpperInvariant(service[0]) + service[1..], Section);
+
     /// <summary>Base64 of exactly 32 bytes (AES-256). From configuration or a secret store, never from code.</summary>
-    [Required(ErrorMessage = "Phi:EncryptionKey is required (base64 of 32 bytes).")]
     public string EncryptionKey { get; set; } = "";
 
     /// <summary>Identifies the current key in stored ciphertext so keys can be rotated.</summary>
@@ -29,16 +39,21 @@ public sealed class PhiOptions : IValidatableObject
     /// <summary>Earlier keys by id (base64 of 32 bytes each), for reading what they encrypted; never used to write.</summary>
     public Dictionary<string, string> PreviousKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where these were read from (set at start-up, not configuration), so a refusal names the key to fix.</summary>
+    internal string ConfiguredAt { get; set; } = Section;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!IsKeyId(KeyId)) yield return new ValidationResult("Phi:KeyId must be 1-32 letters, digits, '-' or '_'.", [nameof(KeyId)]);
-        if (!string.IsNullOrEmpty(EncryptionKey) && !IsAesKey(EncryptionKey))
-            yield return new ValidationResult("Phi:EncryptionKey must be base64 of exactly 32 bytes.", [nameof(EncryptionKey)]);
+        var at = ConfiguredAt;
+        if (string.IsNullOrWhiteSpace(EncryptionKey)) yield return new ValidationResult($"{at}:EncryptionKey is required (base64 of 32 bytes).", [nameof(EncryptionKey)]);
+        else if (!IsAesKey(EncryptionKey)) yield return new ValidationResult($"{at}:EncryptionKey must be base64 of exactly 32 bytes.", [nameof(EncryptionKey)]);
+        if (!IsKeyId(KeyId)) yield return new ValidationResult($"{at}:KeyId must be 1-32 letters, digits, '-' or '_'.", [nameof(KeyId)]);
         foreach (var (id, key) in PreviousKeys)
         {
-            if (!IsKeyId(id)) yield return new ValidationResult($"Phi:PreviousKeys: the key id '{id}' must be 1-32 letters, digits, '-' or '_'.", [nameof(PreviousKeys)]);
-            else if (id == KeyId) yield return new ValidationResult($"Phi:PreviousKeys:{id} has the id of the current key.", [nameof(PreviousKeys)]);
-            else if (!IsAesKey(key)) yield return new ValidationResult($"Phi:PreviousKeys:{id} must be base64 of exactly 32 bytes.", [nameof(PreviousKeys)]);
+            if (string.IsNullOrWhiteSpace(key)) continue; // an optional previous key left empty (compose, k8s): none
+            if (!IsKeyId(id)) yield return new ValidationResult($"{at}:PreviousKeys: the key id '{id}' must be 1-32 letters, digits, '-' or '_'.", [nameof(PreviousKeys)]);
+            else if (id == KeyId) yield return new ValidationResult($"{at}:PreviousKeys:{id} has the id of the current key.", [nameof(PreviousKeys)]);
+            else if (!IsAesKey(key)) yield return new ValidationResult($"{at}:PreviousKeys:{id} must be base64 of exactly 32 bytes.", [nameof(PreviousKeys)]);
         }
     }
 
@@ -127,12 +142,11 @@ internal sealed class AesGcmPhiProtector : IPhiProtector
     private readonly string _currentId;
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
-    public AesGcmPhiProtector(IOptions<PhiOptions> options)
+    public AesGcmPhiProtector(PhiOptions o)
     {
-        var o = options.Value;
         _currentId = o.KeyId;
         _keys[o.KeyId] = Convert.FromBase64String(o.EncryptionKey);
-        foreach (var (id, key) in o.PreviousKeys) _keys[id] = Convert.FromBase64String(key);
+        foreach (var (id, key) in o.PreviousKeys.Where(k => !string.IsNullOrWhiteSpace(k.Value))) _keys[id] = Convert.FromBase64String(key);
     }
 
     public string Protect(string plaintext, PhiRecord record)
@@ -191,22 +205,75 @@ internal sealed class AesGcmPhiProtector : IPhiProtector
     private static byte[] AuthenticatedData(string keyId, PhiRecord record) => Encoding.UTF8.GetBytes($"pxp-phi/2\n{keyId}\n{record.Kind}\n{record.Id}");
 }
 
-/// <summary>Outside Development, refuses the PHI keys committed in this repository for local runs.</summary>
-internal sealed class PhiOptionsValidator(IHostEnvironment environment) : IValidateOptions<PhiOptions>
+/// <summary>
+/// A service's own PHI protector: the key ring of its named <see cref="PhiOptions"/> (<see cref="Service"/>). Each service
+/// derives one (<c>CasePhiProtector</c>, ...) and injects that type, so in a process that hosts several (the standalone host)
+/// none encrypts or decrypts with another's key.
+/// </summary>
+public abstract class ServicePhiProtector : IPhiProtector
 {
-    public ValidateOptionsResult Validate(string? name, PhiOptions options) =>
-        !environment.IsDevelopment() && (DevelopmentKeys.IsCommitted(options.EncryptionKey) || options.PreviousKeys.Values.Any(DevelopmentKeys.IsCommitted))
-            ? ValidateOptionsResult.Fail($"Phi:EncryptionKey is the development key committed in the repository; outside Development give a key of your own ({DevelopmentKeys.HowToMakeOne}).")
-            : ValidateOptionsResult.Success;
+    private readonly AesGcmPhiProtector _ring;
+
+    protected ServicePhiProtector(IOptionsMonitor<PhiOptions> options, string service)
+    {
+        Service = service;
+        _ring = new AesGcmPhiProtector(options.Get(service));
+    }
+
+    /// <summary>The service whose ring this is (also the name of its <see cref="PhiOptions"/>).</summary>
+    public string Service { get; }
+
+    public string Protect(string plaintext, PhiRecord record) => _ring.Protect(plaintext, record);
+
+    public string Unprotect(string protectedText, PhiRecord record) => _ring.Unprotect(protectedText, record);
+
+    public PhiValueLabel Label(string protectedText) => _ring.Label(protectedText);
+}
+
+/// <summary>The service names that registered a PHI key ring in this process.</summary>
+internal sealed record PhiService(string Name);
+
+/// <summary>
+/// Outside Development: refuses the PHI keys committed in this repository for local runs, and a current key that another
+/// service in the same process also writes with (the standalone host: each module needs a key of its own). A previous key
+/// may be shared: that is how a single shared key is retired (every service lists it while re-encryption rewrites its data).
+/// </summary>
+internal sealed class PhiOptionsValidator(IHostEnvironment environment, IConfiguration configuration, IEnumerable<PhiService> services) : IValidateOptions<PhiOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PhiOptions options)
+    {
+        if (environment.IsDevelopment()) return ValidateOptionsResult.Success;
+        if (DevelopmentKeys.IsCommitted(options.EncryptionKey) || options.PreviousKeys.Values.Any(DevelopmentKeys.IsCommitted))
+            return ValidateOptionsResult.Fail($"{options.ConfiguredAt}:EncryptionKey is a development key committed in the repository; outside Development give a key of your own ({DevelopmentKeys.HowToMakeOne}).");
+        var sharing = services.Select(s => s.Name).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(other => !string.Equals(other, name, StringComparison.OrdinalIgnoreCase))
+            .Where(other => configuration[ConfigurationPath.Combine(PhiOptions.SectionFor(configuration, other), nameof(PhiOptions.EncryptionKey))]?.Trim() is { Length: > 0 } key
+                && key == options.EncryptionKey.Trim())
+            .ToList();
+        return sharing.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{options.ConfiguredAt}:EncryptionKey is also the current key of {string.Join(", ", sharing)} in this process: give each service a key of its own ({string.Join(", ", sharing.Prepend(name ?? "").Where(s => s.Length > 0).Select(PhiOptions.OwnSection))}).");
+    }
 }
 
 public static class PhiProtectionExtensions
 {
-    public static IServiceCollection AddPhiProtection(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Registers <typeparamref name="TProtector"/>, <paramref name="service"/>'s PHI protector, with its key ring read from
+    /// <c>{service}:Phi</c> or <c>Phi</c> and validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddPhiProtection<TProtector>(this IServiceCollection services, IConfiguration configuration, string service)
+        where TProtector : ServicePhiProtector
     {
-        services.AddOptions<PhiOptions>().Bind(configuration.GetSection(PhiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var section = PhiOptions.SectionFor(configuration, service);
+        services.AddOptions<PhiOptions>(service)
+            .Bind(configuration.GetSection(section))
+            .PostConfigure(o => o.ConfiguredAt = section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(new PhiService(service));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhiOptions>, PhiOptionsValidator>());
-        services.TryAddSingleton<IPhiProtector, AesGcmPhiProtector>();
+        services.TryAddSingleton<TProtector>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace PatientExperience.Survey.Invitations;
 /// so the command goes out once through the outbox however often the timer fires.
 /// </summary>
 public sealed partial class InvitationStepDueConsumer(
-    InvitationStore invitations, IPhiProtector phi, TimeProvider clock, IOptions<SurveyOptions> options, ILogger<InvitationStepDueConsumer> logger)
+    InvitationStore invitations, SurveyPhiProtector phi, TimeProvider clock, IOptions<SurveyOptions> options, ILogger<InvitationStepDueConsumer> logger)
     : IConsumer<InvitationStepDue>
 {
     public async Task Consume(ConsumeContext<InvitationStepDue> context)

@@ -61,7 +61,7 @@ public static class RespondApi
     }
 
     internal static async Task<Results<Created<SurveyAnswerReceipt>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        string token, SurveyAnswerRequest body, InvitationStore invitations, DefinitionStore definitions, IPhiProtector phi, TimeProvider clock, CancellationToken ct)
+        string token, SurveyAnswerRequest body, InvitationStore invitations, DefinitionStore definitions, SurveyPhiProtector phi, TimeProvider clock, CancellationToken ct)
     {
         // A reminder going out at the same moment changes the invitation too: read again and answer again (a few times at most).
         for (var attempt = 1; ; attempt++)
