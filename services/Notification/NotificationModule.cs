@@ -13,6 +13,7 @@ using PatientExperience.Notification.Templates;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 
 namespace PatientExperience.Notification;
 
@@ -38,6 +39,7 @@ public static partial class NotificationModule
 
         builder.AddDocumentStore(ServiceName, DeliveryStore.Definition, PreferenceStore.Definition, CaseSummaryStore.Definition, Limits.AnonymousEmailLimit.Definition);
         builder.Services.AddPhiProtection<NotificationPhiProtector>(builder.Configuration, ServiceName);
+        builder.Services.AddPhiReEncryption<NotificationPhiProtector>(ServiceName, [PhiCollection.By(DeliveryStore.Definition, "id", Delivery.RecordOf)]);
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PreferenceStore>();
         builder.Services.AddSingleton<CaseSummaryStore>();

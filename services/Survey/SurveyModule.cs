@@ -3,6 +3,7 @@ using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Invitations;
@@ -46,6 +47,10 @@ public static class SurveyModule
         builder.Services.AddSingleton<OutreachStore>();
         builder.Services.AddSingleton<OutreachEventStore>();
         builder.Services.AddPhiAuditLog<SurveyAuditLog>();
+        builder.Services.AddPhiReEncryption<SurveyPhiProtector>(ServiceName, [
+            PhiCollection.By(InvitationStore.Definition, "id", SurveyInvitation.RecordOf),
+            PhiCollection.By(OutreachEventStore.Definition, "id", OutreachEvent.RecordOf),
+        ], typeof(SurveyAuditLog));
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();

@@ -39,6 +39,12 @@ public sealed class PhiOptions : IValidatableObject
     /// <summary>Earlier keys by id (base64 of 32 bytes each), for reading what they encrypted; never used to write.</summary>
     public Dictionary<string, string> PreviousKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Re-encrypt in the background after start-up: rewrite every stored value not under the current key and format (an
+    /// earlier key, or written before values were bound to their record) so a previous key can then be removed.
+    /// </summary>
+    public bool ReEncrypt { get; set; }
+
     /// <summary>Where these were read from (set at start-up, not configuration), so a refusal names the key to fix.</summary>
     internal string ConfiguredAt { get; set; } = Section;
 
