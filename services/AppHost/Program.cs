@@ -14,7 +14,10 @@ Directory.CreateDirectory(serviceData);
 
 // Development values come from appsettings.Development.json (Parameters:...); elsewhere from the environment or user secrets.
 var signingKey = builder.AddParameter("auth-signing-key", secret: true);
-var phiKey = builder.AddParameter("phi-encryption-key", secret: true);
+// One PHI key per service: no service can decrypt another's data. phi-previous-key (optional) is the key they all shared
+// before, listed as each one's previous key "k1" until re-encryption has rewritten what it wrote (docs/operations.md).
+var phiKeys = new[] { "intake", "case", "survey", "notification" }.ToDictionary(s => s, s => builder.AddParameter($"{s}-phi-key", secret: true));
+var previousPhiKey = builder.Configuration["Parameters:phi-previous-key"] is { Length: > 0 } ? builder.AddParameter("phi-previous-key", secret: true) : null;
 var patientReferenceKey = builder.AddParameter("patient-reference-key", secret: true);
 
 IResourceBuilder<IResourceWithConnectionString> rabbitmq;
@@ -33,7 +36,7 @@ var caseService = builder.AddProject<Projects.PatientExperience_Case>("case", o 
     .WithServiceEndpoints(Ports.CaseHttp, Ports.CaseGrpc)
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData)
-    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithPhiKey(phiKeys["case"], previousPhiKey)
     .WithEnvironment("Directory__SeedDemo", "true")
     .WithEnvironment("Complainants__PublicBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway));
 
@@ -41,7 +44,7 @@ var intake = builder.AddProject<Projects.PatientExperience_Intake>("intake", o =
     .WithServiceEndpoints(Ports.IntakeHttp, Ports.IntakeGrpc)
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData)
-    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithPhiKey(phiKeys["intake"], previousPhiKey)
     .WithEnvironment("Intake__CaseGrpcAddress", caseService.GetEndpoint("grpc"))
     .WithEnvironment("Intake__PatientReferenceKey", patientReferenceKey)
     .WaitFor(caseService);
@@ -52,7 +55,7 @@ var notification = builder.AddProject<Projects.PatientExperience_Notification>("
     .WithServiceEndpoints(Ports.NotificationHttp, Ports.NotificationGrpc)
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData)
-    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithPhiKey(phiKeys["notification"], previousPhiKey)
     .WithEnvironment("Notification__CaseGrpcAddress", caseService.GetEndpoint("grpc"))
     .WithEnvironment("Notification__IntakeGrpcAddress", intake.GetEndpoint("grpc"))
     .WithEnvironment("Notification__ConsoleBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway) + "/console")
@@ -65,7 +68,7 @@ var survey = builder.AddProject<Projects.PatientExperience_Survey>("survey", o =
     .WithServiceEndpoints(Ports.SurveyHttp, Ports.SurveyGrpc)
     .WithPlatformDefaults(builder, signingKey)
     .WithBrokerAndStore(rabbitmq, serviceData)
-    .WithEnvironment("Phi__EncryptionKey", phiKey)
+    .WithPhiKey(phiKeys["survey"], previousPhiKey)
     .WithEnvironment("Survey__PublicBaseUrl", ServiceResourceExtensions.Url(Ports.Gateway));
 
 // Reporting: read models projected from every event; aggregates only, so no PHI key.

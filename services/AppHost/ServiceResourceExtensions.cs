@@ -37,6 +37,17 @@ public static class ServiceResourceExtensions
             .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Auth__SigningKey", signingKey);
 
+    /// <summary>
+    /// The service's own PHI key ring: its key (id <c>{service}-1</c>) and, when given, the key every service shared before as
+    /// previous key <c>k1</c> (the id it was written under), so what it encrypted stays readable until re-encryption.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPhiKey(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource> key, IResourceBuilder<ParameterResource>? previousSharedKey)
+    {
+        service.WithEnvironment("Phi__EncryptionKey", key).WithEnvironment("Phi__KeyId", service.Resource.Name + "-1");
+        return previousSharedKey is null ? service : service.WithEnvironment("Phi__PreviousKeys__k1", previousSharedKey);
+    }
+
     /// <summary>What a service with a store and a bus needs besides: the broker (and to wait for it) and a data folder.</summary>
     public static IResourceBuilder<ProjectResource> WithBrokerAndStore(
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> rabbitmq, string dataDirectory) =>

@@ -13,6 +13,7 @@ using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 
 namespace PatientExperience.Case;
 
@@ -29,10 +30,16 @@ public static class CaseModule
 
         builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, CaseStore.ArchiveDefinition, PhiAuditLog.Definition,
             DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections, .. GuidanceModule.Collections]);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<CasePhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddPhiAuditLog<CaseAuditLog>();
+        builder.Services.AddPhiReEncryption<CasePhiProtector>(ServiceName, [
+            PhiCollection.By(CaseStore.Definition, "id", CaseTextReader.RecordOf),
+            PhiCollection.By(CaseStore.ArchiveDefinition, "caseId", CaseTextReader.RecordOf),
+            PhiCollection.By(Complainants.ComplainantThreadStore.Definition, "caseId", Complainants.ComplainantThread.RecordOf),
+            PhiCollection.By(ImprovementActionStore.Definition, "id", ImprovementAction.RecordOf),
+        ], typeof(CaseAuditLog));
         builder.Services.AddSingleton<CaseTextReader>();
         builder.Services.AddHostedService<DemoDirectorySeeder>();
         builder.AddOrganisationDirectory();

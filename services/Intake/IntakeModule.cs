@@ -11,6 +11,7 @@ using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 
 namespace PatientExperience.Intake;
 
@@ -81,9 +82,13 @@ public static class IntakeModule
         builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
 
         builder.AddDocumentStore(ServiceName, SubmissionStore.Definition, PhiAuditLog.Definition, DischargeStore.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<IntakePhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddPhiAuditLog<IntakeAuditLog>();
+        builder.Services.AddPhiReEncryption<IntakePhiProtector>(ServiceName, [
+            PhiCollection.By(SubmissionStore.Definition, "id", Submission.RecordOf),
+            PhiCollection.By(DischargeStore.Definition, "id", Discharge.RecordOf),
+        ], typeof(IntakeAuditLog));
         builder.Services.DescribeApiTags(
             ("Feedback", "Concerns, complaints, grievances, compliments, suggestions and questions from every channel; public forms submit anonymously."),
             ("FHIR discharge feed", "The EHR's FHIR R4 Encounter notifications of inpatient discharges (integration clients only); answers are OperationOutcomes."));

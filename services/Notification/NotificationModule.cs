@@ -14,6 +14,7 @@ using PatientExperience.ServiceDefaults.Grpc;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 
 namespace PatientExperience.Notification;
 
@@ -38,7 +39,8 @@ public static partial class NotificationModule
         builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
 
         builder.AddDocumentStore(ServiceName, DeliveryStore.Definition, PreferenceStore.Definition, CaseSummaryStore.Definition, Limits.AnonymousEmailLimit.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<NotificationPhiProtector>(builder.Configuration, ServiceName);
+        builder.Services.AddPhiReEncryption<NotificationPhiProtector>(ServiceName, [PhiCollection.By(DeliveryStore.Definition, "id", Delivery.RecordOf)]);
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<PreferenceStore>();
         builder.Services.AddSingleton<CaseSummaryStore>();

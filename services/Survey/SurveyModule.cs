@@ -3,6 +3,7 @@ using PatientExperience.Messaging;
 using PatientExperience.ServiceDefaults.OpenApi;
 using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Storage;
+using PatientExperience.Storage.Phi;
 using PatientExperience.Storage.Audit;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Invitations;
@@ -39,13 +40,17 @@ public static class SurveyModule
 
         builder.AddDocumentStore(ServiceName, DefinitionStore.Definition, SurveyPolicyStore.Definition, InvitationStore.Definition,
             OutreachStore.Definition, OutreachEventStore.Definition, OutreachEventStore.InvitationDefinition, PhiAuditLog.Definition);
-        builder.Services.AddPhiProtection(builder.Configuration);
+        builder.Services.AddPhiProtection<SurveyPhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<SurveyPolicyStore>();
         builder.Services.AddSingleton<InvitationStore>();
         builder.Services.AddSingleton<OutreachStore>();
         builder.Services.AddSingleton<OutreachEventStore>();
         builder.Services.AddPhiAuditLog<SurveyAuditLog>();
+        builder.Services.AddPhiReEncryption<SurveyPhiProtector>(ServiceName, [
+            PhiCollection.By(InvitationStore.Definition, "id", SurveyInvitation.RecordOf),
+            PhiCollection.By(OutreachEventStore.Definition, "id", OutreachEvent.RecordOf),
+        ], typeof(SurveyAuditLog));
         builder.Services.AddSingleton<SurveyResultsReader>();
         builder.Services.AddHostedService<TemplateSeeder>();
         builder.Services.AddGrpc();

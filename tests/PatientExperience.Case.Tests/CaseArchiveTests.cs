@@ -19,7 +19,7 @@ public sealed class CaseArchiveTests(CaseApp app) : IClassFixture<CaseApp>
     {
         var stored = await app.OpenCaseAsync(Samples.Feedback(Samples.Riverside));
         var c = stored.Document;
-        var protect = app.Services.GetRequiredService<CaseTextReader>();
+        var protect = app.Services.GetRequiredService<CaseTextReader>().For(c);
         var at = c.OpenedAt;
         c.History.AddRange(Enumerable.Range(0, entries).Select(i => new CaseHistoryEntry(at.AddSeconds(i), "loader", "test-entry", $"entry {i}")));
         c.Notes.AddRange(Enumerable.Range(0, notes).Select(i => new CaseNote(Guid.NewGuid(), at.AddSeconds(i), "loader", protect.Protect($"note {i}"))));

@@ -117,7 +117,9 @@ public sealed partial class ConfigurationKeys
             else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {
                 var element = propertyType.IsArray ? propertyType.GetElementType()! : propertyType.GetGenericArguments().LastOrDefault() ?? typeof(string);
-                if (IsScalar(element)) Add(Regex.Escape(key) + @"(:[0-9]+)?");
+                // A dictionary is keyed by name (Phi:PreviousKeys:<key id>), a list by index.
+                var entry = typeof(IDictionary).IsAssignableFrom(propertyType) ? @"(:[^:]+)?" : @"(:[0-9]+)?";
+                if (IsScalar(element)) Add(Regex.Escape(key) + entry);
                 else if (element.IsClass) AddProperties($"{key}:[0-9]+", element, required: [], depth + 1);
             }
             else if (propertyType.IsClass)

@@ -36,7 +36,7 @@ public static class CaseActionsApi
         var cases = api.MapGroup("/cases/{id:guid}").WithTags("Case actions").RequireAuthorization(AuthenticationExtensions.StaffPolicy);
 
         cases.MapPost("/acknowledge", (Guid id, AcknowledgeRequest? body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Acknowledge, (c, actor, now) => Task.FromResult(c.Acknowledge(actor, body?.Note, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.Acknowledge, (c, actor, now) => Task.FromResult(c.Acknowledge(actor, body?.Note, a.Text.For(c).Protect, now))))
             .Describe("AcknowledgeCase").WithSummary("Acknowledge the case: stops the acknowledgement clock at its escalation level.");
 
         cases.MapPost("/assign", (Guid id, AssignRequest body, ActionContext a) =>
@@ -46,24 +46,24 @@ public static class CaseActionsApi
             .Describe("AssignCase").WithSummary("Assign the case to an advocate and/or a department, or with {\"strategy\":\"balanced\"} to the advocate matching chooses (the reason goes in the timeline).");
 
         cases.MapPost("/notes", (Guid id, NoteRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.AddNote, (c, actor, now) => Task.FromResult(c.AddNote(actor, body.Text, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.AddNote, (c, actor, now) => Task.FromResult(c.AddNote(actor, body.Text, a.Text.For(c).Protect, now))))
             .Describe("AddCaseNote").WithSummary("Add a note to the case (kept encrypted; reading it is audited).");
 
         cases.MapPost("/tasks", (Guid id, TaskRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.AddTask, (c, actor, now) =>
-                    Task.FromResult(c.AddTask(actor, body.DepartmentId, body.Description, body.DueAt, a.Text.Protect, now, body.AssigneeId))))
+                    Task.FromResult(c.AddTask(actor, body.DepartmentId, body.Description, body.DueAt, a.Text.For(c).Protect, now, body.AssigneeId))))
             .Describe("AddCaseTask").WithSummary("Give a department (and optionally one person in it) a task on the case, with a due date.");
 
         cases.MapPost("/tasks/{taskId:guid}/complete", (Guid id, Guid taskId, CompleteTaskRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.CompleteTask, (c, actor, now) => Task.FromResult(c.CompleteTask(actor, taskId, body.Note, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.CompleteTask, (c, actor, now) => Task.FromResult(c.CompleteTask(actor, taskId, body.Note, a.Text.For(c).Protect, now))))
             .Describe("CompleteCaseTask").WithSummary("Complete an open task of an open case, with an optional note (kept encrypted; reading it is audited).");
 
         cases.MapPost("/tasks/{taskId:guid}/cancel", (Guid id, Guid taskId, CancelTaskRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.CancelTask, (c, actor, now) => Task.FromResult(c.CancelTask(actor, taskId, body.Reason, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.CancelTask, (c, actor, now) => Task.FromResult(c.CancelTask(actor, taskId, body.Reason, a.Text.For(c).Protect, now))))
             .Describe("CancelCaseTask").WithSummary("Cancel an open task of an open case, with a reason kept in the case's history.");
 
         cases.MapPost("/escalate", (Guid id, EscalateRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.Escalate, (c, actor, now) => Task.FromResult(c.RequestEscalation(actor, body.Reason, a.Text.For(c).Protect, now))))
             .Describe("EscalateCase").WithSummary("Escalate the case one level now, as a missed deadline would.");
 
         cases.MapPost("/confirm-critical", (Guid id, ActionContext a) =>
@@ -73,7 +73,7 @@ public static class CaseActionsApi
 
         cases.MapPost("/letters", (Guid id, LetterRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.RecordLetter, (c, actor, now) => Task.FromResult(c.RecordLetter(actor,
-                    new ResponseLetterDraft(body.Kind, body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body), a.Text.Protect, now))))
+                    new ResponseLetterDraft(body.Kind, body.ContactName, body.StepsTaken, body.Results, body.CompletionDate, body.Body), a.Text.For(c).Protect, now))))
             .Describe("RecordResponseLetter")
             .WithSummary("Record an interim notice or the final response letter. A final letter must name the contact person, the steps taken, the results and the completion date (422 names what is missing).");
 
@@ -84,12 +84,12 @@ public static class CaseActionsApi
             .Describe("CloseCase").WithSummary("Close a resolved case.");
 
         cases.MapPost("/reopen", (Guid id, ReopenRequest body, ActionContext a) =>
-                a.RunAsync(id, CaseActionRoles.Reopen, (c, actor, now) => Task.FromResult(c.Reopen(actor, body.Reason, a.Text.Protect, now))))
+                a.RunAsync(id, CaseActionRoles.Reopen, (c, actor, now) => Task.FromResult(c.Reopen(actor, body.Reason, a.Text.For(c).Protect, now))))
             .Describe("ReopenCase").WithSummary("Reopen a resolved or closed case: escalation starts again at the unit level.");
 
         cases.MapPost("/classification", (Guid id, ReclassifyRequest body, ActionContext a) =>
                 a.RunAsync(id, CaseActionRoles.Reclassify, (c, actor, now) =>
-                    Task.FromResult(c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, a.Text.Protect, now))))
+                    Task.FromResult(c.Reclassify(actor, body.Type, body.Severity, body.Category, body.DepartmentId, body.Reason, a.Text.For(c).Protect, now))))
             .Describe("ReclassifyCase").WithSummary("Change the case's type, severity, category or owning department, with a reason kept in its history.");
 
         return api;

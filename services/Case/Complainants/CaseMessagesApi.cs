@@ -67,7 +67,7 @@ public static class CaseMessagesApi
         if (thread.Document.Messages.Count >= messaging.Options.MaxMessagesPerCase) return EntityTags.Conflict("This conversation has reached its size limit.");
 
         var now = clock.GetUtcNow();
-        var message = messaging.NewMessage(SecureMessageSender.Staff, user.PersonId() ?? "unknown", text!, null, now);
+        var message = messaging.NewMessage(thread.Document, SecureMessageSender.Staff, user.PersonId() ?? "unknown", text!, null, now);
         try
         {
             await threads.SaveAsync(thread.Document.With(message), thread.Version, [messaging.ReplyNotice(thread.Document, c!, message)], now, ct);
@@ -83,7 +83,7 @@ public static class CaseMessagesApi
     }
 
     internal static async Task<IResult> ReissueAsync(
-        Guid id, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging, IPhiProtector phi, CaseAuditLog audit,
+        Guid id, ClaimsPrincipal user, CaseStore cases, ComplainantThreadStore threads, ComplainantMessaging messaging, CasePhiProtector phi, CaseAuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         var (c, thread, refused) = await FindAsync(id, user, WriteRoles, cases, threads, ct);
@@ -92,7 +92,7 @@ public static class CaseMessagesApi
         var now = clock.GetUtcNow();
         var token = StatusToken.New();
         var by = user.PersonId() ?? "unknown";
-        var reissued = thread.Document.Reissue(StatusToken.Hash(token), phi.Protect(token), by, now);
+        var reissued = thread.Document.Reissue(StatusToken.Hash(token), phi.Protect(token, thread.Document.Record), by, now);
         if (reissued is null) return EntityTags.Conflict("The complainant's link still works: revoke it first if it must be replaced. Nothing was changed.");
         try
         {

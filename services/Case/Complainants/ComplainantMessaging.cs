@@ -27,7 +27,7 @@ public sealed record CaseMessageView(Guid Id, string From, string? StaffId, Date
 /// status page's facts.
 /// </summary>
 public sealed class ComplainantMessaging(
-    IPhiProtector phi, CaseAuditLog audit, IStaffLookup staff, ISlaPolicies policies, IDeadlineCalculator deadlines, IOptions<ComplainantsOptions> options)
+    CasePhiProtector phi, CaseAuditLog audit, IStaffLookup staff, ISlaPolicies policies, IDeadlineCalculator deadlines, IOptions<ComplainantsOptions> options)
 {
     /// <summary>The actor the audit log records for a read or a message through a status page link (the link is the credential: no name).</summary>
     public const string ComplainantActor = "complainant via status link";
@@ -47,7 +47,7 @@ public sealed class ComplainantMessaging(
         if (thread.Messages.Count > 0) await audit.RecordAsync(Complainant, "case.messages.read-by-complainant", c.Id, c.FacilityId, ct);
         var stage = ComplainantStages.For(c.Status);
         var lastUpdated = new[] { c.History.LastOrDefault()?.At ?? c.OpenedAt, thread.Messages.LastOrDefault()?.At ?? c.OpenedAt }.Max();
-        var messages = thread.Messages.Select(m => new PublicMessageView(m.From.ToWire(), m.At, phi.Unprotect(m.ProtectedText))).ToList();
+        var messages = thread.Messages.Select(m => new PublicMessageView(m.From.ToWire(), m.At, phi.Unprotect(m.ProtectedText, thread.Record))).ToList();
         return new StatusPageView(c.CaseNumber, stage.ToWire(), await ExpectedResponseByAsync(c, stage, ct), lastUpdated, messages);
     }
 
@@ -74,11 +74,11 @@ public sealed class ComplainantMessaging(
     {
         if (thread is null || thread.Messages.Count == 0) return [];
         await audit.RecordAsync(user, "case.messages.read", caseId, facilityId, ct);
-        return thread.Messages.Select(m => new CaseMessageView(m.Id, m.From.ToWire(), m.StaffId, m.At, phi.Unprotect(m.ProtectedText))).ToList();
+        return thread.Messages.Select(m => new CaseMessageView(m.Id, m.From.ToWire(), m.StaffId, m.At, phi.Unprotect(m.ProtectedText, thread.Record))).ToList();
     }
 
-    public SecureMessage NewMessage(SecureMessageSender from, string? staffId, string text, string? idempotencyKey, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now), now, from, staffId, phi.Protect(text), idempotencyKey);
+    public SecureMessage NewMessage(ComplainantThread thread, SecureMessageSender from, string? staffId, string text, string? idempotencyKey, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), now, from, staffId, phi.Protect(text, thread.Record), idempotencyKey);
 
     /// <summary>Tells the case's advocate (else the unit level) that the complainant wrote; the message says where, not what.</summary>
     public async Task<SendNotification> AdvocateNoticeAsync(CaseFile c, SecureMessage message, CancellationToken ct)
@@ -105,6 +105,6 @@ public sealed class ComplainantMessaging(
     public SendComplainantMessage ReplyNotice(ComplainantThread thread, CaseFile c, SecureMessage message) => new()
     {
         MessageId = message.Id, Kind = ComplainantMessageKind.StaffReply, CaseId = c.Id, CaseNumber = c.CaseNumber, SubmissionId = c.SubmissionId,
-        DischargeId = c.DischargeId, FacilityId = c.FacilityId, Severity = c.Severity, StatusLink = options.Value.LinkFor(phi.Unprotect(thread.ProtectedToken)), RequestedAt = message.At,
+        DischargeId = c.DischargeId, FacilityId = c.FacilityId, Severity = c.Severity, StatusLink = options.Value.LinkFor(phi.Unprotect(thread.ProtectedToken, thread.Record)), RequestedAt = message.At,
     };
 }

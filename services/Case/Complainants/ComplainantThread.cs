@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.ServiceDefaults.Text;
 
 namespace PatientExperience.Case.Complainants;
@@ -29,6 +30,11 @@ public sealed record ComplainantThread
     public IReadOnlyList<ReplacedStatusLink> ReplacedLinks { get; init; } = [];
 
     public bool IsRevoked => RevokedAt is not null;
+
+    /// <summary>What the thread's token and messages are bound to: they decrypt on this case's thread only.</summary>
+    public static PhiRecord RecordOf(Guid caseId) => new("complainant-thread", caseId);
+
+    public PhiRecord Record => RecordOf(CaseId);
 
     /// <summary>The thread with <paramref name="message"/> added.</summary>
     public ComplainantThread With(SecureMessage message) => this with { Messages = [.. Messages, message] };

@@ -58,7 +58,7 @@ public static class StatusPageApi
             return EntityTags.Conflict("This conversation has reached its size limit; please contact the patient relations team another way.");
 
         var now = clock.GetUtcNow();
-        var message = messaging.NewMessage(SecureMessageSender.Complainant, null, text!, idempotencyKey, now);
+        var message = messaging.NewMessage(thread.Document, SecureMessageSender.Complainant, null, text!, idempotencyKey, now);
         try
         {
             await threads.SaveAsync(thread.Document.With(message), thread.Version, [await messaging.AdvocateNoticeAsync(c!, message, ct)], now, ct);

@@ -11,7 +11,7 @@ namespace PatientExperience.Case.Complainants;
 /// the same write, <see cref="SendComplainantMessage"/> asking the notification service to acknowledge the concern with the
 /// link. Idempotent: a case has one thread, so a redelivered CaseOpened issues nothing new and sends nothing again.
 /// </summary>
-public sealed partial class StatusPageIssuer(ComplainantThreadStore threads, IPhiProtector phi, IOptions<ComplainantsOptions> options, TimeProvider clock, ILogger<StatusPageIssuer> logger)
+public sealed partial class StatusPageIssuer(ComplainantThreadStore threads, CasePhiProtector phi, IOptions<ComplainantsOptions> options, TimeProvider clock, ILogger<StatusPageIssuer> logger)
     : IConsumer<CaseOpened>
 {
     public async Task Consume(ConsumeContext<CaseOpened> context)
@@ -24,7 +24,7 @@ public sealed partial class StatusPageIssuer(ComplainantThreadStore threads, IPh
         var thread = new ComplainantThread
         {
             CaseId = m.CaseId, CaseNumber = m.CaseNumber, SubmissionId = m.SubmissionId, FacilityId = m.FacilityId,
-            TokenHash = StatusToken.Hash(token), ProtectedToken = phi.Protect(token), IssuedAt = now,
+            TokenHash = StatusToken.Hash(token), ProtectedToken = phi.Protect(token, ComplainantThread.RecordOf(m.CaseId)), IssuedAt = now,
         };
         var acknowledgement = new SendComplainantMessage
         {

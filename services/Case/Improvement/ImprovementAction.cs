@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using PatientExperience.Case.Classification;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.ServiceDefaults.Text;
 using static PatientExperience.Contracts.Vocabulary.ImprovementActionStatus;
 
@@ -64,8 +65,9 @@ public sealed class ImprovementAction
     /// Checks a draft's own rules (the directory and the linked cases are checked by <see cref="ImprovementActionChecks"/>)
     /// and proposes the action, or names every field that is wrong.
     /// </summary>
+    /// <param name="protectFor">The protect function for the text of the action with the given id.</param>
     public static (ImprovementAction? Action, Dictionary<string, string[]> Errors) Propose(
-        ImprovementActionDraft draft, string actor, string? idempotencyKey, Func<string, string> protect, DateTimeOffset now)
+        ImprovementActionDraft draft, string actor, string? idempotencyKey, Func<Guid, Func<string, string>> protectFor, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         RequireId(draft.FacilityId, "facilityId", errors);
@@ -85,9 +87,11 @@ public sealed class ImprovementAction
         if (idempotencyKey is { Length: > 200 }) errors["Idempotency-Key"] = ["Must be at most 200 characters."];
         if (errors.Count > 0) return (null, errors);
 
+        var id = Guid.CreateVersion7(now);
+        var protect = protectFor(id);
         var action = new ImprovementAction
         {
-            Id = Guid.CreateVersion7(now), FacilityId = draft.FacilityId!, DepartmentId = draft.DepartmentId!, ProtectedTitle = protect(draft.Title!),
+            Id = id, FacilityId = draft.FacilityId!, DepartmentId = draft.DepartmentId!, ProtectedTitle = protect(draft.Title!),
             Theme = draft.Theme!, LinkedCaseIds = linked, LinkedSignalId = draft.LinkedSignalId, OwnerId = draft.OwnerId!, DueDate = draft.DueDate!.Value,
             DueAt = new DateTimeOffset(draft.DueDate.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
             ProtectedMeasure = string.IsNullOrWhiteSpace(draft.Measure) ? null : protect(draft.Measure),
@@ -96,6 +100,9 @@ public sealed class ImprovementAction
         action.History.Add(new ImprovementActionChange(now, actor, null, Proposed));
         return (action, errors);
     }
+
+    /// <summary>What an action's title, measure and evidence are bound to: they decrypt on this action only.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("improvement-action", id);
 
     public ImprovementActionProposed ToProposedEvent() => new()
     {

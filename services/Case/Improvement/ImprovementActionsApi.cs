@@ -57,13 +57,13 @@ public static class ImprovementActionsApi
 
     internal static async Task<Results<Created<ImprovementActionView>, Ok<ImprovementActionView>, ValidationProblem, ProblemHttpResult>> ProposeAsync(
         ProposeImprovementActionRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, ImprovementActionChecks checks,
-        IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
+        CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (!Allows(ImprovementActionRoles.Write, user)) return ProblemResults.Forbidden("Your role does not allow proposing improvement actions.");
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
         var now = clock.GetUtcNow();
         var draft = new ImprovementActionDraft(body.FacilityId, body.DepartmentId, body.Title, body.Theme, body.LinkedCaseIds, body.LinkedSignalId, body.OwnerId, body.DueDate, body.Measure);
-        var (action, errors) = ImprovementAction.Propose(draft, user.PersonId() ?? "unknown", string.IsNullOrWhiteSpace(key) ? null : key, phi.Protect, now);
+        var (action, errors) = ImprovementAction.Propose(draft, user.PersonId() ?? "unknown", string.IsNullOrWhiteSpace(key) ? null : key, id => phi.ProtectFor(ImprovementAction.RecordOf(id)), now);
         if (action is null) return ProblemResults.Validation(errors);
         if (!user.CanAccessFacility(action.FacilityId)) return ProblemResults.Forbidden("Your access does not cover this facility.");
         if (action.IdempotencyKey is { } k && await store.FindByIdempotencyKeyAsync(k, ct) is { } earlier) return await RepeatAsync(earlier);
@@ -93,7 +93,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<ImprovementActionView>, NotFound, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         if (!Allows(ImprovementActionRoles.Read, user)) return ProblemResults.Forbidden("Your role does not allow reading improvement actions.");
         var stored = await store.GetAsync(id, ct);
@@ -103,7 +103,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<PagedResponse<ImprovementActionView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, ImprovementActionStore store, IPhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct,
+        ClaimsPrincipal user, ImprovementActionStore store, CasePhiProtector phi, CaseAuditLog audit, TimeProvider clock, CancellationToken ct,
         string? facilityId = null, string? departmentId = null, string? status = null, string? owner = null, string? theme = null, bool? overdue = null,
         int page = 1, int pageSize = 25)
     {
@@ -141,7 +141,7 @@ public static class ImprovementActionsApi
     }
 
     internal static async Task<Results<Ok<ImprovementActionView>, NotFound, ValidationProblem, ProblemHttpResult>> MoveAsync(
-        Guid id, ImprovementActionStatusRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, IPhiProtector phi,
+        Guid id, ImprovementActionStatusRequest body, ClaimsPrincipal user, HttpContext http, ImprovementActionStore store, CasePhiProtector phi,
         CaseAuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
@@ -157,7 +157,7 @@ public static class ImprovementActionsApi
             return TypedResults.Problem($"The action has changed since version {ifMatch.Raw}; it is now at {IfMatch.ETagFor(stored.Version)}. Read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The action has changed.");
 
         var now = clock.GetUtcNow();
-        var outcome = stored.Document.MoveTo(to, body.Evidence, user.PersonId() ?? "unknown", phi.Protect, now);
+        var outcome = stored.Document.MoveTo(to, body.Evidence, user.PersonId() ?? "unknown", phi.ProtectFor(ImprovementAction.RecordOf(id)), now);
         if (outcome.InvalidField is { } invalid) return ProblemResults.Validation(new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
         if (outcome.ConflictReason is { } conflict) return TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict, title: "Not possible in the action's current status.");
 
@@ -178,14 +178,15 @@ public static class ImprovementActionsApi
     private static bool Allows(StaffRole[] roles, ClaimsPrincipal user) => CaseActionRoles.Allows(roles, user.IsInRole);
 
     /// <summary>The action with its text decrypted, after recording the read.</summary>
-    private static async Task<ImprovementActionView> ViewAsync(Stored<ImprovementAction> stored, ClaimsPrincipal user, IPhiProtector phi, CaseAuditLog audit, DateTimeOffset now, CancellationToken ct)
+    private static async Task<ImprovementActionView> ViewAsync(Stored<ImprovementAction> stored, ClaimsPrincipal user, CasePhiProtector phi, CaseAuditLog audit, DateTimeOffset now, CancellationToken ct)
     {
         var a = stored.Document;
+        var record = ImprovementAction.RecordOf(a.Id);
         await audit.RecordAsync(user, ReadAction, a.Id, a.FacilityId, ct, SubjectKind);
         return new ImprovementActionView(
-            a.Id, a.FacilityId, a.DepartmentId, phi.Unprotect(a.ProtectedTitle), a.Theme, a.LinkedCaseIds, a.LinkedSignalId, a.OwnerId, a.DueDate,
-            a.ProtectedMeasure is null ? null : phi.Unprotect(a.ProtectedMeasure), a.Status.ToWire(),
-            a.ProtectedEvidence is null ? null : phi.Unprotect(a.ProtectedEvidence), a.IsOverdueAt(now), a.CreatedAt, a.CreatedBy, a.OverdueNoticeSentAt,
+            a.Id, a.FacilityId, a.DepartmentId, phi.Unprotect(a.ProtectedTitle, record), a.Theme, a.LinkedCaseIds, a.LinkedSignalId, a.OwnerId, a.DueDate,
+            a.ProtectedMeasure is null ? null : phi.Unprotect(a.ProtectedMeasure, record), a.Status.ToWire(),
+            a.ProtectedEvidence is null ? null : phi.Unprotect(a.ProtectedEvidence, record), a.IsOverdueAt(now), a.CreatedAt, a.CreatedBy, a.OverdueNoticeSentAt,
             a.History.Select(h => new ImprovementActionChangeView(h.At, h.Actor, h.From.ToWire(), h.To.ToWire())).ToList(), stored.Version);
     }
 }

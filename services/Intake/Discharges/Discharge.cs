@@ -30,9 +30,12 @@ public sealed class Discharge
 
     public static string KeyOf(string facilityId, string encounterId) => facilityId + "|" + encounterId;
 
-    public static Discharge Record(DischargeFacts facts, string? departmentId, DischargeContactDetails contact, DateTimeOffset now, IPhiProtector phi) => new()
+    public static Discharge Record(DischargeFacts facts, string? departmentId, DischargeContactDetails contact, DateTimeOffset now, IPhiProtector phi) =>
+        Record(Guid.CreateVersion7(now), facts, departmentId, contact, now, phi);
+
+    private static Discharge Record(Guid id, DischargeFacts facts, string? departmentId, DischargeContactDetails contact, DateTimeOffset now, IPhiProtector phi) => new()
     {
-        Id = Guid.CreateVersion7(now),
+        Id = id,
         EncounterKey = KeyOf(facts.FacilityId, facts.EncounterId),
         EncounterId = facts.EncounterId,
         PatientReference = facts.PatientReference,
@@ -47,7 +50,7 @@ public sealed class Discharge
         ContactChannels = facts.ContactChannels,
         NoPublicity = facts.NoPublicity,
         ReceivedAt = now,
-        ProtectedContact = phi.Protect(JsonSerializer.Serialize(contact, JsonSerializerOptions.Web)),
+        ProtectedContact = phi.Protect(JsonSerializer.Serialize(contact, JsonSerializerOptions.Web), RecordOf(id)),
     };
 
     public PatientDischarged ToEvent() => new()
@@ -69,5 +72,8 @@ public sealed class Discharge
     };
 
     public DischargeContactDetails RevealContact(IPhiProtector phi) =>
-        JsonSerializer.Deserialize<DischargeContactDetails>(phi.Unprotect(ProtectedContact), JsonSerializerOptions.Web)!;
+        JsonSerializer.Deserialize<DischargeContactDetails>(phi.Unprotect(ProtectedContact, RecordOf(Id)), JsonSerializerOptions.Web)!;
+
+    /// <summary>What the protected contact is bound to: a discharge's ciphertext does not decrypt on another discharge.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("discharge", id);
 }

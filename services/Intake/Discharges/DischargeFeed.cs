@@ -17,7 +17,7 @@ public sealed record CheckedEncounter(FeedResult? Refusal, PreparedDischarge? Di
 /// (<see cref="EncounterNotice"/>), its facility is in the caller's token and in the organisation directory. Recording is
 /// idempotent per Encounter id and facility: a redelivered Encounter gets the same answer and publishes nothing again.
 /// </summary>
-public sealed class DischargeFeed(DischargeStore store, IFacilityDirectory directory, PatientReferences references, IPhiProtector phi, TimeProvider clock)
+public sealed class DischargeFeed(DischargeStore store, IFacilityDirectory directory, PatientReferences references, IntakePhiProtector phi, TimeProvider clock)
 {
     /// <summary>Checks without recording anything, so a transaction Bundle can be refused whole.</summary>
     /// <exception cref="DirectoryUnavailableException">The organisation directory cannot be read.</exception>

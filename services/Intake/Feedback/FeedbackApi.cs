@@ -43,7 +43,7 @@ public static class FeedbackApi
         FeedbackValidator validator,
         IFacilityDirectory directory,
         SubmissionStore store,
-        IPhiProtector phi,
+        IntakePhiProtector phi,
         TimeProvider clock,
         Discharges.PatientReferences references,
         IntakeAuditLog audit,
@@ -139,7 +139,7 @@ public static class FeedbackApi
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
 
     internal static async Task<Results<Ok<SubmissionView>, NotFound, ProblemHttpResult>> GetAsync(
-        Guid id, ClaimsPrincipal user, SubmissionStore store, IPhiProtector phi, IntakeAuditLog audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, SubmissionStore store, IntakePhiProtector phi, IntakeAuditLog audit, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
         // Outside the caller's facilities a submission does not exist, so its existence is not disclosed either.

@@ -48,9 +48,10 @@ public sealed class Submission
         var mrn = request.Patient?.Mrn?.Trim();
         var content = new ProtectedSubmissionContent(request.Description!, request.Patient, request.Submitter);
         var screening = FeedbackScreening.Screen(request.Description!);
+        var id = Guid.CreateVersion7(now);
         return new Submission
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id,
             FacilityId = request.FacilityId!,
             DepartmentId = request.DepartmentId,
             UnitId = request.UnitId,
@@ -63,7 +64,7 @@ public sealed class Submission
             Status = Received,
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
-            ProtectedContent = phi.Protect(JsonSerializer.Serialize(content, JsonSerializerOptions.Web)),
+            ProtectedContent = phi.Protect(JsonSerializer.Serialize(content, JsonSerializerOptions.Web), RecordOf(id)),
             Indicators = screening.Indicators,
             CategoryHints = screening.CategoryHints,
             PreferredLanguage = string.IsNullOrWhiteSpace(request.Patient?.PreferredLanguage) ? null : request.Patient.PreferredLanguage.Trim(),
@@ -101,7 +102,10 @@ public sealed class Submission
     };
 
     public ProtectedSubmissionContent Reveal(IPhiProtector phi) =>
-        JsonSerializer.Deserialize<ProtectedSubmissionContent>(phi.Unprotect(ProtectedContent), JsonSerializerOptions.Web)!;
+        JsonSerializer.Deserialize<ProtectedSubmissionContent>(phi.Unprotect(ProtectedContent, RecordOf(Id)), JsonSerializerOptions.Web)!;
+
+    /// <summary>What the protected content is bound to: a submission's ciphertext does not decrypt on another submission.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("submission", id);
 
     /// <summary>Records the case opened for this submission. Returns false when that is already known (a redelivered event).</summary>
     public bool LinkCase(Guid caseId)

@@ -13,7 +13,7 @@ namespace PatientExperience.Intake.Grpc;
 
 /// <summary>Answers other services about a submission or a discharge. The caller's bearer token scopes it to facilities; PHI reads are audited.</summary>
 [Authorize(Policy = AuthenticationExtensions.StaffPolicy)]
-public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IPhiProtector phi, IntakeAuditLog audit) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(SubmissionStore store, DischargeStore discharges, IntakePhiProtector phi, IntakeAuditLog audit) : IntakeService.IntakeServiceBase
 {
     /// <summary>How to reach a discharged patient (for a survey invitation). Outside the caller's facilities the discharge does not exist.</summary>
     public override async Task<GetDischargeContactReply> GetDischargeContact(GetDischargeContactRequest request, ServerCallContext context)

@@ -91,10 +91,15 @@ public sealed record Delivery
     public static string KeyFor(string sourceKey, string recipientId, string channel) => $"{sourceKey}|{recipientId}|{channel}";
 
     public PatientEnvelope RevealPatient(IPhiProtector phi) =>
-        JsonSerializer.Deserialize<PatientEnvelope>(phi.Unprotect(ProtectedPatient ?? throw new InvalidOperationException("Not a patient delivery.")), StoreJson.Options)
+        JsonSerializer.Deserialize<PatientEnvelope>(phi.Unprotect(ProtectedPatient ?? throw new InvalidOperationException("Not a patient delivery."), RecordOf(Id)), StoreJson.Options)
         ?? throw new InvalidOperationException("Empty patient envelope.");
 
-    public static string ProtectPatient(IPhiProtector phi, PatientEnvelope envelope) => phi.Protect(JsonSerializer.Serialize(envelope, StoreJson.Options));
+    /// <summary>The patient's address and message model, encrypted for the delivery <paramref name="deliveryId"/> only.</summary>
+    public static string ProtectPatient(IPhiProtector phi, Guid deliveryId, PatientEnvelope envelope) =>
+        phi.Protect(JsonSerializer.Serialize(envelope, StoreJson.Options), RecordOf(deliveryId));
+
+    /// <summary>What a delivery's protected patient part is bound to.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("delivery", id);
 
     public Delivery WithAttempt(DateTimeOffset at, string outcome, string? reason) =>
         this with { History = [.. History.TakeLast(49), new DeliveryAttempt(Attempts, at, outcome, reason)] };

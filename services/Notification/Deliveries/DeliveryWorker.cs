@@ -26,7 +26,7 @@ namespace PatientExperience.Notification.Deliveries;
 /// (the email's Message-Id and the webhook's Idempotency-Key stay the same).
 /// </summary>
 public sealed partial class DeliveryWorker(
-    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, IPhiProtector phi, StaffText staffText,
+    DeliveryStore deliveries, PreferenceStore preferences, ChannelTransports transports, TemplateRenderer templates, NotificationPhiProtector phi, StaffText staffText,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger) : IConsumer<DeliveryDue>
 {
     private static readonly ActivitySource Source = new("PatientExperience");
@@ -170,9 +170,11 @@ public sealed partial class DeliveryWorker(
         foreach (var channel in Channel.FallbacksFor(d.Channel, d.IsPatient))
         {
             if (channel != Channel.Inbox && string.IsNullOrWhiteSpace(AddressFor(d, channel, patient))) continue;
-            var fallback = d with
+            var id = NewId.NextGuid();
+            var fallback = staffText.Rebind(d, id) with
             {
-                Id = NewId.NextGuid(), Key = Delivery.KeyFor(d.SourceKey, d.RecipientId, channel), Channel = channel, Status = DeliveryStatus.Pending,
+                // The patient part is bound to its delivery: the fallback gets its own copy, encrypted for it.
+                Id = id, ProtectedPatient = patient is null ? null : Delivery.ProtectPatient(phi, id, patient), Key = Delivery.KeyFor(d.SourceKey, d.RecipientId, channel), Channel = channel, Status = DeliveryStatus.Pending,
                 Attempts = 0, CreatedAt = now, FirstAttemptAt = null, NextAttemptAt = null, LeaseUntil = null, DeliveredAt = null, FailedAt = null,
                 Transport = null, Reason = null, FallbackOf = d.Id, FallbackChannel = null, Unread = false, ReadAt = null, History = [],
             };

@@ -21,7 +21,7 @@ public sealed record NotificationSource(string SourceKey, string Event, Guid? Ca
 /// is unique per (cause, recipient, channel), so planning the same cause again creates nothing.
 /// </summary>
 public sealed partial class NotificationPlanner(
-    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, IPhiProtector phi, StaffText staffText,
+    DeliveryStore deliveries, PreferenceStore preferences, ICaseDirectory directory, NotificationPhiProtector phi, StaffText staffText,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationPlanner> logger)
 {
     /// <summary>The case in the staff console.</summary>
@@ -76,9 +76,10 @@ public sealed partial class NotificationPlanner(
     {
         var facility = await FacilityAsync(source.FacilityId, ct);
         var channel = email is null && phone is not null ? Channel.Sms : Channel.Email;
-        var delivery = New(source, recipientId, Recipients.Patient, channel) with
+        var planned = New(source, recipientId, Recipients.Patient, channel);
+        var delivery = planned with
         {
-            ProtectedPatient = Delivery.ProtectPatient(phi, new PatientEnvelope(email, phone, model)),
+            ProtectedPatient = Delivery.ProtectPatient(phi, planned.Id, new PatientEnvelope(email, phone, model)),
             Locale = TemplateRenderer.LocaleFor(language),
             TimeZone = facility.TimeZone,
         };

@@ -12,7 +12,7 @@ namespace PatientExperience.Survey.Invitations;
 /// so the command goes out once through the outbox however often the timer fires.
 /// </summary>
 public sealed partial class InvitationStepDueConsumer(
-    InvitationStore invitations, IPhiProtector phi, TimeProvider clock, IOptions<SurveyOptions> options, ILogger<InvitationStepDueConsumer> logger)
+    InvitationStore invitations, SurveyPhiProtector phi, TimeProvider clock, IOptions<SurveyOptions> options, ILogger<InvitationStepDueConsumer> logger)
     : IConsumer<InvitationStepDue>
 {
     public async Task Consume(ConsumeContext<InvitationStepDue> context)
@@ -22,7 +22,7 @@ public sealed partial class InvitationStepDueConsumer(
         if (stored is null) return;
         var now = clock.GetUtcNow();
         var invitation = stored.Document;
-        var outcome = invitation.StepDue(context.Message.Step, now, () => options.Value.LinkFor(phi.Unprotect(invitation.ProtectedToken!)));
+        var outcome = invitation.StepDue(context.Message.Step, now, () => options.Value.LinkFor(phi.Unprotect(invitation.ProtectedToken!, invitation.Record)));
         if (outcome.Invitation is null)
         {
             LogSkipped(logger, context.Message.Step, invitation.Id, outcome.Skipped!);

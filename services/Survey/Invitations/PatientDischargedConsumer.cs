@@ -14,7 +14,7 @@ namespace PatientExperience.Survey.Invitations;
 /// timers again under the same tokens, which replaces rather than adds: none is lost if the process stopped half-way, none doubled.
 /// </summary>
 public sealed partial class PatientDischargedConsumer(
-    InvitationStore invitations, SurveyPolicyStore policies, DefinitionStore definitions, IPhiProtector phi, TimeProvider clock,
+    InvitationStore invitations, SurveyPolicyStore policies, DefinitionStore definitions, SurveyPhiProtector phi, TimeProvider clock,
     IOptions<SurveyOptions> options, ILogger<PatientDischargedConsumer> logger) : IConsumer<PatientDischarged>
 {
     public async Task Consume(ConsumeContext<PatientDischarged> context)
@@ -39,7 +39,7 @@ public sealed partial class PatientDischargedConsumer(
         if (reason is null)
         {
             var token = SurveyToken.New();
-            invitation = SurveyInvitation.Plan(discharge, policy, survey!, phi.Protect(token), SurveyToken.Hash(token), now);
+            invitation = SurveyInvitation.Plan(discharge, policy, survey!, phi.Protect(token, SurveyInvitation.RecordOf(SurveyInvitation.IdFor(discharge.DischargeId))), SurveyToken.Hash(token), now);
         }
         else
         {

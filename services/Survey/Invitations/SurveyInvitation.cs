@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using PatientExperience.Contracts.Intake;
 using PatientExperience.Contracts.Survey;
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.Survey.Definitions;
 using PatientExperience.Survey.Policy;
 using PatientExperience.Survey.Responding;
@@ -141,9 +142,17 @@ public sealed partial record SurveyInvitation
     /// <summary>The scheduling token of a step's timer: scheduling it again replaces it rather than adding another.</summary>
     public Guid TimerTokenFor(int number) => Deterministic($"{Id:N}/timer/{number}");
 
+    /// <summary>The invitation of a discharge (one per discharge: the id follows from the discharge's).</summary>
+    public static Guid IdFor(Guid dischargeId) => Deterministic($"{dischargeId:N}/invitation");
+
+    /// <summary>What an invitation's token and its response's comments are bound to: they decrypt on this invitation only.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("survey-invitation", id);
+
+    public PhiRecord Record => RecordOf(Id);
+
     private static SurveyInvitation From(PatientDischarged d, SurveyPolicy policy, DateTimeOffset now) => new()
     {
-        Id = Deterministic($"{d.DischargeId:N}/invitation"), DischargeId = d.DischargeId, EncounterId = d.EncounterId, PatientReference = d.PatientReference,
+        Id = IdFor(d.DischargeId), DischargeId = d.DischargeId, EncounterId = d.EncounterId, PatientReference = d.PatientReference,
         FacilityId = d.FacilityId, DepartmentId = d.DepartmentId, UnitId = d.UnitId, AgeBand = d.AgeBand ?? "",
         Language = LocalizedText.SurveyLanguage(d.Language), DischargedAt = d.DischargedAt, ReceivedAt = now,
         Status = InvitationStatus.Scheduled, PolicyVersion = policy.Version,

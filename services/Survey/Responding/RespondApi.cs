@@ -61,7 +61,7 @@ public static class RespondApi
     }
 
     internal static async Task<Results<Created<SurveyAnswerReceipt>, ValidationProblem, ProblemHttpResult>> AnswerAsync(
-        string token, SurveyAnswerRequest body, InvitationStore invitations, DefinitionStore definitions, IPhiProtector phi, TimeProvider clock, CancellationToken ct)
+        string token, SurveyAnswerRequest body, InvitationStore invitations, DefinitionStore definitions, SurveyPhiProtector phi, TimeProvider clock, CancellationToken ct)
     {
         // A reminder going out at the same moment changes the invitation too: read again and answer again (a few times at most).
         for (var attempt = 1; ; attempt++)
@@ -72,7 +72,7 @@ public static class RespondApi
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var sheet = AnswerSheet.Read(survey, body.Answers, body.ContactRequested, errors);
             if (sheet is null) return ProblemResults.Validation(errors);
-            var comments = sheet.Comments.Count == 0 ? null : phi.Protect(JsonSerializer.Serialize(sheet.Comments));
+            var comments = sheet.Comments.Count == 0 ? null : phi.Protect(JsonSerializer.Serialize(sheet.Comments), stored.Document.Record);
 
             var now = clock.GetUtcNow();
             var outcome = stored.Document.Answer(survey, sheet, body.ContactRequested, body.OutreachConsent, comments, Guid.CreateVersion7(now), now);

@@ -13,12 +13,12 @@ public sealed class ImprovementActionRulesTests
     private static ImprovementActionDraft Draft() => new(Samples.Riverside, "emergency", "Triage wait under 30 minutes", "wait-times", [], null, "rg-emergency-head",
         new DateOnly(2026, 4, 30), "Median triage wait below 30 minutes for 4 weeks");
 
-    private static ImprovementAction NewAction() => ImprovementAction.Propose(Draft(), "rg-patient-relations", null, Protect, Now).Action!;
+    private static ImprovementAction NewAction() => ImprovementAction.Propose(Draft(), "rg-patient-relations", null, _ => Protect, Now).Action!;
 
     [Fact]
     public void A_proposal_is_proposed_with_its_text_protected_and_due_at_the_end_of_its_due_date()
     {
-        var (action, errors) = ImprovementAction.Propose(Draft(), "rg-patient-relations", "key-1", Protect, Now);
+        var (action, errors) = ImprovementAction.Propose(Draft(), "rg-patient-relations", "key-1", _ => Protect, Now);
         Assert.Empty(errors);
         Assert.Equal((Proposed, "enc(28)", "wait-times"), (action!.Status, action.ProtectedTitle, action.Theme));
         Assert.Equal(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero), action.DueAt);
@@ -32,7 +32,7 @@ public sealed class ImprovementActionRulesTests
     public void A_proposal_names_every_field_that_is_wrong()
     {
         var draft = new ImprovementActionDraft(null, " ", new string('x', 201), "parking", [Guid.Empty], "", null, new DateOnly(2026, 3, 9), "bad\u202Etext");
-        var (action, errors) = ImprovementAction.Propose(draft, "someone", null, Protect, Now);
+        var (action, errors) = ImprovementAction.Propose(draft, "someone", null, _ => Protect, Now);
         Assert.Null(action);
         Assert.Equal(["departmentId", "dueDate", "facilityId", "linkedCaseIds", "linkedSignalId", "measure", "ownerId", "theme", "title"], errors.Keys.Order());
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PatientExperience.Contracts.Survey;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.ServiceDefaults.Security;
 using PatientExperience.ServiceDefaults.Text;
 using PatientExperience.Survey.Invitations;
 
@@ -61,6 +62,9 @@ public sealed record OutreachEvent
     public static readonly TimeSpan ReminderLead = TimeSpan.FromDays(1);
 
     public required Guid Id { get; init; }
+
+    /// <summary>What the outcome's themes are bound to: they decrypt on this event only.</summary>
+    public static PhiRecord RecordOf(Guid id) => new("outreach-event", id);
     public required string FacilityId { get; init; }
     public required OutreachEventKind Kind { get; init; }
     public required string Topic { get; init; }

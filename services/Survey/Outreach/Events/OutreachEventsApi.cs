@@ -69,7 +69,7 @@ public static class OutreachEventsApi
     }
 
     internal static async Task<Results<Created<OutreachEventView>, Ok<OutreachEventView>, ValidationProblem, ProblemHttpResult>> PlanAsync(
-        PlanOutreachEventRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit,
+        PlanOutreachEventRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
@@ -101,7 +101,7 @@ public static class OutreachEventsApi
     }
 
     internal static async Task<Results<Ok<PagedResponse<OutreachEventView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit, CancellationToken ct,
+        ClaimsPrincipal user, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit, CancellationToken ct,
         string? facilityId = null, string? status = null, int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -132,7 +132,7 @@ public static class OutreachEventsApi
     }
 
     internal static async Task<Results<Ok<OutreachEventView>, NotFound>> GetAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit, CancellationToken ct)
     {
         var stored = await store.GetAsync(id, ct);
         if (stored is null || !user.CanAccessFacility(stored.Document.FacilityId)) return TypedResults.NotFound();
@@ -141,15 +141,15 @@ public static class OutreachEventsApi
     }
 
     internal static Task<Results<Ok<OutreachEventView>, NotFound, ValidationProblem, ProblemHttpResult>> RecruitAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit, TimeProvider clock, CancellationToken ct) =>
+        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit, TimeProvider clock, CancellationToken ct) =>
         ChangeAsync(id, user, http, store, phi, audit, clock, (e, now) => e.StartRecruiting(now), ct);
 
     internal static Task<Results<Ok<OutreachEventView>, NotFound, ValidationProblem, ProblemHttpResult>> CancelAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit, TimeProvider clock, CancellationToken ct) =>
+        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit, TimeProvider clock, CancellationToken ct) =>
         ChangeAsync(id, user, http, store, phi, audit, clock, (e, now) => e.Cancel(now), ct);
 
     internal static async Task<Results<Ok<OutreachEventView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordOutcomeAsync(
-        Guid id, OutreachOutcomeRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit,
+        Guid id, OutreachOutcomeRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -157,7 +157,7 @@ public static class OutreachEventsApi
         if (body.Themes is { Length: > OutreachEvent.MaxThemesLength }) errors["themes"] = [$"At most {OutreachEvent.MaxThemesLength} characters."];
         else if (FreeText.Problem(body.Themes) is { } problem) errors["themes"] = [problem];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
-        var themes = string.IsNullOrWhiteSpace(body.Themes) ? null : phi.Protect(body.Themes.Trim());
+        var themes = string.IsNullOrWhiteSpace(body.Themes) ? null : phi.Protect(body.Themes.Trim(), OutreachEvent.RecordOf(id));
         var by = user.PersonId() ?? "unknown";
         Dictionary<string, string[]>? invalid = null;
         var result = await ChangeAsync(id, user, http, store, phi, audit, clock, (e, now) =>
@@ -170,7 +170,7 @@ public static class OutreachEventsApi
     }
 
     internal static async Task<Results<Ok<OutreachEventView>, NotFound, ValidationProblem, ProblemHttpResult>> LinkImprovementActionsAsync(
-        Guid id, OutreachImprovementActionsRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit,
+        Guid id, OutreachImprovementActionsRequest body, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit,
         TimeProvider clock, CancellationToken ct)
     {
         var ids = new List<Guid>();
@@ -192,7 +192,7 @@ public static class OutreachEventsApi
 
     /// <summary>Reads, applies and writes under the version read; a concurrent change (an RSVP) is read again and the change applied again.</summary>
     private static async Task<Results<Ok<OutreachEventView>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, IPhiProtector phi, SurveyAuditLog audit, TimeProvider clock,
+        Guid id, ClaimsPrincipal user, HttpContext http, OutreachEventStore store, SurveyPhiProtector phi, SurveyAuditLog audit, TimeProvider clock,
         Func<OutreachEvent, DateTimeOffset, OutreachChange> apply, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -215,7 +215,7 @@ public static class OutreachEventsApi
         }
     }
 
-    private static async Task<OutreachEventView> ViewAsync(Stored<OutreachEvent> stored, OutreachEventStore store, ClaimsPrincipal user, IPhiProtector phi,
+    private static async Task<OutreachEventView> ViewAsync(Stored<OutreachEvent> stored, OutreachEventStore store, ClaimsPrincipal user, SurveyPhiProtector phi,
         SurveyAuditLog audit, bool withThemes, CancellationToken ct)
     {
         var e = stored.Document;
@@ -224,7 +224,7 @@ public static class OutreachEventsApi
         {
             // Recorded before the text goes out.
             await audit.RecordAsync(user, ReadThemesAction, e.Id, e.FacilityId, ct, SubjectKind);
-            themes = phi.Unprotect(protectedThemes);
+            themes = phi.Unprotect(protectedThemes, OutreachEvent.RecordOf(e.Id));
         }
 
         var outcome = e.Outcome is { } o ? new OutreachOutcomeView(o.AttendedInvitationIds, o.OtherAttendees, o.ProtectedThemes is not null, themes, o.RecordedAt, o.RecordedBy) : null;
