@@ -18,7 +18,9 @@ namespace PatientExperience.Testing.Security;
 /// A path whose answer's ETag (read by the owning facility just before each call) goes in the probe's If-Match, so a change that
 /// slipped past the facility check would be applied, not refused as stale.
 /// </param>
-public sealed record Probe(string Method, string Path, object? Body = null, string Role = "admin", string? Facility = null, string? ETagFrom = null)
+/// <param name="Body">An object sent as JSON, or a string sent as it is with <paramref name="MediaType"/> (a FHIR resource).</param>
+public sealed record Probe(string Method, string Path, object? Body = null, string Role = "admin", string? Facility = null, string? ETagFrom = null,
+    string MediaType = "application/json")
 {
     public HttpRequestMessage ToRequest(string token, string probeId, string? ifMatch = null)
     {
@@ -26,7 +28,12 @@ public sealed record Probe(string Method, string Path, object? Body = null, stri
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add(StoreWrites.ProbeHeader, probeId);
         request.Headers.TryAddWithoutValidation("If-Match", ifMatch ?? "\"1\"");
-        if (Body is not null) request.Content = JsonContent.Create(Body, Body.GetType());
+        request.Content = Body switch
+        {
+            null => null,
+            string raw => new StringContent(raw, Encoding.UTF8, MediaType),
+            _ => JsonContent.Create(Body, Body.GetType()),
+        };
         return request;
     }
 }
