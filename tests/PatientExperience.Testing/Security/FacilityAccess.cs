@@ -56,6 +56,12 @@ public sealed record FacilityObject(Probe Probe, params HttpStatusCode[] Refusal
 /// </summary>
 public sealed record FacilityListing(Probe Probe, string Marker) : FacilityAccess;
 
+/// <summary>
+/// The operation counts or acts on what the caller may see (my unread entries, mark all read): a caller of another facility is
+/// refused or answered with 0 in the JSON property <paramref name="Property"/>; the owning facility's answer is above 0.
+/// </summary>
+public sealed record FacilityCount(Probe Probe, string Property) : FacilityAccess;
+
 /// <summary>Not about one facility's objects, with the reason: public (token-holding patients), self-scoped (my inbox), health-system wide.</summary>
 public sealed record NotFacilityScoped(string Reason) : FacilityAccess;
 
@@ -67,6 +73,12 @@ public abstract record GrpcFacilityAccess;
 /// facility, fails with NotFound or PermissionDenied and writes nothing; as a token of the owning facility it succeeds.
 /// </summary>
 public sealed record GrpcFacilityObject(Func<Metadata, Task> Call) : GrpcFacilityAccess;
+
+/// <summary>
+/// The method lists what the caller may see (an inbox): as a token of another facility its answer (<paramref name="Call"/>
+/// returns it as text) does not hold <paramref name="Marker"/>; as a token of the owning facility it does.
+/// </summary>
+public sealed record GrpcFacilityListing(Func<Metadata, Task<string>> Call, string Marker) : GrpcFacilityAccess;
 
 /// <summary>Not about one facility's objects (the directory every service reads), with the reason.</summary>
 public sealed record GrpcNotFacilityScoped(string Reason) : GrpcFacilityAccess;
@@ -95,7 +107,7 @@ public static class CrossFacilitySweep
         foreach (var (key, access) in table.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             if (access is NotFacilityScoped) continue;
-            var probe = access switch { FacilityObject o => o.Probe, FacilityListing l => l.Probe, _ => throw new InvalidOperationException(key) };
+            var probe = access switch { FacilityObject o => o.Probe, FacilityListing l => l.Probe, FacilityCount n => n.Probe, _ => throw new InvalidOperationException(key) };
             if (!Matches(key, probe)) { failures.Add($"{key}: the probe {probe.Method} {probe.Path} is not this operation"); continue; }
 
             foreach (var role in AllRoles)
@@ -112,7 +124,10 @@ public static class CrossFacilitySweep
                     case FacilityListing l when response.IsSuccessStatusCode && body.Contains(l.Marker, StringComparison.OrdinalIgnoreCase):
                         failures.Add($"{id}: {(int)response.StatusCode} and the answer shows {l.Marker} of {owningFacility}");
                         break;
-                    case FacilityListing when !response.IsSuccessStatusCode && response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound):
+                    case FacilityCount n when response.IsSuccessStatusCode && CountIn(body, n.Property) != 0:
+                        failures.Add($"{id}: {(int)response.StatusCode} and {n.Property} {CountIn(body, n.Property)} counts what {owningFacility} holds");
+                        break;
+                    case FacilityListing or FacilityCount when !response.IsSuccessStatusCode && response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound):
                         failures.Add($"{id}: {(int)response.StatusCode}, expected a refusal (403 or 404) or an answer without the other facility's data {Trim(body)}");
                         break;
                 }
@@ -125,7 +140,7 @@ public static class CrossFacilitySweep
         // refusals above were the facility check and not a wrong path, an unknown id or a body the operation does not read.
         foreach (var (key, access) in table.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var id = $"{key} as {(access as FacilityObject)?.Probe.Role ?? (access as FacilityListing)?.Probe.Role} of {owningFacility}";
+            var id = $"{key} as {(access as FacilityObject)?.Probe.Role ?? (access as FacilityListing)?.Probe.Role ?? (access as FacilityCount)?.Probe.Role} of {owningFacility}";
             switch (access)
             {
                 case FacilityObject o:
@@ -133,6 +148,14 @@ public static class CrossFacilitySweep
                     using var response = await client.SendAsync(o.Probe.ToRequest(tokenFor(o.Probe.Role, o.Probe.Facility ?? owningFacility), id), cancellationToken);
                     if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound || (int)response.StatusCode >= 500)
                         failures.Add($"{id} (positive control): {(int)response.StatusCode} {Trim(await response.Content.ReadAsStringAsync(cancellationToken))}");
+                    break;
+                }
+                case FacilityCount n:
+                {
+                    using var response = await client.SendAsync(n.Probe.ToRequest(tokenFor(n.Probe.Role, n.Probe.Facility ?? owningFacility), id), cancellationToken);
+                    var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                    if (!response.IsSuccessStatusCode || CountIn(body, n.Property) is not > 0)
+                        failures.Add($"{id} (positive control): {(int)response.StatusCode}, expected {n.Property} above 0 {Trim(body)}");
                     break;
                 }
                 case FacilityListing l:
@@ -160,6 +183,29 @@ public static class CrossFacilitySweep
         var failures = new List<string>();
         foreach (var (key, access) in table.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
+            if (access is GrpcFacilityListing listing)
+            {
+                foreach (var role in AllRoles)
+                {
+                    var id = $"{key} as {role} of {otherFacility}";
+                    try
+                    {
+                        if ((await listing.Call(Headers(serviceTokenFor(role, otherFacility), id))).Contains(listing.Marker, StringComparison.OrdinalIgnoreCase))
+                            failures.Add($"{id}: the answer shows {listing.Marker} of {owningFacility}");
+                    }
+                    catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
+                    {
+                    }
+
+                    failures.AddRange(writes.ChangesBy(id).Select(w => $"{id}: changed the store: {w}"));
+                }
+
+                var own = $"{key} as patient-relations of {owningFacility}";
+                if (!(await listing.Call(Headers(serviceTokenFor("patient-relations", owningFacility), own))).Contains(listing.Marker, StringComparison.OrdinalIgnoreCase))
+                    failures.Add($"{own} (positive control): the answer does not show {listing.Marker}");
+                continue;
+            }
+
             if (access is not GrpcFacilityObject call) continue;
             foreach (var role in AllRoles)
             {
@@ -213,6 +259,19 @@ public static class CrossFacilitySweep
         if (!string.Equals(key[..space], probe.Method, StringComparison.OrdinalIgnoreCase)) return false;
         var pattern = "^" + Regex.Replace(Regex.Escape(key[(space + 1)..]), @"\\\{[A-Za-z0-9_]+}", "[^/?]+") + @"(\?.*)?$";
         return Regex.IsMatch(probe.Path, pattern);
+    }
+
+    private static long? CountIn(string body, string property)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty(property, out var value) && value.TryGetInt64(out var n) ? n : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static string Trim(string body) => body.Length <= 300 ? body : body[..300] + "...";
