@@ -174,4 +174,16 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App app) :
 
         return new Seeds(opened.Document.Id, taskId, actionId);
     }
+
+    /// <summary>OWASP API5: each operation's own authorization metadata names the roles it admits; every other role is refused.</summary>
+    [Fact]
+    public async Task Roles_an_operation_of_case_does_not_admit_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = app.Case.CreateClient();
+
+        var failures = await FunctionLevelSweep.RunAsync(client, app.Case.Services, Table(seeds), app.Writes, (role, facility) => CaseApp.TokenFor(role, facility), A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

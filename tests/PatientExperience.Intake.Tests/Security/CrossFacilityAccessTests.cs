@@ -112,4 +112,16 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App app) :
         var outcome = (OperationOutcome)new FhirJsonDeserializer(new DeserializerSettings()).DeserializeResource(await discharged.Content.ReadAsStringAsync(Ct));
         return new Seeds(submissionId, Guid.Parse(outcome.Issue[0].Diagnostics!["dischargeId=".Length..]));
     }
+
+    /// <summary>OWASP API5: each operation's own authorization metadata names the roles it admits; every other role is refused.</summary>
+    [Fact]
+    public async Task Roles_an_operation_of_intake_does_not_admit_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = app.Intake.CreateClient();
+
+        var failures = await FunctionLevelSweep.RunAsync(client, app.Intake.Services, Table(seeds), app.Writes, Token, A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

@@ -103,4 +103,16 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App fixtur
         var entry = inbox.GetProperty("items").EnumerateArray().First(i => i.GetProperty("caseId").GetGuid() == c.CaseId);
         return new Seeds(entry.GetProperty("id").GetGuid(), deliveries.First(d => d.CaseId == c.CaseId).Id, c.CaseId);
     }
+
+    /// <summary>OWASP API5: each operation's own authorization metadata names the roles it admits; every other role is refused.</summary>
+    [Fact]
+    public async Task Roles_an_operation_of_notification_does_not_admit_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = fixture.Notification.CreateClient();
+
+        var failures = await FunctionLevelSweep.RunAsync(client, fixture.Notification.Services, Table(seeds), fixture.Writes, Token, A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

@@ -93,4 +93,15 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App fixtur
 
         Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
     }
+
+    /// <summary>OWASP API5: each operation's own authorization metadata names the roles it admits; every other role is refused.</summary>
+    [Fact]
+    public async Task Roles_an_operation_of_reporting_does_not_admit_are_refused_and_change_nothing()
+    {
+        using var client = fixture.Reporting.CreateClient();
+
+        var failures = await FunctionLevelSweep.RunAsync(client, fixture.Reporting.Services, Table, fixture.Writes, (role, facility) => ReportingApp.TokenFor(role, facility), A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

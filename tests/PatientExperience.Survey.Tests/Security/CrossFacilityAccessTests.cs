@@ -144,4 +144,16 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App fixtur
         (await staff.GetAsync($"/api/v1/surveys/outreach-consents?facilityId={A}", Ct)).EnsureSuccessStatusCode();
         return new Seeds(invitation.DischargeId, eventId, consent.ResponseId);
     }
+
+    /// <summary>OWASP API5: each operation's own authorization metadata names the roles it admits; every other role is refused.</summary>
+    [Fact]
+    public async Task Roles_an_operation_of_survey_does_not_admit_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = _app.CreateClient();
+
+        var failures = await FunctionLevelSweep.RunAsync(client, _app.Services, Table(seeds), _writes, (role, facility) => SurveyApp.TokenFor(role, facility), A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }
