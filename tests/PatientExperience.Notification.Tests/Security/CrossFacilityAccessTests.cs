@@ -115,4 +115,20 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App fixtur
 
         Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
     }
+
+    /// <summary>
+    /// OWASP API3 and API4 on every operation with a JSON body: server-owned fields the request does not have (id, version,
+    /// status, another facility, createdAt, escalationLevel...) are a 400 naming the field, and a body nested 10,000 deep a 400
+    /// problem; neither writes anything.
+    /// </summary>
+    [Fact]
+    public async Task Server_owned_fields_and_deeply_nested_bodies_sent_to_notification_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = fixture.Notification.CreateClient();
+
+        var failures = await BodyAbuseSweep.RunAsync(client, fixture.Notification.Services, Table(seeds), fixture.Writes, Token, A, B, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

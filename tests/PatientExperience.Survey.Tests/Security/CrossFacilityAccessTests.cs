@@ -156,4 +156,20 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App fixtur
 
         Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
     }
+
+    /// <summary>
+    /// OWASP API3 and API4 on every operation with a JSON body: server-owned fields the request does not have (id, version,
+    /// status, another facility, createdAt, escalationLevel...) are a 400 naming the field, and a body nested 10,000 deep a 400
+    /// problem; neither writes anything.
+    /// </summary>
+    [Fact]
+    public async Task Server_owned_fields_and_deeply_nested_bodies_sent_to_survey_are_refused_and_change_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = _app.CreateClient();
+
+        var failures = await BodyAbuseSweep.RunAsync(client, _app.Services, Table(seeds), _writes, (role, facility) => SurveyApp.TokenFor(role, facility), A, B, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }
