@@ -34,6 +34,9 @@ public sealed class CaseApp : WebApplicationFactory<Program>
 
     public RecordingLoggerProvider Logs { get; } = new();
 
+    /// <summary>More test registrations, after the service's own (the security sweeps' store-write recorder).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -54,7 +57,11 @@ public sealed class CaseApp : WebApplicationFactory<Program>
         builder.UseSetting("Complainants:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Messaging:Outbox:PollIntervalMs", "100");
         builder.ConfigureLogging(l => l.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness();
+            TestServices?.Invoke(services);
+        });
     }
 
     public ITestHarness Harness => Services.GetRequiredService<ITestHarness>();

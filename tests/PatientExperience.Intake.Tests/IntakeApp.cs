@@ -43,6 +43,9 @@ public sealed class IntakeApp : WebApplicationFactory<Program>
 
     public static FacilityDirectoryStub Directory { get; } = new();
 
+    /// <summary>More test registrations, after the service's own (the security sweeps' store-write recorder).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -57,6 +60,7 @@ public sealed class IntakeApp : WebApplicationFactory<Program>
         {
             services.AddMassTransitTestHarness();
             services.AddSingleton<IFacilityDirectory>(Directory);
+            TestServices?.Invoke(services);
         });
     }
 

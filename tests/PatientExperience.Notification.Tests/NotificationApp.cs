@@ -38,6 +38,7 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly ActivityListener _listener;
+    private Action<IServiceCollection>? _testServices;
 
     private NotificationApp(TestSmtpServer smtp, WebhookReceiver webhooks, string environment, Dictionary<string, string?> settings)
     {
@@ -67,7 +68,9 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
     /// Starts an app with an SMTP server and a webhook receiver. <paramref name="settings"/> overrides configuration (a null
     /// value removes a key: e.g. <c>ConnectionStrings:smtp</c> for the development mailbox).
     /// </summary>
-    public static async Task<NotificationApp> StartAsync(string environment = "Testing", IDictionary<string, string?>? settings = null)
+    /// <param name="testServices">More test registrations, after the service's own (the security sweeps' store-write recorder).</param>
+    public static async Task<NotificationApp> StartAsync(string environment = "Testing", IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? testServices = null)
     {
         var smtp = TestSmtpServer.Start();
         var webhooks = await WebhookReceiver.StartAsync();
@@ -88,7 +91,7 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
             ["Messaging:Outbox:PollIntervalMs"] = "50",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
-        var app = new NotificationApp(smtp, webhooks, environment, all);
+        var app = new NotificationApp(smtp, webhooks, environment, all) { _testServices = testServices };
         _ = app.Services; // start the host (and the bus)
         return app;
     }
@@ -118,6 +121,7 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
                     cfg.ConfigureEndpoints(context);
                 });
             });
+            _testServices?.Invoke(services);
         });
     }
 

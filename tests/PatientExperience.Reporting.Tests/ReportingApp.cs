@@ -23,6 +23,7 @@ public sealed class ReportingApp : WebApplicationFactory<Program>
     public const string SigningKey = "cmVwb3J0aW5nLXRlc3RzLXNpZ25pbmcta2V5LTMyLWJ5dGVzISE=";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private Action<IServiceCollection>? _testServices;
 
     private ReportingApp(DateTimeOffset now, IReadOnlyDictionary<string, string?> settings)
     {
@@ -37,9 +38,10 @@ public sealed class ReportingApp : WebApplicationFactory<Program>
 
     /// <param name="now">The clock's start (default <see cref="AfterMarch"/>).</param>
     /// <param name="settings">Configuration on top of the test defaults.</param>
-    public static ReportingApp Create(DateTimeOffset? now = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="testServices">More test registrations, after the service's own (the security sweeps' store-write recorder).</param>
+    public static ReportingApp Create(DateTimeOffset? now = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? testServices = null)
     {
-        var app = new ReportingApp(now ?? AfterMarch, settings ?? new Dictionary<string, string?>());
+        var app = new ReportingApp(now ?? AfterMarch, settings ?? new Dictionary<string, string?>()) { _testServices = testServices };
         _ = app.Services; // start the host (and the bus)
         return app;
     }
@@ -60,6 +62,7 @@ public sealed class ReportingApp : WebApplicationFactory<Program>
                 x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(r => r.Intervals(20, 50, 100, 200, 400)));
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             });
+            _testServices?.Invoke(services);
         });
     }
 

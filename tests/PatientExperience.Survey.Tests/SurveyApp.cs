@@ -39,9 +39,12 @@ public sealed class SurveyApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    public static SurveyApp Create()
+    /// <summary>More test registrations, after the service's own (the security sweeps' store-write recorder).</summary>
+    private Action<IServiceCollection>? _testServices;
+
+    public static SurveyApp Create(Action<IServiceCollection>? testServices = null)
     {
-        var app = new SurveyApp();
+        var app = new SurveyApp { _testServices = testServices };
         _ = app.Services; // start the host (and the bus)
         return app;
     }
@@ -69,6 +72,7 @@ public sealed class SurveyApp : WebApplicationFactory<Program>
                     cfg.ConfigureEndpoints(context);
                 });
             });
+            _testServices?.Invoke(services);
         });
     }
 

@@ -24,12 +24,15 @@ public sealed class RecordedMetrics : IDisposable
     {
     }
 
-    public RecordedMetrics(object? scope, params string[] instruments)
+    public RecordedMetrics(object? scope, params string[] instruments) : this(scope, instruments.ToHashSet(StringComparer.Ordinal).Contains)
     {
-        var names = instruments.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private RecordedMetrics(object? scope, Func<string, bool> listens)
+    {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (names.Contains(instrument.Name) && (scope is null || ReferenceEquals(instrument.Meter.Scope, scope)))
+            if (listens(instrument.Name) && (scope is null || ReferenceEquals(instrument.Meter.Scope, scope)))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -39,6 +42,9 @@ public sealed class RecordedMetrics : IDisposable
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
         _listener.Start();
     }
+
+    /// <summary>Every instrument of every meter in the process (the PHI canary reads every attribute value).</summary>
+    public static RecordedMetrics Everything() => new(null, _ => true);
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
