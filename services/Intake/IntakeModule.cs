@@ -20,9 +20,9 @@ public sealed class IntakeOptions : IValidatableObject
 {
     public const string Section = "Intake";
 
-    /// <summary>Where the case service answers gRPC (h2c or TLS); intake asks it which facilities, departments and units exist.</summary>
+    /// <summary>Where the case service answers gRPC (h2c, TLS, or <c>dns:///</c> for round-robin over every pod); intake asks it which facilities, departments and units exist.</summary>
     [Required(ErrorMessage = "Intake:CaseGrpcAddress is required (the case service's gRPC endpoint).")]
-    [Url]
+    [PatientExperience.ServiceDefaults.Grpc.GrpcAddress(ErrorMessage = "Intake:CaseGrpcAddress must be an absolute http://, https:// or dns:/// address.")]
     public string CaseGrpcAddress { get; set; } = "";
 
     [Range(100, 100_000)]

@@ -16,12 +16,12 @@ public sealed class NotificationOptions
 
     /// <summary>Where the case service answers gRPC: recipients of a level (ResolveRecipients), case numbers (GetCase), facility names and time zones.</summary>
     [Required(ErrorMessage = "Notification:CaseGrpcAddress is required (the case service's gRPC endpoint).")]
-    [Url(ErrorMessage = "Notification:CaseGrpcAddress must be an absolute URL.")]
+    [PatientExperience.ServiceDefaults.Grpc.GrpcAddress(ErrorMessage = "Notification:CaseGrpcAddress must be an absolute http://, https:// or dns:/// address.")]
     public string CaseGrpcAddress { get; set; } = "";
 
     /// <summary>Where intake answers gRPC: a patient's contact details and preferred language (GetSubmission; every read audited there).</summary>
     [Required(ErrorMessage = "Notification:IntakeGrpcAddress is required (intake's gRPC endpoint).")]
-    [Url(ErrorMessage = "Notification:IntakeGrpcAddress must be an absolute URL.")]
+    [PatientExperience.ServiceDefaults.Grpc.GrpcAddress(ErrorMessage = "Notification:IntakeGrpcAddress must be an absolute http://, https:// or dns:/// address.")]
     public string IntakeGrpcAddress { get; set; } = "";
 
     /// <summary>The staff console: messages to staff link to <c>{ConsoleBaseUrl}/cases/{caseId}</c>.</summary>

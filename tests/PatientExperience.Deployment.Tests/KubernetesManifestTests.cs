@@ -55,13 +55,27 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void gRPC_Services_are_headless_for_client_side_balancing(string overlay)
+    public void gRPC_Services_are_headless_and_the_clients_balance_over_their_pods_with_dns_addresses(string overlay)
     {
         var grpc = ManifestRules.OfKind(Tools.Render(overlay), "Service")
             .Where(s => (s["spec"]?["ports"] as JsonArray ?? []).Any(p => p?["name"]?.GetValue<string>() == "grpc")).ToList();
 
         Assert.NotEmpty(grpc);
         Assert.All(grpc, s => Assert.Equal("None", s["spec"]?["clusterIP"]?.GetValue<string>()));
+
+        // Every client is given a dns:/// address of one of them and its gRPC port, so it balances over every pod it resolves.
+        var addresses = ManifestRules.OfKind(Tools.Render(overlay), "ConfigMap")
+            .SelectMany(m => (m["data"] as JsonObject ?? []).Where(kv => kv.Key.EndsWith("GrpcAddress", StringComparison.Ordinal)))
+            .ToList();
+        Assert.NotEmpty(addresses);
+        Assert.All(addresses, kv =>
+        {
+            var address = kv.Value!.GetValue<string>();
+            Assert.StartsWith("dns:///", address, StringComparison.Ordinal);
+            var (host, port) = (address["dns:///".Length..].Split(':')[0], int.Parse(address.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains(grpc, s => ManifestRules.Name(s) == host
+                && (s["spec"]?["ports"] as JsonArray ?? []).Any(p => p?["name"]?.GetValue<string>() == "grpc" && p?["port"]?.GetValue<long>() == port));
+        });
     }
 
     [Theory]

@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
     [InlineData("Notification:Sms:Secret", "short", "Notification:Sms:Secret is required")]
     [InlineData("Notification:ConsoleBaseUrl", null, "Notification:ConsoleBaseUrl is required")]
     [InlineData("Notification:CaseGrpcAddress", null, "Notification:CaseGrpcAddress is required")]
+    [InlineData("Notification:IntakeGrpcAddress", "dns:///intake-grpc", "Notification:IntakeGrpcAddress must be an absolute http://, https:// or dns:/// address")]
     [InlineData("Notification:Retry:WindowMinutes", "5", "Notification:Retry:WindowMinutes must be between 30")]
     [InlineData("Notification:DefaultChannels:High:0", "fax", "Notification:DefaultChannels:High may hold only")]
     [InlineData("Notification:PatientQuietHours:Start", "9pm", "Notification:PatientQuietHours:Start and End")]

@@ -1,5 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,7 +70,10 @@ internal sealed class GrpcTlsOptionsValidator(IServiceProvider services, IEnumer
     }
 }
 
-/// <summary>The gRPC clients' transport: h2c for <c>http://</c>, TLS with the configured trust for <c>https://</c>.</summary>
+/// <summary>
+/// The gRPC clients' transport: h2c for <c>http://</c>, TLS with the configured trust for <c>https://</c>, and round-robin
+/// over every address a <c>dns:///</c> address resolves to (client-side balancing across the pods of a headless Service).
+/// </summary>
 public static class GrpcTls
 {
     /// <summary>
@@ -79,8 +86,30 @@ public static class GrpcTls
         services.AddOptions<GrpcTlsOptions>().Bind(configuration.GetSection(GrpcTlsOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcTlsOptions>, GrpcTlsOptionsValidator>());
         services.AddSingleton(new GrpcClientAddress(addressKey, address));
+        // dns:/// addresses are looked up again every 30 s, so pods that a headless Service adds or removes are picked up.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory>(new DnsResolverFactory(DnsRefreshInterval)));
         return services.AddGrpcClient<TClient>((sp, o) => o.Address = new Uri(address(sp)))
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<GrpcTlsOptions>>().Value));
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<GrpcTlsOptions>>().Value))
+            .ConfigureChannel((sp, channel) => Balance(new Uri(address(sp)), sp.GetRequiredService<IOptions<GrpcTlsOptions>>().Value, channel));
+    }
+
+    /// <summary>How often a <c>dns:///</c> address is resolved again.</summary>
+    public static readonly TimeSpan DnsRefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Client-side balancing: an address with a resolver scheme (<c>dns:///case-grpc:8081</c>, which against a headless Service
+    /// resolves to every pod) gets a connection to each address it resolves to and sends calls round-robin over them; over TLS
+    /// when trust is configured (<see cref="GrpcTlsOptions"/>), otherwise h2c. An <c>http://</c> or <c>https://</c> address
+    /// keeps one connection to what its name resolves to first, as before.
+    /// </summary>
+    public static void Balance(Uri address, GrpcTlsOptions tls, GrpcChannelOptions channel)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(tls);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps) return;
+        channel.Credentials = !string.IsNullOrWhiteSpace(tls.CaCertificatePath) || tls.UseSystemTrust ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
+        channel.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
     }
 
     /// <summary>
@@ -122,4 +151,26 @@ public static class GrpcTls
 
         return certificates;
     }
+}
+
+/// <summary>
+/// A gRPC address another service is reached at: <c>http://host:port</c> (h2c), <c>https://host:port</c> (TLS), or
+/// <c>dns:///host:port</c> (every address the name resolves to, round-robin; see <see cref="GrpcTls.Balance"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class GrpcAddressAttribute : System.ComponentModel.DataAnnotations.ValidationAttribute
+{
+    public GrpcAddressAttribute() : base("{0} must be an absolute http://, https:// or dns:/// address with a host and port.")
+    {
+    }
+
+    public override bool IsValid(object? value) =>
+        value is not string { Length: > 0 } text
+        || (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme switch
+        {
+            "http" or "https" => uri.Host.Length > 0,
+            // dns:///host:port: the name and port are the path.
+            "dns" => uri.Host.Length == 0 && uri.AbsolutePath.TrimStart('/') is { Length: > 0 } target && target.Contains(':', StringComparison.Ordinal),
+            _ => false,
+        });
 }
