@@ -239,9 +239,21 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         _listener.Dispose();
-        await base.DisposeAsync();
-        await Smtp.DisposeAsync();
-        await Webhooks.DisposeAsync();
+        // Once in a CI run the bus's stop never finished (a receive endpoint waiting on itself in the in-memory transport) and
+        // held the whole test run: a stop that takes over two minutes fails the test with what happened instead of hanging it.
+        try
+        {
+            await base.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException("The notification host did not stop within two minutes (MassTransit bus stop).", e);
+        }
+        finally
+        {
+            await Smtp.DisposeAsync();
+            await Webhooks.DisposeAsync();
+        }
     }
 }
 
