@@ -72,10 +72,7 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         var facility = await directory.GetAsync(facilityId, ct);
         if (facility is null) return [];
         var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
-        var resolver = new Resolver(directory, facility, chain, departmentId, unitId);
-        var triage = (await resolver.CoveringAsync(PatientRelationsRole, ct)).ToList();
-        if (await resolver.ComplianceAsync(ct) is { } compliance && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
-        return triage;
+        return await new Resolver(directory, facility, chain, departmentId, unitId).TriageAsync(ct);
     }
 
     /// <summary>
@@ -104,12 +101,9 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         async Task<PlaceRoster> PlaceAsync(string? departmentId, string? unitId)
         {
             var resolver = new Resolver(directory, facility, chain, departmentId, unitId, people);
-            var triage = (await resolver.CoveringAsync(PatientRelationsRole, ct)).ToList();
-            var compliance = await resolver.ComplianceAsync(ct);
-            if (compliance is not null && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
             return new PlaceRoster(
                 await resolver.LevelAsync(EscalationLevel.Unit, ct), await resolver.LevelAsync(EscalationLevel.Department, ct),
-                await resolver.LevelAsync(EscalationLevel.Executive, ct), triage, compliance);
+                await resolver.LevelAsync(EscalationLevel.Executive, ct), await resolver.TriageAsync(ct), await resolver.ComplianceAsync(ct));
         }
 
         var departments = new List<DepartmentRoster>();
@@ -182,6 +176,14 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
                 () => CoveringAsync(ExecutiveRole, ct),
                 async () => await ComplianceAsync(ct) is { } compliance ? [compliance] : [])
             ?? [];
+
+        /// <summary>The patient-relations leads covering the place, then the compliance contact if not one of them.</summary>
+        public async Task<IReadOnlyList<StaffRecipient>> TriageAsync(CancellationToken ct)
+        {
+            var triage = (await CoveringAsync(PatientRelationsRole, ct)).ToList();
+            if (await ComplianceAsync(ct) is { } compliance && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
+            return triage;
+        }
 
         public async Task<StaffRecipient?> ComplianceAsync(CancellationToken ct)
         {

@@ -236,15 +236,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
             await foreach (var day in DaysAsync(scope, from, firstWhole.AddDays(-1), ct)) total.Add(day.Totals.All);
         }
 
-        var filters = new List<FieldFilter>
-        {
-            FieldFilter.Gte("month", MonthString(firstWhole)),
-            FieldFilter.Lt("month", MonthString(lastWhole.AddDays(1))),
-        };
-        if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
-        if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
-        if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
-        await foreach (var month in PagesAsync(_months, filters, ct)) total.Add(month.All);
+        var months = Scoped(scope, FieldFilter.Gte("month", MonthString(firstWhole)), FieldFilter.Lt("month", MonthString(lastWhole.AddDays(1))));
+        await foreach (var month in PagesAsync(_months, months, ct)) total.Add(month.All);
 
         if (lastWhole < to)
         {
@@ -363,13 +356,13 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         }
     }
 
-    private static List<FieldFilter> DayFilters(ReportScope scope, DateOnly from, DateOnly to)
+    private static List<FieldFilter> DayFilters(ReportScope scope, DateOnly from, DateOnly to) =>
+        Scoped(scope, FieldFilter.Gte("day", DayKey.DayString(from)), FieldFilter.Lt("day", DayKey.DayString(to.AddDays(1))));
+
+    /// <summary>The scope's facility, department and unit filters around <paramref name="others"/> (facility first: the index leads with it).</summary>
+    private static List<FieldFilter> Scoped(ReportScope scope, params FieldFilter[] others)
     {
-        var filters = new List<FieldFilter>
-        {
-            FieldFilter.Gte("day", DayKey.DayString(from)),
-            FieldFilter.Lt("day", DayKey.DayString(to.AddDays(1))),
-        };
+        var filters = new List<FieldFilter>(others);
         if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
         if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
         if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
@@ -383,10 +376,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// <summary>The facts of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
     public async Task<IReadOnlyList<CaseFact>> OpenCaseFactsAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
     {
-        var filters = new List<FieldFilter> { FieldFilter.Gte("openUntil", at.AddTicks(1)) };
-        if (scope.FacilityIds is { } facilities) filters.Insert(0, FieldFilter.In("facilityId", facilities));
-        if (scope.DepartmentId is { } department) filters.Add(FieldFilter.Eq("departmentId", department));
-        if (scope.UnitId is { } unit) filters.Add(FieldFilter.Eq("unitId", unit));
+        var filters = Scoped(scope, FieldFilter.Gte("openUntil", at.AddTicks(1)));
         var open = new List<CaseFact>();
         await foreach (var c in PagesAsync(store.Collection<CaseFact>(Cases.Definition), filters, ct))
         {
