@@ -62,6 +62,13 @@ public interface IDocumentCollection<T> where T : class
     /// (indexed fields; sort and paging are ignored). For gauges and summaries: one aggregate query, no documents read.
     /// </summary>
     Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of every document the query's filters match, in its sort order (then by id; paging is ignored), read from
+    /// the index without reading the documents. For whole lists that are small by nature (an advocate's open cases), where
+    /// only membership or a count per key matters.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>

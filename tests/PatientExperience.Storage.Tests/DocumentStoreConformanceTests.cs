@@ -292,6 +292,25 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Grievances.CountByAsync(new DocumentQuery(), ["notes"], Ct));
     }
 
+    [Fact]
+    public async Task ListIds_gives_the_ids_of_every_match_in_the_sort_order_without_paging()
+    {
+        await Grievances.InsertAsync("g-3", Grievance("G-3", status: GrievanceStatus.Received, escalationLevel: 2, ward: "ward-7"), [], Ct);
+        await Grievances.InsertAsync("g-1", Grievance("G-1", status: GrievanceStatus.Received, escalationLevel: 3, ward: "ward-7"), [], Ct);
+        await Grievances.InsertAsync("g-2", Grievance("G-2", status: GrievanceStatus.Closed, escalationLevel: 1, ward: "ward-7"), [], Ct);
+        await Grievances.InsertAsync("g-4", Grievance("G-4", status: GrievanceStatus.AwaitingResponse, escalationLevel: 1, ward: "ward-9"), [], Ct);
+        var open = new DocumentQuery
+        {
+            Filters = [FieldFilter.In("status", [GrievanceStatus.Received, GrievanceStatus.AwaitingResponse])], PageSize = 1, PageNumber = 2,
+        };
+
+        Assert.Equal(["g-1", "g-3", "g-4"], await Grievances.ListIdsAsync(open, Ct));
+        Assert.Equal(["g-4", "g-3", "g-1"], await Grievances.ListIdsAsync(open with { SortBy = "escalationLevel" }, Ct));
+        Assert.Equal(["g-1", "g-3", "g-4"], await Grievances.ListIdsAsync(open with { SortBy = "escalationLevel", Descending = true }, Ct));
+        Assert.Empty(await Grievances.ListIdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 9)] }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.ListIdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("notes", "x")] }, Ct));
+    }
+
     // ---- outbox ----------------------------------------------------------------------------------------------
 
     [Fact]

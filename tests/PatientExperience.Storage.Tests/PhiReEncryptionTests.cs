@@ -230,5 +230,6 @@ public sealed class PhiReEncryptionTests : IDisposable
         public Task<Page<Stored<System.Text.Json.Nodes.JsonObject>>> QueryAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
         public Task<long> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
         public Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken) => inner.CountByAsync(query, groupBy, cancellationToken);
+        public Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.ListIdsAsync(query, cancellationToken);
     }
 }

@@ -41,13 +41,12 @@ public sealed class AdvocateRoster(DirectoryStore directory, CaseloadStore casel
             .Concat(reserved.GetValueOrDefault(a.Id, [])).Distinct().Count())).ToList();
     }
 
-    /// <summary>Each advocate's open cases by id (capacity counts them in every facility).</summary>
+    /// <summary>Each advocate's open cases by id (capacity counts them in every facility), from the index, no case read.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyCollection<Guid>>> OpenCaseIdsAsync(IReadOnlyCollection<string> advocateIds, CancellationToken ct)
     {
-        var result = advocateIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new HashSet<Guid>(), StringComparer.Ordinal);
-        foreach (var c in await caseloads.OpenCasesOfAsync(result.Keys, ct))
-            if (c.Document.AssigneeId is { } a && result.TryGetValue(a, out var set)) set.Add(c.Document.Id);
-        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyCollection<Guid>)kv.Value, StringComparer.Ordinal);
+        var result = new Dictionary<string, IReadOnlyCollection<Guid>>(StringComparer.Ordinal);
+        foreach (var id in advocateIds.Distinct(StringComparer.Ordinal)) result[id] = await caseloads.OpenCaseIdsOfAsync(id, ct);
+        return result;
     }
 
     /// <summary>The capacity of an advocate (null: none set, or not found).</summary>

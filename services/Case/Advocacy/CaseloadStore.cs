@@ -11,25 +11,34 @@ public sealed class CaseloadStore([FromKeyedServices(CaseModule.ServiceName)] ID
 
     private static readonly object[] OpenStatuses = CaseFile.OpenStatuses.Select(s => (object)s.ToWire()).ToArray();
 
-    /// <summary>The open cases assigned to each of <paramref name="advocateIds"/>, in every facility (capacity counts them all).</summary>
+    /// <summary>
+    /// How many open cases are assigned to each of <paramref name="advocateIds"/>, in every facility (capacity counts them
+    /// all): one grouped count, no case read.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> OpenCasesAsync(IReadOnlyCollection<string> advocateIds, CancellationToken ct)
     {
         var counts = advocateIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
         if (counts.Count == 0) return counts;
-        foreach (var c in await OpenCasesOfAsync(counts.Keys, ct))
-            if (c.Document.AssigneeId is { } a) counts[a]++;
+        foreach (var group in await _cases.CountByAsync(OpenCasesOf(counts.Keys), ["assigneeId"], ct))
+            if (group.Keys[0] is { } a && counts.ContainsKey(a)) counts[a] = (int)group.Count;
         return counts;
     }
 
-    /// <summary>Every open case assigned to one of <paramref name="advocateIds"/>, oldest first.</summary>
+    /// <summary>The ids of the open cases assigned to <paramref name="advocateId"/>, in every facility, read from the index.</summary>
+    public async Task<IReadOnlyCollection<Guid>> OpenCaseIdsOfAsync(string advocateId, CancellationToken ct) =>
+        [.. (await _cases.ListIdsAsync(OpenCasesOf([advocateId]), ct)).Select(Guid.Parse)];
+
+    private static DocumentQuery OpenCasesOf(IEnumerable<string> advocateIds) => new()
+    {
+        Filters = [FieldFilter.In("assigneeId", advocateIds.Cast<object>()), FieldFilter.In("status", OpenStatuses)], SortBy = "openedAt",
+    };
+
+    /// <summary>Every open case assigned to one of <paramref name="advocateIds"/>, oldest first (whole documents: for listing them).</summary>
     public async Task<IReadOnlyList<Stored<CaseFile>>> OpenCasesOfAsync(IEnumerable<string> advocateIds, CancellationToken ct)
     {
-        var ids = advocateIds.Cast<object>().ToArray();
-        if (ids.Length == 0) return [];
-        return await _cases.ReadAllAsync(new DocumentQuery
-        {
-            Filters = [FieldFilter.In("assigneeId", ids), FieldFilter.In("status", OpenStatuses)], SortBy = "openedAt",
-        }, ct);
+        var ids = advocateIds.ToList();
+        if (ids.Count == 0) return [];
+        return await _cases.ReadAllAsync(OpenCasesOf(ids), ct);
     }
 
     /// <summary>The advocate of the patient's most recent other case at the facility, if any had one.</summary>

@@ -7,6 +7,7 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
     : IDocumentCollection<T> where T : class
 {
     private static readonly ProjectionDefinition<BsonDocument> WithoutOutbox = new BsonDocument(MongoMapping.Outbox, 0);
+    private static readonly ProjectionDefinition<BsonDocument> IdOnly = new BsonDocument("_id", 1);
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -93,6 +94,13 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
         var docs = await collection.Find(filter).Project(WithoutOutbox).Sort(MongoMapping.Sort(query))
             .Skip(query.Skip).Limit(query.PageSize).ToListAsync(cancellationToken);
         return new Page<Stored<T>>(docs.Select(MongoMapping.FromBson<T>).ToList(), query.PageNumber, query.PageSize, total);
+    }
+
+    public async Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate(definition);
+        var docs = await collection.Find(MongoMapping.Filter(query)).Project(IdOnly).Sort(MongoMapping.Sort(query)).ToListAsync(cancellationToken);
+        return [.. docs.Select(d => d["_id"].AsString)];
     }
 
     public Task<long> CountAsync(CancellationToken cancellationToken) =>

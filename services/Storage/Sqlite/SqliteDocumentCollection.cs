@@ -126,6 +126,20 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         return new Page<Stored<T>>(items, query.PageNumber, query.PageSize, total);
     }
 
+    public async Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate(definition);
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        var where = BuildWhere(query, cmd);
+        var order = query.SortBy is null ? "id" : $"json_extract(data, '$.{query.SortBy}') {(query.Descending ? "DESC" : "ASC")}, id";
+        cmd.CommandText = $"SELECT id FROM {_table}{where} ORDER BY {order}";
+        var ids = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);

@@ -94,5 +94,7 @@ public sealed class StoreWrites
 
         public Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken) =>
             inner.CountByAsync(query, groupBy, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.ListIdsAsync(query, cancellationToken);
     }
 }
