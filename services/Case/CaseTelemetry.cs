@@ -26,9 +26,15 @@ public sealed class CaseMetrics
         Resolved = Meter.CreateCounter<long>("pxp.cases.resolved", "{case}", "Cases resolved, by facility and severity.");
         SlaBreaches = Meter.CreateCounter<long>("pxp.case.sla_breaches", "{breach}",
             "Deadlines of the SLA policy missed, by facility, clock (acknowledge, interim-notice, response), level and severity.");
+        // In seconds, so the SDK's default buckets (0, 5, 10, 25 ... 10,000: meant for milliseconds) would put every case opened
+        // within five seconds in one bucket and report its percentiles as "5 s".
         SubmissionToCase = Meter.CreateHistogram<double>("pxp.case.submission_to_case", "s",
-            "From a concern's submission at intake to its case opening, by facility and channel.");
+            "From a concern's submission at intake to its case opening, by facility and channel.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SubmissionToCaseBuckets });
     }
+
+    /// <summary>Bucket boundaries of <c>pxp.case.submission_to_case</c>, in seconds: 5 ms to 5 minutes.</summary>
+    public static readonly IReadOnlyList<double> SubmissionToCaseBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
     public Meter Meter { get; }
 

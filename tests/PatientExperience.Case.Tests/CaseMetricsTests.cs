@@ -67,4 +67,28 @@ public sealed class CaseMetricsTests : IAsyncLifetime
         // Vocabulary and facility ids only: nothing of the patient, the text or the case itself in any attribute.
         Assert.All(metrics.All, m => Assert.Empty(m.Tags.Keys.Except(["facility", "level", "severity", "clock", "reason", "source", "channel"])));
     }
+    [Fact]
+    public void Submission_to_case_is_bucketed_in_seconds_from_milliseconds_to_minutes_not_in_the_sdks_millisecond_defaults()
+    {
+        Histogram<double>? published = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "pxp.case.submission_to_case" && instrument is Histogram<double> h) published = h;
+            },
+        };
+        listener.Start();
+        _ = new PatientExperience.Case.CaseMetrics(_app.Services.GetRequiredService<IMeterFactory>());
+
+        Assert.NotNull(published);
+        Assert.Equal("s", published.Unit);
+        var buckets = published.Advice?.HistogramBucketBoundaries;
+        Assert.NotNull(buckets);
+        // A case opened within tens of milliseconds and one that waited half a minute land in different buckets.
+        Assert.Contains(buckets, b => b < 0.05);
+        Assert.Contains(buckets, b => b is > 1 and < 5);
+        Assert.Contains(buckets, b => b >= 60);
+        Assert.Equal(buckets.Order(), buckets);
+    }
 }
