@@ -33,9 +33,15 @@ internal sealed class HttpBaselines : IAsyncDisposable
     /// <summary>The bare proxy to intake (null when intake's own address is not known).</summary>
     public Uri? Yarp { get; }
 
-    public static async Task<HttpBaselines> StartAsync(Uri? intake, CancellationToken ct)
+    public static Task<HttpBaselines> StartAsync(Uri? intake, CancellationToken ct) =>
+        StartAsync(TestPorts.Reserve(), intake is null ? null : TestPorts.Reserve(), intake, ct);
+
+    /// <summary>
+    /// Plain Kestrel on <paramref name="kestrelPort"/> and, with <paramref name="yarpPort"/>, bare YARP on it forwarding the
+    /// feedback route to <paramref name="upstream"/> (null: to the plain Kestrel endpoint).
+    /// </summary>
+    public static async Task<HttpBaselines> StartAsync(int kestrelPort, int? yarpPort, Uri? upstream, CancellationToken ct)
     {
-        var kestrelPort = TestPorts.Reserve();
         var kestrel = Host(kestrelPort);
         kestrel.MapPost("/api/v1/feedback", async (HttpRequest request) =>
         {
@@ -43,21 +49,39 @@ internal sealed class HttpBaselines : IAsyncDisposable
             return Results.Accepted("/api/v1/feedback/00000000-0000-0000-0000-000000000000", new { submissionId = Guid.Empty });
         });
         await kestrel.StartAsync(ct);
+        var kestrelUri = new Uri($"http://127.0.0.1:{kestrelPort}");
 
         WebApplication? yarp = null;
         Uri? yarpUri = null;
-        if (intake is not null)
+        if (yarpPort is { } port)
         {
-            var yarpPort = TestPorts.Reserve();
-            yarp = Host(yarpPort, services => services.AddReverseProxy().LoadFromMemory(
+            var destination = upstream ?? kestrelUri;
+            yarp = Host(port, services => services.AddReverseProxy().LoadFromMemory(
                 [new RouteConfig { RouteId = "feedback-submit", ClusterId = "intake", Match = new RouteMatch { Path = "/api/v1/feedback", Methods = ["POST"] } }],
-                [new ClusterConfig { ClusterId = "intake", Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = intake.ToString() } } }]));
+                [new ClusterConfig { ClusterId = "intake", Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = destination.ToString() } } }]));
             yarp.MapReverseProxy();
             await yarp.StartAsync(ct);
-            yarpUri = new Uri($"http://127.0.0.1:{yarpPort}");
+            yarpUri = new Uri($"http://127.0.0.1:{port}");
         }
 
-        return new HttpBaselines(kestrel, new Uri($"http://127.0.0.1:{kestrelPort}"), yarp, yarpUri);
+        return new HttpBaselines(kestrel, kestrelUri, yarp, yarpUri);
+    }
+
+    /// <summary>
+    /// <c>serve-baselines</c>: plain Kestrel and bare YARP forwarding to it, in this process until it is stopped; prints
+    /// "baselines ready" once both listen.
+    /// </summary>
+    public static async Task ServeAsync(int kestrelPort, int yarpPort, CancellationToken ct)
+    {
+        await using var baselines = await StartAsync(kestrelPort, yarpPort, null, ct);
+        Console.WriteLine("baselines ready");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static WebApplication Host(int port, Action<IServiceCollection>? services = null)

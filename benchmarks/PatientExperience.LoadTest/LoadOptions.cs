@@ -5,7 +5,10 @@ namespace PatientExperience.LoadTest;
 /// <summary>The command line (see <see cref="Usage"/>).</summary>
 internal sealed record LoadOptions
 {
-    public static readonly string[] Modes = ["gateway", "intake", "end-to-end", "survey-responses", "fhir-discharges", "http-baselines", "messaging-baselines", "sweep"];
+    public static readonly string[] Modes = ["gateway", "intake", "end-to-end", "survey-responses", "fhir-discharges", "http-baselines", "proxy-overhead", "messaging-baselines", "sweep", ServeBaselinesMode];
+
+    /// <summary>The child process <c>proxy-overhead</c> starts: plain Kestrel and bare YARP in a process of their own.</summary>
+    public const string ServeBaselinesMode = "serve-baselines";
 
     public required string Mode { get; init; }
 
@@ -38,10 +41,17 @@ internal sealed record LoadOptions
 
     public string? Plot { get; init; }
 
+    /// <summary><c>serve-baselines</c>: the ports of plain Kestrel and of bare YARP (which forwards to it).</summary>
+    public int? KestrelPort { get; init; }
+
+    public int? YarpPort { get; init; }
+
     public const string Usage = """
         PatientExperience.LoadTest <mode> [options]
           modes: gateway | intake | end-to-end | fhir-discharges | survey-responses   load one operation
                  http-baselines       the same POST to plain Kestrel, bare YARP, intake and the gateway (ratios)
+                 proxy-overhead       the gateway against bare YARP, both in processes of their own, both forwarding to
+                                      plain Kestrel (starts all three itself; needs the gateway built in this configuration)
                  messaging-baselines  raw RabbitMQ.Client vs MassTransit with the platform's settings (ratio)
                  sweep                end-to-end at each of --rates, then the plot
           --start standalone | --target http://localhost:8080 [--intake http://localhost:5180]
@@ -74,18 +84,22 @@ internal sealed record LoadOptions
                 "--messages" => options with { Messages = (int)Positive(name, value) },
                 "--out" => options with { Out = value },
                 "--plot" => options with { Plot = value },
+                "--kestrel-port" => options with { KestrelPort = (int)Positive(name, value) },
+                "--yarp-port" => options with { YarpPort = (int)Positive(name, value) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
 
-        var needsPlatform = options.Mode != "messaging-baselines";
+        var needsPlatform = options.Mode is not ("messaging-baselines" or "proxy-overhead" or ServeBaselinesMode);
         if (needsPlatform && (options.Target is null) == (options.Start is null))
             throw new ArgumentException("Give exactly one of --target URL and --start standalone.");
         if (options.Mode is "gateway" or "intake" or "end-to-end" or "fhir-discharges" or "survey-responses" && (options.Rate is null) == (options.Connections is null))
             throw new ArgumentException("Give exactly one of --rate (open loop) and --connections (closed loop).");
         if (options.Mode is "sweep" && options.Rates.Count == 0) throw new ArgumentException("sweep needs --rates.");
-        if (options.Mode is "http-baselines" && (options.Rate is null || options.Connections is null))
-            throw new ArgumentException("http-baselines needs --rate (latency at that rate) and --connections (throughput).");
+        if (options.Mode is "http-baselines" or "proxy-overhead" && (options.Rate is null || options.Connections is null))
+            throw new ArgumentException($"{options.Mode} needs --rate (latency at that rate) and --connections (throughput).");
+        if (options.Mode is ServeBaselinesMode && (options.KestrelPort is null || options.YarpPort is null))
+            throw new ArgumentException($"{ServeBaselinesMode} needs --kestrel-port and --yarp-port.");
         return options;
     }
 

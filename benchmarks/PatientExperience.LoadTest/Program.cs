@@ -18,6 +18,12 @@ catch (ArgumentException e)
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 var ct = cts.Token;
+if (options.Mode == LoadOptions.ServeBaselinesMode)
+{
+    await HttpBaselines.ServeAsync(options.KestrelPort!.Value, options.YarpPort!.Value, ct);
+    return 0;
+}
+
 var startedAt = DateTimeOffset.UtcNow;
 var machine = MachineInfo.Now();
 Console.WriteLine($"load average before: {Format(machine.LoadAverageBefore)} on {machine.Cores} cores");
@@ -28,7 +34,7 @@ var messaging = new List<MessagingResult>();
 Platform? platform = null;
 try
 {
-    if (options.Mode != "messaging-baselines")
+    if (options.Mode is not ("messaging-baselines" or "proxy-overhead"))
     {
         platform = options.Start is not null
             ? await Platform.StartStandaloneAsync(new Dictionary<string, string?>(), ct)
@@ -47,6 +53,9 @@ try
             break;
         case "end-to-end":
             runs.Add(await EndToEndAsync(platform!, options.Rate, options.Connections));
+            break;
+        case "proxy-overhead":
+            await ProxyOverheadAsync();
             break;
         case "sweep":
             foreach (var rate in options.Rates) runs.Add(await EndToEndAsync(platform!, rate, null));
@@ -155,6 +164,29 @@ async Task HttpBaselinesAsync(Platform target)
     if (baselines.Yarp is not null) subjects.Add(("bare-yarp", baselines.Yarp));
     if (target.Intake is not null) subjects.Add(("intake", target.Intake));
     subjects.Add(("gateway", target.Gateway));
+    var (closed, open) = await CompareAsync(subjects);
+    if (closed.ContainsKey("bare-yarp"))
+    {
+        AddProxyRatios(closed, open);
+        ratios.Add(new Ratio("bare-yarp", "intake", "requests/s, closed loop", Math.Round(closed["bare-yarp"].AchievedRate / closed["intake"].AchievedRate, 3), null));
+    }
+
+    if (closed.ContainsKey("intake"))
+        ratios.Add(new Ratio("intake", "kestrel-202", "requests/s, closed loop", Math.Round(closed["intake"].AchievedRate / closed["kestrel-202"].AchievedRate, 3), null));
+}
+
+async Task ProxyOverheadAsync()
+{
+    await using var subjects = await ProxyOverhead.StartAsync(ct);
+    Console.WriteLine($"subjects: {subjects.Description}");
+    var (closed, open) = await CompareAsync([("kestrel-202", subjects.Kestrel), ("bare-yarp", subjects.Yarp), ("gateway", subjects.Gateway)]);
+    AddProxyRatios(closed, open);
+    ratios.Add(new Ratio("bare-yarp", "kestrel-202", "requests/s, closed loop", Math.Round(closed["bare-yarp"].AchievedRate / closed["kestrel-202"].AchievedRate, 3), null));
+}
+
+// Closed loop at --connections, then open loop at --rate, for each subject in turn.
+async Task<(Dictionary<string, RunReport> Closed, Dictionary<string, RunReport> Open)> CompareAsync(IReadOnlyList<(string Name, Uri Address)> subjects)
+{
     var closed = new Dictionary<string, RunReport>();
     var open = new Dictionary<string, RunReport>();
     foreach (var (name, address) in subjects)
@@ -165,15 +197,13 @@ async Task HttpBaselinesAsync(Platform target)
 
     runs.AddRange(closed.Values);
     runs.AddRange(open.Values);
-    if (closed.ContainsKey("bare-yarp"))
-    {
-        ratios.Add(new Ratio("gateway", "bare-yarp", "requests/s, closed loop", Math.Round(closed["gateway"].AchievedRate / closed["bare-yarp"].AchievedRate, 3), ">= 0.85"));
-        ratios.Add(new Ratio("gateway", "bare-yarp", "p50 at the same open-loop rate", Math.Round(open["gateway"].Latency.P50 / open["bare-yarp"].Latency.P50, 3), "<= 1.15"));
-        ratios.Add(new Ratio("bare-yarp", "intake", "requests/s, closed loop", Math.Round(closed["bare-yarp"].AchievedRate / closed["intake"].AchievedRate, 3), null));
-    }
+    return (closed, open);
+}
 
-    if (closed.ContainsKey("intake"))
-        ratios.Add(new Ratio("intake", "kestrel-202", "requests/s, closed loop", Math.Round(closed["intake"].AchievedRate / closed["kestrel-202"].AchievedRate, 3), null));
+void AddProxyRatios(Dictionary<string, RunReport> closed, Dictionary<string, RunReport> open)
+{
+    ratios.Add(new Ratio("gateway", "bare-yarp", "requests/s, closed loop", Math.Round(closed["gateway"].AchievedRate / closed["bare-yarp"].AchievedRate, 3), ">= 0.85"));
+    ratios.Add(new Ratio("gateway", "bare-yarp", "p50 at the same open-loop rate", Math.Round(open["gateway"].Latency.P50 / open["bare-yarp"].Latency.P50, 3), "<= 1.15"));
 }
 
 static SocketsHttpHandler Handler(int connections) => new()
