@@ -97,6 +97,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<PatientReferences>();
         builder.Services.AddSingleton<DischargeFeed>();
         builder.Services.AddSingleton<IFacilityDirectory, CaseServiceFacilityDirectory>();
+        builder.Services.AddSingleton<DirectoryWarmupState>();
         builder.Services.AddHostedService<DirectoryWarmup>();
         builder.Services.AddPlatformGrpcClient<CaseService.CaseServiceClient>(builder.Configuration, "Intake:CaseGrpcAddress",
             sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.CaseGrpcAddress);
@@ -108,6 +109,16 @@ public static class IntakeModule
         builder.AddDurableScheduler(schedulerStore ?? ServiceName);
         // Concerns are accepted while RabbitMQ is down: the outbox holds them until the bus connects.
         builder.AcceptWorkWhileBrokerIsDown();
+        return builder;
+    }
+
+    /// <summary>
+    /// For a host that runs intake in one process with the case service (the standalone host): ready only once intake has read
+    /// the facility directory, so the first concern after "ready" is not answered 503. Intake as its own service does not use it.
+    /// </summary>
+    public static IHostApplicationBuilder AddIntakeDirectoryReadiness(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<DirectoryReadCheck>("intake-facility-directory", tags: [ServiceDefaults.Extensions.ReadyTag]);
         return builder;
     }
 

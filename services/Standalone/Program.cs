@@ -19,6 +19,8 @@ builder.AddGatewayModule();
 builder.AddIntakeModule(schedulerStore: CaseModule.ServiceName);
 // In-memory transport: after a kill -9, submissions whose FeedbackSubmitted was lost in flight are sent again at start-up.
 builder.AddIntakeEmbeddedModeRecovery();
+// Ready once intake has read the facility directory from the case module, so a concern right after "ready" is taken.
+builder.AddIntakeDirectoryReadiness();
 builder.AddCaseModule();
 builder.AddNotificationModule(schedulerStore: CaseModule.ServiceName);
 builder.AddSurveyModule(schedulerStore: CaseModule.ServiceName);

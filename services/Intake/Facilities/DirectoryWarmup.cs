@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using PatientExperience.Messaging.Hosting;
 
@@ -10,7 +11,7 @@ namespace PatientExperience.Intake.Facilities;
 /// standalone mode the case service's gRPC endpoint is in this process and answers only then, and a read that fails makes
 /// the directory answer "unavailable" at once for a few seconds rather than queue callers.
 /// </summary>
-internal sealed class DirectoryWarmup(IFacilityDirectory directory, TimeProvider clock, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class DirectoryWarmup(IFacilityDirectory directory, TimeProvider clock, IHostApplicationLifetime lifetime, DirectoryWarmupState state) : BackgroundService
 {
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
 
@@ -23,6 +24,7 @@ internal sealed class DirectoryWarmup(IFacilityDirectory directory, TimeProvider
             {
                 // Any key reads the whole list; whether this one is in it does not matter.
                 await directory.FindAsync("-", stoppingToken);
+                state.MarkRead();
                 return;
             }
             catch (DirectoryUnavailableException)
@@ -31,4 +33,27 @@ internal sealed class DirectoryWarmup(IFacilityDirectory directory, TimeProvider
             }
         }
     }
+}
+
+/// <summary>Whether <see cref="DirectoryWarmup"/> has read the facility directory once.</summary>
+internal sealed class DirectoryWarmupState
+{
+    private volatile bool _read;
+
+    public bool HasRead => _read;
+
+    public void MarkRead() => _read = true;
+}
+
+/// <summary>
+/// Readiness in one process (the standalone host): intake takes concerns once it has read the facility directory. Not used by
+/// intake as its own service, whose readiness must not depend on the case service (a directory read at start is retried in
+/// the background while concerns wait for it with a 503 and <c>Retry-After</c>).
+/// </summary>
+internal sealed class DirectoryReadCheck(DirectoryWarmupState state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.HasRead
+            ? HealthCheckResult.Healthy("Intake has read the facility directory.")
+            : HealthCheckResult.Unhealthy("Intake has not read the facility directory yet; concerns would be answered 503."));
 }
