@@ -4,12 +4,15 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
+using PatientExperience.Contracts.Case;
 using PatientExperience.Reporting.Governance;
+using PatientExperience.Reporting.Improvement;
 using PatientExperience.Testing;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.Content;
 using PdfSharp.Pdf.Content.Objects;
 using PdfSharp.Pdf.IO;
+using static PatientExperience.Contracts.Vocabulary.ImprovementActionStatus;
 
 namespace PatientExperience.Reporting.Tests;
 
@@ -23,7 +26,7 @@ public sealed class GovernancePackTests
     private static readonly XNamespace Html = "http://www.w3.org/1999/xhtml";
 
     private static readonly string[] Sections =
-        ["Volumes and rates", "Themes", "Timeliness against the facility's clocks", "Escalations", "Overdue grievances", "Survey trends", "Signals"];
+        ["Volumes and rates", "Themes", "Timeliness against the facility's clocks", "Escalations", "Overdue grievances", "Survey trends", "Signals", "Improvement actions"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -75,7 +78,7 @@ public sealed class GovernancePackTests
         var html = await response.Content.ReadAsStringAsync(Ct);
         var page = Parse(html);
         var sections = page.Descendants(Html + "section").ToList();
-        Assert.Equal(["volumes", "themes", "timeliness", "escalations", "overdue-grievances", "survey-trends", "signals"], sections.Select(s => (string?)s.Attribute("id")));
+        Assert.Equal(["volumes", "themes", "timeliness", "escalations", "overdue-grievances", "survey-trends", "signals", "improvement-actions"], sections.Select(s => (string?)s.Attribute("id")));
         Assert.Equal(Sections, sections.Select(s => s.Element(Html + "h2")!.Value));
 
         // March: 7 submissions (February 1), 5 cases opened (February: C5), 40 discharges (February 10).
@@ -118,6 +121,85 @@ public sealed class GovernancePackTests
         }
 
         return rows;
+    }
+
+    private static ImprovementActionProposed Proposal(string id, string facility, string department, string theme, DateOnly due, DateTimeOffset at) => new()
+    {
+        ActionId = Guid.Parse(id), FacilityId = facility, DepartmentId = department, Theme = theme, OwnerId = "rv-head-of-" + department, DueDate = due,
+        ProposedBy = "rv-patient-relations", ProposedAt = at,
+    };
+
+    private static ImprovementActionStatusChanged Moved(ImprovementActionProposed p, Contracts.Vocabulary.ImprovementActionStatus to, int sequence, DateTimeOffset at) => new()
+    {
+        ActionId = p.ActionId, FacilityId = p.FacilityId, DepartmentId = p.DepartmentId, Theme = p.Theme, DueDate = p.DueDate,
+        From = (Contracts.Vocabulary.ImprovementActionStatus)((int)to - 1), To = to, Sequence = sequence, ChangedBy = p.OwnerId, ChangedAt = at,
+    };
+
+    private static DateTimeOffset On(int month, int day, int hour = 9) => new(2026, month, day, hour, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task The_pack_lists_the_facilitys_improvement_actions_as_they_stood_at_the_end_of_the_month_with_overdue_flags_in_html_and_pdf()
+    {
+        // The pack is asked for on 1 April, 12:00 UTC: March's actions as they stood at midnight.
+        var late = Proposal("aaaaaaaa-0000-0000-0000-000000000001", MarchHistory.Riverside, "emergency", "wait-times", new DateOnly(2026, 3, 20), On(2, 10));
+        var notDue = Proposal("bbbbbbbb-0000-0000-0000-000000000002", MarchHistory.Riverside, "emergency", "wait-times", new DateOnly(2026, 4, 30), On(3, 5));
+        var awaiting = Proposal("cccccccc-0000-0000-0000-000000000003", MarchHistory.Riverside, "medicine", "communication", new DateOnly(2026, 3, 31), On(2, 1));
+        var verified = Proposal("dddddddd-0000-0000-0000-000000000004", MarchHistory.Riverside, "medicine", "billing", new DateOnly(2026, 3, 15), On(2, 1));
+        var verifiedInFebruary = Proposal("eeeeeeee-0000-0000-0000-000000000005", MarchHistory.Riverside, "surgery", "environment", new DateOnly(2026, 2, 1), On(1, 5));
+        var doneAfterTheMonth = Proposal("12345678-0000-0000-0000-000000000006", MarchHistory.Riverside, "medicine", "communication", new DateOnly(2026, 3, 10), On(2, 1));
+        var proposedAfterTheMonth = Proposal("87654321-0000-0000-0000-000000000007", MarchHistory.Riverside, "emergency", "care", new DateOnly(2026, 4, 20), On(4, 1));
+        var hillcrest = Proposal("ffffffff-0000-0000-0000-000000000008", MarchHistory.Hillcrest, "hillcrest-kitchens", "food", new DateOnly(2026, 3, 1), On(2, 1));
+
+        await using var app = ReportingApp.Create(settings: Paused);
+        await app.PublishAndAwaitAsync(
+        [
+            // Out of order (a change before its proposal) and duplicated.
+            Moved(late, InProgress, 1, On(3, 1)), late, notDue,
+            awaiting, Moved(awaiting, InProgress, 1, On(2, 5)), Moved(awaiting, Done, 2, On(3, 25)),
+            verified, Moved(verified, InProgress, 1, On(2, 2)), Moved(verified, Done, 2, On(3, 10)), Moved(verified, Verified, 3, On(3, 28)), Moved(verified, Verified, 3, On(3, 28)),
+            verifiedInFebruary, Moved(verifiedInFebruary, InProgress, 1, On(1, 6)), Moved(verifiedInFebruary, Done, 2, On(1, 20)), Moved(verifiedInFebruary, Verified, 3, On(2, 20)),
+            doneAfterTheMonth, Moved(doneAfterTheMonth, InProgress, 1, On(2, 3)), Moved(doneAfterTheMonth, Done, 2, On(4, 1, 10)),
+            proposedAfterTheMonth, hillcrest, Moved(hillcrest, InProgress, 1, On(2, 2)),
+        ]);
+        using var analyst = app.ClientFor("analyst", MarchHistory.Riverside);
+
+        var html = await analyst.GetStringAsync("/api/v1/reports/governance-pack?facilityId=riverside&month=2026-03&format=html", Ct);
+        var section = Parse(html).Descendants(Html + "section").Single(s => (string?)s.Attribute("id") == "improvement-actions");
+        Assert.Equal("Improvement actions", section.Element(Html + "h2")!.Value);
+        var rows = Rows(section);
+        Assert.Equal(["Open", "3"], rows["Open"]);
+        Assert.Equal(["of which overdue", "2"], rows["of which overdue"]);
+        Assert.Equal(["Done, awaiting verification", "1"], rows["Done, awaiting verification"]);
+        Assert.Equal(["Verified in the month", "1"], rows["Verified in the month"]);
+        // Per theme: open, overdue, awaiting verification, verified in the month.
+        Assert.Equal(["wait-times", "2", "1", "0", "0"], rows["wait-times"]);
+        Assert.Equal(["communication", "1", "1", "1", "0"], rows["communication"]);
+        Assert.Equal(["billing", "0", "0", "0", "1"], rows["billing"]);
+        // Open actions soonest due first; the one done on 1 April was still open, and overdue, at the end of March.
+        var openTable = section.Descendants(Html + "table").ElementAt(2);
+        Assert.Equal(["12345678", "aaaaaaaa", "bbbbbbbb"], openTable.Descendants(Html + "tbody").Elements(Html + "tr").Select(tr => tr.Elements(Html + "td").First().Value));
+        Assert.Equal(["12345678", "communication", "medicine", "in-progress", "2026-03-10", "yes"], rows["12345678"]);
+        Assert.Equal(["aaaaaaaa", "wait-times", "emergency", "in-progress", "2026-03-20", "yes"], rows["aaaaaaaa"]);
+        Assert.Equal(["bbbbbbbb", "wait-times", "emergency", "proposed", "2026-04-30", "no"], rows["bbbbbbbb"]);
+        Assert.Equal(["cccccccc", "communication", "medicine", "2026-03-31", "2026-03-25"], rows["cccccccc"]);
+        Assert.Equal(["dddddddd", "billing", "medicine", "2026-03-15", "2026-03-28"], rows["dddddddd"]);
+        // Verified before the month, proposed after it, another facility's: not in the pack.
+        foreach (var absent in new[] { "eeeeeeee", "environment", "87654321", "ffffffff", "hillcrest-kitchens", "food" }) Assert.DoesNotContain(absent, section.Value);
+
+        using var response = await analyst.GetAsync("/api/v1/reports/governance-pack?facilityId=riverside&month=2026-03&format=pdf", Ct);
+        using var pdf = PdfReader.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct)), PdfDocumentOpenMode.Import);
+        Assert.Equal("Improvement actions", pdf.Outlines.Last().Title);
+        var text = string.Join("\n", pdf.Pages.Cast<PdfPage>().SelectMany(p => Strings(ContentReader.ReadContent(p))));
+        var fromSection = text[text.LastIndexOf("Improvement actions", StringComparison.Ordinal)..];
+        foreach (var present in new[] { "Done, awaiting verification", "12345678", "aaaaaaaa", "bbbbbbbb", "cccccccc", "dddddddd", "wait-times", "2026-03-20" }) Assert.Contains(present, fromSection);
+        foreach (var absent in new[] { "eeeeeeee", "87654321", "ffffffff", "hillcrest-kitchens" }) Assert.DoesNotContain(absent, text);
+
+        // Hillcrest's own pack shows its action and none of Riverside's.
+        using var hillcrestAnalyst = app.ClientFor("analyst", MarchHistory.Hillcrest);
+        var theirs = Parse(await hillcrestAnalyst.GetStringAsync("/api/v1/reports/governance-pack?facilityId=hillcrest&month=2026-03&format=html", Ct))
+            .Descendants(Html + "section").Single(s => (string?)s.Attribute("id") == "improvement-actions");
+        Assert.Equal(["ffffffff", "food", "hillcrest-kitchens", "in-progress", "2026-03-01", "yes"], Rows(theirs)["ffffffff"]);
+        foreach (var absent in new[] { "aaaaaaaa", "12345678", "wait-times" }) Assert.DoesNotContain(absent, theirs.Value);
     }
 
     [Fact]

@@ -64,6 +64,12 @@ public sealed class ImprovementActionsReadModelTests : IAsyncLifetime
 
         // Overdue is as of the instant asked: the end of the due date.
         Assert.Equal(0, (await Model.ForFacilitiesAsync(["riverside-general"], new DateTimeOffset(2026, 3, 20, 23, 59, 0, TimeSpan.Zero), Ct)).Single().Overdue);
-        Assert.Equal(3, (await Model.GetAsync(verified.ActionId, Ct))!.Document.Sequence);
+        var fact = (await Model.GetAsync(verified.ActionId, Ct))!.Document;
+        Assert.Equal(3, fact.Sequence);
+        // Every change once, by sequence, whatever the order and duplicates: the status at an earlier instant is known.
+        Assert.Equal([(1, InProgress), (2, Done), (3, Verified)], fact.Changes.Select(c => (c.Sequence, c.To)));
+        Assert.Equal(Done, fact.StatusAt(March.AddDays(2).AddHours(1)));
+        Assert.Equal(Proposed, fact.StatusAt(March));
+        Assert.Null(fact.StatusAt(March.AddSeconds(-1)));
     }
 }

@@ -20,6 +20,7 @@ public static class AdvocacyModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseloadStore>();
+        builder.Services.AddSingleton<LeaveReassignmentNotices>();
         builder.Services.AddSingleton<AdvocateRoster>();
         builder.Services.AddSingleton<AdvocateReservations>();
         builder.Services.AddSingleton<AssignmentPolicyStore>();

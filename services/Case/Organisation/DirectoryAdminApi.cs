@@ -201,7 +201,8 @@ public static class DirectoryAdminApi
     }
 
     internal static async Task<Results<Ok<PersonView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdatePersonAsync(
-        string personId, PersonRequest body, ClaimsPrincipal user, DirectoryStore directory, HttpContext http, CancellationToken ct)
+        string personId, PersonRequest body, ClaimsPrincipal user, DirectoryStore directory, Advocacy.LeaveReassignmentNotices leaveNotices, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
     {
         if (!EntityTags.TryReadIfMatch(http.Request, out var ifMatch)) return EntityTags.InvalidIfMatch();
         var stored = await directory.GetPersonAsync(personId, ct);
@@ -217,7 +218,10 @@ public static class DirectoryAdminApi
         if (!v.IsValid || person is null) return ProblemResults.Validation(v.Errors);
         try
         {
-            var saved = await directory.ReplacePersonAsync(person, stored.Version, ct);
+            // An advocate given leave while carrying cases: the patient-relations leads are told to reassign them, in the same write.
+            var now = clock.GetUtcNow();
+            var notices = await leaveNotices.ForAsync(stored.Document, person, user.PersonId() ?? "unknown", now, ct);
+            var saved = await directory.ReplacePersonAsync(person, stored.Version, notices, now, ct);
             EntityTags.Set(http, saved.Version);
             return TypedResults.Ok(PersonView.From(saved));
         }

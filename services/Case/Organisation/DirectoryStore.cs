@@ -1,3 +1,4 @@
+using PatientExperience.Messaging.Outbox;
 using System.ComponentModel.DataAnnotations;
 using PatientExperience.Storage;
 
@@ -91,6 +92,11 @@ public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] I
     /// <exception cref="ConcurrencyConflictException">The person changed since <paramref name="expectedVersion"/>.</exception>
     public Task<Stored<Person>> ReplacePersonAsync(Person person, long expectedVersion, CancellationToken ct) =>
         _people.ReplaceAsync(person.Id, person, expectedVersion, [], ct);
+
+    /// <summary>Replaces a person with the commands or events the change causes, in one write (the relay sends them).</summary>
+    /// <exception cref="ConcurrencyConflictException">The person changed since <paramref name="expectedVersion"/>.</exception>
+    public Task<Stored<Person>> ReplacePersonAsync(Person person, long expectedVersion, IReadOnlyList<object> messages, DateTimeOffset now, CancellationToken ct) =>
+        _people.ReplaceAsync(person.Id, person, expectedVersion, messages.Select(m => OutboxMessages.Create(m, now)).ToList(), ct);
 
     // Escalation chains
 

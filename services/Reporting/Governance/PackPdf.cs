@@ -110,10 +110,9 @@ public static class PackPdf
         public void Table(PackTable table)
         {
             var columns = table.Headers.Count;
-            var first = Math.Min(Width * 0.45, Math.Max(Width / columns, 150));
-            var other = columns == 1 ? 0 : (Width - first) / (columns - 1);
-            double X(int c) => Margin + (c == 0 ? 0 : first + (c - 1) * other);
-            double W(int c) => c == 0 ? first : other;
+            var widths = ColumnWidths(table);
+            double X(int c) => Margin + widths.Take(c).Sum();
+            double W(int c) => widths[c];
             var height = Body.GetHeight() + 4;
 
             void Row(IReadOnlyList<string> cells, XFont font, bool shaded)
@@ -134,6 +133,27 @@ public static class PackPdf
             Row(table.Headers, Bold, shaded: true);
             foreach (var row in table.Rows) Row(row, Body, shaded: false);
             _y += 8;
+        }
+
+        /// <summary>
+        /// A wide first column (the row's label) and equal others, unless a cell would not fit: then widths follow the widest
+        /// text of each column, spare room shared evenly, or scaled down to the page when the texts together are wider.
+        /// </summary>
+        private double[] ColumnWidths(PackTable table)
+        {
+            const double padding = 6;
+            var columns = table.Headers.Count;
+            var first = Math.Min(Width * 0.45, Math.Max(Width / columns, 150));
+            var other = columns == 1 ? 0 : (Width - first) / (columns - 1);
+            var widths = Enumerable.Range(0, columns).Select(c => c == 0 ? first : other).ToArray();
+            var natural = Enumerable.Range(0, columns).Select(c => Math.Max(
+                _gfx.MeasureString(table.Headers[c], Bold).Width,
+                table.Rows.Select(r => c < r.Count ? _gfx.MeasureString(r[c], Body).Width : 0).DefaultIfEmpty(0).Max()) + padding).ToArray();
+            if (natural.Select((n, c) => n <= widths[c]).All(fits => fits)) return widths;
+            var total = natural.Sum();
+            return total <= Width
+                ? natural.Select(n => n + (Width - total) / columns).ToArray()
+                : natural.Select(n => n * Width / total).ToArray();
         }
 
         public void Image(PackChart chart)

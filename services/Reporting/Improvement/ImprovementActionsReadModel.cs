@@ -2,6 +2,7 @@ using MassTransit;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.Messaging;
+using PatientExperience.Reporting.Governance;
 using PatientExperience.Storage;
 
 namespace PatientExperience.Reporting.Improvement;
@@ -49,6 +50,20 @@ public sealed class ImprovementActionsReadModel([FromKeyedServices(ReportingModu
         }
     }
 
+    /// <summary>Every improvement action of one facility known to reporting, soonest due first.</summary>
+    public async Task<IReadOnlyList<ImprovementActionFact>> FactsOfAsync(string facilityId, CancellationToken ct)
+    {
+        var facts = new List<ImprovementActionFact>();
+        for (var page = 1; ; page++)
+        {
+            var result = await _facts.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("facilityId", facilityId)], SortBy = "dueAt", PageNumber = page, PageSize = PageSize }, ct);
+            facts.AddRange(result.Items.Select(i => i.Document));
+            if ((long)page * PageSize >= result.Total) break;
+        }
+
+        return facts;
+    }
+
     /// <summary>
     /// The improvement actions of each facility (all when <paramref name="facilityIds"/> is null) as they stand at
     /// <paramref name="asOf"/>; facilities without any are left out. For the governance pack.
@@ -90,10 +105,11 @@ public sealed class ImprovementActionsProjection(ImprovementActionsReadModel mod
 
 public static class ImprovementActionsRegistration
 {
-    /// <summary>The improvement actions read model and its projection (its collection is passed to the store by the module).</summary>
+    /// <summary>The improvement actions read model, its projection and its governance pack section (its collection is passed to the store by the module).</summary>
     public static IHostApplicationBuilder AddImprovementActionsReadModel(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ImprovementActionsReadModel>();
+        builder.Services.AddSingleton<IGovernancePackSection, ImprovementActionsSection>();
         builder.Services.AddMessagingModule(bus => bus.AddConsumer<ImprovementActionsProjection>().Endpoint(e => e.Name = ImprovementActionsProjection.Queue));
         return builder;
     }

@@ -269,4 +269,45 @@ public sealed class AdvocacyTests(CaseApp app) : IClassFixture<CaseApp>
         Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientFor("advocate", facility).GetAsync(url, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.ClientFor("patient-relations", Samples.Mesa).GetAsync(url, Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task Giving_an_advocate_leave_tells_the_facilitys_patient_relations_leads_how_many_cases_to_reassign_once()
+    {
+        var facility = await FacilityAsync(AssignmentMode.Auto, ("leaving", ["en", "es"], 10), ("staying", ["en"], 10));
+        Assert.True(await Directory.TryAddPersonAsync(new Person
+        {
+            Id = $"{facility}-lead", Name = "Lead " + facility, Email = $"lead@{facility}.example.org", Roles = ["patient-relations"], Covers = [new Coverage { FacilityId = facility }],
+        }, Ct));
+        var c = await OpenAssignedAsync(Concern(facility, "es"));
+        Assert.Equal($"{facility}-leaving", c.AssigneeId);
+
+        var admin = app.ClientFor("admin", facility);
+        var read = await admin.GetAsync($"/api/v1/people/{facility}-leaving", Ct);
+        var leave = new LeavePeriod(DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(15));
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/people/{facility}-leaving")
+        {
+            Content = JsonContent.Create(new
+            {
+                name = "Advocate leaving", email = $"leaving@{facility}.example.org", roles = new[] { "advocate" }, covers = new[] { new { facilityId = facility } },
+                languages = new[] { "en", "es" }, capacity = 10, onLeave = new { from = leave.From, to = leave.To },
+            }),
+        };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        var updated = await admin.SendAsync(put, Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+
+        var notice = await app.PublishedAsync<Contracts.Notification.SendNotification>(n => n.NotificationId == LeaveReassignmentNotices.NoticeIdFor($"{facility}-leaving", leave, facility));
+        Assert.Equal([$"{facility}-lead"], notice.Recipients.Select(r => r.PersonId));
+        Assert.Equal(facility, notice.FacilityId);
+        Assert.Contains("1 open case at", notice.Message, StringComparison.Ordinal);
+        Assert.Contains($"/api/v1/advocates/{facility}-leaving/reassignment-candidates", notice.Message, StringComparison.Ordinal);
+
+        // The same leave saved again, leave that is over, or someone who is not an advocate: no notice.
+        var notices = app.Services.GetRequiredService<LeaveReassignmentNotices>();
+        var leaving = (await Directory.GetPersonAsync($"{facility}-leaving", Ct))!.Document;
+        Assert.Empty(await notices.ForAsync(leaving, leaving with { Capacity = 11 }, "test", DateTimeOffset.UtcNow, Ct));
+        Assert.Empty(await notices.ForAsync(leaving with { OnLeave = null }, leaving, "test", leave.To, Ct));
+        Assert.Empty(await notices.ForAsync(leaving with { OnLeave = null }, leaving with { Roles = ["unit-manager"] }, "test", DateTimeOffset.UtcNow, Ct));
+        Assert.Single(await notices.ForAsync(leaving with { OnLeave = null }, leaving, "test", DateTimeOffset.UtcNow, Ct));
+    }
 }
