@@ -85,6 +85,21 @@ public sealed class PlatformFixture : IAsyncLifetime
         return restarted;
     }
 
+    /// <summary>
+    /// Starts a second case service process on the same broker and the same store (its SQLite file), on ports of its own:
+    /// two replicas competing for the case service's queues, relays and timers. The caller disposes it.
+    /// </summary>
+    public async Task<ServiceProcess> StartCaseReplicaAsync(CancellationToken cancellationToken)
+    {
+        int http = ServiceProcess.FreeTcpPort(), grpc = ServiceProcess.FreeTcpPort();
+        var environment = CaseEnvironment();
+        environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{http}";
+        environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpc}";
+        var replica = ServiceProcess.Start("PatientExperience.Case", environment, "case (second replica)");
+        await replica.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{http}/health/ready"), StartTimeout, cancellationToken);
+        return replica;
+    }
+
     /// <summary>Starts intake. With <paramref name="relayPaused"/> it stores submissions and their events but publishes nothing.</summary>
     public async Task<ServiceProcess> StartIntakeAsync(bool relayPaused, CancellationToken cancellationToken)
     {
