@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Contracts.Case;
+using PatientExperience.Contracts.Vocabulary;
 using PatientExperience.ServiceDefaults;
 using PatientExperience.ServiceDefaults.Security;
 
@@ -9,10 +10,15 @@ namespace PatientExperience.Case.Organisation;
 /// <summary>One person a level reaches, as staff may see them: no email, phone or pager.</summary>
 public sealed record OnCallPersonView(string PersonId, string Name, string? Title, string Role, DateTimeOffset? OnLeaveUntil);
 
-/// <summary>Who a case at one place reaches: each escalation level, and who triages a critical concern from an anonymous channel.</summary>
+/// <summary>
+/// Who a case at one place reaches: each escalation level, and who triages a critical concern from an anonymous channel, with
+/// <see cref="TriageFrom"/> saying whether the facility's triage rota named them (<c>rota</c>: who is on duty now) or the
+/// fallback did (<c>fallback</c>: no rota, or nobody on it on duty now, so everyone with the patient-relations role covering
+/// the place).
+/// </summary>
 public sealed record OnCallLevelsView(
     IReadOnlyList<OnCallPersonView> Unit, IReadOnlyList<OnCallPersonView> Department, IReadOnlyList<OnCallPersonView> Executive,
-    IReadOnlyList<OnCallPersonView> Triage);
+    IReadOnlyList<OnCallPersonView> Triage, TriageSource TriageFrom);
 
 public sealed record OnCallUnitView(string UnitId, string Name, OnCallLevelsView Reached);
 
@@ -36,7 +42,7 @@ public static class OnCallApi
         api.MapGet("/facilities/{facilityId}/on-call", GetAsync).WithTags("Directory").WithName("GetOnCall")
             .RequireAuthorization(AuthenticationExtensions.StaffPolicy)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithSummary("Who each escalation level and the critical-concern triage reach now at every department and unit of a facility: names, titles and roles, no contact details.");
+            .WithSummary("Who each escalation level and the critical-concern triage (the triage rota's people on duty now, or the fallback) reach now at every department and unit of a facility: names, titles and roles, no contact details.");
         return api;
     }
 
@@ -45,8 +51,8 @@ public static class OnCallApi
     {
         if (!user.Has(Permission.ReadOnCall)) return ProblemResults.Forbidden("Who is on call is for the staff who handle cases; analysts read reports.");
         if (!user.CanAccessFacility(facilityId)) return ProblemResults.Forbidden("Your access does not cover this facility.");
-        if (await directory.RosterAsync(facilityId, ct) is not { } roster) return TypedResults.NotFound();
         var now = clock.GetUtcNow();
+        if (await directory.RosterAsync(facilityId, now, ct) is not { } roster) return TypedResults.NotFound();
 
         OnCallPersonView Person(StaffRecipient r)
         {
@@ -55,7 +61,7 @@ public static class OnCallApi
         }
 
         OnCallLevelsView Levels(PlaceRoster p) =>
-            new([.. p.Unit.Select(Person)], [.. p.Department.Select(Person)], [.. p.Executive.Select(Person)], [.. p.Triage.Select(Person)]);
+            new([.. p.Unit.Select(Person)], [.. p.Department.Select(Person)], [.. p.Executive.Select(Person)], [.. p.Triage.Select(Person)], p.TriageFrom);
 
         var f = roster.Facility;
         return TypedResults.Ok(new OnCallView(
