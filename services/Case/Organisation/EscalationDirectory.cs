@@ -122,7 +122,7 @@ public sealed class EscalationDirectory(DirectoryStore directory, TimeProvider c
             departments.Add(new DepartmentRoster(department, await PlaceAsync(department.Id, null), units));
         }
 
-        return new FacilityRoster(facility, at, rota, await PlaceAsync(null, null), departments, id => people.Person(id));
+        return new FacilityRoster(facility, at, await PlaceAsync(null, null), departments, id => people.Person(id));
     }
 
     public static StaffRecipient ToRecipient(Person p, StaffRole role) => ToRecipient(p, role.ToClaim());
@@ -325,4 +325,4 @@ public sealed record DepartmentRoster(Department Department, PlaceRoster Reached
 
 /// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), with the people it names.</summary>
 public sealed record FacilityRoster(
-    Facility Facility, DateTimeOffset At, TriageRota? Rota, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);
+    Facility Facility, DateTimeOffset At, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);
