@@ -216,6 +216,13 @@ public sealed class TriageRotaTests(TriageRotaTests.App app) : IClassFixture<Tri
         Assert.Equal("fallback", gap.GetProperty("facility").GetProperty("triageFrom").GetString());
         Assert.Equal([$"{f}-unit-pr", $"{f}-comp"], Ids(gap.GetProperty("departments")[0].GetProperty("units")[0].GetProperty("reached")));
 
+        // The week's shifts, on the facility's clock, with who is on each.
+        var shifts = gap.GetProperty("triageShifts");
+        Assert.Equal(("Day", "07:00", "19:00", 7), (shifts[0].GetProperty("name").GetString(), shifts[0].GetProperty("start").GetString(), shifts[0].GetProperty("end").GetString(), shifts[0].GetProperty("days").GetArrayLength()));
+        Assert.Equal([$"{f}-day", $"{f}-day2"], shifts[0].GetProperty("people").EnumerateArray().Select(p => p.GetProperty("personId").GetString()));
+        Assert.Equal(("Person night", "patient-relations"), (shifts[1].GetProperty("people")[0].GetProperty("name").GetString(), shifts[1].GetProperty("people")[0].GetProperty("role").GetString()));
+        Assert.DoesNotContain("example.org", gap.ToString(), StringComparison.Ordinal);
+
         // Whatever the instant, the view names exactly whom the saga's triage would reach.
         foreach (var at in new[] { WednesdayMorning, ThursdaySmallHours, WednesdayHandover })
         {

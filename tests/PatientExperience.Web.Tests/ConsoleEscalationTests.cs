@@ -111,6 +111,10 @@ public sealed class ConsoleEscalationTests : IDisposable
         {
             FacilityId = "rg", FacilityName = "Riverside General", TimeZone = "America/New_York", At = DateTimeOffset.Parse("2026-12-02T00:30:00Z"),
             Facility = levels, Departments = [],
+            TriageShifts =
+            [
+                new OnCallShiftView { Name = "Night", Days = [Days.Monday, Days.Tuesday, Days.Wednesday, Days.Thursday, Days.Friday], Start = "19:00", End = "07:00", People = [night] },
+            ],
         }));
         var user = new ConsoleUser(_app);
         await user.SignInAsync(role: "patient-relations");
@@ -121,6 +125,11 @@ public sealed class ConsoleEscalationTests : IDisposable
         Assert.Contains("Jo Miles, Patient relations lead", triage, StringComparison.Ordinal);
         Assert.Contains("Ira Cole, Patient relations (nights)", triage, StringComparison.Ordinal);
         Assert.Contains("Nobody on the triage rota is on duty now", triage, StringComparison.Ordinal);
+        // The week's rota, on the facility's clock.
+        var rota = page[page.IndexOf("data-testid=\"triage-rota\"", StringComparison.Ordinal)..];
+        Assert.Contains("America/New_York time", rota, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">Night</th><td>Mon, Tue, Wed, Thu, Fri</td><td>19:00-07:00</td>", rota, StringComparison.Ordinal);
+        Assert.Contains("Ira Cole, Patient relations (nights)", rota, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16350,6 +16350,32 @@ namespace PatientExperience.Client
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class OnCallShiftView
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string? Name { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("days")]
+        // TODO(system.text.json): Add ItemConverterType with enum converter when supported
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.List<Days> Days { get; set; } = new System.Collections.Generic.List<Days>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("start")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Start { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("end")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string End { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("people")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.List<OnCallPersonView> People { get; set; } = new System.Collections.Generic.List<OnCallPersonView>();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class OnCallUnitView
     {
 
@@ -16397,6 +16423,10 @@ namespace PatientExperience.Client
         [System.Text.Json.Serialization.JsonPropertyName("departments")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.List<OnCallDepartmentView> Departments { get; set; } = new System.Collections.Generic.List<OnCallDepartmentView>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("triageShifts")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.List<OnCallShiftView> TriageShifts { get; set; } = new System.Collections.Generic.List<OnCallShiftView>();
 
     }
 
@@ -18349,7 +18379,7 @@ namespace PatientExperience.Client
         [System.Text.Json.Serialization.JsonPropertyName("days")]
         // TODO(system.text.json): Add ItemConverterType with enum converter when supported
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.List<Days> Days { get; set; } = new System.Collections.Generic.List<Days>();
+        public System.Collections.Generic.List<Days2> Days { get; set; } = new System.Collections.Generic.List<Days2>();
 
         [System.Text.Json.Serialization.JsonPropertyName("start")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -18454,6 +18484,33 @@ namespace PatientExperience.Client
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum Days
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"sunday")]
+        Sunday = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"monday")]
+        Monday = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"tuesday")]
+        Tuesday = 2,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"wednesday")]
+        Wednesday = 3,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"thursday")]
+        Thursday = 4,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"friday")]
+        Friday = 5,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"saturday")]
+        Saturday = 6,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Days2
     {
 
         [System.Runtime.Serialization.EnumMember(Value = @"sunday")]

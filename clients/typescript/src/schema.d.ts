@@ -2073,6 +2073,13 @@ export interface components {
             /** Format: date-time */
             onLeaveUntil: null | string;
         };
+        OnCallShiftView: {
+            name: null | string;
+            days: ("sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday")[];
+            start: string;
+            end: string;
+            people: components["schemas"]["OnCallPersonView"][];
+        };
         OnCallUnitView: {
             unitId: string;
             name: string;
@@ -2087,6 +2094,7 @@ export interface components {
             compliance: null | components["schemas"]["OnCallPersonView"];
             facility: components["schemas"]["OnCallLevelsView"];
             departments: components["schemas"]["OnCallDepartmentView"][];
+            triageShifts: components["schemas"]["OnCallShiftView"][];
         };
         OutreachConsent: {
             /** Format: uuid */

@@ -122,7 +122,8 @@ public sealed class EscalationDirectory(DirectoryStore directory, TimeProvider c
             departments.Add(new DepartmentRoster(department, await PlaceAsync(department.Id, null), units));
         }
 
-        return new FacilityRoster(facility, at, await PlaceAsync(null, null), departments, id => people.Person(id));
+        foreach (var id in rota?.PersonIds() ?? []) await people.PersonAsync(id, ct);
+        return new FacilityRoster(facility, at, rota, await PlaceAsync(null, null), departments, id => people.Person(id));
     }
 
     public static StaffRecipient ToRecipient(Person p, StaffRole role) => ToRecipient(p, role.ToClaim());
@@ -323,6 +324,6 @@ public sealed record UnitRoster(Unit Unit, PlaceRoster Reached);
 
 public sealed record DepartmentRoster(Department Department, PlaceRoster Reached, IReadOnlyList<UnitRoster> Units);
 
-/// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), with the people it names.</summary>
+/// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), its triage rota, and the people they name.</summary>
 public sealed record FacilityRoster(
-    Facility Facility, DateTimeOffset At, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);
+    Facility Facility, DateTimeOffset At, TriageRota? Rota, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PatientExperience.Contracts.Case;
@@ -24,10 +25,16 @@ public sealed record OnCallUnitView(string UnitId, string Name, OnCallLevelsView
 
 public sealed record OnCallDepartmentView(string DepartmentId, string Name, OnCallLevelsView Reached, IReadOnlyList<OnCallUnitView> Units);
 
-/// <summary>A facility's on-call view: who each place reaches now, resolved by the escalation saga's own rules.</summary>
+/// <summary>A weekly shift of the facility's triage rota: the days it starts on, local start and end (HH:mm), who is on it.</summary>
+public sealed record OnCallShiftView(string? Name, IReadOnlyList<Weekday> Days, string Start, string End, IReadOnlyList<OnCallPersonView> People);
+
+/// <summary>
+/// A facility's on-call view: who each place reaches now, resolved by the escalation saga's own rules, and the weekly shifts of
+/// its triage rota (empty when it has none) on the facility's clock (<see cref="TimeZone"/>).
+/// </summary>
 public sealed record OnCallView(
     string FacilityId, string FacilityName, string TimeZone, DateTimeOffset At, OnCallPersonView? Compliance,
-    OnCallLevelsView Facility, IReadOnlyList<OnCallDepartmentView> Departments);
+    OnCallLevelsView Facility, IReadOnlyList<OnCallDepartmentView> Departments, IReadOnlyList<OnCallShiftView> TriageShifts);
 
 /// <summary>
 /// Who is on call: for every department and unit of a facility, the people each escalation level reaches right now (the
@@ -63,10 +70,16 @@ public static class OnCallApi
         OnCallLevelsView Levels(PlaceRoster p) =>
             new([.. p.Unit.Select(Person)], [.. p.Department.Select(Person)], [.. p.Executive.Select(Person)], [.. p.Triage.Select(Person)], p.TriageFrom);
 
+        OnCallShiftView Shift(TriageShift s) => new(
+            s.Name, s.Days, s.Start.ToString("HH:mm", CultureInfo.InvariantCulture), s.End.ToString("HH:mm", CultureInfo.InvariantCulture),
+            [.. s.People.Select(roster.Person).OfType<Person>()
+                .Select(p => Person(EscalationDirectory.ToRecipient(p, EscalationDirectory.TriageRoleOf(p) is { } role ? role.ToClaim() : p.Roles.FirstOrDefault() ?? "staff")))]);
+
         var f = roster.Facility;
         return TypedResults.Ok(new OnCallView(
             f.Id, f.Name, f.TimeZone, now, roster.Reached.Compliance is { } c ? Person(c) : null, Levels(roster.Reached),
             [.. roster.Departments.Select(d => new OnCallDepartmentView(d.Department.Id, d.Department.Name, Levels(d.Reached),
-                [.. d.Units.Select(u => new OnCallUnitView(u.Unit.Id, u.Unit.Name, Levels(u.Reached)))]))]));
+                [.. d.Units.Select(u => new OnCallUnitView(u.Unit.Id, u.Unit.Name, Levels(u.Reached)))]))],
+            [.. (roster.Rota?.Shifts ?? []).Select(Shift)]));
     }
 }
