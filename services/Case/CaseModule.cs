@@ -29,7 +29,7 @@ public static class CaseModule
             .ValidateOnStart();
 
         builder.AddDocumentStore(ServiceName, [DirectoryStore.Definition, CaseStore.Definition, CaseStore.ArchiveDefinition, PhiAuditLog.Definition,
-            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections, .. GuidanceModule.Collections]);
+            DirectoryStore.PeopleDefinition, DirectoryStore.ChainsDefinition, DirectoryStore.TriageRotasDefinition, SlaPolicyStore.Definition, .. AdvocacyModule.Collections, .. TasksModule.Collections, .. ImprovementModule.Collections, .. GuidanceModule.Collections]);
         builder.Services.AddPhiProtection<CasePhiProtector>(builder.Configuration, ServiceName);
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CaseStore>();

@@ -6,7 +6,8 @@ namespace PatientExperience.Case.Tests;
 
 /// <summary>
 /// The standalone demo health system: every level of every unit of every facility is held by someone with an example.org
-/// e-mail address and a phone number, every facility has a compliance contact, and the chain holds exactly its own people.
+/// e-mail address and a phone number, every facility has a compliance contact, the chain holds exactly its own people, and
+/// a triage rota has someone on duty at every hour of the week.
 /// </summary>
 public sealed partial class EscalationChainSeedTests(CaseApp app) : IClassFixture<CaseApp>
 {
@@ -95,6 +96,42 @@ public sealed partial class EscalationChainSeedTests(CaseApp app) : IClassFixtur
         Assert.Contains(new DateOnly(2025, 7, 4), mesa.Holidays);
         Assert.Contains(new DateOnly(2025, 12, 26), stBrendans.Holidays);
         Assert.DoesNotContain(new DateOnly(2025, 12, 26), riverside.Holidays);
+    }
+
+    [Fact]
+    public async Task Every_demo_facility_has_a_triage_rota_that_covers_every_hour_of_the_week_with_different_people_by_day_and_by_night()
+    {
+        var directory = app.Services.GetRequiredService<DirectoryStore>();
+        var people = (await directory.ListPeopleAsync(Ct)).Select(p => p.Document).ToList();
+        foreach (var facility in await directory.ListAsync(Ct))
+        {
+            var rota = (await directory.GetRotaAsync(facility.Id, Ct))!.Document;
+            // The rota keeps the administration API's rules: people who cover the facility and hold a triage role, valid shifts.
+            var v = new DirectoryValidation();
+            var request = new TriageRotaRequest
+            {
+                Shifts = [.. rota.Shifts.Select(s => new TriageShiftRequest
+                    { Name = s.Name, Days = [.. s.Days.Select(d => d.ToWire())], Start = s.Start.ToString("HH:mm"), End = s.End.ToString("HH:mm"), People = s.People })],
+            };
+            Assert.Equal(rota.Shifts, request.ToRota(v, facility, people)?.Shifts ?? [], new ShiftComparer());
+            Assert.True(v.IsValid, string.Join("; ", v.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(facility.TimeZone);
+            var monday = new DateTimeOffset(2026, 11, 30, 0, 0, 0, zone.GetUtcOffset(new DateTime(2026, 11, 30)));
+            var onDuty = Enumerable.Range(0, 7 * 24).Select(h => rota.OnDutyAt(monday.AddHours(h).AddMinutes(30), zone)).ToList();
+            Assert.All(onDuty, ids => Assert.NotEmpty(ids));
+            var day = rota.OnDutyAt(monday.AddHours(10), zone);
+            var night = rota.OnDutyAt(monday.AddHours(23), zone);
+            Assert.Empty(day.Intersect(night));
+        }
+    }
+
+    private sealed class ShiftComparer : IEqualityComparer<TriageShift>
+    {
+        public bool Equals(TriageShift? x, TriageShift? y) =>
+            x!.Name == y!.Name && x.Days.SequenceEqual(y.Days) && x.Start == y.Start && x.End == y.End && x.People.SequenceEqual(y.People);
+
+        public int GetHashCode(TriageShift obj) => obj.Start.GetHashCode();
     }
 
     [Fact]

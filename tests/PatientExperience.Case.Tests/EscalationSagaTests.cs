@@ -163,6 +163,24 @@ public sealed class EscalationSagaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_anonymous_critical_concerns_triage_reaches_exactly_who_the_rota_has_on_duty_and_the_compliance_contact()
+    {
+        // The demo rota of Riverside (New York): Grace Castillo by day (07:00-19:00), Imani Okoro by night.
+        var local = TimeZoneInfo.ConvertTime(_app.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        var (onDuty, offDuty) = local.Hour is >= 7 and < 19
+            ? ("rg-patient-relations", "rg-patient-relations-night")
+            : ("rg-patient-relations-night", "rg-patient-relations");
+
+        var opened = await _app.OpenAsync(Complaint() with { Indicators = ["harm"] });
+
+        var triage = await _app.PublishedAsync<CaseEscalated>(e => e.CaseId == opened.Document.Id);
+        Assert.Equal(EscalationReason.CriticalTriage, triage.Reason);
+        Assert.Equal([onDuty, "rg-compliance"], triage.Recipients.Select(r => r.PersonId));
+        Assert.Equal(["patient-relations", "compliance"], triage.Recipients.Select(r => r.Role));
+        Assert.DoesNotContain(triage.Recipients, r => r.PersonId == offDuty);
+    }
+
+    [Fact]
     public async Task Only_a_critical_case_awaiting_triage_can_be_confirmed_and_a_refusal_changes_nothing()
     {
         var id = (await _app.OpenAsync(Complaint())).Document.Id;

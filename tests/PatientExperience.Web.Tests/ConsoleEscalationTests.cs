@@ -55,7 +55,7 @@ public sealed class ConsoleEscalationTests : IDisposable
         {
             FacilityId = "rg", FacilityName = "Riverside General", TimeZone = "America/New_York", At = DateTimeOffset.Parse("2026-12-02T03:00:00Z"),
             Compliance = compliance,
-            Facility = new OnCallLevelsView { Unit = [aod], Department = [aod], Executive = [aod], Triage = [lead, compliance] },
+            Facility = new OnCallLevelsView { Unit = [aod], Department = [aod], Executive = [aod], Triage = [lead, compliance], TriageFrom = TriageSource.Rota },
             Departments =
             [
                 new OnCallDepartmentView
@@ -90,12 +90,46 @@ public sealed class ConsoleEscalationTests : IDisposable
         Assert.Contains("Sam Lee, Charge nurse", adult, StringComparison.Ordinal);
         Assert.Contains("Dana Reyes, Head of Emergency (on leave until 5 Jan 2099 00:00 UTC)", adult, StringComparison.Ordinal);
         Assert.Contains("Jo Miles, Patient relations lead", adult, StringComparison.Ordinal);
+        // Who triages now, and that the duty rota named them.
+        Assert.Contains("On duty now on the facility's triage rota", page, StringComparison.Ordinal);
         // The paediatric ED: nobody at the unit level.
         Assert.Contains("nobody named", Row(page, "ed-peds"), StringComparison.Ordinal);
         // Read with the person's own token; the admin-only chain and people are not needed.
         var call = Assert.Single(_app.Gateway.To("GET", "/api/v1/facilities/rg/on-call"));
         Assert.Equal($"Bearer {user.AccessToken}", call.Headers["Authorization"]);
         Assert.Empty(_app.Gateway.To("GET", "/api/v1/facilities/rg/escalation-chain"));
+    }
+
+    [Fact]
+    public async Task When_nobody_on_the_triage_rota_is_on_duty_the_view_says_triage_fell_back_to_everyone_with_the_role()
+    {
+        AnswerDirectory();
+        var lead = Person("rg-pr", "Jo Miles", "Patient relations lead", "patient-relations");
+        var night = Person("rg-pr-night", "Ira Cole", "Patient relations (nights)", "patient-relations");
+        var levels = new OnCallLevelsView { Unit = [], Department = [], Executive = [], Triage = [lead, night], TriageFrom = TriageSource.Fallback };
+        _app.Gateway.Answer("GET", "/api/v1/facilities/rg/on-call", HttpStatusCode.OK, ConsoleUser.Json(new OnCallView
+        {
+            FacilityId = "rg", FacilityName = "Riverside General", TimeZone = "America/New_York", At = DateTimeOffset.Parse("2026-12-02T00:30:00Z"),
+            Facility = levels, Departments = [],
+            TriageShifts =
+            [
+                new OnCallShiftView { Name = "Night", Days = [Days.Monday, Days.Tuesday, Days.Wednesday, Days.Thursday, Days.Friday], Start = "19:00", End = "07:00", People = [night] },
+            ],
+        }));
+        var user = new ConsoleUser(_app);
+        await user.SignInAsync(role: "patient-relations");
+
+        var page = WebUtility.HtmlDecode(await user.GetPageAsync("/console/facilities/rg/escalation"));
+
+        var triage = page[page.IndexOf("data-testid=\"triage-from\"", StringComparison.Ordinal)..];
+        Assert.Contains("Jo Miles, Patient relations lead", triage, StringComparison.Ordinal);
+        Assert.Contains("Ira Cole, Patient relations (nights)", triage, StringComparison.Ordinal);
+        Assert.Contains("Nobody on the triage rota is on duty now", triage, StringComparison.Ordinal);
+        // The week's rota, on the facility's clock.
+        var rota = page[page.IndexOf("data-testid=\"triage-rota\"", StringComparison.Ordinal)..];
+        Assert.Contains("America/New_York time", rota, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">Night</th><td>Mon, Tue, Wed, Thu, Fri</td><td>19:00-07:00</td>", rota, StringComparison.Ordinal);
+        Assert.Contains("Ira Cole, Patient relations (nights)", rota, StringComparison.Ordinal);
     }
 
     [Fact]

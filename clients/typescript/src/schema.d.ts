@@ -582,7 +582,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who each escalation level and the critical-concern triage reach now at every department and unit of a facility: names, titles and roles, no contact details. */
+        /** Who each escalation level and the critical-concern triage (the triage rota's people on duty now, or the fallback) reach now at every department and unit of a facility: names, titles and roles, no contact details. */
         get: operations["GetOnCall"];
         put?: never;
         post?: never;
@@ -638,6 +638,24 @@ export interface paths {
         get: operations["GetSurveyPolicy"];
         /** Sets a new version of the facility's survey policy (the same policy again changes nothing); invitations keep the version they were planned under. If-Match is optional (the version you read). */
         put: operations["PutSurveyPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/{facilityId}/triage-rota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is on duty to triage critical concerns from anonymous channels: weekly shifts on the facility's clock and dated covers. ETag "0" while none is set. */
+        get: operations["GetTriageRota"];
+        /** Replaces the facility's triage rota. Needs If-Match ("0" to set the first one). */
+        put: operations["PutTriageRota"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2045,6 +2063,7 @@ export interface components {
             department: components["schemas"]["OnCallPersonView"][];
             executive: components["schemas"]["OnCallPersonView"][];
             triage: components["schemas"]["OnCallPersonView"][];
+            triageFrom: components["schemas"]["TriageSource"];
         };
         OnCallPersonView: {
             personId: string;
@@ -2053,6 +2072,13 @@ export interface components {
             role: string;
             /** Format: date-time */
             onLeaveUntil: null | string;
+        };
+        OnCallShiftView: {
+            name: null | string;
+            days: ("sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday")[];
+            start: string;
+            end: string;
+            people: components["schemas"]["OnCallPersonView"][];
         };
         OnCallUnitView: {
             unitId: string;
@@ -2068,6 +2094,7 @@ export interface components {
             compliance: null | components["schemas"]["OnCallPersonView"];
             facility: components["schemas"]["OnCallLevelsView"];
             departments: components["schemas"]["OnCallDepartmentView"][];
+            triageShifts: components["schemas"]["OnCallShiftView"][];
         };
         OutreachConsent: {
             /** Format: uuid */
@@ -2745,6 +2772,49 @@ export interface components {
             total: number | string;
             items: components["schemas"]["TimelineEntryView"][];
         };
+        TriageCover: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            people: string[];
+        };
+        TriageCoverRequest: {
+            /** Format: date-time */
+            from?: null | string;
+            /** Format: date-time */
+            to?: null | string;
+            people?: null | string[];
+        };
+        TriageRotaRequest: {
+            shifts?: null | components["schemas"]["TriageShiftRequest"][];
+            covers?: null | components["schemas"]["TriageCoverRequest"][];
+        };
+        TriageRotaView: {
+            facilityId: string;
+            timeZone: string;
+            shifts: components["schemas"]["TriageShiftView"][];
+            covers: components["schemas"]["TriageCover"][];
+            /** Format: int64 */
+            version: number | string;
+        };
+        TriageShiftRequest: {
+            name?: null | string;
+            days?: null | string[];
+            start?: null | string;
+            end?: null | string;
+            people?: null | string[];
+        };
+        TriageShiftView: {
+            name?: null | string;
+            days: ("sunday" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday")[];
+            start: string;
+            end: string;
+            crossesMidnight: boolean;
+            people: string[];
+        };
+        /** @enum {string} */
+        TriageSource: "rota" | "fallback";
         Unit: {
             id: string;
             name: string;
@@ -6262,6 +6332,156 @@ export interface operations {
             };
             /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetTriageRota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                facilityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageRotaView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PutTriageRota: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read, e.g. "3": a stale one is 412 and changes nothing. */
+                "If-Match": string;
+            };
+            path: {
+                facilityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriageRotaRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageRotaView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

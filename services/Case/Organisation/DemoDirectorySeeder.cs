@@ -3,12 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace PatientExperience.Case.Organisation;
 
-/// <summary>The demo health system as the seed file holds it: facilities, people and one escalation chain per facility.</summary>
+/// <summary>The demo health system as the seed file holds it: facilities, people, one escalation chain and one triage rota per facility.</summary>
 public sealed record DirectorySeed
 {
     public IReadOnlyList<Facility> Facilities { get; init; } = [];
     public IReadOnlyList<Person> People { get; init; } = [];
     public IReadOnlyList<EscalationChain> EscalationChains { get; init; } = [];
+    /// <summary>Who is on duty to triage critical concerns from the public form (a day and a night shift per facility in the demo).</summary>
+    public IReadOnlyList<TriageRota> TriageRotas { get; init; } = [];
     /// <summary>Facilities whose new cases are assigned to advocates automatically (<c>{"facilityId","mode"}</c>).</summary>
     public IReadOnlyList<SeededAssignmentPolicy> AssignmentPolicies { get; init; } = [];
 
@@ -26,7 +28,7 @@ public sealed record SeededAssignmentPolicy(string FacilityId, Contracts.Vocabul
 
 /// <summary>
 /// Fills an empty directory with the demo health system when <c>Directory:SeedDemo</c> is set. Runs after the store is created.
-/// People and escalation chains are written before the facilities, so a start interrupted half-way seeds again next time
+/// People, escalation chains and triage rotas are written before the facilities, so a start interrupted half-way seeds again next time
 /// (the directory counts as seeded once it holds a facility).
 /// </summary>
 internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOptions<DirectoryOptions> options, IHostEnvironment environment, ILogger<DemoDirectorySeeder> logger,
@@ -50,6 +52,7 @@ internal sealed partial class DemoDirectorySeeder(DirectoryStore directory, IOpt
         }
 
         foreach (var c in seed.EscalationChains) await directory.TryAddChainAsync(c, cancellationToken);
+        foreach (var r in seed.TriageRotas) await directory.TryAddRotaAsync(r, cancellationToken);
         if (options.Value.SeedAssignmentPolicies && assignmentPolicies is not null)
         {
             foreach (var a in seed.AssignmentPolicies)

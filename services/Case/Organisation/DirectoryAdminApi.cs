@@ -10,11 +10,11 @@ namespace PatientExperience.Case.Organisation;
 /// <summary>
 /// The organisation directory's administration API (role <c>admin</c>, scoped to the facilities in the caller's token):
 /// facilities (time zone, holidays, regulatory profile), departments and units, people, and escalation chains with the
-/// compliance contact. Every read answers an ETag; every change needs <c>If-Match</c> (see <see cref="EntityTags"/>).
+/// compliance contact, and triage rotas. Every read answers an ETag; every change needs <c>If-Match</c> (see <see cref="EntityTags"/>).
 /// Bad input is a 400 problem naming the fields, and changes nothing. The rules live in the model: requests map themselves
 /// (<see cref="FacilityRequest.ToFacility"/>, <see cref="PersonRequest.ToPersonAsync"/>...), <see cref="Facility.Cover"/> says what a
 /// person may cover, <see cref="UnitRemovalRule"/> keeps the escalation chain whole, <see cref="EscalationChainBuilder"/> says who and
-/// what a chain may name, and <see cref="Person"/> who may see and change a person.
+/// what a chain may name, <see cref="TriageRotaBuilder"/> what a triage rota may, and <see cref="Person"/> who may see and change a person.
 /// </summary>
 public static class DirectoryAdminApi
 {
@@ -48,6 +48,11 @@ public static class DirectoryAdminApi
             .WithSummary("Who holds each escalation level of the facility, and its compliance contact. ETag \"0\" while none is set.");
         admin.MapPut("/facilities/{facilityId}/escalation-chain", PutChainAsync).WithName("PutEscalationChain").ProducesChangeProblems()
             .WithSummary("Replaces the facility's escalation chain and compliance contact. Needs If-Match (\"0\" to set the first one).");
+
+        admin.MapGet("/facilities/{facilityId}/triage-rota", GetRotaAsync).WithName("GetTriageRota").ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Who is on duty to triage critical concerns from anonymous channels: weekly shifts on the facility's clock and dated covers. ETag \"0\" while none is set.");
+        admin.MapPut("/facilities/{facilityId}/triage-rota", PutRotaAsync).WithName("PutTriageRota").ProducesChangeProblems()
+            .WithSummary("Replaces the facility's triage rota. Needs If-Match (\"0\" to set the first one).");
         return api;
     }
 
@@ -263,6 +268,45 @@ public static class DirectoryAdminApi
             var saved = current == 0 ? await directory.InsertChainAsync(chain, ct) : await directory.ReplaceChainAsync(chain, current, ct);
             EntityTags.Set(http, saved.Version);
             return TypedResults.Ok(EscalationChainView.From(saved.Document, saved.Version));
+        }
+        catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException)
+        {
+            return EntityTags.Stale();
+        }
+    }
+
+    // Triage rotas
+
+    internal static async Task<Results<Ok<TriageRotaView>, NotFound, ProblemHttpResult>> GetRotaAsync(
+        string facilityId, ClaimsPrincipal user, DirectoryStore directory, HttpContext http, CancellationToken ct)
+    {
+        if (!user.CanAccessFacility(facilityId)) return FacilityForbidden();
+        if (await directory.GetAsync(facilityId, ct) is not { } facility) return TypedResults.NotFound();
+        var stored = await directory.GetRotaAsync(facilityId, ct);
+        var version = stored?.Version ?? 0;
+        EntityTags.Set(http, version);
+        return TypedResults.Ok(TriageRotaView.From(stored?.Document ?? TriageRota.Empty(facilityId), facility, version));
+    }
+
+    internal static async Task<Results<Ok<TriageRotaView>, NotFound, ValidationProblem, ProblemHttpResult>> PutRotaAsync(
+        string facilityId, TriageRotaRequest body, ClaimsPrincipal user, DirectoryStore directory, HttpContext http, CancellationToken ct)
+    {
+        if (!user.CanAccessFacility(facilityId)) return FacilityForbidden();
+        if (!EntityTags.TryReadIfMatch(http.Request, out var ifMatch)) return EntityTags.InvalidIfMatch();
+        var facility = await directory.GetAsync(facilityId, ct);
+        if (facility is null) return TypedResults.NotFound();
+        if (ifMatch is null) return EntityTags.Required();
+        var current = (await directory.GetRotaAsync(facilityId, ct))?.Version ?? 0;
+        if (ifMatch != current) return EntityTags.Stale();
+
+        var v = new DirectoryValidation();
+        var people = (await directory.ListPeopleAsync(ct)).Select(p => p.Document);
+        if (body.ToRota(v, facility, people) is not { } rota) return ProblemResults.Validation(v.Errors);
+        try
+        {
+            var saved = current == 0 ? await directory.InsertRotaAsync(rota, ct) : await directory.ReplaceRotaAsync(rota, current, ct);
+            EntityTags.Set(http, saved.Version);
+            return TypedResults.Ok(TriageRotaView.From(saved.Document, facility, saved.Version));
         }
         catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException)
         {

@@ -216,3 +216,45 @@ public sealed record UnitEscalationRequest
     public IReadOnlyList<string>? Department { get; init; }
     public IReadOnlyList<string>? Executive { get; init; }
 }
+
+/// <summary>
+/// A facility's whole triage rota (this replaces it): weekly shifts on the facility's clock, and optional dated covers that
+/// stand in for them. <c>{"shifts": []}</c> clears it (triage then reaches everyone with the patient-relations role).
+/// </summary>
+public sealed record TriageRotaRequest
+{
+    public IReadOnlyList<TriageShiftRequest>? Shifts { get; init; }
+    public IReadOnlyList<TriageCoverRequest>? Covers { get; init; }
+
+    /// <summary>The rota this describes for <paramref name="facility"/>, under <see cref="TriageRotaBuilder"/>'s rules; null when one is broken.</summary>
+    internal TriageRota? ToRota(DirectoryValidation v, Facility facility, IEnumerable<Person> people)
+    {
+        var rota = new TriageRotaBuilder(facility, people, v);
+        rota.SetShifts(Shifts);
+        rota.SetCovers(Covers);
+        return rota.Build();
+    }
+}
+
+/// <summary>A weekly shift: the days it starts on, its start and end as local times HH:mm (an end at or before the start is the next day), who is on duty.</summary>
+public sealed record TriageShiftRequest
+{
+    /// <summary>What staff call it, e.g. Day or Night.</summary>
+    public string? Name { get; init; }
+    /// <summary>monday ... sunday: the days the shift starts on.</summary>
+    public IReadOnlyList<string>? Days { get; init; }
+    /// <summary>HH:mm, 24-hour, on the facility's clock.</summary>
+    public string? Start { get; init; }
+    /// <summary>HH:mm; at or before start: the next day (equal: a 24-hour shift).</summary>
+    public string? End { get; init; }
+    /// <summary>Person ids: covering the facility, with the patient-relations or compliance role.</summary>
+    public IReadOnlyList<string>? People { get; init; }
+}
+
+/// <summary>A dated cover: from (inclusive) to (exclusive), its people on duty instead of the weekly shifts'.</summary>
+public sealed record TriageCoverRequest
+{
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public IReadOnlyList<string>? People { get; init; }
+}

@@ -20,18 +20,20 @@ public sealed class DirectoryOptions
 }
 
 /// <summary>
-/// The organisation directory's port: facilities (with their departments and units), people, and one escalation chain per
-/// facility. Every document carries a version; replacing one at a stale version throws <see cref="ConcurrencyConflictException"/>.
+/// The organisation directory's port: facilities (with their departments and units), people, and one escalation chain and
+/// one triage rota per facility. Every document carries a version; replacing one at a stale version throws <see cref="ConcurrencyConflictException"/>.
 /// </summary>
 public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] IDocumentStore store)
 {
     public static readonly CollectionDefinition Definition = new("facilities") { IndexedFields = ["name"] };
     public static readonly CollectionDefinition PeopleDefinition = new("people") { IndexedFields = ["name"] };
     public static readonly CollectionDefinition ChainsDefinition = new("escalation_chains");
+    public static readonly CollectionDefinition TriageRotasDefinition = new("triage_rotas");
 
     private readonly IDocumentCollection<Facility> _facilities = store.Collection<Facility>(Definition);
     private readonly IDocumentCollection<Person> _people = store.Collection<Person>(PeopleDefinition);
     private readonly IDocumentCollection<EscalationChain> _chains = store.Collection<EscalationChain>(ChainsDefinition);
+    private readonly IDocumentCollection<TriageRota> _rotas = store.Collection<TriageRota>(TriageRotasDefinition);
 
     // Facilities
 
@@ -121,4 +123,28 @@ public sealed class DirectoryStore([FromKeyedServices(CaseModule.ServiceName)] I
     /// <exception cref="ConcurrencyConflictException">The chain changed since <paramref name="expectedVersion"/>.</exception>
     public Task<Stored<EscalationChain>> ReplaceChainAsync(EscalationChain chain, long expectedVersion, CancellationToken ct) =>
         _chains.ReplaceAsync(chain.FacilityId, chain, expectedVersion, [], ct);
+
+    // Triage rotas
+
+    public Task<Stored<TriageRota>?> GetRotaAsync(string facilityId, CancellationToken ct) => _rotas.GetAsync(facilityId, ct);
+
+    /// <exception cref="DuplicateDocumentException">The facility has a rota already.</exception>
+    public Task<Stored<TriageRota>> InsertRotaAsync(TriageRota rota, CancellationToken ct) => _rotas.InsertAsync(rota.FacilityId, rota, [], ct);
+
+    public async Task<bool> TryAddRotaAsync(TriageRota rota, CancellationToken ct)
+    {
+        try
+        {
+            await InsertRotaAsync(rota, ct);
+            return true;
+        }
+        catch (DuplicateDocumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <exception cref="ConcurrencyConflictException">The rota changed since <paramref name="expectedVersion"/>.</exception>
+    public Task<Stored<TriageRota>> ReplaceRotaAsync(TriageRota rota, long expectedVersion, CancellationToken ct) =>
+        _rotas.ReplaceAsync(rota.FacilityId, rota, expectedVersion, [], ct);
 }

@@ -67,3 +67,37 @@ public sealed record EscalationChainView
         Units = c.Units, Version = version,
     };
 }
+
+/// <summary>
+/// A facility's triage rota, with the facility's time zone (the clock its shifts run on) and the version its ETag carries
+/// (0: none set yet, so triage reaches everyone with the patient-relations role).
+/// </summary>
+public sealed record TriageRotaView
+{
+    public required string FacilityId { get; init; }
+    public required string TimeZone { get; init; }
+    public required IReadOnlyList<TriageShiftView> Shifts { get; init; }
+    public required IReadOnlyList<TriageCover> Covers { get; init; }
+    public required long Version { get; init; }
+
+    public static TriageRotaView From(TriageRota rota, Facility facility, long version) => new()
+    {
+        FacilityId = rota.FacilityId, TimeZone = facility.TimeZone, Covers = rota.Covers, Version = version,
+        Shifts = [.. rota.Shifts.Select(s => new TriageShiftView
+        {
+            Name = s.Name, Days = s.Days, Start = s.Start.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+            End = s.End.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), CrossesMidnight = s.CrossesMidnight, People = s.People,
+        })],
+    };
+}
+
+/// <summary>A weekly shift: the days it starts on, local start and end (HH:mm), whether it ends the next day, who is on duty.</summary>
+public sealed record TriageShiftView
+{
+    public string? Name { get; init; }
+    public required IReadOnlyList<Contracts.Vocabulary.Weekday> Days { get; init; }
+    public required string Start { get; init; }
+    public required string End { get; init; }
+    public required bool CrossesMidnight { get; init; }
+    public required IReadOnlyList<string> People { get; init; }
+}

@@ -32,15 +32,18 @@ public interface IEscalationDirectory
     Task<StaffRecipient?> ComplianceContactAsync(string facilityId, CancellationToken ct);
 
     /// <summary>
-    /// Who triages a critical concern from an anonymous channel for the case's place: the patient-relations leads covering it
-    /// (the most specific coverage: unit, department, facility), and the facility's compliance contact. Empty when the
-    /// directory has neither (the caller then falls back to the executive level).
+    /// Who triages a critical concern from an anonymous channel for the case's place now: the people the facility's triage rota
+    /// (<see cref="TriageRota"/>) has on duty at this instant on the facility's clock, skipping anyone on leave, who no longer
+    /// covers the facility or no longer holds the patient-relations or compliance role; when that is no one (no rota, a gap in
+    /// it, everyone on duty away), the fallback: the patient-relations leads covering the place (the most specific coverage:
+    /// unit, department, facility). Then the facility's compliance contact, if not already listed. Empty when the directory has
+    /// none of them (the caller then falls back to the executive level).
     /// </summary>
     Task<IReadOnlyList<StaffRecipient>> TriageAsync(string facilityId, string? departmentId, string? unitId, CancellationToken ct);
 }
 
 /// <summary>Resolves levels from the directory store (see <see cref="IEscalationDirectory"/> for the rules).</summary>
-public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationDirectory
+public sealed class EscalationDirectory(DirectoryStore directory, TimeProvider clock) : IEscalationDirectory
 {
     private const StaffRole UnitManagerRole = StaffRole.UnitManager;
     private const StaffRole DepartmentHeadRole = StaffRole.DepartmentHead;
@@ -72,7 +75,9 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         var facility = await directory.GetAsync(facilityId, ct);
         if (facility is null) return [];
         var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
-        return await new Resolver(directory, facility, chain, departmentId, unitId).TriageAsync(ct);
+        var rota = (await directory.GetRotaAsync(facilityId, ct))?.Document;
+        var triage = await new Resolver(directory, facility, chain, departmentId, unitId, rota: rota, at: clock.GetUtcNow()).TriageAsync(ct);
+        return triage.Recipients;
     }
 
     /// <summary>
@@ -87,23 +92,26 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
     }
 
     /// <summary>
-    /// Who would be reached right now for a case at every place of a facility (the facility itself, each department, each unit):
-    /// each escalation level and the anonymous-critical triage, resolved by the same rules as <see cref="ResolveRecipientsAsync"/>,
-    /// with one read of the facility, its chain and the people. Null for a facility the directory does not know.
+    /// Who would be reached at <paramref name="at"/> for a case at every place of a facility (the facility itself, each department,
+    /// each unit): each escalation level and the anonymous-critical triage, resolved by the same rules as
+    /// <see cref="ResolveRecipientsAsync"/> and <see cref="TriageAsync"/>, with one read of the facility, its chain, its triage
+    /// rota and the people. Null for a facility the directory does not know.
     /// </summary>
-    public async Task<FacilityRoster?> RosterAsync(string facilityId, CancellationToken ct)
+    public async Task<FacilityRoster?> RosterAsync(string facilityId, DateTimeOffset at, CancellationToken ct)
     {
         var facility = await directory.GetAsync(facilityId, ct);
         if (facility is null) return null;
         var chain = (await directory.GetChainAsync(facilityId, ct))?.Document ?? EscalationChain.Empty(facilityId);
+        var rota = (await directory.GetRotaAsync(facilityId, ct))?.Document;
         var people = new PeopleSnapshot(directory, facility.Id);
 
         async Task<PlaceRoster> PlaceAsync(string? departmentId, string? unitId)
         {
-            var resolver = new Resolver(directory, facility, chain, departmentId, unitId, people);
+            var resolver = new Resolver(directory, facility, chain, departmentId, unitId, people, rota, at);
+            var triage = await resolver.TriageAsync(ct);
             return new PlaceRoster(
                 await resolver.LevelAsync(EscalationLevel.Unit, ct), await resolver.LevelAsync(EscalationLevel.Department, ct),
-                await resolver.LevelAsync(EscalationLevel.Executive, ct), await resolver.TriageAsync(ct), await resolver.ComplianceAsync(ct));
+                await resolver.LevelAsync(EscalationLevel.Executive, ct), triage.Recipients, triage.Source, await resolver.ComplianceAsync(ct));
         }
 
         var departments = new List<DepartmentRoster>();
@@ -114,7 +122,8 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
             departments.Add(new DepartmentRoster(department, await PlaceAsync(department.Id, null), units));
         }
 
-        return new FacilityRoster(facility, await PlaceAsync(null, null), departments, id => people.Person(id));
+        foreach (var id in rota?.PersonIds() ?? []) await people.PersonAsync(id, ct);
+        return new FacilityRoster(facility, at, rota, await PlaceAsync(null, null), departments, id => people.Person(id));
     }
 
     public static StaffRecipient ToRecipient(Person p, StaffRole role) => ToRecipient(p, role.ToClaim());
@@ -124,21 +133,27 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         PersonId = p.Id, Name = p.Name, Role = role, Email = p.Email, Phone = p.Phone, Pager = p.Pager, TimeZone = p.TimeZone,
     };
 
-    /// <summary>One resolution: the case's place normalised, people read once and only when a step needs them.</summary>
+    /// <summary>
+    /// One resolution: the case's place normalised, people read once and only when a step needs them. Triage needs the rota
+    /// and the instant (<paramref name="at"/>); the levels do not.
+    /// </summary>
     private sealed class Resolver
     {
-        private readonly DirectoryStore _directory;
         private readonly Facility _facility;
         private readonly EscalationChain _chain;
+        private readonly TriageRota? _rota;
+        private readonly DateTimeOffset _at;
         private readonly string? _departmentId;
         private readonly string? _unitId;
         private readonly PeopleSnapshot _people;
 
-        public Resolver(DirectoryStore directory, Facility facility, EscalationChain chain, string? departmentId, string? unitId, PeopleSnapshot? people = null)
+        public Resolver(DirectoryStore directory, Facility facility, EscalationChain chain, string? departmentId, string? unitId, PeopleSnapshot? people = null,
+            TriageRota? rota = null, DateTimeOffset at = default)
         {
-            _directory = directory;
             _facility = facility;
             _chain = chain;
+            _rota = rota;
+            _at = at;
             _people = people ?? new PeopleSnapshot(directory, facility.Id);
             (_departmentId, _unitId) = Place(facility, departmentId, unitId);
         }
@@ -177,12 +192,35 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
                 async () => await ComplianceAsync(ct) is { } compliance ? [compliance] : [])
             ?? [];
 
-        /// <summary>The patient-relations leads covering the place, then the compliance contact if not one of them.</summary>
-        public async Task<IReadOnlyList<StaffRecipient>> TriageAsync(CancellationToken ct)
+        /// <summary>
+        /// Who is on duty on the rota now, else (the fallback) the patient-relations leads covering the place; then the compliance
+        /// contact if not one of them. The one triage rule, for the saga and the on-call view alike.
+        /// </summary>
+        public async Task<TriageResolution> TriageAsync(CancellationToken ct)
         {
-            var triage = (await CoveringAsync(PatientRelationsRole, ct)).ToList();
+            var onDuty = await OnDutyAsync(ct);
+            var source = onDuty.Count > 0 ? TriageSource.Rota : TriageSource.Fallback;
+            var triage = (onDuty.Count > 0 ? onDuty : await CoveringAsync(PatientRelationsRole, ct)).ToList();
             if (await ComplianceAsync(ct) is { } compliance && triage.All(r => r.PersonId != compliance.PersonId)) triage.Add(compliance);
-            return triage;
+            return new TriageResolution(triage, source);
+        }
+
+        /// <summary>
+        /// The people the rota has on duty at the instant on the facility's clock who can triage now: in the directory, covering
+        /// the facility, holding the patient-relations or compliance role, and not on leave.
+        /// </summary>
+        private async Task<IReadOnlyList<StaffRecipient>> OnDutyAsync(CancellationToken ct)
+        {
+            if (_rota is null) return [];
+            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(_facility.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+            var found = new List<StaffRecipient>();
+            foreach (var id in _rota.OnDutyAt(_at, zone))
+            {
+                if (await PersonAsync(id, ct) is not { } p || !p.CoversFacility(_facility.Id) || p.OnLeave?.Includes(_at) == true) continue;
+                if (TriageRoleOf(p) is { } role) found.Add(ToRecipient(p, role));
+            }
+
+            return found;
         }
 
         public async Task<StaffRecipient?> ComplianceAsync(CancellationToken ct)
@@ -242,6 +280,10 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
         private Task<Person?> PersonAsync(string id, CancellationToken ct) => _people.PersonAsync(id, ct);
     }
 
+    /// <summary>The role a person triages in: patient-relations, else compliance; null for someone who holds neither.</summary>
+    public static StaffRole? TriageRoleOf(Person person) =>
+        person.HasRole(PatientRelationsRole) ? PatientRelationsRole : person.HasRole(ComplianceRole) ? ComplianceRole : null;
+
     /// <summary>The people one resolution (or one roster of many) reads, each read at most once.</summary>
     private sealed class PeopleSnapshot(DirectoryStore directory, string facilityId)
     {
@@ -267,14 +309,21 @@ public sealed class EscalationDirectory(DirectoryStore directory) : IEscalationD
     }
 }
 
-/// <summary>Who is reached for a case at one place: each escalation level, the anonymous-critical triage, the compliance contact.</summary>
+/// <summary>Who triages a critical concern from an anonymous channel, and whether the rota or the fallback named them.</summary>
+public sealed record TriageResolution(IReadOnlyList<StaffRecipient> Recipients, TriageSource Source);
+
+/// <summary>
+/// Who is reached for a case at one place: each escalation level, the anonymous-critical triage (and whether the rota or the
+/// fallback named it), the compliance contact.
+/// </summary>
 public sealed record PlaceRoster(
     IReadOnlyList<StaffRecipient> Unit, IReadOnlyList<StaffRecipient> Department, IReadOnlyList<StaffRecipient> Executive,
-    IReadOnlyList<StaffRecipient> Triage, StaffRecipient? Compliance);
+    IReadOnlyList<StaffRecipient> Triage, TriageSource TriageFrom, StaffRecipient? Compliance);
 
 public sealed record UnitRoster(Unit Unit, PlaceRoster Reached);
 
 public sealed record DepartmentRoster(Department Department, PlaceRoster Reached, IReadOnlyList<UnitRoster> Units);
 
-/// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), with the people it names.</summary>
-public sealed record FacilityRoster(Facility Facility, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);
+/// <summary>A facility's roster (see <see cref="EscalationDirectory.RosterAsync"/>), its triage rota, and the people they name.</summary>
+public sealed record FacilityRoster(
+    Facility Facility, DateTimeOffset At, TriageRota? Rota, PlaceRoster Reached, IReadOnlyList<DepartmentRoster> Departments, Func<string, Person?> Person);

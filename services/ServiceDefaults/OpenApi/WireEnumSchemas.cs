@@ -20,13 +20,25 @@ internal static class WireEnumSchemas
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         if (IsWireEnum(type))
         {
-            var values = (IReadOnlyList<string>)AllOf.MakeGenericMethod(type).Invoke(null, null)!;
             schema.Type = JsonSchemaType.String;
             schema.Format = null;
-            schema.Enum = values.Select(v => (JsonNode)JsonValue.Create(v)).ToList();
+            schema.Enum = Values(type);
+        }
+        else if (ElementOf(type) is { } element && IsWireEnum(element) && schema.Items is null)
+        {
+            // A list of a vocabulary enum: the generator leaves its items undescribed.
+            schema.Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(element) };
         }
         return Task.CompletedTask;
     });
+
+    private static List<JsonNode> Values(Type wireEnum) =>
+        ((IReadOnlyList<string>)AllOf.MakeGenericMethod(wireEnum).Invoke(null, null)!).Select(v => (JsonNode)JsonValue.Create(v)).ToList();
+
+    private static Type? ElementOf(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type.IsGenericType && type.GetGenericArguments() is [var element] && typeof(IEnumerable<>).MakeGenericType(element).IsAssignableFrom(type) ? element
+        : null;
 
     internal static bool IsWireEnum(Type type) =>
         type.IsEnum && type.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType is { IsGenericType: true } converter

@@ -56,6 +56,8 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App app) :
             ["GET /api/v1/facilities/{facilityId}/people"] = new FacilityObject(new Probe("GET", $"{f}/people")),
             ["GET /api/v1/facilities/{facilityId}/escalation-chain"] = new FacilityObject(new Probe("GET", $"{f}/escalation-chain")),
             ["PUT /api/v1/facilities/{facilityId}/escalation-chain"] = new FacilityObject(new Probe("PUT", $"{f}/escalation-chain", new { }, ETagFrom: $"{f}/escalation-chain")),
+            ["GET /api/v1/facilities/{facilityId}/triage-rota"] = new FacilityObject(new Probe("GET", $"{f}/triage-rota")),
+            ["PUT /api/v1/facilities/{facilityId}/triage-rota"] = new FacilityObject(new Probe("PUT", $"{f}/triage-rota", new { shifts = Array.Empty<object>() }, ETagFrom: $"{f}/triage-rota")),
             ["GET /api/v1/facilities/{facilityId}/on-call"] = new FacilityObject(new Probe("GET", $"{f}/on-call", Role: "advocate")),
             ["GET /api/v1/facilities/{facilityId}/sla-policy"] = new FacilityObject(new Probe("GET", $"{f}/sla-policy")),
             ["PUT /api/v1/facilities/{facilityId}/sla-policy"] = new FacilityObject(new Probe("PUT", $"{f}/sla-policy", new { }, ETagFrom: $"{f}/sla-policy")),
