@@ -117,7 +117,6 @@ public sealed partial class PhiCanaryTests : IAsyncDisposable
         app.MapReportingGrpc();
         app.MapNotificationDevEndpoints();
         _app = app;
-        MassTransit.LogContext.ConfigureCurrentLogContext(app.Services.GetRequiredService<ILoggerFactory>());
         await app.StartAsync(Ct);
     }
 
