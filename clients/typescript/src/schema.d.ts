@@ -3364,7 +3364,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,7 +3474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3584,7 +3584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3888,7 +3888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4056,7 +4056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4212,7 +4212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4365,7 +4365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4475,7 +4475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4807,7 +4807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4918,7 +4918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5029,7 +5029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5208,7 +5208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5349,7 +5349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,7 +5499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5592,7 +5592,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5831,7 +5831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6108,7 +6108,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6260,7 +6260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6304,7 +6304,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6640,7 +6640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6765,7 +6765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6915,7 +6915,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7258,7 +7258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7437,7 +7437,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7651,7 +7651,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7731,7 +7731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7920,7 +7920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8000,7 +8000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8141,7 +8141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8292,7 +8292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8894,7 +8894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9026,7 +9026,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9448,7 +9448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
