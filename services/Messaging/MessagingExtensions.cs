@@ -63,6 +63,14 @@ public static class MessagingExtensions
         // Constructed before the bus: points MassTransit's process-wide log context at this host's logger factory, so a host
         // started after another was disposed (tests, tools) does not log through a disposed factory.
         builder.Services.AddSingleton<IHostedService, MassTransitLogContextInitializer>();
+        // MassTransit attaches exceptions to its fault and retry records, and an exception's message may quote input: its
+        // categories log the type and frames instead (FaultRedaction), whichever way its log context finds the factory.
+        builder.Services.Replace(ServiceDescriptor.Singleton<Microsoft.Extensions.Logging.ILoggerFactory>(sp =>
+            new FaultRedactingLoggerFactory(new Microsoft.Extensions.Logging.LoggerFactory(
+                sp.GetServices<Microsoft.Extensions.Logging.ILoggerProvider>(),
+                sp.GetRequiredService<IOptionsMonitor<Microsoft.Extensions.Logging.LoggerFilterOptions>>(),
+                sp.GetService<IOptions<Microsoft.Extensions.Logging.LoggerFactoryOptions>>(),
+                sp.GetService<Microsoft.Extensions.Logging.IExternalScopeProvider>()))));
 
         var broker = string.IsNullOrWhiteSpace(rabbit) ? null : RabbitMqUri.Parse(rabbit);
         var tolerateBrokerOutage = broker is not null && builder.Services.Any(d => d.ServiceType == typeof(BrokerOutageTolerance));

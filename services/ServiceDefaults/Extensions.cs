@@ -31,6 +31,7 @@ public static class Extensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", Microsoft.Extensions.Logging.LogLevel.None);
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.AddPlatformAuthentication();
+        Http.RequestBodyLimit.AddRequestBodyLimit(builder);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         // Unreadable bodies become exceptions that the problem-details handler answers, in every environment.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -48,9 +49,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Problem details for errors and bare status codes, then authentication and authorization.</summary>
+    /// <summary>The body limit (413), problem details for errors and bare status codes, then authentication and authorization.</summary>
     public static WebApplication UsePlatformDefaults(this WebApplication app)
     {
+        app.Use(Http.RequestBodyLimit.LimitAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -30,6 +30,16 @@ internal sealed partial class UnhandledExceptionHandler(IProblemDetailsService p
                 });
             }
 
+            if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // A chunked body that passed the service's limit while it was read (Http:MaxRequestBodyBytes).
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = Http.RequestBodyLimit.Title, Detail = "The body is over the service's limit. Nothing was changed." },
+                });
+            }
+
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,

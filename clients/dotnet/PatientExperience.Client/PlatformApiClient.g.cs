@@ -2210,7 +2210,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -2391,7 +2391,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -2572,7 +2572,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -3083,7 +3083,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -3383,7 +3383,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -3668,7 +3668,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3958,7 +3958,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -4139,7 +4139,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -4735,7 +4735,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -4921,7 +4921,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -5107,7 +5107,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -5474,7 +5474,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5742,7 +5742,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)
@@ -6021,7 +6021,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -6186,7 +6186,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)
@@ -6624,7 +6624,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)
@@ -7157,7 +7157,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7442,7 +7442,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -7829,7 +7829,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -8472,7 +8472,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -8603,7 +8603,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -9020,7 +9020,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)
@@ -9792,7 +9792,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -10163,7 +10163,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -10567,7 +10567,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -10713,7 +10713,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -11086,7 +11086,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -11227,7 +11227,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -11495,7 +11495,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)
@@ -11772,7 +11772,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -13105,7 +13105,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -13369,7 +13369,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -14250,7 +14250,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)

@@ -3434,7 +3434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3544,7 +3544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3654,7 +3654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3958,7 +3958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,7 +4126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4282,7 +4282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4435,7 +4435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4545,7 +4545,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4877,7 +4877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4988,7 +4988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5099,7 +5099,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5278,7 +5278,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5419,7 +5419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5569,7 +5569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5662,7 +5662,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5901,7 +5901,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6178,7 +6178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6330,7 +6330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6524,7 +6524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6860,7 +6860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6985,7 +6985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7135,7 +7135,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7478,7 +7478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7657,7 +7657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7871,7 +7871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7951,7 +7951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8140,7 +8140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8220,7 +8220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8361,7 +8361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8512,7 +8512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9114,7 +9114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9246,7 +9246,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9668,7 +9668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using PatientExperience.Intake.Facilities;
+using PatientExperience.ServiceDefaults.Http;
 using PatientExperience.ServiceDefaults.Security;
 using static Hl7.Fhir.Model.OperationOutcome;
 
@@ -17,7 +18,8 @@ public static partial class DischargeFeedApi
 {
     public static RouteGroupBuilder MapDischargeFeedApi(this RouteGroupBuilder api)
     {
-        var fhir = api.MapGroup("/fhir").WithTags("FHIR discharge feed").RequireAuthorization(AuthenticationExtensions.IntegrationPolicy);
+        // The feed bounds its own body (Intake:MaxFhirBodyBytes) and answers 413 with an OperationOutcome, not the platform's problem.
+        var fhir = api.MapGroup("/fhir").WithTags("FHIR discharge feed").RequireAuthorization(AuthenticationExtensions.IntegrationPolicy).WithOwnBodyLimit();
 
         fhir.MapPost("", PostBundleAsync)
             .WithName("PostFhirBundle")

@@ -50,7 +50,7 @@ public static class FailureReasons
 
 /// <summary>
 /// The first step of every receive endpoint's error pipe: writes <see cref="FailureReasons.Header"/> on the message that goes to
-/// <c>_error</c> and counts it (<c>pxp.messaging.dead_lettered</c>, by queue and reason); then MassTransit's own steps publish
+/// <c>_error</c>, replaces the exception's message in the fault headers with its type (<see cref="FaultRedaction"/>), and counts it (<c>pxp.messaging.dead_lettered</c>, by queue and reason); then MassTransit's own steps publish
 /// the fault and move the message.
 /// </summary>
 internal sealed class FailureReasonFilter(Action<string>? movedToErrorQueue) : IFilter<ExceptionReceiveContext>
@@ -65,6 +65,7 @@ internal sealed class FailureReasonFilter(Action<string>? movedToErrorQueue) : I
     {
         var reason = FailureReasons.Classify(context.Exception);
         context.ExceptionHeaders.Set(FailureReasons.Header, reason);
+        FaultRedaction.Apply(context);
         var queue = QueueName(context.InputAddress);
         DeadLettered.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", queue), new KeyValuePair<string, object?>("pxp.failure_reason", reason));
         movedToErrorQueue?.Invoke(queue);

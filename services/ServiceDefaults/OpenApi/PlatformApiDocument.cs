@@ -166,7 +166,7 @@ public static class PlatformApiDocument
             };
         }
         if (operation.ContainsKey("requestBody") && !responses.ContainsKey("413"))
-            responses["413"] = new JsonObject { ["description"] = "Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes).", ["content"] = ProblemContent() };
+            responses["413"] = new JsonObject { ["description"] = "Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed.", ["content"] = ProblemContent() };
         operation["responses"] = new JsonObject(responses.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => KeyValuePair.Create(r.Key, r.Value?.DeepClone())));
     }
 

@@ -205,4 +205,19 @@ public sealed class CrossFacilityAccessTests(CrossFacilityAccessTests.App app) :
 
         Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
     }
+
+    /// <summary>
+    /// OWASP API4 on the service's own port (a caller that bypasses the gateway): every operation that takes a body, sent one
+    /// byte over <c>Http:MaxRequestBodyBytes</c>, answers 413 and writes nothing (<c>BodyAbuseSweep.OversizedAsync</c>).
+    /// </summary>
+    [Fact]
+    public async Task A_body_over_the_limit_sent_to_case_is_refused_with_413_and_changes_nothing()
+    {
+        var seeds = await SeedAsync();
+        using var client = app.Case.CreateClient();
+
+        var failures = await BodyAbuseSweep.OversizedAsync(client, app.Case.Services, Table(seeds), app.Writes, (role, facility) => CaseApp.TokenFor(role, facility), A, Ct);
+
+        Assert.True(failures.Count == 0, CrossFacilitySweep.Report(failures));
+    }
 }

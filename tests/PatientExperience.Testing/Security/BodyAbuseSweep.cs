@@ -5,6 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PatientExperience.ServiceDefaults.Http;
 
 namespace PatientExperience.Testing.Security;
 
@@ -67,6 +70,40 @@ public static partial class BodyAbuseSweep
                     failures.Add($"{deep}: {(int)nested.StatusCode} {nested.Content.Headers.ContentType?.MediaType}, expected a 400 problem {Trim(text)}");
                 failures.AddRange(writes.ChangesBy(deep).Select(w => $"{deep}: changed the store: {w}"));
             }
+        }
+
+        return failures;
+    }
+
+    /// <summary>
+    /// OWASP API4 in the service itself: every operation that takes a body (POST, PUT, PATCH) sent one byte over the service's
+    /// <c>Http:MaxRequestBodyBytes</c> answers 413 (an RFC 7807 problem, or the endpoint's own format where it bounds its own
+    /// body, <see cref="OwnBodyLimit"/>) and writes nothing, whatever the caller's role.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> OversizedAsync(HttpClient client, IServiceProvider services, IReadOnlyDictionary<string, FacilityAccess> table,
+        StoreWrites writes, Func<string, string, string> tokenFor, string owningFacility, CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        var max = services.GetRequiredService<IOptions<HttpLimitsOptions>>().Value.MaxRequestBodyBytes;
+        // A JSON object one byte over the limit: {"text":"xxx..."}.
+        var oversized = "{\"text\":\"" + new string('x', (int)max - 10) + "\"}";
+        if (Encoding.UTF8.GetByteCount(oversized) != max + 1) failures.Add($"the oversized body is {Encoding.UTF8.GetByteCount(oversized)} bytes, not {max + 1}");
+        var operations = RouteTable.Http(services).Where(o => o.Method is "POST" or "PUT" or "PATCH").ToList();
+        if (operations.Count == 0) failures.Add("no operation takes a body: the route table was not read");
+        foreach (var operation in operations)
+        {
+            var probe = table.GetValueOrDefault(operation.Key) switch
+            {
+                FacilityObject o => o.Probe, FacilityListing l => l.Probe, FacilityCount n => n.Probe, _ => null,
+            };
+            var path = probe?.Path ?? Parameter().Replace(operation.Route, m => m.Groups[1].Value == "version" ? "1" : Guid.NewGuid().ToString());
+            var id = $"{operation.Key} with {max + 1} bytes";
+            using var response = await SendAsync(client, operation.Method, path, oversized, tokenFor(probe?.Role ?? "admin", probe?.Facility ?? owningFacility), id, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var ownFormat = operation.Endpoint.Metadata.GetMetadata<OwnBodyLimit>() is not null;
+            if (response.StatusCode != HttpStatusCode.RequestEntityTooLarge || (!ownFormat && response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
+                failures.Add($"{id}: {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}, expected a 413 problem {Trim(text)}");
+            failures.AddRange(writes.ChangesBy(id).Select(w => $"{id}: changed the store: {w}"));
         }
 
         return failures;
