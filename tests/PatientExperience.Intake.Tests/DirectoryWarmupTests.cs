@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 using PatientExperience.Intake.Facilities;
 using PatientExperience.Testing;
@@ -38,7 +39,9 @@ public sealed class DirectoryWarmupTests
         var clock = new FakeTimeProvider();
         var directory = new FlakyDirectory(failures: 2);
         var lifetime = new Lifetime();
-        using var warmup = new DirectoryWarmup(directory, clock, lifetime);
+        var state = new DirectoryWarmupState();
+        var readiness = new DirectoryReadCheck(state);
+        using var warmup = new DirectoryWarmup(directory, clock, lifetime, state);
 
         await warmup.StartAsync(TestContext.Current.CancellationToken);
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -46,6 +49,8 @@ public sealed class DirectoryWarmupTests
 
         lifetime.Start();
         await Eventually.UntilAsync(() => directory.Calls == 1, "the first read once started");
+        // The standalone host's readiness (AddIntakeDirectoryReadiness) waits for the first read that succeeds.
+        Assert.Equal(HealthStatus.Unhealthy, (await readiness.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status);
         // Each failure waits on the clock before the next read.
         for (var expected = 2; expected <= 3; expected++)
         {
@@ -58,6 +63,7 @@ public sealed class DirectoryWarmupTests
         }
 
         await Eventually.UntilAsync(() => warmup.ExecuteTask!.IsCompletedSuccessfully, "the warm-up to finish once the directory answered");
+        Assert.Equal(HealthStatus.Healthy, (await readiness.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status);
         clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(3, directory.Calls);
     }
