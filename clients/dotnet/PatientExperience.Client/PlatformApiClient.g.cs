@@ -7712,7 +7712,7 @@ namespace PatientExperience.Client
                             {
                                 throw new PlatformApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PlatformApiException<ProblemDetails>("Content Too Large: the body is over the gateway\'s limit (Gateway:MaxRequestBodyBytes) or the service\'s (Http:MaxRequestBodyBytes); nothing was changed.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 428)

@@ -6471,7 +6471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes). */
+            /** @description Content Too Large: the body is over the gateway's limit (Gateway:MaxRequestBodyBytes) or the service's (Http:MaxRequestBodyBytes); nothing was changed. */
             413: {
                 headers: {
                     [name: string]: unknown;
