@@ -182,7 +182,15 @@ public sealed class ConcernTraceTests(BrokerFixture broker) : IAsyncLifetime
         // The escalation starts at the unit level as the case opens (CaseEscalated, reason opened), and notification delivers it.
         await Eventually.UntilAsync(() => InTrace().Any(s => s.OperationName.StartsWith("notification send", StringComparison.Ordinal)
             || (s.OperationName == "outbox relay NotificationDelivered")), "a notification delivery in the concern's trace", Deadline);
+        // Spans are exported as they end, and a parent ends after its children: take the trace once every span in it has its
+        // parent there too (a span whose parent never comes fails the assertion on the tree below, naming it).
         var spans = InTrace();
+        await Eventually.UntilAsync(() =>
+        {
+            spans = InTrace();
+            var known = spans.Select(s => s.SpanId).ToHashSet();
+            return spans.All(s => s.ParentSpanId == default || known.Contains(s.ParentSpanId));
+        }, "every span of the concern's trace so far to have its parent in it", Deadline).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && PortOf(s) == _ports["intake"]);
         Assert.Contains(spans, s => s.OperationName == "outbox relay FeedbackSubmitted" && Tag(s, "pxp.service") == "intake");
         Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && Tag(s, "messaging.destination.name") == "case-feedback-submitted");
