@@ -167,7 +167,8 @@ public sealed class RedeliveryTests(BrokerFixture broker)
         return await ErrorQueues.CountAsync(connection, queue + ErrorQueues.Suffix, Ct);
     }
 
-    private static async Task<BasicGetResult> GetFromErrorQueueAsync(string? uri, string queue)
+    /// <summary>The first message in <paramref name="queue"/>'s <c>_error</c> queue, once it is there (up to 30 s).</summary>
+    internal static async Task<BasicGetResult> GetFromErrorQueueAsync(string? uri, string queue)
     {
         var factory = new ConnectionFactory { Uri = new Uri(uri!) };
         await using var connection = await factory.CreateConnectionAsync(Ct);

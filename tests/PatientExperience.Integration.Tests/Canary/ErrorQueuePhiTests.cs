@@ -38,7 +38,6 @@ public sealed class QuotingProbeConsumer(QuotedValue quoted) : IConsumer<ProbeHa
 public sealed class ErrorQueuePhiTests(BrokerFixture broker)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Theory]
     [InlineData(true, FailureReasons.Permanent)]
@@ -58,7 +57,7 @@ public sealed class ErrorQueuePhiTests(BrokerFixture broker)
         // The event carries ids only, as the platform's events do.
         var probe = new ProbeHappened(Guid.NewGuid(), "ids only");
         await host.Services.GetRequiredService<IBus>().Publish(probe, Ct);
-        var inError = await GetFromErrorQueueAsync(uri, queue);
+        var inError = await RedeliveryTests.GetFromErrorQueueAsync(uri, queue);
 
         var headers = (inError.BasicProperties.Headers ?? new Dictionary<string, object?>()).ToDictionary(h => h.Key, h => Text(h.Value));
         var body = Encoding.UTF8.GetString(inError.Body.Span);
@@ -86,22 +85,4 @@ public sealed class ErrorQueuePhiTests(BrokerFixture broker)
         null => null,
         _ => value.ToString(),
     };
-
-    private static async Task<BasicGetResult> GetFromErrorQueueAsync(string uri, string queue)
-    {
-        await using var connection = await new ConnectionFactory { Uri = new Uri(uri) }.CreateConnectionAsync(Ct);
-        return await Eventually.UntilAsync<BasicGetResult>(async () =>
-        {
-            // A get on a queue that does not exist yet closes the channel, so each attempt uses its own.
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
-            try
-            {
-                return await channel.BasicGetAsync(queue + ErrorQueues.Suffix, autoAck: true, Ct);
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                return null;
-            }
-        }, Deadline, $"the message in {queue}_error", Ct);
-    }
 }
