@@ -69,7 +69,26 @@ public interface IDocumentCollection<T> where T : class
     /// only membership or a count per key matters.
     /// </summary>
     Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The documents among <paramref name="ids"/> that exist, in no particular order: one round trip for many reads.</summary>
+    Task<IReadOnlyList<Stored<T>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Many inserts and replaces in one round trip, each under its own condition as <see cref="InsertAsync"/> and
+    /// <see cref="ReplaceAsync"/> have, without outbox messages (for read models and other documents that publish nothing).
+    /// A write whose condition fails (an insert whose id or unique value is taken; a replace of a document changed or gone)
+    /// is refused alone: the others are still applied. SQLite commits them in one transaction, MongoDB in one unordered bulk
+    /// write. Ids must be distinct within a call.
+    /// </summary>
+    /// <returns>Per write, in order: the version it wrote, or null when it was refused.</returns>
+    Task<IReadOnlyList<long?>> WriteManyAsync(IReadOnlyList<DocumentWrite<T>> writes, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One write of <see cref="IDocumentCollection{T}.WriteManyAsync"/>: an insert when <paramref name="ExpectedVersion"/> is
+/// null, otherwise a replace of the document still at that version.
+/// </summary>
+public sealed record DocumentWrite<T>(string Id, T Document, long? ExpectedVersion) where T : class;
 
 /// <summary>
 /// A group of <see cref="IDocumentCollection{T}.CountByAsync"/>: the grouped fields' values in the order asked (as their JSON
@@ -87,3 +106,16 @@ public sealed class DuplicateDocumentException(string collection, Exception? inn
 
 public sealed class ConcurrencyConflictException(string collection, string id)
     : Exception($"Document '{id}' in '{collection}' was changed by someone else or no longer exists.");
+
+internal static class DocumentWrites
+{
+    /// <summary>Refuses a <see cref="IDocumentCollection{T}.WriteManyAsync"/> call that writes one id twice (its outcome would depend on order).</summary>
+    public static void EnsureDistinct<T>(IReadOnlyList<DocumentWrite<T>> writes) where T : class
+    {
+        var seen = new HashSet<string>(writes.Count, StringComparer.Ordinal);
+        foreach (var write in writes)
+        {
+            if (!seen.Add(write.Id)) throw new ArgumentException($"Document '{write.Id}' is written twice in one call.", nameof(writes));
+        }
+    }
+}

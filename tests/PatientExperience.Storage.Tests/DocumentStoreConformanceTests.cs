@@ -311,6 +311,76 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Grievances.ListIdsAsync(new DocumentQuery { Filters = [FieldFilter.Eq("notes", "x")] }, Ct));
     }
 
+    [Fact]
+    public async Task GetMany_returns_the_documents_that_exist_with_their_versions()
+    {
+        await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+        var second = await Grievances.InsertAsync("g-2", Grievance("G-2"), [], Ct);
+        await Grievances.ReplaceAsync("g-2", second.Document with { EscalationLevel = 2 }, 1, [], Ct);
+        var many = Enumerable.Range(3, 1_200).Select(i => $"g-{i}").ToList();
+        foreach (var id in many.Take(3)) await Grievances.InsertAsync(id, Grievance(id), [], Ct);
+
+        var found = await Grievances.GetManyAsync(["g-2", "g-1", "g-missing", "g-1"], Ct);
+        var beyondOneStatement = await Grievances.GetManyAsync([.. many, "g-1"], Ct);
+
+        Assert.Equal([("g-1", 1L, 1), ("g-2", 2L, 2)], found.Select(s => (s.Id, s.Version, s.Document.EscalationLevel)).OrderBy(x => x.Id));
+        Assert.Equal(["g-1", "g-3", "g-4", "g-5"], beyondOneStatement.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(await Grievances.GetManyAsync([], Ct));
+    }
+
+    [Fact]
+    public async Task WriteMany_applies_each_insert_and_replace_under_its_own_condition_and_refuses_only_the_failed_ones()
+    {
+        await Grievances.InsertAsync("g-taken", Grievance("G-0"), [], Ct);
+        var current = await Grievances.InsertAsync("g-current", Grievance("G-1"), [], Ct);
+        var stale = await Grievances.InsertAsync("g-stale", Grievance("G-2"), [], Ct);
+        await Grievances.ReplaceAsync("g-stale", stale.Document with { EscalationLevel = 5 }, 1, [], Ct);
+        await Grievances.InsertAsync("g-email", Grievance("G-3") with { ContactEmail = "taken@example.org" }, [], Ct);
+
+        var versions = await Grievances.WriteManyAsync(
+            [
+                new DocumentWrite<Grievance>("g-new", Grievance("G-new"), null),
+                new DocumentWrite<Grievance>("g-taken", Grievance("G-again"), null),
+                new DocumentWrite<Grievance>("g-current", current.Document with { EscalationLevel = 2 }, 1),
+                new DocumentWrite<Grievance>("g-stale", stale.Document with { EscalationLevel = 9 }, 1),
+                new DocumentWrite<Grievance>("g-gone", Grievance("G-gone"), 1),
+                new DocumentWrite<Grievance>("g-dup-email", Grievance("G-4") with { ContactEmail = "taken@example.org" }, null),
+            ], Ct);
+
+        Assert.Equal([1, null, 2, null, null, null], versions);
+        Assert.Equal("G-new", (await Grievances.GetAsync("g-new", Ct))!.Document.Reference);
+        Assert.Equal("G-0", (await Grievances.GetAsync("g-taken", Ct))!.Document.Reference);
+        Assert.Equal((2L, 2), await VersionAndLevel("g-current"));
+        Assert.Equal((2L, 5), await VersionAndLevel("g-stale"));
+        Assert.Null(await Grievances.GetAsync("g-gone", Ct));
+        Assert.Null(await Grievances.GetAsync("g-dup-email", Ct));
+        Assert.Equal(5, await Grievances.CountAsync(Ct));
+        Assert.Empty(await Grievances.WriteManyAsync([], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grievances.WriteManyAsync(
+            [new DocumentWrite<Grievance>("g-x", Grievance("G-x"), null), new DocumentWrite<Grievance>("g-x", Grievance("G-y"), null)], Ct));
+        Assert.Null(await Grievances.GetAsync("g-x", Ct));
+
+        async Task<(long, int)> VersionAndLevel(string id)
+        {
+            var stored = (await Grievances.GetAsync(id, Ct))!;
+            return (stored.Version, stored.Document.EscalationLevel);
+        }
+    }
+
+    [Fact]
+    public async Task WriteMany_writes_a_thousand_documents_that_read_back_and_replace_again_at_their_versions()
+    {
+        var ids = Enumerable.Range(0, 1_000).Select(i => $"g-{i:D4}").ToList();
+        var inserted = await Grievances.WriteManyAsync([.. ids.Select(id => new DocumentWrite<Grievance>(id, Grievance(id), null))], Ct);
+        var read = await Grievances.GetManyAsync(ids, Ct);
+        var replaced = await Grievances.WriteManyAsync([.. read.Select(s => new DocumentWrite<Grievance>(s.Id, s.Document with { EscalationLevel = 4 }, s.Version))], Ct);
+
+        Assert.All(inserted, v => Assert.Equal(1, v));
+        Assert.All(replaced, v => Assert.Equal(2, v));
+        Assert.Equal(1_000, await Grievances.CountAsync(Ct));
+        Assert.Equal(1_000, (await Grievances.CountByAsync(new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 4)] }, ["escalationLevel"], Ct)).Single().Count);
+    }
+
     // ---- outbox ----------------------------------------------------------------------------------------------
 
     [Fact]

@@ -256,4 +256,28 @@ public sealed class MongoMappingTests
 
     private static BsonDocument Render(FilterDefinition<BsonDocument> filter) =>
         filter.Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry));
+
+    [Fact]
+    public void WriteMany_renders_inserts_and_version_conditioned_updates_that_carry_the_call_token_in_order()
+    {
+        var token = ObjectId.GenerateNewId();
+        var models = MongoMapping.WriteManyModels(
+            [new DocumentWrite<Grievance>("g-1", Grievance("G-1"), null), new DocumentWrite<Grievance>("g-2", Grievance("G-2", escalationLevel: 3), 4)], token);
+
+        var insert = Assert.IsType<InsertOneModel<BsonDocument>>(models[0]).Document;
+        Assert.Equal("g-1", insert["_id"].AsString);
+        Assert.Equal(1L, insert[MongoMapping.Version].ToInt64());
+        Assert.Equal(token, insert[MongoMapping.WriteToken].AsObjectId);
+        Assert.Empty(insert[MongoMapping.Outbox].AsBsonArray);
+        Assert.Equal("G-1", insert[MongoMapping.Data]["reference"].AsString);
+
+        var update = Assert.IsType<UpdateOneModel<BsonDocument>>(models[1]);
+        var args = new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry);
+        Assert.Equal(new BsonDocument { { "_id", "g-2" }, { MongoMapping.Version, 4L } }, Render(update.Filter));
+        var set = update.Update.Render(args).AsBsonDocument["$set"].AsBsonDocument;
+        Assert.Equal(5L, set[MongoMapping.Version].ToInt64());
+        Assert.Equal(3, set[MongoMapping.Data]["escalationLevel"].ToInt32());
+        Assert.Equal(token, set[MongoMapping.WriteToken].AsObjectId);
+        Assert.False(set.Contains(MongoMapping.OutboxPending));
+    }
 }

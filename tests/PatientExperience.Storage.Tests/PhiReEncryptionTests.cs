@@ -231,5 +231,7 @@ public sealed class PhiReEncryptionTests : IDisposable
         public Task<long> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
         public Task<IReadOnlyList<GroupCount>> CountByAsync(DocumentQuery query, IReadOnlyList<string> groupBy, CancellationToken cancellationToken) => inner.CountByAsync(query, groupBy, cancellationToken);
         public Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.ListIdsAsync(query, cancellationToken);
+        public Task<IReadOnlyList<Stored<System.Text.Json.Nodes.JsonObject>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) => inner.GetManyAsync(ids, cancellationToken);
+        public Task<IReadOnlyList<long?>> WriteManyAsync(IReadOnlyList<DocumentWrite<System.Text.Json.Nodes.JsonObject>> writes, CancellationToken cancellationToken) => inner.WriteManyAsync(writes, cancellationToken);
     }
 }

@@ -65,19 +65,27 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 
     /// <summary>
     /// <see cref="ProjectAsync{TFact}"/> for many events at once, with the same guarantees: the events about one subject are
-    /// folded into its fact together and the fact written once; then every day the batch touches is read and written once,
-    /// with all its new entries. A batch of events close in time (what the bus delivers) writes each busy unit-day once
-    /// instead of once per event. Sets each projection's <see cref="PendingProjection.Changed"/>.
+    /// folded into its fact together; then every day the batch touches gets all its new entries, and every month those days
+    /// are in their change. Each step reads what it needs in one round trip and writes in one
+    /// (<see cref="IDocumentCollection{T}.WriteManyAsync"/>: one transaction on SQLite, one bulk write on MongoDB), again for
+    /// the documents a concurrent writer changed meanwhile. A batch of events close in time (what the bus delivers) writes each
+    /// busy unit-day once instead of once per event. Sets each projection's <see cref="PendingProjection.Changed"/>.
     /// </summary>
     public async Task ProjectBatchAsync(IReadOnlyList<PendingProjection> batch, CancellationToken ct)
     {
         var writes = new List<SubjectWrite>();
-        foreach (var subject in batch.GroupBy(p => p.SubjectKey, StringComparer.Ordinal))
+        var forgets = new List<Func<CancellationToken, Task>>();
+        foreach (var kind in batch.GroupBy(p => p.KindName, StringComparer.Ordinal))
         {
-            var same = subject.ToList();
-            var write = await same[0].WriteFactAsync(store, same, ct);
-            foreach (var p in same) p.Changed = write.Changed;
-            writes.Add(write);
+            var subjects = kind.GroupBy(p => p.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<PendingProjection>)[.. g], StringComparer.Ordinal);
+            var (facts, forget) = await kind.First().WriteFactsAsync(store, subjects, ct);
+            foreach (var write in facts)
+            {
+                foreach (var p in subjects[write.Id]) p.Changed = write.Changed;
+            }
+
+            writes.AddRange(facts);
+            if (forget is not null) forgets.Add(forget);
         }
 
         var days = new Dictionary<string, (DayKey Key, List<(string Entry, long Version, Contribution? Contribution)> Entries)>(StringComparer.Ordinal);
@@ -91,53 +99,79 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
             }
         }
 
-        var written = new List<DayWrite>(days.Count);
-        foreach (var (key, entries) in days.Values) written.Add(await SetEntriesAsync(key, entries, ct));
-        foreach (var month in written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal)) await UpdateMonthAsync(month.Key, month.ToList(), ct);
-        foreach (var write in writes)
-        {
-            if (write.ForgetWithdrawn is { } forget) await forget(ct);
-        }
+        var written = await SetEntriesAsync(days, ct);
+        await UpdateMonthsAsync(written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
+        foreach (var forget in forgets) await forget(ct);
     }
 
     /// <summary>
-    /// Reads a day once, sets every entry newer than the one it holds, recounts once and writes once (again on a conflict).
-    /// Returns the day's totals before and after, with their versions (the same when nothing was newer).
+    /// Reads the days, sets in each every entry newer than the one it holds, recounts it and writes the days that changed
+    /// together; the days a concurrent writer changed meanwhile are read and set again. Returns each day's totals before and
+    /// after, with their versions (the same when nothing was newer).
     /// </summary>
-    private async Task<DayWrite> SetEntriesAsync(DayKey key, List<(string Entry, long Version, Contribution? Contribution)> entries, CancellationToken ct)
+    private async Task<List<DayWrite>> SetEntriesAsync(
+        Dictionary<string, (DayKey Key, List<(string Entry, long Version, Contribution? Contribution)> Entries)> days, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var results = new List<DayWrite>(days.Count);
+        var pending = days.Keys.ToList();
+        for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var stored = await _days.GetAsync(key.Id, ct);
-            var day = stored?.Document ?? ReportDay.For(key);
-            var before = stored?.Document.Totals;
-            var changed = false;
-            foreach (var (entryKey, version, contribution) in entries)
+            var stored = (await _days.GetManyAsync(pending, ct)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+            var writes = new List<DocumentWrite<ReportDay>>();
+            var outcomes = new List<(DayKey Key, long? BeforeVersion, DayTotals? Before, DayTotals After)>();
+            foreach (var id in pending)
             {
-                if (day.Entries.TryGetValue(entryKey, out var existing) && existing.Version >= version) continue;
-                day.Entries[entryKey] = new DayEntry
+                var (key, entries) = days[id];
+                var current = stored.GetValueOrDefault(id);
+                var day = current?.Document ?? ReportDay.For(key);
+                var changed = false;
+                foreach (var (entryKey, version, contribution) in entries)
                 {
-                    Version = version,
-                    Measures = contribution?.Measures,
-                    Category = contribution?.Attributes.Category,
-                    Channel = contribution?.Attributes.Channel,
-                    Severity = contribution?.Attributes.Severity,
-                };
-                changed = true;
+                    if (day.Entries.TryGetValue(entryKey, out var existing) && existing.Version >= version) continue;
+                    day.Entries[entryKey] = new DayEntry
+                    {
+                        Version = version,
+                        Measures = contribution?.Measures,
+                        Category = contribution?.Attributes.Category,
+                        Channel = contribution?.Attributes.Channel,
+                        Severity = contribution?.Attributes.Severity,
+                    };
+                    changed = true;
+                }
+
+                if (!changed)
+                {
+                    results.Add(new DayWrite(key, current!.Version, current.Document.Totals, current.Version, day.Totals));
+                    continue;
+                }
+
+                var before = current?.Document.Totals;
+                day.Recount();
+                writes.Add(new DocumentWrite<ReportDay>(id, day, current?.Version));
+                outcomes.Add((key, current?.Version, before, day.Totals));
             }
 
-            if (!changed) return new DayWrite(key, stored!.Version, before, stored.Version, day.Totals);
-            day.Recount();
-            try
+            pending = [];
+            var versions = await _days.WriteManyAsync(writes, ct);
+            for (var i = 0; i < writes.Count; i++)
             {
-                var written = stored is null ? await _days.InsertAsync(key.Id, day, [], ct) : await _days.ReplaceAsync(key.Id, day, stored.Version, [], ct);
-                return new DayWrite(key, stored?.Version, before, written.Version, day.Totals);
+                var (key, beforeVersion, before, after) = outcomes[i];
+                if (versions[i] is { } version) results.Add(new DayWrite(key, beforeVersion, before, version, after));
+                else pending.Add(writes[i].Id);
             }
-            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
-            {
-                ReportingTelemetry.Conflicts.Add(1);
-            }
+
+            Conflicted(pending.Count, attempt, DaysDefinition);
         }
+
+        return results;
+    }
+
+    /// <summary>Counts a step's conflicts, and gives up (the batch is retried event by event, then redelivered) after <see cref="MaxAttempts"/>.</summary>
+    private static void Conflicted(int conflicts, int attempt, CollectionDefinition collection)
+    {
+        if (conflicts == 0) return;
+        ReportingTelemetry.Conflicts.Add(conflicts);
+        if (attempt >= MaxAttempts) throw new ConcurrencyConflictException(collection.Name, $"{conflicts} documents");
     }
 
     /// <summary>A day as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
@@ -148,54 +182,56 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     private static string MonthString(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Brings a unit's month up to date with the days a batch left: each day's change is applied as the difference from the
-    /// version the month holds; a month that holds another version than the one a day replaced (it missed a write) is summed
-    /// again from all its days. Written with optimistic concurrency, again on a conflict.
+    /// Brings the units' months up to date with the days a batch left: each day's change is applied as the difference from
+    /// the version the month holds; a month that holds another version than the one a day replaced (it missed a write) is
+    /// summed again from all its days. Read and written together with optimistic concurrency, again for the months a
+    /// concurrent writer changed meanwhile.
     /// </summary>
-    private async Task UpdateMonthAsync(string monthId, List<DayWrite> days, CancellationToken ct)
+    private async Task UpdateMonthsAsync(Dictionary<string, List<DayWrite>> months, CancellationToken ct)
     {
-        var key = days[0].Key;
-        for (var attempt = 1; ; attempt++)
+        var pending = months.Keys.ToList();
+        for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var stored = await _months.GetAsync(monthId, ct);
-            var month = stored?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
-            var changed = false;
-            var resum = false;
-            foreach (var day in days)
+            var stored = (await _months.GetManyAsync(pending, ct)).ToDictionary(m => m.Id, StringComparer.Ordinal);
+            var writes = new List<DocumentWrite<ReportMonth>>();
+            foreach (var monthId in pending)
             {
-                var dayString = DayKey.DayString(day.Key.Day);
-                long? held = month.DayVersions.TryGetValue(dayString, out var v) ? v : null;
-                if (held >= day.Version) continue;
-                if (held == day.BeforeVersion)
+                var days = months[monthId];
+                var key = days[0].Key;
+                var current = stored.GetValueOrDefault(monthId);
+                var month = current?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
+                var changed = false;
+                var resum = false;
+                foreach (var day in days)
                 {
-                    if (day.Before is { } before) month.All.Add(before.All, -1);
-                    month.All.Add(day.After.All, 1);
-                    month.DayVersions[dayString] = day.Version;
+                    var dayString = DayKey.DayString(day.Key.Day);
+                    long? held = month.DayVersions.TryGetValue(dayString, out var v) ? v : null;
+                    if (held >= day.Version) continue;
+                    if (held == day.BeforeVersion)
+                    {
+                        if (day.Before is { } before) month.All.Add(before.All, -1);
+                        month.All.Add(day.After.All, 1);
+                        month.DayVersions[dayString] = day.Version;
+                        changed = true;
+                    }
+                    else
+                    {
+                        resum = true;
+                    }
+                }
+
+                if (resum)
+                {
+                    (month.All, month.DayVersions) = await SumDaysAsync(key, ct);
                     changed = true;
                 }
-                else
-                {
-                    resum = true;
-                }
+
+                if (changed) writes.Add(new DocumentWrite<ReportMonth>(monthId, month, current?.Version));
             }
 
-            if (resum)
-            {
-                (month.All, month.DayVersions) = await SumDaysAsync(key, ct);
-                changed = true;
-            }
-
-            if (!changed) return;
-            try
-            {
-                if (stored is null) await _months.InsertAsync(monthId, month, [], ct);
-                else await _months.ReplaceAsync(monthId, month, stored.Version, [], ct);
-                return;
-            }
-            catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
-            {
-                ReportingTelemetry.Conflicts.Add(1);
-            }
+            var versions = await _months.WriteManyAsync(writes, ct);
+            pending = [.. writes.Where((_, i) => versions[i] is null).Select(w => w.Id)];
+            Conflicted(pending.Count, attempt, MonthsDefinition);
         }
     }
 
@@ -247,10 +283,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         return total;
     }
 
-    /// <summary>What writing one subject's fact left to do: its entries in the days it is placed in, and forgetting withdrawn days.</summary>
-    internal sealed record SubjectWrite(
-        string EntryKey, long Version, IReadOnlyList<Contribution> Contributions, IReadOnlyList<string> Placements, bool Changed,
-        Func<CancellationToken, Task>? ForgetWithdrawn);
+    /// <summary>What writing one subject's fact left to do: its entries in the days it is placed in.</summary>
+    internal sealed record SubjectWrite(string Id, string EntryKey, long Version, IReadOnlyList<Contribution> Contributions, IReadOnlyList<string> Placements, bool Changed);
 
     /// <summary>An event waiting to be merged into its subject's fact (see <see cref="ProjectBatchAsync"/>).</summary>
     public abstract class PendingProjection
@@ -259,63 +293,101 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         {
         }
 
-        internal abstract string SubjectKey { get; }
+        /// <summary>The fact collection's name: the batch writes each kind's facts together.</summary>
+        internal abstract string KindName { get; }
+
+        /// <summary>The subject's id in its fact collection.</summary>
+        internal abstract string Id { get; }
 
         /// <summary>Whether the subject's fact changed when this projection's batch was written (false: a duplicate).</summary>
         public bool Changed { get; internal set; }
 
-        /// <summary>Folds <paramref name="sameSubject"/> (this one among them) into their fact and writes it once.</summary>
-        internal abstract Task<SubjectWrite> WriteFactAsync(IDocumentStore store, IReadOnlyList<PendingProjection> sameSubject, CancellationToken ct);
+        /// <summary>
+        /// Folds each subject's projections (all of this one's kind) into its fact and writes the facts that changed together.
+        /// Returns what each subject's days need, and the write that forgets withdrawn days once the days hold their tombstones.
+        /// </summary>
+        internal abstract Task<(List<SubjectWrite> Writes, Func<CancellationToken, Task>? Forget)> WriteFactsAsync(
+            IDocumentStore store, IReadOnlyDictionary<string, IReadOnlyList<PendingProjection>> subjects, CancellationToken ct);
     }
 
     /// <summary>An event about one <typeparamref name="TFact"/>, with the merge that folds it in.</summary>
     public sealed class PendingProjection<TFact>(FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge) : PendingProjection
         where TFact : ReportFact
     {
-        internal override string SubjectKey => $"{kind.EntryPrefix}:{id}";
+        internal override string KindName => kind.Definition.Name;
 
-        internal override async Task<SubjectWrite> WriteFactAsync(IDocumentStore store, IReadOnlyList<PendingProjection> sameSubject, CancellationToken ct)
+        internal override string Id => id;
+
+        internal override async Task<(List<SubjectWrite> Writes, Func<CancellationToken, Task>? Forget)> WriteFactsAsync(
+            IDocumentStore store, IReadOnlyDictionary<string, IReadOnlyList<PendingProjection>> subjects, CancellationToken ct)
         {
             var facts = store.Collection<TFact>(kind.Definition);
-            for (var attempt = 1; ; attempt++)
+            var results = new List<SubjectWrite>(subjects.Count);
+            var withdrawn = new List<(string Id, TFact Fact, HashSet<string> PlacedNow, long Version)>();
+            var pending = subjects.Keys.ToList();
+            for (var attempt = 1; pending.Count > 0; attempt++)
             {
-                var stored = await facts.GetAsync(id, ct);
-                var before = stored is null ? null : JsonSerializer.Serialize(stored.Document, StoreJson.Options);
-                var placedBefore = stored?.Document.Placements.ToList() ?? [];
-                var fact = stored?.Document;
-                foreach (var projection in sameSubject) fact = ((PendingProjection<TFact>)projection).Merge(fact);
-                if (fact is CaseFact c) c.Settle();
-                var contributions = fact!.Contributions();
-                var placedNow = contributions.Select(x => x.Day.Id).ToHashSet(StringComparer.Ordinal);
-                fact.Placements = placedBefore.Union(placedNow, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-
-                long version;
-                var changed = before != JsonSerializer.Serialize(fact, StoreJson.Options);
-                try
+                var stored = (await facts.GetManyAsync(pending, ct)).ToDictionary(f => f.Id, StringComparer.Ordinal);
+                var writes = new List<DocumentWrite<TFact>>();
+                var outcomes = new List<(SubjectWrite Result, TFact Fact, HashSet<string> PlacedNow)>();
+                foreach (var subjectId in pending)
                 {
-                    if (stored is null) version = (await facts.InsertAsync(id, fact, [], ct)).Version;
-                    else if (changed) version = (await facts.ReplaceAsync(id, fact, stored.Version, [], ct)).Version;
-                    else version = stored.Version;
-                }
-                catch (Exception e) when (e is ConcurrencyConflictException or DuplicateDocumentException && attempt < MaxAttempts)
-                {
-                    ReportingTelemetry.Conflicts.Add(1);
-                    continue;
-                }
-
-                Func<CancellationToken, Task>? forget = null;
-                if (fact.Placements.Count != placedNow.Count)
-                {
-                    // Once every withdrawn day holds a tombstone: forget them. A conflict means a newer write that withdraws them itself.
-                    forget = async token =>
+                    var current = stored.GetValueOrDefault(subjectId);
+                    var before = current is null ? null : JsonSerializer.Serialize(current.Document, StoreJson.Options);
+                    var placedBefore = current?.Document.Placements.ToList() ?? [];
+                    var fact = current?.Document;
+                    foreach (var projection in subjects[subjectId]) fact = ((PendingProjection<TFact>)projection).Merge(fact);
+                    if (fact is CaseFact c) c.Settle();
+                    var contributions = fact!.Contributions();
+                    var placedNow = contributions.Select(x => x.Day.Id).ToHashSet(StringComparer.Ordinal);
+                    fact.Placements = placedBefore.Union(placedNow, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                    var changed = before != JsonSerializer.Serialize(fact, StoreJson.Options);
+                    var entryKey = $"{kind.EntryPrefix}:{subjectId}";
+                    var result = new SubjectWrite(subjectId, entryKey, current?.Version ?? 1, contributions, fact.Placements.ToList(), changed || current is null);
+                    if (current is not null && !changed)
                     {
-                        fact.Placements = fact.Placements.Where(placedNow.Contains).ToList();
-                        try { await facts.ReplaceAsync(id, fact, version, [], token); }
-                        catch (ConcurrencyConflictException) { ReportingTelemetry.Conflicts.Add(1); }
-                    };
+                        Done(result, fact, placedNow);
+                        continue;
+                    }
+
+                    writes.Add(new DocumentWrite<TFact>(subjectId, fact, current?.Version));
+                    outcomes.Add((result, fact, placedNow));
                 }
 
-                return new SubjectWrite(SubjectKey, version, contributions, fact.Placements.ToList(), changed || stored is null, forget);
+                pending = [];
+                var versions = await facts.WriteManyAsync(writes, ct);
+                for (var i = 0; i < writes.Count; i++)
+                {
+                    var (result, fact, placedNow) = outcomes[i];
+                    if (versions[i] is { } version) Done(result with { Version = version }, fact, placedNow);
+                    else pending.Add(writes[i].Id);
+                }
+
+                Conflicted(pending.Count, attempt, kind.Definition);
+            }
+
+            Func<CancellationToken, Task>? forget = null;
+            if (withdrawn.Count > 0)
+            {
+                // Once every withdrawn day holds a tombstone: forget them. A refused write means a newer one that withdraws them itself.
+                forget = async token =>
+                {
+                    var trimmed = withdrawn.Select(w =>
+                    {
+                        w.Fact.Placements = w.Fact.Placements.Where(w.PlacedNow.Contains).ToList();
+                        return new DocumentWrite<TFact>(w.Id, w.Fact, w.Version);
+                    }).ToList();
+                    var versions = await facts.WriteManyAsync(trimmed, token);
+                    ReportingTelemetry.Conflicts.Add(versions.Count(v => v is null));
+                };
+            }
+
+            return (results, forget);
+
+            void Done(SubjectWrite result, TFact fact, HashSet<string> placedNow)
+            {
+                results.Add(result);
+                if (fact.Placements.Count != placedNow.Count) withdrawn.Add((result.Id, fact, placedNow, result.Version));
             }
         }
 

@@ -103,6 +103,49 @@ internal sealed class MongoDocumentCollection<T>(MongoDocumentStore store, Colle
         return [.. docs.Select(d => d["_id"].AsString)];
     }
 
+    public async Task<IReadOnlyList<Stored<T>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var filter = new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids.Distinct(StringComparer.Ordinal))));
+        var docs = await collection.Find(filter).Project(WithoutOutbox).ToListAsync(cancellationToken);
+        return [.. docs.Select(MongoMapping.FromBson<T>)];
+    }
+
+    public async Task<IReadOnlyList<long?>> WriteManyAsync(IReadOnlyList<DocumentWrite<T>> writes, CancellationToken cancellationToken)
+    {
+        DocumentWrites.EnsureDistinct(writes);
+        if (writes.Count == 0) return [];
+        var token = ObjectId.GenerateNewId();
+        var refused = new HashSet<int>();
+        BulkWriteResult result;
+        try
+        {
+            result = await collection.BulkWriteAsync(MongoMapping.WriteManyModels(writes, token), new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoBulkWriteException<BsonDocument> e) when (e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey) && e.WriteConcernError is null)
+        {
+            foreach (var error in e.WriteErrors) refused.Add(error.Index);
+            result = e.Result;
+        }
+
+        var replaces = Enumerable.Range(0, writes.Count).Where(i => writes[i].ExpectedVersion is not null && !refused.Contains(i)).ToList();
+        if (result.MatchedCount < replaces.Count)
+        {
+            // Some replaces found their document changed or gone; the result does not say which: read back this call's token.
+            var filter = new BsonDocument
+            {
+                { "_id", new BsonDocument("$in", new BsonArray(replaces.Select(i => writes[i].Id))) },
+                { MongoMapping.WriteToken, token },
+            };
+            var applied = (await collection.Find(filter).Project(IdOnly).ToListAsync(cancellationToken)).Select(d => d["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+            foreach (var i in replaces) if (!applied.Contains(writes[i].Id)) refused.Add(i);
+        }
+
+        var versions = new long?[writes.Count];
+        for (var i = 0; i < writes.Count; i++) versions[i] = refused.Contains(i) ? null : (writes[i].ExpectedVersion ?? 0) + 1;
+        return versions;
+    }
+
     public Task<long> CountAsync(CancellationToken cancellationToken) =>
         collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: cancellationToken);
 

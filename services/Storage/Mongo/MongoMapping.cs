@@ -48,6 +48,35 @@ internal static class MongoMapping
     }
 
     /// <summary>
+    /// The token a <see cref="IDocumentCollection{T}.WriteManyAsync"/> call leaves on what it wrote: a bulk write's result counts
+    /// the replaces that matched but does not say which, so when some did not, the ones that did are read back by it.
+    /// </summary>
+    public const string WriteToken = "_writeToken";
+
+    /// <summary>The requests of one unordered bulk write for <see cref="IDocumentCollection{T}.WriteManyAsync"/>, in order.</summary>
+    public static List<WriteModel<BsonDocument>> WriteManyModels<T>(IReadOnlyList<DocumentWrite<T>> writes, ObjectId token) where T : class
+    {
+        var models = new List<WriteModel<BsonDocument>>(writes.Count);
+        foreach (var write in writes)
+        {
+            if (write.ExpectedVersion is not { } expected)
+            {
+                var doc = ToBson(write.Id, 1, write.Document, []);
+                doc[WriteToken] = token;
+                models.Add(new InsertOneModel<BsonDocument>(doc));
+            }
+            else
+            {
+                var update = ReplaceUpdate(ToBson(write.Id, expected + 1, write.Document, []), []);
+                update["$set"].AsBsonDocument[WriteToken] = token;
+                models.Add(new UpdateOneModel<BsonDocument>(new BsonDocument { { "_id", write.Id }, { Version, expected } }, update));
+            }
+        }
+
+        return models;
+    }
+
+    /// <summary>
     /// The update of a replace that adds messages: they are appended, the document is marked pending, and any lease a relay holds
     /// on it is released, so the new messages do not wait for the end of a lease taken before they were written (the relay that
     /// holds it still publishes what it claimed; a second relay would only find the new messages behind them, in order).

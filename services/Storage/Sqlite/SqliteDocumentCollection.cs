@@ -7,6 +7,9 @@ namespace PatientExperience.Storage.Sqlite;
 internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, CollectionDefinition definition) : IDocumentCollection<T> where T : class
 {
     private const int SqliteConstraintError = 19;
+
+    /// <summary>Ids bound per statement of <see cref="GetManyAsync"/> (SQLite allows 32,766 parameters; smaller statements plan faster).</summary>
+    private const int MaxIdsPerStatement = 500;
     private readonly string _table = $"\"{definition.Name}\"";
 
     public async Task<Stored<T>?> GetAsync(string id, CancellationToken cancellationToken)
@@ -138,6 +141,75 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
         return ids;
+    }
+
+    public async Task<IReadOnlyList<Stored<T>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new List<Stored<T>>(ids.Count);
+        if (ids.Count == 0) return found;
+        await using var connection = await store.OpenAsync(cancellationToken);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerStatement))
+        {
+            await using var cmd = connection.CreateCommand();
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = $"$i{i}";
+                cmd.Parameters.AddWithValue(names[i], chunk[i]);
+            }
+
+            cmd.CommandText = $"SELECT id, version, data FROM {_table} WHERE id IN ({string.Join(", ", names)})";
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) found.Add(Read(reader));
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<long?>> WriteManyAsync(IReadOnlyList<DocumentWrite<T>> writes, CancellationToken cancellationToken)
+    {
+        DocumentWrites.EnsureDistinct(writes);
+        if (writes.Count == 0) return [];
+        var json = writes.Select(w => JsonSerializer.Serialize(w.Document, StoreJson.Options)).ToArray();
+        var now = SqlNames.Timestamp(DateTimeOffset.UtcNow);
+        return await store.WriteAsync(async (connection, tx) =>
+        {
+            // Two statements prepared once and run for every write; OR IGNORE refuses a write whose id or unique value is
+            // taken without failing the transaction, and a replace matches only the version it expects.
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = $"INSERT OR IGNORE INTO {_table}(id, version, data, updated_at) VALUES ($id, 1, $data, $now)";
+            var insertId = insert.Parameters.Add("$id", SqliteType.Text);
+            var insertData = insert.Parameters.Add("$data", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", now);
+            await using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = $"UPDATE OR IGNORE {_table} SET version = version + 1, data = $data, updated_at = $now WHERE id = $id AND version = $version";
+            var updateId = update.Parameters.Add("$id", SqliteType.Text);
+            var updateData = update.Parameters.Add("$data", SqliteType.Text);
+            var updateVersion = update.Parameters.Add("$version", SqliteType.Integer);
+            update.Parameters.AddWithValue("$now", now);
+
+            var versions = new long?[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if (writes[i].ExpectedVersion is not { } expected)
+                {
+                    insertId.Value = writes[i].Id;
+                    insertData.Value = json[i];
+                    versions[i] = await insert.ExecuteNonQueryAsync(cancellationToken) == 1 ? 1 : null;
+                }
+                else
+                {
+                    updateId.Value = writes[i].Id;
+                    updateData.Value = json[i];
+                    updateVersion.Value = expected;
+                    versions[i] = await update.ExecuteNonQueryAsync(cancellationToken) == 1 ? expected + 1 : null;
+                }
+            }
+
+            return (IReadOnlyList<long?>)versions;
+        }, addsOutbox: false, cancellationToken);
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)

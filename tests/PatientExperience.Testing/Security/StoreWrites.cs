@@ -96,5 +96,13 @@ public sealed class StoreWrites
             inner.CountByAsync(query, groupBy, cancellationToken);
 
         public Task<IReadOnlyList<string>> ListIdsAsync(DocumentQuery query, CancellationToken cancellationToken) => inner.ListIdsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<Stored<T>>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) => inner.GetManyAsync(ids, cancellationToken);
+
+        public Task<IReadOnlyList<long?>> WriteManyAsync(IReadOnlyList<DocumentWrite<T>> writes, CancellationToken cancellationToken)
+        {
+            foreach (var write in writes) store.Record(name, write.ExpectedVersion is null ? "insert" : "replace", write.Id, 0);
+            return inner.WriteManyAsync(writes, cancellationToken);
+        }
     }
 }
