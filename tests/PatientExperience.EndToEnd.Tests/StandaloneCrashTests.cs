@@ -51,7 +51,7 @@ public sealed class StandaloneCrashTests : IAsyncLifetime
         Dictionary<Guid, int> casesBySubmission = [];
         await Eventually.UntilAsync(async () =>
         {
-            var cases = await staff.ListAllAsync($"/api/v1/cases?facilityId={options.Facility}", Ct);
+            var cases = await staff.ListAllAsync($"/api/v1/cases?facilityId={options.Facility}", "createdFrom", "createdTo", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), Ct);
             casesBySubmission = cases.Select(c => (Case: c.GetProperty("caseId").GetGuid(), Submission: c.GetProperty("submissionId").GetGuid()))
                 .DistinctBy(c => c.Case).GroupBy(c => c.Submission).ToDictionary(g => g.Key, g => g.Count());
             return accepted.All(casesBySubmission.ContainsKey);

@@ -124,6 +124,33 @@ public sealed class DeliveryTests
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/v1/notifications", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_list_narrows_to_a_creation_range_so_a_program_can_read_more_than_paging_reaches()
+    {
+        await using var app = await NotificationApp.StartAsync();
+        var morning = app.KnownCase();
+        await app.Publish(Samples.Escalated(morning));
+        await app.DeliveriesWhenAsync(d => d.Count(x => x.CaseId == morning.CaseId && x.Status == DeliveryStatus.Delivered) == 2, "the morning's deliveries");
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var later = app.KnownCase();
+        await app.Publish(Samples.Escalated(later));
+        await app.DeliveriesWhenAsync(d => d.Count(x => x.CaseId == later.CaseId && x.Status == DeliveryStatus.Delivered) == 2, "the later deliveries");
+
+        var staff = app.ClientFor("rg-patient-relations", "patient-relations");
+        var half = Uri.EscapeDataString((NotificationApp.Start + TimeSpan.FromMinutes(30)).ToString("O"));
+        async Task<List<Guid?>> CasesListed(string query)
+        {
+            var list = await staff.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/notifications?facilityId={morning.FacilityId}&{query}", Ct);
+            return [.. list.GetProperty("items").EnumerateArray().Select(i => (Guid?)i.GetProperty("caseId").GetGuid()).Distinct()];
+        }
+
+        Assert.Equal([later.CaseId], await CasesListed($"createdFrom={half}"));
+        Assert.Equal([morning.CaseId], await CasesListed($"createdTo={half}"));
+        var backwards = await staff.GetAsync($"/api/v1/notifications?createdFrom={half}&createdTo={half}", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Contains("createdTo", await backwards.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     private static async Task<T> Eventually<T>(Func<T> probe, Func<T, bool> condition, string because) where T : class =>
         await PatientExperience.Testing.Eventually.UntilAsync(() => Task.FromResult(probe() is var v && condition(v) ? v : null), TimeSpan.FromSeconds(15), because, Ct);
 }

@@ -220,25 +220,50 @@ public static class FaultRunner
                 throw new InvalidOperationException($"PUT sla-policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
         }
 
-        /// <summary>Every item of a paged list (pages of 100).</summary>
-        public async Task<List<JsonElement>> ListAllAsync(string path, CancellationToken ct)
+        /// <summary>How deep the services let paging reach (page × pageSize, their <c>Paging.MaxReach</c>).</summary>
+        private const int PagingReach = 10_000;
+
+        private const int PageSize = 100;
+
+        /// <summary>
+        /// Every item of a paged list created in [from, to) (the list's <paramref name="fromName"/> and <paramref name="toName"/>
+        /// filters): a range holding more than paging reaches is read as two halves, as the services ask of a program that
+        /// wants everything.
+        /// </summary>
+        public async Task<List<JsonElement>> ListAllAsync(string path, string fromName, string toName, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
         {
             var items = new List<JsonElement>();
+            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var ranged = string.Create(CultureInfo.InvariantCulture,
+                $"{path}{separator}{fromName}={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&{toName}={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}");
             for (var page = 1; ; page++)
             {
-                var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-                var url = string.Create(CultureInfo.InvariantCulture, $"{path}{separator}page={page}&pageSize=100");
-                var body = await RetryAsync(async () =>
+                var body = await PageAsync(ranged, page, ct).ConfigureAwait(false);
+                var total = body.GetProperty("total").GetInt64();
+                if (page == 1 && total > PagingReach && to - from > TimeSpan.FromMilliseconds(2))
                 {
-                    using var request = Request(HttpMethod.Get, url);
-                    using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
-                    response.EnsureSuccessStatusCode();
-                    return await response.Content.ReadFromJsonAsync<JsonElement>(ct).ConfigureAwait(false);
-                }, ct).ConfigureAwait(false);
+                    var middle = from + (to - from) / 2;
+                    items.AddRange(await ListAllAsync(path, fromName, toName, from, middle, ct).ConfigureAwait(false));
+                    items.AddRange(await ListAllAsync(path, fromName, toName, middle, to, ct).ConfigureAwait(false));
+                    return items;
+                }
+
                 var batch = body.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
                 items.AddRange(batch);
-                if (batch.Count < 100 || items.Count >= body.GetProperty("total").GetInt64()) return items;
+                if (batch.Count < PageSize || items.Count >= total || page * PageSize >= PagingReach) return items;
             }
+        }
+
+        private Task<JsonElement> PageAsync(string path, int page, CancellationToken ct)
+        {
+            var url = string.Create(CultureInfo.InvariantCulture, $"{path}&page={page}&pageSize={PageSize}");
+            return RetryAsync(async () =>
+            {
+                using var request = Request(HttpMethod.Get, url);
+                using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                return await response.Content.ReadFromJsonAsync<JsonElement>(ct).ConfigureAwait(false);
+            }, ct);
         }
 
         private HttpRequestMessage Request(HttpMethod method, string url)

@@ -11,11 +11,12 @@ internal sealed record Snapshot(DateTimeOffset At, IReadOnlyList<CaseSeen> Cases
     public static async Task<Snapshot> TakeAsync(FaultRunner.StaffApi staff, FaultRunPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
     {
         var at = DateTimeOffset.UtcNow;
-        // Items are read in pages while the lists may still grow: an item seen on two pages is one item.
-        var cases = (await staff.ListAllAsync($"/api/v1/cases?facilityId={facility}", ct).ConfigureAwait(false))
-            .Select(CaseSeen.From).Where(c => c.OpenedAt >= startedAt.AddMinutes(-1))
-            .DistinctBy(c => c.CaseId).ToList();
-        var deliveries = (await staff.ListAllAsync($"/api/v1/notifications?facilityId={facility}", ct).ConfigureAwait(false))
+        // What the run created, from a minute before it started (clocks of one machine) to a minute from now. Items are read
+        // in pages while the lists may still grow: an item seen on two pages is one item.
+        var (from, to) = (startedAt.AddMinutes(-1), at.AddMinutes(1));
+        var cases = (await staff.ListAllAsync($"/api/v1/cases?facilityId={facility}", "createdFrom", "createdTo", from, to, ct).ConfigureAwait(false))
+            .Select(CaseSeen.From).DistinctBy(c => c.CaseId).ToList();
+        var deliveries = (await staff.ListAllAsync($"/api/v1/notifications?facilityId={facility}", "createdFrom", "createdTo", from, to, ct).ConfigureAwait(false))
             .Select(DeliverySeen.From).DistinctBy(d => d.Id).ToList();
         return new Snapshot(at, cases, deliveries, platform.Smtp.Received);
     }

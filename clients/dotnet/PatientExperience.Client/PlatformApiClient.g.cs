@@ -535,11 +535,11 @@ namespace PatientExperience.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status.
+        /// Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status and a creation range (createdFrom inclusive, createdTo exclusive); to read more than paging reaches, narrow the range.
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="PlatformApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<PagedResponseOfDeliveryView> ListNotificationsAsync(System.Guid? caseId = null, string? facilityId = null, string? status = null, int? page = null, int? pageSize = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<PagedResponseOfDeliveryView> ListNotificationsAsync(System.Guid? caseId = null, string? facilityId = null, string? status = null, System.DateTimeOffset? createdFrom = null, System.DateTimeOffset? createdTo = null, int? page = null, int? pageSize = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -9054,11 +9054,11 @@ namespace PatientExperience.Client
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status.
+        /// Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status and a creation range (createdFrom inclusive, createdTo exclusive); to read more than paging reaches, narrow the range.
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="PlatformApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<PagedResponseOfDeliveryView> ListNotificationsAsync(System.Guid? caseId = null, string? facilityId = null, string? status = null, int? page = null, int? pageSize = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<PagedResponseOfDeliveryView> ListNotificationsAsync(System.Guid? caseId = null, string? facilityId = null, string? status = null, System.DateTimeOffset? createdFrom = null, System.DateTimeOffset? createdTo = null, int? page = null, int? pageSize = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -9085,6 +9085,14 @@ namespace PatientExperience.Client
                     if (status != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("status")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(status, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (createdFrom != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("createdFrom")).Append('=').Append(System.Uri.EscapeDataString(createdFrom.Value.ToString("s", System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (createdTo != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("createdTo")).Append('=').Append(System.Uri.EscapeDataString(createdTo.Value.ToString("s", System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     if (page != null)
                     {

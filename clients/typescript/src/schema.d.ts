@@ -817,7 +817,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status. */
+        /** Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status and a creation range (createdFrom inclusive, createdTo exclusive); to read more than paging reaches, narrow the range. */
         get: operations["ListNotifications"];
         put?: never;
         post?: never;
@@ -7161,6 +7161,8 @@ export interface operations {
                 caseId?: string;
                 facilityId?: string;
                 status?: string;
+                createdFrom?: string;
+                createdTo?: string;
                 page?: number | string;
                 pageSize?: number | string;
             };

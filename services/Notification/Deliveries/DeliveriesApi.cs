@@ -49,7 +49,7 @@ public static class DeliveriesApi
     public static RouteGroupBuilder MapDeliveriesApi(this RouteGroupBuilder notifications)
     {
         notifications.MapGet("", ListAsync).WithName("ListNotifications")
-            .WithSummary("Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status.");
+            .WithSummary("Deliveries (one per cause, recipient and channel) in your facilities, newest first: filter by caseId, facilityId, status and a creation range (createdFrom inclusive, createdTo exclusive); to read more than paging reaches, narrow the range.");
         notifications.MapGet("/{id:guid}", GetAsync).WithName("GetNotification")
             .WithSummary("One delivery with its attempts.");
         return notifications;
@@ -57,10 +57,12 @@ public static class DeliveriesApi
 
     internal static async Task<Results<Ok<PagedResponse<DeliveryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, DeliveryStore deliveries, CancellationToken ct,
-        Guid? caseId = null, string? facilityId = null, string? status = null, int page = 1, int pageSize = 25)
+        Guid? caseId = null, string? facilityId = null, string? status = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null,
+        int page = 1, int pageSize = 25)
     {
         var errors = new Dictionary<string, string[]>();
         Paging.Validate(errors, page, pageSize, DocumentQuery.MaxPageNumber, MaxPageSize);
+        if (createdFrom is { } f && createdTo is { } t && f >= t) errors["createdTo"] = ["Must be after createdFrom."];
         if (status is not null && !DeliveryStatus.All.Contains(status)) errors["status"] = ["Must be one of: " + string.Join(", ", DeliveryStatus.All) + "."];
         if (errors.Count > 0) return ProblemResults.Validation(errors);
 
@@ -77,6 +79,8 @@ public static class DeliveriesApi
 
         if (caseId is { } c) filters.Add(FieldFilter.Eq("caseId", c.ToString()));
         if (status is not null) filters.Add(FieldFilter.Eq("status", status));
+        if (createdFrom is { } from) filters.Add(FieldFilter.Gte("createdAt", from));
+        if (createdTo is { } to) filters.Add(FieldFilter.Lt("createdAt", to));
         var result = await deliveries.ListAsync(filters, page, pageSize, ct);
         return TypedResults.Ok(new PagedResponse<DeliveryView>(result.Items.Select(i => DeliveryView.From(i.Document)).ToList(), result.PageNumber, result.PageSize, result.Total));
     }
