@@ -28,7 +28,27 @@ public sealed record CollectionDefinition(string Name)
     /// <summary>Fields whose non-null values must be unique across the collection.</summary>
     public IReadOnlyList<string> UniqueFields { get; init; } = [];
 
+    /// <summary>
+    /// Indexes over several of the <see cref="IndexedFields"/> at once, in order: the fields queries compare for equality
+    /// (or a list of values) first, then the one they range over. A query that filters a facility and a date range reads
+    /// only the entries of that facility in that range, where one-field indexes make the database pick one field and read
+    /// every document it matches.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> CompoundIndexes { get; init; } = [];
+
     internal IEnumerable<string> AllFields => UniqueFields.Concat(IndexedFields).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Refuses a compound index of fewer than two fields, or over a field that is not indexed (queries could not name it).</summary>
+    internal void EnsureCompoundIndexesValid()
+    {
+        foreach (var fields in CompoundIndexes)
+        {
+            if (fields.Count < 2 || fields.Distinct(StringComparer.Ordinal).Count() != fields.Count)
+                throw new ArgumentException($"A compound index of '{Name}' needs two or more distinct fields.");
+            var unknown = fields.Except(AllFields, StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"The compound index of '{Name}' names fields that are not indexed: {string.Join(", ", unknown)}.");
+        }
+    }
 }
 
 public interface IDocumentCollection<T> where T : class

@@ -381,6 +381,22 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1_000, (await Grievances.CountByAsync(new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 4)] }, ["escalationLevel"], Ct)).Single().Count);
     }
 
+    [Fact]
+    public async Task A_collection_with_a_compound_index_answers_the_same_queries()
+    {
+        var definition = GrievancesDefinition(UniqueCollectionName("compound")) with { CompoundIndexes = [["escalationLevel", "receivedAt"]] };
+        var grievances = Store.Collection<Grievance>(definition);
+        await Store.InitializeAsync(Ct);
+        await Store.InitializeAsync(Ct);
+        for (var i = 0; i < 6; i++) await grievances.InsertAsync($"g-{i}", Grievance($"G-{i}", receivedAt: T0.AddHours(i), escalationLevel: 1 + i % 2), [], Ct);
+
+        var query = new DocumentQuery { Filters = [FieldFilter.Eq("escalationLevel", 2), FieldFilter.Gte("receivedAt", T0.AddHours(2)), FieldFilter.Lt("receivedAt", T0.AddHours(5))] };
+
+        Assert.Equal(["g-3"], await grievances.ListIdsAsync(query, Ct));
+        Assert.Throws<ArgumentException>(() => Store.Collection<Grievance>(GrievancesDefinition(UniqueCollectionName("bad")) with { CompoundIndexes = [["escalationLevel", "notes"]] }));
+        Assert.Throws<ArgumentException>(() => Store.Collection<Grievance>(GrievancesDefinition(UniqueCollectionName("bad")) with { CompoundIndexes = [["escalationLevel"]] }));
+    }
+
     // ---- outbox ----------------------------------------------------------------------------------------------
 
     [Fact]

@@ -95,6 +95,36 @@ public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_filter_on_a_list_of_values_and_a_range_reads_through_their_compound_index()
+    {
+        var definition = GrievancesDefinition(UniqueCollectionName("compound")) with { CompoundIndexes = [["status", "receivedAt"]] };
+        using var store = new SqliteDocumentStore("grievance", Path.Combine(_directory, "compound.db"));
+        var grievances = store.Collection<Grievance>(definition);
+        await store.InitializeAsync(Ct);
+        for (var i = 0; i < 20; i++)
+        {
+            await grievances.InsertAsync($"g-{i}", Grievance($"G-{i}", receivedAt: T0.AddDays(i), status: i % 2 == 0 ? GrievanceStatus.Received : GrievanceStatus.Closed), [], Ct);
+        }
+
+        var query = new DocumentQuery { Filters = [FieldFilter.In("status", [GrievanceStatus.Received]), FieldFilter.Gte("receivedAt", T0.AddDays(10))] };
+        var found = await grievances.ListIdsAsync(query, Ct);
+
+        Assert.Equal(["g-10", "g-12", "g-14", "g-16", "g-18"], found);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "compound.db")}");
+        await connection.OpenAsync(Ct);
+        await using var explain = connection.CreateCommand();
+        var where = SqliteDocumentCollection<Grievance>.BuildWhere(query, explain);
+        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM \"{definition.Name}\"{where}";
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains($"cx_{definition.Name}_status__receivedAt", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Initializing_twice_keeps_the_data()
     {
         await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);

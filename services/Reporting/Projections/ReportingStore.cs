@@ -18,13 +18,22 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 {
     private const int MaxAttempts = 50;
 
-    public static readonly CollectionDefinition DaysDefinition = new("report_days") { IndexedFields = ["facilityId", "day", "departmentId", "unitId"] };
+    public static readonly CollectionDefinition DaysDefinition = new("report_days")
+    {
+        IndexedFields = ["facilityId", "day", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "day"]],
+    };
 
     /// <summary>Each unit's months: the sums of its days (<see cref="ReportMonth"/>), what a query over whole months reads.</summary>
-    public static readonly CollectionDefinition MonthsDefinition = new("report_months") { IndexedFields = ["facilityId", "month", "departmentId", "unitId"] };
+    public static readonly CollectionDefinition MonthsDefinition = new("report_months")
+    {
+        IndexedFields = ["facilityId", "month", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "month"]],
+    };
 
     public static readonly FactCollection<CaseFact> Cases =
-        new(new CollectionDefinition("report_cases") { IndexedFields = ["facilityId", "openUntil", "departmentId", "unitId"] }, "case");
+        new(new CollectionDefinition("report_cases")
+        {
+            IndexedFields = ["facilityId", "openUntil", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "openUntil"]],
+        }, "case");
 
     public static readonly FactCollection<SubmissionFact> Submissions = new(new CollectionDefinition("report_submissions"), "submission");
     public static readonly FactCollection<DischargeFact> Discharges = new(new CollectionDefinition("report_discharges"), "discharge");

@@ -38,6 +38,7 @@ public sealed class MongoDocumentStore : IDocumentStore
 
     public IDocumentCollection<T> Collection<T>(CollectionDefinition definition) where T : class
     {
+        definition.EnsureCompoundIndexesValid();
         _collections.TryAdd(definition.Name, definition);
         return new MongoDocumentCollection<T>(this, definition, Database.GetCollection<BsonDocument>(definition.Name));
     }

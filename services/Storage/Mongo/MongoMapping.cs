@@ -287,6 +287,13 @@ internal static class MongoMapping
         {
             yield return (new BsonDocument($"{Data}.{f}", 1), new CreateIndexOptions { Name = $"ix_{f.Replace('.', '_')}" });
         }
+
+        foreach (var fields in definition.CompoundIndexes)
+        {
+            var keys = new BsonDocument();
+            foreach (var f in fields) keys.Add($"{Data}.{f}", 1);
+            yield return (keys, new CreateIndexOptions { Name = $"cx_{string.Join("__", fields.Select(f => f.Replace('.', '_')))}" });
+        }
     }
 
     private static BsonValue Scalar(object value) => StoreJson.ToJsonScalar(value) switch

@@ -68,6 +68,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     {
         SqlNames.EnsureSafe(definition.Name);
         foreach (var field in definition.AllFields) SqlNames.EnsureSafeField(field);
+        definition.EnsureCompoundIndexesValid();
         _collections.TryAdd(definition.Name, definition);
         return new SqliteDocumentCollection<T>(this, definition);
     }
@@ -117,6 +118,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
                 ddl.Add($"""CREATE UNIQUE INDEX IF NOT EXISTS "ux_{c.Name}_{SqlNames.IndexSuffix(f)}" ON "{c.Name}"(json_extract(data, '$.{f}'))""");
             foreach (var f in c.IndexedFields.Except(c.UniqueFields))
                 ddl.Add($"""CREATE INDEX IF NOT EXISTS "ix_{c.Name}_{SqlNames.IndexSuffix(f)}" ON "{c.Name}"(json_extract(data, '$.{f}'))""");
+            foreach (var fields in c.CompoundIndexes)
+                ddl.Add($"""CREATE INDEX IF NOT EXISTS "cx_{c.Name}_{SqlNames.CompoundSuffix(fields)}" ON "{c.Name}"({string.Join(", ", fields.Select(f => $"json_extract(data, '$.{f}')"))})""");
         }
 
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -225,6 +228,8 @@ internal static class SqlNames
     }
 
     public static string IndexSuffix(string field) => field.Replace('.', '_');
+
+    public static string CompoundSuffix(IEnumerable<string> fields) => string.Join("__", fields.Select(IndexSuffix));
 
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
