@@ -13,7 +13,7 @@ using PatientExperience.Storage.Sqlite;
 // The reporting read model at health-system scale, in one process (docs/benchmarks.md):
 //
 //   dotnet run -c Release --project benchmarks/PatientExperience.Reporting.Benchmarks -- [--events 1000000] [--facilities 10]
-//       [--concurrency 64] [--batch 256] [--queries 200] [--naive-queries 5]
+//       [--concurrency 64] [--batch 256] [--queries 200] [--naive-queries 5] [--keep]
 //
 // 1. generates --events events of a year of --facilities facilities (fixed seed; EventHistory);
 // 2. ingests them through the reporting service's own consumer (ReportingEventsConsumer, the code the bus calls, with a
@@ -119,7 +119,9 @@ try
 }
 finally
 {
-    try { folder.Delete(recursive: true); } catch (IOException) { }
+    // --keep leaves the store for a look with the sqlite3 shell (EXPLAIN QUERY PLAN).
+    if (args.Contains("--keep")) Console.WriteLine($"store kept: {folder.FullName}");
+    else try { folder.Delete(recursive: true); } catch (IOException) { }
 }
 
 int ArgInt(string name, int fallback)

@@ -38,6 +38,9 @@ public sealed record CollectionDefinition(string Name)
 
     internal IEnumerable<string> AllFields => UniqueFields.Concat(IndexedFields).Distinct(StringComparer.Ordinal);
 
+    /// <summary>The first fields of the compound indexes: each is served by its compound index and needs none of its own.</summary>
+    internal IEnumerable<string> CompoundLeaders => CompoundIndexes.Select(fields => fields[0]).Distinct(StringComparer.Ordinal);
+
     /// <summary>Refuses a compound index of fewer than two fields, or over a field that is not indexed (queries could not name it).</summary>
     internal void EnsureCompoundIndexesValid()
     {

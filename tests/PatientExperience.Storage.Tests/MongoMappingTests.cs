@@ -126,6 +126,19 @@ public sealed class MongoMappingTests
     }
 
     [Fact]
+    public void A_compound_index_keeps_its_field_order_and_replaces_its_first_fields_own_index()
+    {
+        var definition = new CollectionDefinition("report_days") { IndexedFields = ["facilityId", "day", "unitId"], CompoundIndexes = [["facilityId", "day"]] };
+
+        var indexes = MongoMapping.IndexesFor(definition).ToList();
+
+        Assert.Equal(
+            [new BsonDocument("data.day", 1), new BsonDocument("data.unitId", 1), new BsonDocument { { "data.facilityId", 1 }, { "data.day", 1 } }],
+            indexes.Select(i => i.Keys));
+        Assert.Equal("cx_facilityId__day", indexes[^1].Options.Name);
+    }
+
+    [Fact]
     public void A_document_survives_the_trip_through_bson_with_its_id_and_version()
     {
         var document = new Grievance("G-1", GrievanceStatus.AwaitingResponse, InParis.AddTicks(1234567), 3, new PatientRef("MRN-1", Ward: null))

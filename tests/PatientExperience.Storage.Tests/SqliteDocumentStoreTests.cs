@@ -122,6 +122,42 @@ public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
         }
 
         Assert.Contains(plan, step => step.Contains($"cx_{definition.Name}_status__receivedAt", StringComparison.Ordinal));
+        await using var indexes = connection.CreateCommand();
+        indexes.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{definition.Name}'";
+        var names = new List<string>();
+        await using (var reader = await indexes.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct)) names.Add(reader.GetString(0));
+        }
+
+        // The compound index serves status alone too: status has no index of its own; the other fields keep theirs.
+        Assert.DoesNotContain($"ix_{definition.Name}_status", names);
+        Assert.Contains($"ix_{definition.Name}_receivedAt", names);
+    }
+
+    [Fact]
+    public async Task A_page_in_id_order_reads_the_matches_through_the_filters_index_not_the_whole_table()
+    {
+        for (var i = 0; i < 30; i++) await Grievances.InsertAsync($"g-{i:D2}", Grievance($"G-{i}", receivedAt: T0.AddDays(i)), [], Ct);
+        var query = new DocumentQuery { Filters = [FieldFilter.Gte("receivedAt", T0.AddDays(27))], PageSize = 2, PageNumber = 1 };
+
+        var page = await Grievances.QueryAsync(query, Ct);
+
+        Assert.Equal(3, page.Total);
+        Assert.Equal(["g-27", "g-28"], page.Items.Select(i => i.Id));
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync(Ct);
+        await using var explain = connection.CreateCommand();
+        var where = SqliteDocumentCollection<Grievance>.BuildWhere(query, explain);
+        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM \"{Definition.Name}\"{where} ORDER BY {SqliteDocumentCollection<Grievance>.OrderBy(query)}";
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains($"ix_{Definition.Name}_receivedAt", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
     }
 
     [Fact]

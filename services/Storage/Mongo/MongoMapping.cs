@@ -283,7 +283,7 @@ internal static class MongoMapping
             });
         }
 
-        foreach (var f in definition.IndexedFields.Except(definition.UniqueFields))
+        foreach (var f in definition.IndexedFields.Except(definition.UniqueFields).Except(definition.CompoundLeaders))
         {
             yield return (new BsonDocument($"{Data}.{f}", 1), new CreateIndexOptions { Name = $"ix_{f.Replace('.', '_')}" });
         }

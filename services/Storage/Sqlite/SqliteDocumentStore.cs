@@ -116,8 +116,12 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
             ddl.Add($"""CREATE TABLE IF NOT EXISTS "{c.Name}" (id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL)""");
             foreach (var f in c.UniqueFields)
                 ddl.Add($"""CREATE UNIQUE INDEX IF NOT EXISTS "ux_{c.Name}_{SqlNames.IndexSuffix(f)}" ON "{c.Name}"(json_extract(data, '$.{f}'))""");
-            foreach (var f in c.IndexedFields.Except(c.UniqueFields))
+            foreach (var f in c.IndexedFields.Except(c.UniqueFields).Except(c.CompoundLeaders))
                 ddl.Add($"""CREATE INDEX IF NOT EXISTS "ix_{c.Name}_{SqlNames.IndexSuffix(f)}" ON "{c.Name}"(json_extract(data, '$.{f}'))""");
+            // A field that leads a compound index is served by it: its own index would only cost writes (and is dropped if an
+            // earlier version created it).
+            foreach (var f in c.CompoundLeaders.Except(c.UniqueFields))
+                ddl.Add($"""DROP INDEX IF EXISTS "ix_{c.Name}_{SqlNames.IndexSuffix(f)}" """);
             foreach (var fields in c.CompoundIndexes)
                 ddl.Add($"""CREATE INDEX IF NOT EXISTS "cx_{c.Name}_{SqlNames.CompoundSuffix(fields)}" ON "{c.Name}"({string.Join(", ", fields.Select(f => $"json_extract(data, '$.{f}')"))})""");
         }
