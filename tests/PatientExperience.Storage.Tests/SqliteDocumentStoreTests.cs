@@ -110,25 +110,10 @@ public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
         var found = await grievances.ListIdsAsync(query, Ct);
 
         Assert.Equal(["g-10", "g-12", "g-14", "g-16", "g-18"], found);
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "compound.db")}");
-        await connection.OpenAsync(Ct);
-        await using var explain = connection.CreateCommand();
-        var where = SqliteDocumentCollection<Grievance>.BuildWhere(query, explain);
-        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM \"{definition.Name}\"{where}";
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync(Ct))
-        {
-            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(3));
-        }
-
+        var database = Path.Combine(_directory, "compound.db");
+        var plan = await PlanAsync(database, definition.Name, query, orderBy: null);
         Assert.Contains(plan, step => step.Contains($"cx_{definition.Name}_status__receivedAt", StringComparison.Ordinal));
-        await using var indexes = connection.CreateCommand();
-        indexes.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{definition.Name}'";
-        var names = new List<string>();
-        await using (var reader = await indexes.ExecuteReaderAsync(Ct))
-        {
-            while (await reader.ReadAsync(Ct)) names.Add(reader.GetString(0));
-        }
+        var names = await ColumnAsync(database, cmd => cmd.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{definition.Name}'");
 
         // The compound index serves status alone too: status has no index of its own; the other fields keep theirs.
         Assert.DoesNotContain($"ix_{definition.Name}_status", names);
@@ -145,19 +130,30 @@ public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
 
         Assert.Equal(3, page.Total);
         Assert.Equal(["g-27", "g-28"], page.Items.Select(i => i.Id));
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
-        await connection.OpenAsync(Ct);
-        await using var explain = connection.CreateCommand();
-        var where = SqliteDocumentCollection<Grievance>.BuildWhere(query, explain);
-        explain.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM \"{Definition.Name}\"{where} ORDER BY {SqliteDocumentCollection<Grievance>.OrderBy(query)}";
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync(Ct))
-        {
-            while (await reader.ReadAsync(Ct)) plan.Add(reader.GetString(3));
-        }
-
+        var plan = await PlanAsync(DatabasePath, Definition.Name, query, SqliteDocumentCollection<Grievance>.OrderBy(query));
         Assert.Contains(plan, step => step.Contains($"ix_{Definition.Name}_receivedAt", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    /// <summary>The steps of SQLite's plan for the query's filters, as the adapter writes them.</summary>
+    private static Task<List<string>> PlanAsync(string database, string table, DocumentQuery query, string? orderBy) =>
+        ColumnAsync(database, cmd =>
+        {
+            var where = SqliteDocumentCollection<Grievance>.BuildWhere(query, cmd);
+            cmd.CommandText = $"EXPLAIN QUERY PLAN SELECT id FROM \"{table}\"{where}{(orderBy is null ? "" : $" ORDER BY {orderBy}")}";
+        }, column: 3);
+
+    /// <summary>One text column of every row a statement on the database file returns.</summary>
+    private static async Task<List<string>> ColumnAsync(string database, Action<SqliteCommand> prepare, int column = 0)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync(Ct);
+        await using var cmd = connection.CreateCommand();
+        prepare(cmd);
+        var values = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct)) values.Add(reader.GetString(column));
+        return values;
     }
 
     [Fact]
