@@ -23,7 +23,7 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
     private readonly MailboxAddress _from;
     private readonly ILogger<SmtpEmailTransport> _logger;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private readonly ConcurrentBag<TrackedSmtpClient> _idle = [];
 
     public SmtpEmailTransport(SmtpConnection connection, IOptions<NotificationOptions> options, ILogger<SmtpEmailTransport> logger)
     {
@@ -50,11 +50,14 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            // A reused connection the server has since closed fails at once: try once more on a fresh one.
+            // A reused connection the server has since closed fails at once: try once more on a fresh one, but only if the
+            // server had not yet accepted the sender. After that the connection was alive, and a failure (a lost or late reply
+            // to the message's data) may follow a message the server took: sending it again at once would deliver it twice.
             for (var attempt = 0; ; attempt++)
             {
                 var reused = _idle.TryTake(out var client);
-                client ??= new SmtpClient();
+                client ??= new TrackedSmtpClient();
+                client.SenderAccepted = false;
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
                 try
@@ -74,7 +77,7 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
                 {
                     client.Dispose();
                     var outcome = Classify(e);
-                    if (reused && attempt == 0 && e is not SmtpCommandException) continue;
+                    if (reused && attempt == 0 && !client.SenderAccepted && e is not SmtpCommandException) continue;
                     LogFailed(_logger, message.DeliveryId, _connection.ToString(), outcome.Reason ?? "", e.GetType().Name);
                     return outcome;
                 }
@@ -114,6 +117,18 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
             }
 
             client.Dispose();
+        }
+    }
+
+    /// <summary>An SMTP client that tells whether the server accepted the sender of the message being sent.</summary>
+    private sealed class TrackedSmtpClient : SmtpClient
+    {
+        public bool SenderAccepted { get; set; }
+
+        protected override void OnSenderAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            SenderAccepted = true;
+            base.OnSenderAccepted(message, mailbox, response);
         }
     }
 

@@ -38,6 +38,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>Decides the reply to each recipient: null accepts; otherwise the reply is sent and the recipient refused.</summary>
     public Func<string, SmtpResponse?> RecipientPolicy { get; set; } = _ => null;
 
+    /// <summary>How long the server waits, after it has stored a message, before it answers the client (a slow or lost reply).</summary>
+    public TimeSpan ReplyDelay { get; set; } = TimeSpan.Zero;
+
     public bool IsRunning { get { lock (_lock) return _server is not null; } }
 
     /// <summary>Starts a server on a free port (or the given one).</summary>
@@ -112,6 +115,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 message.TextBody ?? message.HtmlBody ?? "",
                 message.MessageId ?? "",
                 DateTimeOffset.UtcNow));
+            if (owner.ReplyDelay > TimeSpan.Zero) await Task.Delay(owner.ReplyDelay, cancellationToken).ConfigureAwait(false);
             return SmtpResponse.Ok;
         }
     }
