@@ -250,12 +250,11 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         var totals = new Measures();
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         var first = new DateOnly(any.Day.Year, any.Day.Month, 1);
-        for (var day = first; day.Month == first.Month; day = day.AddDays(1))
+        var days = Enumerable.Range(0, DateTime.DaysInMonth(first.Year, first.Month)).Select(i => any with { Day = first.AddDays(i) }).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        foreach (var stored in await _dayTotals.GetManyAsync(days.Keys, ct))
         {
-            var stored = await _dayTotals.GetAsync((any with { Day = day }).Id, ct);
-            if (stored is null) continue;
             totals.Add(stored.Document.Totals.All);
-            versions[DayKey.DayString(day)] = stored.Version;
+            versions[DayKey.DayString(days[stored.Id].Day)] = stored.Version;
         }
 
         return (totals, versions);
