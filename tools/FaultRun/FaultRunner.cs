@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml;
+using PatientExperience.ServiceDefaults.Http;
 
 namespace PatientExperience.FaultRun;
 
@@ -220,9 +221,6 @@ public static class FaultRunner
                 throw new InvalidOperationException($"PUT sla-policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
         }
 
-        /// <summary>How deep the services let paging reach (page × pageSize, their <c>Paging.MaxReach</c>).</summary>
-        private const int PagingReach = 10_000;
-
         private const int PageSize = 100;
 
         /// <summary>
@@ -240,7 +238,7 @@ public static class FaultRunner
             {
                 var body = await PageAsync(ranged, page, ct).ConfigureAwait(false);
                 var total = body.GetProperty("total").GetInt64();
-                if (page == 1 && total > PagingReach && to - from > TimeSpan.FromMilliseconds(2))
+                if (page == 1 && total > Paging.MaxReach && to - from > TimeSpan.FromMilliseconds(2))
                 {
                     var middle = from + (to - from) / 2;
                     items.AddRange(await ListAllAsync(path, fromName, toName, from, middle, ct).ConfigureAwait(false));
@@ -250,7 +248,7 @@ public static class FaultRunner
 
                 var batch = body.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
                 items.AddRange(batch);
-                if (batch.Count < PageSize || items.Count >= total || page * PageSize >= PagingReach) return items;
+                if (batch.Count < PageSize || items.Count >= total || page * PageSize >= Paging.MaxReach) return items;
             }
         }
 
