@@ -43,6 +43,8 @@ public sealed class EscalationApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // The harness registers a message scheduler of its own; code outside consumers schedules durably, as in production.
+            var durableScheduler = services.Last(d => d.ServiceType == typeof(IMessageScheduler));
             services.AddMassTransitTestHarness(x =>
             {
                 // As the platform bus does: retry before a message faults (events that arrive before their case's CaseOpened).
@@ -56,6 +58,7 @@ public sealed class EscalationApp : WebApplicationFactory<Program>
                     cfg.ConfigureEndpoints(context);
                 });
             });
+            services.Add(durableScheduler);
         });
     }
 

@@ -5,6 +5,7 @@ using PatientExperience.Case.Organisation;
 using PatientExperience.Contracts.Case;
 using PatientExperience.Contracts.Notification;
 using PatientExperience.Contracts.Vocabulary;
+using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Improvement;
 
@@ -34,11 +35,18 @@ public sealed class ImprovementActionTimers(ImprovementActionStore actions, Time
     private async Task ApplyAsync(ConsumeContext context, Guid actionId)
     {
         var stored = await actions.GetAsync(actionId, context.CancellationToken);
-        if (stored is null) return;
-        var a = stored.Document;
+        if (stored is not null) await ApplyAsync(context, stored, context.CancellationToken);
+    }
+
+    /// <summary>Brings the action's timer in step with the action, starting from the action as this consumer read it (see <see cref="Timers.KeepInStepAsync{T}"/>).</summary>
+    internal Task ApplyAsync(ConsumeContext? context, Stored<ImprovementAction> stored, CancellationToken ct) =>
+        Timers.KeepInStepAsync(stored, s => ApplyAsync(context, s.Document), () => actions.GetAsync(stored.Document.Id, ct), (a, b) => a.Version == b.Version);
+
+    private Task ApplyAsync(ConsumeContext? context, ImprovementAction a)
+    {
         var token = TokenFor(a.Id);
-        if (a.IsOpen && a.OverdueNoticeSentAt is null) await timers.ScheduleAsync(context, Destination, a.DueAt, new ImprovementActionDue { ActionId = a.Id, TokenId = token });
-        else if (!a.IsOpen) await timers.CancelAsync(context, Destination, token);
+        if (a.IsOpen && a.OverdueNoticeSentAt is null) return timers.ScheduleAsync(context, Destination, a.DueAt, new ImprovementActionDue { ActionId = a.Id, TokenId = token });
+        return a.IsOpen ? Task.CompletedTask : timers.CancelAsync(context, Destination, token);
     }
 
     public static Guid TokenFor(Guid actionId) => Deterministic($"{actionId:N}/overdue-timer");

@@ -33,6 +33,10 @@ public sealed class DepartmentTaskProjection(CaseStore cases, DepartmentTaskStor
         var ct = context.CancellationToken;
         var c = await cases.GetAsync(caseId, ct);
         if (c is null || c.Document.Tasks.Count == 0) return;
-        foreach (var row in await tasks.RefreshAsync(c, ct)) await timers.ApplyAsync(context, row);
+        foreach (var row in await tasks.RefreshAsync(c, ct)) await ApplyTimersAsync(context, row, ct);
     }
+
+    /// <summary>Brings a task's timers in step with its row, starting from the row as this consumer read it (see <see cref="Timers.KeepInStepAsync{T}"/>).</summary>
+    internal Task ApplyTimersAsync(ConsumeContext? context, DepartmentTask row, CancellationToken ct) =>
+        Timers.KeepInStepAsync(row, r => timers.ApplyAsync(context, r), async () => (await tasks.GetAsync(row.Id, ct))?.Document, (a, b) => a == b);
 }

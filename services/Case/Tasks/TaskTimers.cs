@@ -28,7 +28,7 @@ public sealed class TaskTimers(Timers timers, IOptions<TasksOptions> options)
 
     private static readonly Uri Destination = new($"queue:{Queue}");
 
-    public async Task ApplyAsync(ConsumeContext context, DepartmentTask task)
+    public async Task ApplyAsync(ConsumeContext? context, DepartmentTask task)
     {
         foreach (var kind in Wire.Values<TaskNoticeKind>())
         {

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using PatientExperience.Case.Improvement;
 using PatientExperience.Contracts.Notification;
+using Microsoft.Extensions.DependencyInjection;
+using PatientExperience.Messaging.Scheduling;
 using PatientExperience.ServiceDefaults.Http;
+using PatientExperience.Storage;
 
 namespace PatientExperience.Case.Tests.Improvement;
 
@@ -28,18 +31,20 @@ public sealed class ImprovementActionOverdueTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<ImprovementActionView>(Ct))!;
     }
 
+    private async Task MoveAsync(Guid actionId, string status)
+    {
+        var current = (await Staff.GetFromJsonAsync<ImprovementActionView>($"/api/v1/improvement-actions/{actionId}", Ct))!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/improvement-actions/{actionId}/status") { Content = JsonContent.Create(new { status }) };
+        request.Headers.TryAddWithoutValidation("If-Match", $"\"{current.Version}\"");
+        Assert.True((await Staff.SendAsync(request, Ct)).IsSuccessStatusCode);
+    }
+
     [Fact]
     public async Task An_open_action_past_its_due_date_reminds_its_owner_and_the_department_head_once_and_a_done_one_no_one()
     {
         var open = await ProposeAsync("medicine", "rg-4-west-manager");
         var finished = await ProposeAsync("maternity", "rg-maternity-head");
-        foreach (var status in new[] { "in-progress", "done" })
-        {
-            var current = (await Staff.GetFromJsonAsync<ImprovementActionView>($"/api/v1/improvement-actions/{finished.Id}", Ct))!;
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/improvement-actions/{finished.Id}/status") { Content = JsonContent.Create(new { status }) };
-            request.Headers.TryAddWithoutValidation("If-Match", $"\"{current.Version}\"");
-            Assert.True((await Staff.SendAsync(request, Ct)).IsSuccessStatusCode);
-        }
+        foreach (var status in new[] { "in-progress", "done" }) await MoveAsync(finished.Id, status);
 
         await Eventually.UntilAsync(() => _app.Harness.Consumed.Select<Contracts.Case.ImprovementActionStatusChanged>(new CancellationToken(true)).Count(m => m.Context.Message.ActionId == finished.Id) == 2,
             "the finished action's timer handled");
@@ -60,5 +65,29 @@ public sealed class ImprovementActionOverdueTests : IAsyncLifetime
         await Eventually.UntilAsync(() => _app.Harness.Consumed.Select<ImprovementActionDue>(new CancellationToken(true)).Count() >= 3, "the repeated timers consumed");
         Assert.Single(_app.Published<SendNotification>(), n => n.NotificationId == ImprovementActionTimers.NoticeIdFor(open.Id));
         Assert.DoesNotContain(_app.Published<SendNotification>(), n => n.NotificationId == ImprovementActionTimers.NoticeIdFor(finished.Id));
+    }
+
+    private async Task<bool> TimerPendingAsync(Guid actionId) =>
+        await _app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<ScheduledMessageDocument>(ScheduledMessages.Definition)
+            .GetAsync(ImprovementActionTimers.TokenFor(actionId).ToString("D"), Ct) is not null;
+
+    /// <summary>
+    /// The consumer of the action's proposal read it open; the action was done and its timer cancelled before that consumer
+    /// set the timer. Before the timer was kept in step with the action (read again after setting it), it outlived the action.
+    /// </summary>
+    [Fact]
+    public async Task A_timer_set_late_for_an_action_read_before_it_was_done_is_cancelled_again()
+    {
+        var action = await ProposeAsync("medicine", "rg-4-west-manager");
+        await Eventually.UntilAsync(() => TimerPendingAsync(action.Id), "the action's timer set");
+        var actions = _app.Services.GetRequiredService<ImprovementActionStore>();
+        var readOpen = (await actions.GetAsync(action.Id, Ct))!;
+
+        foreach (var status in new[] { "in-progress", "done" }) await MoveAsync(action.Id, status);
+        await Eventually.UntilAsync(async () => !await TimerPendingAsync(action.Id), TimeSpan.FromMinutes(1), "the done action's timer cancelled", Ct);
+
+        await ActivatorUtilities.CreateInstance<ImprovementActionTimers>(_app.Services).ApplyAsync(null, readOpen, Ct);
+
+        Assert.False(await TimerPendingAsync(action.Id));
     }
 }

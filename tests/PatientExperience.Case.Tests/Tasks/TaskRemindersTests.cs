@@ -124,6 +124,51 @@ public sealed class TaskRemindersTests : IAsyncLifetime
         Assert.Empty(NoticesFor(cancelled));
     }
 
+    /// <summary>
+    /// Two consumers of one case's events race: one reads the task open, the other closes it and cancels its timers, and
+    /// only then does the first set the timers for the row it read. Before the timers were kept in step with the row
+    /// (read again after setting them), they outlived the task.
+    /// </summary>
+    [Fact]
+    public async Task Timers_set_late_for_a_task_read_before_it_was_done_are_cancelled_again()
+    {
+        var c = (await _app.OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false })).Document;
+        var task = await AddTaskAsync(c.Id, "emergency", "rg-ed-adult-manager", TimeSpan.FromDays(3));
+        await Eventually.UntilAsync(async () => await TimerPendingAsync(task, TaskNoticeKind.Reminder) && await TimerPendingAsync(task, TaskNoticeKind.Overdue), "both timers set");
+        var readOpen = (await _app.Services.GetRequiredService<DepartmentTaskStore>().GetAsync(task, Ct))!.Document;
+        Assert.True(readOpen.IsLive);
+
+        await ActAsync(c.Id, $"tasks/{task}/complete", new { note = "Spoke to the family" });
+        await Eventually.UntilAsync(async () => !await TimerPendingAsync(task, TaskNoticeKind.Reminder) && !await TimerPendingAsync(task, TaskNoticeKind.Overdue),
+            TimeSpan.FromMinutes(1), "the done task's timers cancelled", Ct);
+
+        await ActivatorUtilities.CreateInstance<DepartmentTaskProjection>(_app.Services).ApplyTimersAsync(null, readOpen, Ct);
+
+        Assert.False(await TimerPendingAsync(task, TaskNoticeKind.Reminder));
+        Assert.False(await TimerPendingAsync(task, TaskNoticeKind.Overdue));
+    }
+
+    /// <summary>The same race the other way: a consumer read the task on the resolved case and cancels after reopening set the timers again.</summary>
+    [Fact]
+    public async Task Timers_cancelled_late_for_a_task_read_before_its_case_reopened_are_set_again()
+    {
+        var c = (await _app.OpenAsync(Samples.Feedback(channel: "phone") with { ResponseRequested = false })).Document;
+        var task = await AddTaskAsync(c.Id, "surgery", null, TimeSpan.FromDays(3));
+        await Eventually.UntilAsync(() => TimerPendingAsync(task, TaskNoticeKind.Overdue), "the task's timer set");
+        await ActAsync(c.Id, "resolve", new { });
+        var rows = _app.Services.GetRequiredService<DepartmentTaskStore>();
+        await Eventually.UntilAsync(async () => (await rows.GetAsync(task, Ct))!.Document.IsLive == false && !await TimerPendingAsync(task, TaskNoticeKind.Overdue),
+            TimeSpan.FromMinutes(1), "the resolved case's task timers cancelled", Ct);
+        var readResolved = (await rows.GetAsync(task, Ct))!.Document;
+
+        await ActAsync(c.Id, "reopen", new { reason = "The patient called back" });
+        await Eventually.UntilAsync(() => TimerPendingAsync(task, TaskNoticeKind.Overdue), TimeSpan.FromMinutes(1), "the timer set again on reopening", Ct);
+
+        await ActivatorUtilities.CreateInstance<DepartmentTaskProjection>(_app.Services).ApplyTimersAsync(null, readResolved, Ct);
+
+        Assert.True(await TimerPendingAsync(task, TaskNoticeKind.Overdue));
+    }
+
     [Fact]
     public async Task Resolving_the_case_stops_its_open_tasks_timers_and_reopening_sets_them_again()
     {
