@@ -144,11 +144,15 @@ public sealed class ConsoleTests(BrowserPlatform platform) : BrowserTest(platfor
     public async Task The_api_reference_is_served_by_the_gateway()
     {
         var page = await NewPageAsync();
-        var response = await page.GotoAsync("/api-docs");
+        // The reference is a script of several megabytes that renders the whole platform's document: on a CI host running every
+        // test assembly at once, loading and rendering it has taken over the 15 s a console page is given, so it gets a minute
+        // (each wait is over as soon as its condition holds).
+        var rendering = TimeSpan.FromMinutes(1).TotalMilliseconds;
+        var response = await page.GotoAsync("/api-docs", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = (float)rendering });
         Assert.Equal(200, response!.Status);
         // Scalar renders the platform's document (served by the gateway itself: no network beyond it): its tags in the sidebar.
         var sidebar = page.GetByRole(AriaRole.Complementary);
-        await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = "Cases", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = "Cases", Exact = true })).ToBeVisibleAsync(new() { Timeout = (float)rendering });
         await Assertions.Expect(sidebar.GetByRole(AriaRole.Link, new() { Name = "Complainant status page", Exact = true })).ToBeVisibleAsync();
         // The viewport only: the reference of the whole API is a page many screens long.
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserPlatform.ScreenshotFolder, "api-docs-desktop.png") });
