@@ -20,10 +20,37 @@ internal sealed record Snapshot(DateTimeOffset At, IReadOnlyList<CaseSeen> Cases
             .Select(DeliverySeen.From).DistinctBy(d => d.Id).ToList();
         return new Snapshot(at, cases, deliveries, platform.Smtp.Received);
     }
+}
 
-    /// <summary>Changes whenever a case, a breach, a delivery's status or an email is added.</summary>
-    public string Fingerprint() => string.Create(CultureInfo.InvariantCulture,
-        $"{Cases.Count}/{Cases.Sum(c => c.Breaches.Count)}/{Deliveries.Count}/{Deliveries.Count(d => d.IsFinal)}/{Emails.Count}");
+/// <summary>
+/// The totals of what the platform holds, from one-item pages of its lists: cheap enough to look at every few seconds while
+/// the run settles. They cannot tell one case's breaches from another's; the <see cref="Snapshot"/> can.
+/// </summary>
+internal sealed record Counts(long Cases, long AtExecutive, long Deliveries, long Delivered, long Failed, int Emails)
+{
+    public long NotFinal => Deliveries - Delivered - Failed;
+
+    public static async Task<Counts> TakeAsync(FaultRunner.StaffApi staff, FaultRunPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        var (from, to) = (startedAt.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Task<long> Count(string path) => staff.CountAsync(path, "createdFrom", "createdTo", from, to, ct);
+        var emails = platform.Smtp.Received.Count;
+        return new Counts(
+            await Count($"/api/v1/cases?facilityId={facility}").ConfigureAwait(false),
+            await Count($"/api/v1/cases?facilityId={facility}&level=executive").ConfigureAwait(false),
+            await Count($"/api/v1/notifications?facilityId={facility}").ConfigureAwait(false),
+            await Count($"/api/v1/notifications?facilityId={facility}&status=delivered").ConfigureAwait(false),
+            await Count($"/api/v1/notifications?facilityId={facility}&status=failed").ConfigureAwait(false),
+            emails);
+    }
+
+    /// <summary>The same totals counted in a snapshot.</summary>
+    public static Counts Of(Snapshot s) => new(
+        s.Cases.Count, s.Cases.Count(c => c.Level == "executive"), s.Deliveries.Count,
+        s.Deliveries.Count(d => d.Status == "delivered"), s.Deliveries.Count(d => d.Status == "failed"), s.Emails.Count);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"cases {Cases}, at executive {AtExecutive}, deliveries {Deliveries}, not final {NotFinal}, emails {Emails}");
 }
 
 internal sealed record CaseSeen(Guid CaseId, Guid SubmissionId, DateTimeOffset OpenedAt, string Level, IReadOnlyList<Breach> Breaches)
@@ -81,6 +108,14 @@ internal sealed class Reconciliation(FaultRunOptions options, IReadOnlySet<Guid>
     private static readonly TimeSpan ClockAgreement = TimeSpan.FromSeconds(2);
 
     public DateTimeOffset StartedAt => startedAt;
+
+    /// <summary>What the totals say the run still waits for, or null when they say it has settled (the snapshot has the last word).</summary>
+    public string? WaitingFor(Counts c)
+    {
+        if (c.Cases < accepted.Count) return $"{accepted.Count - c.Cases} accepted concerns without a case";
+        if (c.AtExecutive < c.Cases) return $"{c.Cases - c.AtExecutive} cases still to reach the executives";
+        return c.NotFinal > 0 ? $"{c.NotFinal} deliveries not yet delivered or failed" : null;
+    }
 
     /// <summary>What the run still waits for, or null when it has settled.</summary>
     public string? WaitingFor(Snapshot s)
