@@ -46,6 +46,7 @@ public static class MessagingExtensions
             // Data annotations do not look inside nested objects: validate the outbox relay's settings explicitly.
             .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Outbox, new System.ComponentModel.DataAnnotations.ValidationContext(o.Outbox), null, validateAllProperties: true),
                 "Messaging:Outbox has a value out of range (PollIntervalMs 50-60000, BatchSize 1-10000, LeaseSeconds 1-3600).")
+            .Validate(o => o.Outbox.PublishTimeoutSeconds < o.Outbox.LeaseSeconds, "Messaging:Outbox:PublishTimeoutSeconds must be below Messaging:Outbox:LeaseSeconds.")
             .Validate(o => o.Redelivery.IsValid(out _), "Messaging:Redelivery:IntervalsSeconds must hold at most 30 intervals of 1-86400 seconds each.")
             .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.ErrorQueues, new System.ComponentModel.DataAnnotations.ValidationContext(o.ErrorQueues), null, validateAllProperties: true),
                 "Messaging:ErrorQueues:PollSeconds must be 1-3600.")
@@ -238,6 +239,7 @@ public static class MessagingExtensions
         builder.Services.AddOptions<DurableSchedulerOptions>()
             .Bind(builder.Configuration.GetSection(DurableSchedulerOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => o.SendTimeoutSeconds < o.LeaseSeconds, "Messaging:Scheduler:SendTimeoutSeconds must be below Messaging:Scheduler:LeaseSeconds.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ScheduledMessageStore(serviceName, sp, sp.GetRequiredService<TimeProvider>()));

@@ -91,6 +91,16 @@ public sealed class OutboxRelayOptions
     public int LeaseSeconds { get; set; } = 30;
 
     /// <summary>
+    /// How long one publish may wait for the broker's confirm before it counts as failed and its document's messages are
+    /// offered again after a back-off (published again: at least once). RabbitMQ.Client 7.2 can leave a publish waiting for
+    /// a confirm for ever when the broker restarts under it (rabbitmq-dotnet-client#1930); without this bound that publish held
+    /// the relay's pass, and every later message of the service, until the process restarted. Must be below
+    /// <see cref="LeaseSeconds"/>, so the messages are released before another relay may take them.
+    /// </summary>
+    [Range(1, 3600)]
+    public int PublishTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>
     /// Stops publishing while messages keep accumulating durably in the store: for maintenance of the broker, and for
     /// the test that kills a process between storing and publishing.
     /// </summary>

@@ -61,6 +61,33 @@ public sealed class OutboxRelayTests
         await host.StopAsync(Ct);
     }
 
+    /// <summary>
+    /// RabbitMQ.Client 7.2 can leave a publish waiting for its confirm for ever when the broker restarts under it
+    /// (rabbitmq-dotnet-client#1930): in a fault run the case service's relay then held its pass, and every later event, until
+    /// the process restarted. Here a publish waits until it is cancelled, as that one did.
+    /// </summary>
+    [Fact]
+    public async Task A_publish_whose_confirm_never_comes_times_out_and_goes_out_again_instead_of_holding_the_relay()
+    {
+        var deliveries = new Deliveries();
+        using var host = MessagingHost.Build(null, bus => bus.AddConsumer<ProbeConsumer>().Endpoint(e => e.Name = "itest-relay-hang"), deliveries,
+            new Dictionary<string, string?> { ["Messaging:Outbox:PublishTimeoutSeconds"] = "1" });
+        await host.StartAsync(Ct);
+        var stuck = new ProbeHappened(Guid.NewGuid(), "its first confirm never comes");
+        var observer = new HangOncePublishObserver(stuck.ProbeId);
+        using var _ = host.Services.GetRequiredService<IBus>().ConnectPublishObserver(observer);
+
+        await WriteAsync(host, "d-1", OutboxMessages.Create(stuck, DateTimeOffset.UtcNow));
+        await Eventually.UntilAsync(() => Task.FromResult(observer.Hung), Deadline, "the first publish waiting", Ct);
+        var after = new ProbeHappened(Guid.NewGuid(), "written while it waited");
+        await WriteAsync(host, "d-2", OutboxMessages.Create(after, DateTimeOffset.UtcNow));
+
+        await Eventually.UntilAsync(() => Task.FromResult(deliveries.Received.Any(r => r.ProbeId == stuck.ProbeId) && deliveries.Received.Any(r => r.ProbeId == after.ProbeId)),
+            Deadline, "the stuck message published again and the later one published", Ct);
+        await Eventually.UntilAsync(async () => (await StoreOf(host).Outbox.BacklogAsync(Ct)).Pending == 0, Deadline, "the outbox empty", Ct);
+        await host.StopAsync(Ct);
+    }
+
     [Fact]
     public async Task A_full_batch_is_followed_at_once_by_the_next_and_a_write_during_a_pass_wakes_the_relay_instead_of_the_poll()
     {
@@ -215,6 +242,24 @@ public sealed class OutboxRelayTests
             if (context.Message is ProbeHappened p) Published.Enqueue(p.ProbeId);
             return Task.CompletedTask;
         }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    /// <summary>The first publish of one message waits until its cancellation token ends it, as a publish whose confirm never comes.</summary>
+    private sealed class HangOncePublishObserver(Guid hangOnce) : IPublishObserver
+    {
+        private int _hung;
+
+        public bool Hung => Volatile.Read(ref _hung) == 1;
+
+        public async Task PrePublish<T>(PublishContext<T> context) where T : class
+        {
+            if (context.Message is ProbeHappened p && p.ProbeId == hangOnce && Interlocked.Exchange(ref _hung, 1) == 0)
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
 
         public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }

@@ -207,6 +207,49 @@ public sealed class MessageSchedulerTests : IAsyncLifetime
         Assert.Single(recorder.Reminders, r => r.Message.ReminderId == healthy.ReminderId);
         await host.StopAsync(Ct);
     }
+
+    /// <summary>
+    /// RabbitMQ.Client 7.2 can leave a send waiting for its confirm for ever when the broker restarts under it
+    /// (rabbitmq-dotnet-client#1930): in a fault run the case service's dispatcher then sent no timer until the process
+    /// restarted. Here the first send waits until it is cancelled, as that one did; on the real clock, as the timeout runs.
+    /// </summary>
+    [Fact]
+    public async Task A_send_whose_confirm_never_comes_times_out_and_the_message_is_sent_again()
+    {
+        var recorder = new SchedulingRecorder();
+        using var host = SchedulerHost.Build(recorder, settings: new Dictionary<string, string?> { ["Messaging:Scheduler:SendTimeoutSeconds"] = "1" });
+        await host.StartAsync(Ct);
+        var observer = new HangOnceSendObserver();
+        using var _ = host.Services.GetRequiredService<IBus>().ConnectSendObserver(observer);
+        var first = SchedulerHost.Reminder(DateTimeOffset.UtcNow, "its first send never confirmed");
+
+        await host.ScheduleReminderAsync(first);
+        await SchedulerHost.UntilAsync(() => observer.Hung, "the first send waiting");
+        var second = SchedulerHost.Reminder(DateTimeOffset.UtcNow, "due while it waited");
+        await host.ScheduleReminderAsync(second);
+
+        await SchedulerHost.UntilAsync(() => recorder.Reminders.Any(r => r.Message.ReminderId == first.ReminderId) && recorder.Reminders.Any(r => r.Message.ReminderId == second.ReminderId),
+            "both reminders received");
+        Assert.Single(recorder.Reminders, r => r.Message.ReminderId == first.ReminderId);
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>The first send waits until its cancellation token ends it, as a send whose confirm never comes.</summary>
+    private sealed class HangOnceSendObserver : ISendObserver
+    {
+        private int _hung;
+
+        public bool Hung => Volatile.Read(ref _hung) == 1;
+
+        public async Task PreSend<T>(SendContext<T> context) where T : class
+        {
+            if (Interlocked.Exchange(ref _hung, 1) == 0) await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        public Task PostSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
 }
 
 /// <summary>Registration and start-up validation.</summary>

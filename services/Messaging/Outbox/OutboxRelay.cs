@@ -183,7 +183,17 @@ internal sealed partial class OutboxRelay : PollingBackgroundService
         using var activity = Source.StartActivity("outbox relay " + type.Name, ActivityKind.Internal, parent);
         activity?.SetTag("messaging.message.id", message.Id.ToString());
         activity?.SetTag("pxp.service", _store.Name);
-        await bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), cancellationToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.PublishTimeoutSeconds), _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await bus.Publish(payload, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = message.Id), bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No publisher confirm within {_options.PublishTimeoutSeconds} s.");
+        }
+
         return payload;
     }
 

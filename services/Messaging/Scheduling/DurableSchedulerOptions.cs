@@ -26,6 +26,15 @@ public sealed class DurableSchedulerOptions
     public int LeaseSeconds { get; set; } = 30;
 
     /// <summary>
+    /// How long one send may wait for the broker's confirm before it counts as a failed attempt (offered again after the
+    /// back-off). RabbitMQ.Client 7.2 can leave a send waiting for a confirm for ever when the broker restarts under it
+    /// (rabbitmq-dotnet-client#1930); without this bound that send stopped every timer of the service until the process
+    /// restarted. Must be below <see cref="LeaseSeconds"/>.
+    /// </summary>
+    [Range(1, 3600)]
+    public int SendTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>
     /// How many times a message is tried before it is dead-lettered (kept in <c>scheduled_messages_dead</c> with the reason,
     /// logged and counted in <c>pxp.scheduler.dead_lettered</c>) instead of being tried for ever. Failed sends back off up to a
     /// minute apart, so the default of 1000 outlasts a broker outage of about 16 hours.

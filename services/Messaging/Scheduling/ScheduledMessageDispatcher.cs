@@ -167,7 +167,16 @@ internal sealed partial class ScheduledMessageDispatcher : PollingBackgroundServ
 
         var destination = new Uri(message.Destination);
         var endpoint = await _services.GetRequiredService<IBus>().GetSendEndpoint(destination);
-        await endpoint.Send(new SerializedMessageBody(), new ForwardScheduledMessagePipe(tokenId, message, destination), cancellationToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.SendTimeoutSeconds), Time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await endpoint.Send(new SerializedMessageBody(), new ForwardScheduledMessagePipe(tokenId, message, destination), bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No publisher confirm within {_options.SendTimeoutSeconds} s.");
+        }
     }
 
     /// <summary>
