@@ -26,6 +26,9 @@ public sealed class CaseStore([FromKeyedServices(CaseModule.ServiceName)] IDocum
     {
         UniqueFields = ["submissionId", "caseNumber", "surveyResponseId"],
         IndexedFields = ["facilityId", "status", "openedAt", "severity", "escalationLevel", "assigneeId", "owningDepartmentId", "nextDeadline", "source", "patientReference"],
+        // The worklist's default: a facility's cases newest first, often in a creation range; without it every page sorted all
+        // of the facility's cases.
+        CompoundIndexes = [["facilityId", "openedAt"]],
     };
 
     private readonly IDocumentCollection<CaseFile> _cases = store.Collection<CaseFile>(Definition);

@@ -15,6 +15,9 @@ public sealed class DeliveryStore([FromKeyedServices(NotificationModule.ServiceN
     {
         UniqueFields = ["key"],
         IndexedFields = ["caseId", "facilityId", "recipientId", "channel", "status", "unread", "createdAt", "sourceKey"],
+        // The delivery list: a facility's deliveries newest first, often in a creation range. With the facility's index alone
+        // SQLite sorted every delivery of the facility for each page (370 ms a page at 31,000 deliveries; 3 ms with this).
+        CompoundIndexes = [["facilityId", "createdAt"]],
     };
 
     private readonly IDocumentCollection<Delivery> _deliveries = store.Collection<Delivery>(Definition);
