@@ -97,6 +97,11 @@ public sealed partial class DeliveryWorker(
         }, [], now, ct);
         d = leased.Document;
 
+        // From here the attempt runs to its end even if the message's own delivery is cancelled (the broker connection
+        // dropped, the endpoint stopping): a message the server took must be recorded, or the redelivered DeliveryDue finds
+        // the lease, waits for it to end and sends it again. In a fault run a broker restart did that to emails in flight,
+        // which reached their patients twice two minutes apart. The transports' own timeouts bound the attempt.
+        ct = CancellationToken.None;
         SendOutcome outcome;
         using (var activity = Source.StartActivity("notification send " + d.Channel))
         {
@@ -121,7 +126,7 @@ public sealed partial class DeliveryWorker(
                 return;
 
             case SendResult.Transient when NextAttempt(d, now) is { } next:
-                await ScheduleAsync(context, DeliveryDue.For(d.Id, d.Attempts + 1, "retry"), next);
+                await ScheduleAsync(context, DeliveryDue.For(d.Id, d.Attempts + 1, "retry"), next, ct);
                 await deliveries.SaveAsync(leased, (d with
                 {
                     Status = DeliveryStatus.Retrying, NextAttemptAt = next, Reason = outcome.Reason, Transport = outcome.Transport, LeaseUntil = null,
@@ -238,8 +243,11 @@ public sealed partial class DeliveryWorker(
         return (hours, zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc);
     }
 
-    private static async Task ScheduleAsync(ConsumeContext context, DeliveryDue message, DateTimeOffset at) =>
-        await context.ScheduleSend(context.ReceiveContext.InputAddress, at.UtcDateTime, message, context.CancellationToken);
+    private static Task ScheduleAsync(ConsumeContext context, DeliveryDue message, DateTimeOffset at) =>
+        ScheduleAsync(context, message, at, context.CancellationToken);
+
+    private static async Task ScheduleAsync(ConsumeContext context, DeliveryDue message, DateTimeOffset at, CancellationToken ct) =>
+        await context.ScheduleSend(context.ReceiveContext.InputAddress, at.UtcDateTime, message, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Channel}) delivered via {Transport} after {Attempts} attempt(s)")]
     private static partial void LogDelivered(ILogger logger, Guid deliveryId, string channel, string transport, int attempts);
