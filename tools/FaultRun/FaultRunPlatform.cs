@@ -183,7 +183,8 @@ public sealed class FaultRunPlatform : IAsyncDisposable
         await _broker.DisposeAsync().ConfigureAwait(false);
         try
         {
-            if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+            // PXP_FAULT_RUN_KEEP=1 keeps the services' stores (under the temporary folder, pxp-faultrun-*) to look into afterwards.
+            if (Directory.Exists(_data) && Environment.GetEnvironmentVariable("PXP_FAULT_RUN_KEEP") != "1") Directory.Delete(_data, recursive: true);
         }
         catch (IOException)
         {
