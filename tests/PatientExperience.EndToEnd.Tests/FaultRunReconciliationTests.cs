@@ -66,12 +66,14 @@ public sealed class FaultRunReconciliationTests
     public void An_email_received_again_after_the_notification_service_was_killed_is_a_resend_otherwise_it_was_sent_twice()
     {
         static ReceivedEmail Mail(string id, double at) => new("from@x", ["to@x"], "s", "b", id, T0.AddSeconds(at));
-        var emails = new[] { Mail("a", 50), Mail("a", 120), Mail("b", 150), Mail("b", 160), Mail("c", 10) };
+        // "d": its first copy arrived a tenth of a second after the kill was logged, from the process the signal had not yet
+        // reached; "e" arrived twice more than a second after the kill, so the restarted process sent it twice.
+        var emails = new[] { Mail("a", 50), Mail("a", 120), Mail("b", 150), Mail("b", 160), Mail("c", 10), Mail("d", 70.1), Mail("d", 130), Mail("e", 72), Mail("e", 140) };
 
         var report = Reconcile([Case(0, 11, 22, 33)], [new FaultDone("kill notification", 70, 30)], emails);
 
-        Assert.Equal(["a received 2 times"], report.EmailsResentAfterCrash);
-        Assert.Equal(["b received 2 times"], report.EmailsSentTwice);
+        Assert.Equal(["a received 2 times, at 50.0s, 120.0s of the run", "d received 2 times, at 70.1s, 130.0s of the run"], report.EmailsResentAfterCrash);
+        Assert.Equal(["b received 2 times, at 150.0s, 160.0s of the run", "e received 2 times, at 72.0s, 140.0s of the run"], report.EmailsSentTwice);
         Assert.False(report.Passed);
     }
 
