@@ -105,9 +105,18 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
 
         var all = Assert.Single(await DaysAsync(), d => d.Totals.Subjects > 0).Totals.All;
         Assert.Equal((1L, 1L, 1L, 1L, 1L, 0L), (all.CasesOpened, all.Acknowledged, all.Resolved, all.EscalatedToDepartment, all.AcknowledgedLate, all.AcknowledgedOnTime));
-        Assert.Empty(await _store.OpenCasesAtAsync(new ReportScope(["riverside"]), Opened.AddHours(6), Ct));
-        Assert.Single(await _store.OpenCasesAtAsync(new ReportScope(["riverside"]), Opened.AddHours(4), Ct));
+        Assert.Equal(0, await OpenAtAsync(new ReportScope(["riverside"]), Opened.AddHours(6)));
+        Assert.Equal(1, await OpenAtAsync(new ReportScope(["riverside"]), Opened.AddHours(4)));
+        // Counted by when it opened: in [opened, at), not before it, not after.
+        var at = Opened.AddHours(4);
+        Assert.Equal(1, await _store.CountOpenCasesAtAsync(new ReportScope(["riverside"]), at, Opened, Opened.AddTicks(1), Ct));
+        Assert.Equal(0, await _store.CountOpenCasesAtAsync(new ReportScope(["riverside"]), at, null, Opened, Ct));
+        Assert.Equal(0, await _store.CountOpenCasesAtAsync(new ReportScope(["riverside"]), at, Opened.AddTicks(1), at, Ct));
+        Assert.Equal(0, await _store.CountOpenCasesAtAsync(new ReportScope(["elsewhere"]), at, null, at, Ct));
     }
+
+    /// <summary>The cases of the scope open at the instant, whenever they opened before it.</summary>
+    private Task<long> OpenAtAsync(ReportScope scope, DateTimeOffset at) => _store.CountOpenCasesAtAsync(scope, at, null, at, Ct);
 
     private static ReportingStore.PendingProjection Event(string caseId, Action<CaseFact> apply) =>
         new ReportingStore.PendingProjection<CaseFact>(ReportingStore.Cases, caseId, f =>
@@ -240,7 +249,7 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         await MergeAsync("c4", Open);
         await _store.ClearAsync(Ct);
         Assert.Empty(await DaysAsync());
-        Assert.Empty(await _store.OpenCasesAtAsync(new ReportScope(null), Opened.AddDays(1), Ct));
+        Assert.Equal(0, await OpenAtAsync(new ReportScope(null), Opened.AddDays(1)));
     }
 
     [Fact]

@@ -82,16 +82,18 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
     {
         var now = clock.GetUtcNow();
         var at = period.End < now ? period.End : now;
-        var counts = new long[AgeBands.Count];
-        foreach (var opened in await store.OpenCasesAtAsync(scope, at, ct))
+        // A case is in a band when its age in whole days, floor((at - opened) / 1 day), is at least the band's lowest and below
+        // the next band's: it opened after at - next band's lowest days and no later than at - the band's own (before at
+        // for the youngest band). Each band is one count over the open cases' index.
+        var bands = new List<BacklogBand>(AgeBands.Count);
+        for (var i = 0; i < AgeBands.Count; i++)
         {
-            var age = (int)Math.Floor((at - opened).TotalDays);
-            var band = AgeBands.Count - 1;
-            while (band > 0 && age < AgeBands[band].FromDays) band--;
-            counts[band]++;
+            var openedBefore = i == 0 ? at : at.AddDays(-AgeBands[i].FromDays).AddTicks(1);
+            DateTimeOffset? openedFrom = i + 1 < AgeBands.Count ? at.AddDays(-AgeBands[i + 1].FromDays).AddTicks(1) : null;
+            bands.Add(new BacklogBand(AgeBands[i].Name, await store.CountOpenCasesAtAsync(scope, at, openedFrom, openedBefore, ct)));
         }
 
-        return AgeBands.Select((b, i) => new BacklogBand(b.Name, counts[i])).ToList();
+        return bands;
     }
 
     private KpiReport Build(ReportScope scope, ReportPeriod period, Measures m, IReadOnlyList<BacklogBand> backlog)

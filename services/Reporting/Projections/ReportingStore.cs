@@ -32,7 +32,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static readonly FactCollection<CaseFact> Cases =
         new(new CollectionDefinition("report_cases")
         {
-            IndexedFields = ["facilityId", "openUntil", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "openUntil"]],
+            // The backlog counts open cases by when they opened from this index alone, reading no fact.
+            IndexedFields = ["facilityId", "openUntil", "openedAt", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "openUntil", "openedAt"]],
         }, "case");
 
     public static readonly FactCollection<SubmissionFact> Submissions = new(new CollectionDefinition("report_submissions"), "submission");
@@ -449,9 +450,18 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         return filters;
     }
 
-    /// <summary>The opening times of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
-    public async Task<IReadOnlyList<DateTimeOffset>> OpenCasesAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct) =>
-        (await OpenCaseFactsAtAsync(scope, at, ct)).Select(c => c.OpenedAt!.Value).ToList();
+    /// <summary>
+    /// How many cases in the scope were open at the instant (not settled by it) having opened in [<paramref name="openedFrom"/>,
+    /// <paramref name="openedBefore"/>) (no lower bound when null): counted by the store from the facility, open-until and
+    /// opened-at index, without reading a fact.
+    /// </summary>
+    public async Task<long> CountOpenCasesAtAsync(ReportScope scope, DateTimeOffset at, DateTimeOffset? openedFrom, DateTimeOffset openedBefore, CancellationToken ct)
+    {
+        var filters = Scoped(scope, FieldFilter.Gte("openUntil", at.AddTicks(1)), FieldFilter.Lt("openedAt", openedBefore));
+        if (openedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
+        var counts = await store.Collection<CaseFact>(Cases.Definition).CountByAsync(new DocumentQuery { Filters = filters }, ["facilityId"], ct);
+        return counts.Sum(c => c.Count);
+    }
 
     /// <summary>The facts of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
     public async Task<IReadOnlyList<CaseFact>> OpenCaseFactsAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
