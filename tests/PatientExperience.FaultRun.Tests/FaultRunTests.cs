@@ -1,6 +1,6 @@
 using PatientExperience.FaultRun;
 
-namespace PatientExperience.EndToEnd.Tests;
+namespace PatientExperience.FaultRun.Tests;
 
 /// <summary>
 /// The reduced fault run (tools/FaultRun's core, run from this process): its own broker and services as processes, 600
