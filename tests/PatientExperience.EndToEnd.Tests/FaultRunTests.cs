@@ -1,6 +1,6 @@
 using PatientExperience.FaultRun;
 
-namespace PatientExperience.FaultRun.Tests;
+namespace PatientExperience.EndToEnd.Tests;
 
 /// <summary>
 /// The reduced fault run (tools/FaultRun's core, run from this process): its own broker and services as processes, 600

@@ -1,7 +1,7 @@
 using PatientExperience.FaultRun;
 using PatientExperience.Testing.Smtp;
 
-namespace PatientExperience.FaultRun.Tests;
+namespace PatientExperience.EndToEnd.Tests;
 
 /// <summary>The fault run's rules for what counts as missed or doubled, on made-up snapshots (no run).</summary>
 public sealed class FaultRunReconciliationTests
