@@ -13,13 +13,14 @@ using PatientExperience.Storage.Sqlite;
 // The reporting read model at health-system scale, in one process (docs/benchmarks.md):
 //
 //   dotnet run -c Release --project benchmarks/PatientExperience.Reporting.Benchmarks -- [--events 1000000] [--facilities 10]
-//       [--concurrency 64] [--batch 256] [--queries 200] [--naive-queries 5] [--keep]
+//       [--concurrency 64] [--batch 256] [--writers 2] [--queries 200] [--naive-queries 5] [--keep]
 //
 // 1. generates --events events of a year of --facilities facilities (fixed seed; EventHistory);
 // 2. ingests them through the reporting service's own consumer (ReportingEventsConsumer, the code the bus calls, with a
 //    minimal consume context) into the service's SQLite file store, --concurrency at a time (the service's default
 //    Reporting:IngestConcurrentMessages), batched by the service's ProjectionBatcher at most --batch events per batch
-//    (Reporting:IngestMaxBatch; --batch 1 projects event by event, as before batching), and reports events/s;
+//    (Reporting:IngestMaxBatch; --batch 1 projects event by event, as before batching) by --writers writers side by side
+//    (Reporting:IngestWriters, each its share of the facilities), and reports events/s;
 // 3. times the dashboard KPI query (KpiQuery.KpisAsync: one facility, the whole year) --queries times over random
 //    facilities, p50/p95/p99 (HdrHistogram), and the same over every facility;
 // 4. times the naive aggregation of the raw events (every event in a SQLite table indexed by facility and instant, read,
@@ -29,6 +30,7 @@ var total = ArgInt("--events", 1_000_000);
 var facilities = ArgInt("--facilities", 10);
 var concurrency = ArgInt("--concurrency", 64);
 var maxBatch = ArgInt("--batch", 256);
+var writers = ArgInt("--writers", new ReportingOptions().IngestWriters);
 var queries = ArgInt("--queries", 200);
 var naiveQueries = ArgInt("--naive-queries", 5);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average at start: {LoadAverage()}");
@@ -44,7 +46,7 @@ try
     var store = new ReportingStore(documents);
     foreach (var definition in ReportingStore.AllDefinitions) documents.Collection<object>(definition);
     await documents.InitializeAsync(CancellationToken.None);
-    await using var batcher = new ProjectionBatcher(store, Options.Create(new ReportingOptions { IngestMaxBatch = maxBatch }));
+    await using var batcher = new ProjectionBatcher(store, Options.Create(new ReportingOptions { IngestMaxBatch = maxBatch, IngestWriters = writers }));
     var consumer = new ReportingEventsConsumer(batcher);
     var project = Projection.For(consumer);
 
@@ -63,7 +65,7 @@ try
     })).ToArray();
     await Task.WhenAll(workers);
     var ingest = clock.Elapsed;
-    Console.WriteLine($"ingest: {events.Count:N0} events in {ingest.TotalSeconds:F1} s = {events.Count / ingest.TotalSeconds:N0} events/s (concurrency {concurrency}, batches of at most {maxBatch}; load {loadBefore} -> {LoadAverage()})");
+    Console.WriteLine($"ingest: {events.Count:N0} events in {ingest.TotalSeconds:F1} s = {events.Count / ingest.TotalSeconds:N0} events/s (concurrency {concurrency}, batches of at most {maxBatch}, {writers} writers; load {loadBefore} -> {LoadAverage()})");
     Console.WriteLine($"store file: {new FileInfo(Path.Combine(folder.FullName, "reporting.db")).Length / 1048576.0:N0} MiB");
 
     // The dashboard query.

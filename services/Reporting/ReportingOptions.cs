@@ -29,4 +29,11 @@ public sealed class ReportingOptions
     /// <summary>The most events one projection batch writes. 256 by default.</summary>
     [Range(1, 5000)]
     public int IngestMaxBatch { get; set; } = 256;
+
+    /// <summary>
+    /// How many projection writers work side by side, each on the events of its share of the facilities. 2 by default (one
+    /// per core of the reference machine); 1 writes every batch in turn.
+    /// </summary>
+    [Range(1, 16)]
+    public int IngestWriters { get; set; } = 2;
 }

@@ -9,7 +9,8 @@ namespace PatientExperience.Reporting.Tests;
 /// <summary>
 /// The batching in front of the read models (what the reporting queue's consumer calls): many events handed in at once,
 /// in any order and some twice, end as the same totals as one by one; each call returns once its event is stored; an event
-/// whose projection fails fails alone, not the events batched with it.
+/// whose projection fails fails alone, not the events batched with it; writers side by side, each with its facilities, count
+/// the same.
 /// </summary>
 public sealed class ProjectionBatcherTests : IAsyncLifetime
 {
@@ -36,7 +37,7 @@ public sealed class ProjectionBatcherTests : IAsyncLifetime
     }
 
     private Task<bool> ProjectAsync(string caseId, Action<CaseFact> apply) =>
-        _batcher.ProjectAsync(ReportingStore.Cases, caseId, f =>
+        _batcher.ProjectAsync(ReportingStore.Cases, "riverside", caseId, f =>
         {
             var fact = f ?? new CaseFact { CaseId = caseId, FacilityId = "riverside" };
             apply(fact);
@@ -84,6 +85,45 @@ public sealed class ProjectionBatcherTests : IAsyncLifetime
 
         Assert.Equal((60L, 60L, 20L, 60), await TotalsAsync());
         Assert.Equal(40, (await _store.OpenCaseFactsAtAsync(new ReportScope(["riverside"]), Opened.AddHours(4), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Writers_side_by_side_each_with_its_facilities_count_every_case_once_even_one_whose_events_name_two_facilities()
+    {
+        await using var writers = new ProjectionBatcher(_store, Options.Create(new ReportingOptions { IngestMaxBatch = 8, IngestWriters = 3 }));
+        string[] facilities = ["riverside", "hillcrest", "lakeside", "northgate", "summit"];
+        Task<bool> Project(string facility, string caseId, Action<CaseFact> apply) =>
+            writers.ProjectAsync(ReportingStore.Cases, facility, caseId, f =>
+            {
+                var fact = f ?? new CaseFact { CaseId = caseId, FacilityId = facility };
+                apply(fact);
+                return fact;
+            }, Ct);
+
+        var calls = new List<Func<Task<bool>>>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (id, n, facility) = ($"c{i}", i, facilities[i % facilities.Length]);
+            calls.Add(() => Project(facility, id, f => { f.FacilityId = facility; Open(n)(f); }));
+            calls.Add(() => Project(facility, id, f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, Opened.AddMinutes(n + 30))));
+        }
+
+        // A case first heard of from an event that names another facility (its writer is another one), then opened at summit.
+        calls.Add(() => Project("riverside", "moved", f => f.FirstAcknowledgedAt = ReportFact.Earliest(f.FirstAcknowledgedAt, Opened.AddMinutes(40))));
+        calls.Add(() => Project("summit", "moved", f => { f.FacilityId = "summit"; Open(7)(f); }));
+
+        await Task.WhenAll(calls.OrderBy(_ => Random.Shared.Next()).Select(call => Task.Run(call, Ct)));
+
+        var period = (From: DateOnly.FromDateTime(Opened.UtcDateTime), To: DateOnly.FromDateTime(Opened.UtcDateTime.AddDays(1)));
+        foreach (var facility in facilities)
+        {
+            var totals = await _store.TotalsAsync(ReportScope.Facility(facility), period.From, period.To, Ct);
+            var expected = facility == "summit" ? 21L : 20L;
+            Assert.Equal((expected, expected), (totals.CasesOpened, totals.Acknowledged));
+        }
+
+        var all = await _store.TotalsAsync(new ReportScope(null), period.From, period.To, Ct);
+        Assert.Equal((101L, 101L), (all.CasesOpened, all.Acknowledged));
     }
 
     [Fact]

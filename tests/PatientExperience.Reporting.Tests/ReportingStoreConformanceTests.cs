@@ -244,6 +244,39 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_facility_month_that_missed_a_unit_months_write_is_summed_again_from_its_unit_months()
+    {
+        await ProjectSpringAsync(seed: 13);
+        // As if the process died between a unit-month's write and its facility's month: the facility's month forgets what it held.
+        var facilityMonths = _documents.Collection<ReportFacilityMonth>(ReportingStore.FacilityMonthsDefinition);
+        var march = await facilityMonths.GetAsync("riverside|2026-03", Ct);
+        var stale = march!.Document;
+        stale.UnitMonthVersions.Clear();
+        stale.All = new Measures();
+        await facilityMonths.ReplaceAsync(march.Id, stale, march.Version, [], Ct);
+        Assert.NotEqual(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+
+        // The batch redelivered (its facts, days and unit-months already written, so none of them changes) brings it back whole.
+        await ProjectSpringAsync(seed: 13);
+
+        Assert.Equal(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+    }
+
+    [Fact]
+    public async Task A_units_whole_months_are_read_from_its_unit_months_and_agree_with_its_days()
+    {
+        await ProjectSpringAsync(seed: 14);
+        var unit = new ReportScope(["riverside"], "emergency", "ed-adult");
+
+        var days = new Measures();
+        await foreach (var d in _store.DaysAsync(unit, new(2026, 2, 1), new(2026, 4, 30), Ct)) days.Add(d.Totals.All);
+        var totals = await _store.TotalsAsync(unit, new(2026, 2, 1), new(2026, 4, 30), Ct);
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(days), System.Text.Json.JsonSerializer.Serialize(totals));
+        Assert.InRange(totals.CasesOpened, 1, (await _store.TotalsAsync(new ReportScope(["riverside"]), new(2026, 2, 1), new(2026, 4, 30), Ct)).CasesOpened - 1);
+    }
+
+    [Fact]
     public async Task Clearing_empties_every_read_model()
     {
         await MergeAsync("c4", Open);

@@ -93,6 +93,23 @@ public sealed class ReportMonth
     public Measures All { get; set; } = new();
 }
 
+/// <summary>
+/// One facility's month (id: <c>facility|yyyy-MM</c>): the sum of its unit-months, kept from them as they are kept from their
+/// days (each unit-month's version recorded, a change applied as a difference, a missed version summed again), so a query over
+/// whole months of a facility reads one row per month.
+/// </summary>
+public sealed class ReportFacilityMonth
+{
+    public required string FacilityId { get; set; }
+    /// <summary>yyyy-MM.</summary>
+    public required string Month { get; set; }
+    /// <summary>The version of each unit-month (by its id) the totals include.</summary>
+    public Dictionary<string, long> UnitMonthVersions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The sum of the unit-months' totals.</summary>
+    public Measures All { get; set; } = new();
+}
+
 /// <summary>The part of a <see cref="ReportDay"/> that queries read: its place, day and totals (the entries are skipped).</summary>
 public sealed class ReportDayTotals
 {

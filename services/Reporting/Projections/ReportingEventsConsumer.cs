@@ -25,24 +25,24 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     private static string Key(Guid id) => id.ToString("D");
 
     private Task Case<T>(ConsumeContext<T> context, Guid caseId, string facilityId, Action<CaseFact> apply) where T : class =>
-        Project(context, ReportingStore.Cases, Key(caseId), f =>
+        Project(context, ReportingStore.Cases, facilityId, Key(caseId), f =>
         {
             var fact = f ?? new CaseFact { CaseId = Key(caseId), FacilityId = facilityId };
             apply(fact);
             return fact;
         });
 
-    private async Task Project<T, TFact>(ConsumeContext<T> context, FactCollection<TFact> kind, string id, Func<TFact?, TFact> merge)
+    private async Task Project<T, TFact>(ConsumeContext<T> context, FactCollection<TFact> kind, string facilityId, string id, Func<TFact?, TFact> merge)
         where T : class where TFact : ReportFact
     {
-        await projections.ProjectAsync(kind, id, merge, context.CancellationToken);
+        await projections.ProjectAsync(kind, facilityId, id, merge, context.CancellationToken);
         ReportingTelemetry.EventsProjected.Add(1, new KeyValuePair<string, object?>("event", typeof(T).Name));
     }
 
     public Task Consume(ConsumeContext<FeedbackSubmitted> context)
     {
         var m = context.Message;
-        return Project(context, ReportingStore.Submissions, Key(m.SubmissionId), f =>
+        return Project(context, ReportingStore.Submissions, m.FacilityId, Key(m.SubmissionId), f =>
         {
             var fact = f ?? new SubmissionFact { SubmissionId = Key(m.SubmissionId), FacilityId = m.FacilityId };
             fact.DepartmentId = m.DepartmentId;
@@ -59,7 +59,7 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     public Task Consume(ConsumeContext<ComplimentReceived> context)
     {
         var m = context.Message;
-        return Project(context, ReportingStore.Submissions, Key(m.SubmissionId), f =>
+        return Project(context, ReportingStore.Submissions, m.FacilityId, Key(m.SubmissionId), f =>
         {
             var fact = f ?? new SubmissionFact { SubmissionId = Key(m.SubmissionId), FacilityId = m.FacilityId };
             fact.DepartmentId = m.DepartmentId;
@@ -74,7 +74,7 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     public Task Consume(ConsumeContext<PatientDischarged> context)
     {
         var m = context.Message;
-        return Project(context, ReportingStore.Discharges, Key(m.DischargeId), f =>
+        return Project(context, ReportingStore.Discharges, m.FacilityId, Key(m.DischargeId), f =>
             f ?? new DischargeFact { DischargeId = Key(m.DischargeId), FacilityId = m.FacilityId, DepartmentId = m.DepartmentId, UnitId = m.UnitId, DischargedAt = m.DischargedAt });
     }
 
@@ -163,7 +163,7 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
 
     private Task Invitation<T>(ConsumeContext<T> context, Guid invitationId, string facilityId, string? departmentId, string? unitId, Action<InvitationFact> apply)
         where T : class =>
-        Project(context, ReportingStore.Invitations, Key(invitationId), f =>
+        Project(context, ReportingStore.Invitations, facilityId, Key(invitationId), f =>
         {
             var fact = f ?? new InvitationFact { InvitationId = Key(invitationId), FacilityId = facilityId };
             fact.DepartmentId ??= departmentId;
@@ -199,7 +199,7 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     public Task Consume(ConsumeContext<NotificationDelivered> context)
     {
         var m = context.Message;
-        return Project(context, ReportingStore.Deliveries, Key(m.DeliveryId), f =>
+        return Project(context, ReportingStore.Deliveries, m.FacilityId, Key(m.DeliveryId), f =>
         {
             var fact = f ?? new DeliveryFact { DeliveryId = Key(m.DeliveryId), FacilityId = m.FacilityId };
             fact.Channel = Wire.ToWire(m.Channel);
@@ -211,7 +211,7 @@ public sealed class ReportingEventsConsumer(ProjectionBatcher projections) :
     public Task Consume(ConsumeContext<NotificationFailed> context)
     {
         var m = context.Message;
-        return Project(context, ReportingStore.Deliveries, Key(m.DeliveryId), f =>
+        return Project(context, ReportingStore.Deliveries, m.FacilityId, Key(m.DeliveryId), f =>
         {
             var fact = f ?? new DeliveryFact { DeliveryId = Key(m.DeliveryId), FacilityId = m.FacilityId };
             fact.Channel = Wire.ToWire(m.Channel);

@@ -29,6 +29,15 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         IndexedFields = ["facilityId", "month", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "month"]],
     };
 
+    /// <summary>
+    /// Each facility's months: the sums of its unit-months (<see cref="ReportFacilityMonth"/>), what a query over whole months of
+    /// whole facilities reads (a year of one facility is 12 rows instead of one per unit and month).
+    /// </summary>
+    public static readonly CollectionDefinition FacilityMonthsDefinition = new("report_facility_months")
+    {
+        IndexedFields = ["facilityId", "month"], CompoundIndexes = [["facilityId", "month"]],
+    };
+
     public static readonly FactCollection<CaseFact> Cases =
         new(new CollectionDefinition("report_cases")
         {
@@ -42,7 +51,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static readonly FactCollection<DeliveryFact> Deliveries = new(new CollectionDefinition("report_deliveries"), "delivery");
 
     public static IEnumerable<CollectionDefinition> Definitions =>
-        [DaysDefinition, MonthsDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
+        [DaysDefinition, MonthsDefinition, FacilityMonthsDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
 
     /// <summary>The signals raised (one document per signal id): not a read model, so a rebuild keeps it and raises nothing twice.</summary>
     public static readonly CollectionDefinition RaisedSignalsDefinition = new("report_raised_signals");
@@ -56,6 +65,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
     private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
     private readonly IDocumentCollection<ReportMonth> _months = store.Collection<ReportMonth>(MonthsDefinition);
+    private readonly IDocumentCollection<ReportFacilityMonth> _facilityMonths = store.Collection<ReportFacilityMonth>(FacilityMonthsDefinition);
 
     /// <summary>
     /// Merges an event into its subject's fact and brings the days it counts in up to date. Safe to repeat (a duplicate
@@ -110,7 +120,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         }
 
         var written = await SetEntriesAsync(days, ct);
-        await UpdateMonthsAsync(written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
+        var months = await UpdateMonthsAsync(written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
+        await UpdateFacilityMonthsAsync(months.GroupBy(m => FacilityMonthId(m.Key.FacilityId, m.Month), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
         foreach (var forget in forgets) await forget(ct);
     }
 
@@ -195,21 +206,25 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// Brings the units' months up to date with the days a batch left: each day's change is applied as the difference from
     /// the version the month holds; a month that holds another version than the one a day replaced (it missed a write) is
     /// summed again from all its days. Read and written together with optimistic concurrency, again for the months a
-    /// concurrent writer changed meanwhile.
+    /// concurrent writer changed meanwhile. Returns each month's totals before and after, with their versions (the same when
+    /// it held every day already), for the facilities' months.
     /// </summary>
-    private async Task UpdateMonthsAsync(Dictionary<string, List<DayWrite>> months, CancellationToken ct)
+    private async Task<List<MonthWrite>> UpdateMonthsAsync(Dictionary<string, List<DayWrite>> months, CancellationToken ct)
     {
+        var results = new List<MonthWrite>(months.Count);
         var pending = months.Keys.ToList();
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
             var stored = (await _months.GetManyAsync(pending, ct)).ToDictionary(m => m.Id, StringComparer.Ordinal);
             var writes = new List<DocumentWrite<ReportMonth>>();
+            var outcomes = new List<MonthWrite>();
             foreach (var monthId in pending)
             {
                 var days = months[monthId];
                 var key = days[0].Key;
                 var current = stored.GetValueOrDefault(monthId);
                 var month = current?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
+                var before = current is null ? null : Copy(current.Document.All);
                 var changed = false;
                 var resum = false;
                 foreach (var day in days)
@@ -219,7 +234,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                     if (held >= day.Version) continue;
                     if (held == day.BeforeVersion)
                     {
-                        if (day.Before is { } before) month.All.Add(before.All, -1);
+                        if (day.Before is { } dayBefore) month.All.Add(dayBefore.All, -1);
                         month.All.Add(day.After.All, 1);
                         month.DayVersions[dayString] = day.Version;
                         changed = true;
@@ -236,12 +251,111 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                     changed = true;
                 }
 
-                if (changed) writes.Add(new DocumentWrite<ReportMonth>(monthId, month, current?.Version));
+                if (changed)
+                {
+                    writes.Add(new DocumentWrite<ReportMonth>(monthId, month, current?.Version));
+                    outcomes.Add(new MonthWrite(monthId, key, month.Month, current?.Version, before, 0, month.All));
+                }
+                else
+                {
+                    results.Add(new MonthWrite(monthId, key, month.Month, current!.Version, month.All, current.Version, month.All));
+                }
             }
 
             var versions = await _months.WriteManyAsync(writes, ct);
-            pending = [.. writes.Where((_, i) => versions[i] is null).Select(w => w.Id)];
+            pending = [];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if (versions[i] is { } version) results.Add(outcomes[i] with { Version = version });
+                else pending.Add(writes[i].Id);
+            }
+
             Conflicted(pending.Count, attempt, MonthsDefinition);
+        }
+
+        return results;
+    }
+
+    /// <summary>A unit's month as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
+    private sealed record MonthWrite(string Id, DayKey Key, string Month, long? BeforeVersion, Measures? Before, long Version, Measures After);
+
+    private static string FacilityMonthId(string facilityId, string month) => $"{facilityId}|{month}";
+
+    private static Measures Copy(Measures m)
+    {
+        var copy = new Measures();
+        copy.Add(m);
+        return copy;
+    }
+
+    /// <summary>
+    /// Brings the facilities' months up to date with the unit-months a batch left, as the unit-months are kept from their days:
+    /// each unit-month's change applied as a difference from the version held, a facility-month that missed one summed again
+    /// from its unit-months; optimistic concurrency, again for the facility-months a concurrent writer changed.
+    /// </summary>
+    private async Task UpdateFacilityMonthsAsync(Dictionary<string, List<MonthWrite>> facilityMonths, CancellationToken ct)
+    {
+        var pending = facilityMonths.Keys.ToList();
+        for (var attempt = 1; pending.Count > 0; attempt++)
+        {
+            var stored = (await _facilityMonths.GetManyAsync(pending, ct)).ToDictionary(m => m.Id, StringComparer.Ordinal);
+            var writes = new List<DocumentWrite<ReportFacilityMonth>>();
+            foreach (var id in pending)
+            {
+                var months = facilityMonths[id];
+                var (facilityId, monthString) = (months[0].Key.FacilityId, months[0].Month);
+                var current = stored.GetValueOrDefault(id);
+                var facilityMonth = current?.Document ?? new ReportFacilityMonth { FacilityId = facilityId, Month = monthString };
+                var changed = false;
+                var resum = false;
+                foreach (var month in months)
+                {
+                    long? held = facilityMonth.UnitMonthVersions.TryGetValue(month.Id, out var v) ? v : null;
+                    if (held >= month.Version) continue;
+                    if (held == month.BeforeVersion)
+                    {
+                        if (month.Before is { } before) facilityMonth.All.Add(before, -1);
+                        facilityMonth.All.Add(month.After, 1);
+                        facilityMonth.UnitMonthVersions[month.Id] = month.Version;
+                        changed = true;
+                    }
+                    else
+                    {
+                        resum = true;
+                    }
+                }
+
+                if (resum)
+                {
+                    (facilityMonth.All, facilityMonth.UnitMonthVersions) = await SumUnitMonthsAsync(facilityId, monthString, ct);
+                    changed = true;
+                }
+
+                if (changed) writes.Add(new DocumentWrite<ReportFacilityMonth>(id, facilityMonth, current?.Version));
+            }
+
+            var versions = await _facilityMonths.WriteManyAsync(writes, ct);
+            pending = [.. writes.Where((_, i) => versions[i] is null).Select(w => w.Id)];
+            Conflicted(pending.Count, attempt, FacilityMonthsDefinition);
+        }
+    }
+
+    /// <summary>The totals of a facility's month summed from its unit-months as stored, with each unit-month's version.</summary>
+    private async Task<(Measures All, Dictionary<string, long> Versions)> SumUnitMonthsAsync(string facilityId, string month, CancellationToken ct)
+    {
+        var totals = new Measures();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var filters = new List<FieldFilter> { FieldFilter.Eq("facilityId", facilityId), FieldFilter.Eq("month", month) };
+        for (var page = 1; ; page++)
+        {
+            var result = await _months.QueryAsync(new DocumentQuery { Filters = filters, PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
+            foreach (var stored in result.Items)
+            {
+                totals.Add(stored.Document.All);
+                versions[stored.Id] = stored.Version;
+            }
+
+            if (result.Items.Count < DocumentQuery.MaxPageSize) return (totals, versions);
         }
     }
 
@@ -262,8 +376,9 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     }
 
     /// <summary>
-    /// The totals of a period [from, to] (inclusive days) in the scope: whole months from the unit-months (one row per unit and
-    /// month), the days before the first whole month and after the last from the unit-days.
+    /// The totals of a period [from, to] (inclusive days) in the scope: whole months from the facility-months (one row per
+    /// facility and month) or, for a department or unit, the unit-months (one row per unit and month); the days before the
+    /// first whole month and after the last from the unit-days.
     /// </summary>
     public async Task<Measures> TotalsAsync(ReportScope scope, DateOnly from, DateOnly to, CancellationToken ct)
     {
@@ -282,7 +397,15 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         }
 
         var months = Scoped(scope, FieldFilter.Gte("month", MonthString(firstWhole)), FieldFilter.Lt("month", MonthString(lastWhole.AddDays(1))));
-        await foreach (var month in PagesAsync(_months, months, ct)) total.Add(month.All);
+        if (scope.DepartmentId is null && scope.UnitId is null)
+        {
+            // Whole facilities: their months, one row each.
+            await foreach (var month in PagesAsync(_facilityMonths, months, ct)) total.Add(month.All);
+        }
+        else
+        {
+            await foreach (var month in PagesAsync(_months, months, ct)) total.Add(month.All);
+        }
 
         if (lastWhole < to)
         {
