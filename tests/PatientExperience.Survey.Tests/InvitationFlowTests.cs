@@ -151,6 +151,8 @@ public sealed class InvitationFlowTests : IAsyncLifetime
         using (var lateRead = await patient.GetAsync($"/api/v1/surveys/respond/{expiringToken}", Ct))
             Assert.Equal(HttpStatusCode.Gone, lateRead.StatusCode);
         Assert.Null((await _app.Invitations.GetByDischargeAsync(expiringDischarge.DischargeId, Ct))!.Document.Response);
+        // The one answer's event leaves through the outbox, after the answer: awaited, then checked to be the only one.
+        await _app.PublishedAsync<SurveyResponseReceived>(r => r.DischargeId == answeredDischarge.DischargeId, "the one answer's event");
         Assert.Single(_app.Published<SurveyResponseReceived>());
         Assert.Empty(_app.Published<LowSatisfactionDetected>());
     }
