@@ -24,6 +24,34 @@ public sealed class SqliteInMemoryDocumentStoreTests : DocumentStoreConformanceT
     }
 
     [Fact]
+    public async Task Writes_queued_when_the_store_is_disposed_fail_instead_of_waiting_for_ever()
+    {
+        // A host disposed while its bus still stops (the web test host does that): the write in progress ends, the writes
+        // queued behind it fail when their turn comes, and whatever waits on them (a consumer, so the bus's stop) goes on.
+        var store = new SqliteDocumentStore("grievance", null);
+        var grievances = store.Collection<Grievance>(Definition);
+        await store.InitializeAsync(Ct);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inProgress = store.WriteAsync(async (_, _) =>
+        {
+            holding.SetResult();
+            await release.Task;
+            return true;
+        }, addsOutbox: false, Ct);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var queued = Enumerable.Range(0, 3).Select(i => grievances.InsertAsync($"g-{i}", Grievance($"G-{i}"), [], Ct)).ToList();
+
+        store.Dispose();
+        release.SetResult();
+
+        await inProgress.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        foreach (var write in queued)
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => write.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => grievances.InsertAsync("g-late", Grievance("G-late"), [], Ct));
+    }
+
+    [Fact]
     public async Task A_lease_hides_a_message_until_it_ends_and_no_longer()
     {
         var clock = new ManualClock(T0);

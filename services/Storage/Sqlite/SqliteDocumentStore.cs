@@ -14,7 +14,9 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection? _keepAlive;
     private readonly ConcurrentDictionary<string, CollectionDefinition> _collections = new(StringComparer.Ordinal);
+    /// <summary>Serialises the writes. Never disposed: a write still queued when the store is disposed must get it and fail, not wait for ever.</summary>
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile bool _disposed;
     private readonly SqliteOutbox _outbox;
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> ConfiguredConnections = new();
     private static readonly object Configured = new();
@@ -149,6 +151,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         // Per-connection settings, applied once per pooled native connection rather than on every open (measurably cheaper).
@@ -166,7 +169,8 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
 
     /// <summary>
     /// Runs a write in one transaction. Writers are serialised in-process: SQLite allows one writer at a time anyway,
-    /// and queuing here avoids busy retries.
+    /// and queuing here avoids busy retries. A write queued when the store is disposed fails with
+    /// <see cref="ObjectDisposedException"/> when its turn comes.
     /// </summary>
     internal async Task<TResult> WriteAsync<TResult>(Func<SqliteConnection, SqliteTransaction, Task<TResult>> work, bool addsOutbox, CancellationToken cancellationToken)
     {
@@ -210,10 +214,16 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the store. Reads and writes after this fail with <see cref="ObjectDisposedException"/>, including writes already
+    /// queued behind the one in progress. Disposing the write lock instead (as before) orphaned them: a host disposed while its
+    /// bus was still stopping (the web test host's entry point disposes it on the stop signal) left consumers waiting for a
+    /// lock no one would release, and the bus's stop waiting for them for ever.
+    /// </summary>
     public void Dispose()
     {
+        _disposed = true;
         _keepAlive?.Dispose();
-        _writeLock.Dispose();
     }
 }
 
