@@ -11,7 +11,7 @@ public sealed class StartupValidationTests
     {
         await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?> { ["Auth:SigningKey"] = null });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(PatientExperience.Testing.HostStartFailure.Of(() => app.CreateClient()));
 
         Assert.Equal(typeof(PatientExperience.ServiceDefaults.Security.AuthOptions), error.OptionsType);
         Assert.Contains("Auth:Authority", error.Message);
@@ -26,7 +26,7 @@ public sealed class StartupValidationTests
             ["Auth:SigningKey"] = "ZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS1kby1ub3QtdXNlLWluLXByb2R1Y3Rpb24=",
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(PatientExperience.Testing.HostStartFailure.Of(() => app.CreateClient()));
 
         Assert.Contains("development key committed in the repository", error.Message, StringComparison.Ordinal);
     }
@@ -58,7 +58,7 @@ public sealed class StartupValidationTests
             ["Auth:Authority"] = "http://identity.internal/realms/patient-experience",
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(PatientExperience.Testing.HostStartFailure.Of(() => app.CreateClient()));
 
         Assert.Equal(typeof(PatientExperience.ServiceDefaults.Security.AuthOptions), error.OptionsType);
     }
@@ -70,7 +70,7 @@ public sealed class StartupValidationTests
     {
         await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?> { ["Auth:SigningKey"] = key });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(PatientExperience.Testing.HostStartFailure.Of(() => app.CreateClient()));
 
         Assert.Contains("Auth:SigningKey must be base64 of at least 32 bytes", error.Message);
     }
@@ -86,7 +86,7 @@ public sealed class StartupValidationTests
     {
         await using var app = await GatewayApp.StartAsync("Production", new Dictionary<string, string?> { [key] = value });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(PatientExperience.Testing.HostStartFailure.Of(() => app.CreateClient()));
 
         Assert.Equal(typeof(GatewayOptions), error.OptionsType);
         Assert.Contains(key.Split(':')[1], error.Message);

@@ -14,7 +14,7 @@ public sealed class StartupValidationTests
         using var app = new IntakeApp();
         using var committed = app.WithWebHostBuilder(b => b.UseSetting("Intake:PatientReferenceKey", CommittedPatientReferenceKey));
 
-        var e = Assert.ThrowsAny<Exception>(() => committed.CreateClient());
+        var e = PatientExperience.Testing.HostStartFailure.Of(() => committed.CreateClient());
 
         var refusal = e as OptionsValidationException ?? (e as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(refusal);

@@ -239,8 +239,9 @@ public sealed class NotificationApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         _listener.Dispose();
-        // Once in a CI run the bus's stop never finished (a receive endpoint waiting on itself in the in-memory transport) and
-        // held the whole test run: a stop that takes over two minutes fails the test with what happened instead of hanging it.
+        // The bus's stop once never finished and held the whole test run (the host's store was disposed under consumers still
+        // waiting for its write lock; see SqliteDocumentStore.Dispose): a stop that takes over two minutes fails the test with
+        // what happened instead of hanging it.
         try
         {
             await base.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));

@@ -20,7 +20,7 @@ public sealed class StartupValidationTests
             b.UseSetting("Web:GatewayBaseUrl", gateway);
         });
 
-        var failure = Assert.ThrowsAny<Exception>(() => app.Services);
+        var failure = PatientExperience.Testing.HostStartFailure.Of(() => _ = app.Services);
 
         var validation = failure as OptionsValidationException ?? Assert.IsType<OptionsValidationException>(failure.InnerException, exactMatch: false);
         Assert.Contains(validation.Failures, f => f.Contains(expected, StringComparison.Ordinal));
