@@ -39,11 +39,28 @@ public sealed class CaseReplicaTests(PlatformFixture platform)
         }
 
         var caseIds = await Task.WhenAll(submissions.Select(s => ConcernToCaseTests.CaseIdOfAsync(staff, s, Diagnostics)));
-        var escalated = await Task.WhenAll(caseIds.Select(id => Eventually.UntilAsync<object>(async () =>
+        var escalated = await Task.WhenAll(caseIds.Select(async id =>
         {
-            var c = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{id}", Ct);
-            return c.GetProperty("escalationLevel").GetString() == "executive" ? c : null;
-        }, TimeSpan.FromSeconds(90), $"case {id} to reach the executive level.{Environment.NewLine}{Diagnostics()}", Ct)));
+            JsonElement? seen = null;
+            try
+            {
+                return await Eventually.UntilAsync<object>(async () =>
+                {
+                    var c = await staff.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{id}", Ct);
+                    seen = c;
+                    return c.GetProperty("escalationLevel").GetString() == "executive" ? c : null;
+                }, TimeSpan.FromSeconds(90), $"case {id} to reach the executive level", Ct);
+            }
+            catch (TimeoutException e)
+            {
+                // Said when it fails, not when the wait began: the case as staff see it, the store's saga and timers, the logs.
+                var history = seen is { } c
+                    ? string.Join(Environment.NewLine, c.GetProperty("history").EnumerateArray().Select(h => $"  {h.GetProperty("at")} {h.GetProperty("action")} {h.GetProperty("detail")}"))
+                    : "  (never read)";
+                throw new TimeoutException(string.Join(Environment.NewLine, e.Message, $"--- case {id} as staff see it: level {seen?.GetProperty("escalationLevel")} ---", history,
+                    platform.CaseEscalationDiagnostics(id), Diagnostics()), e);
+            }
+        }));
 
         foreach (JsonElement c in escalated)
         {

@@ -109,6 +109,58 @@ public sealed class PlatformFixture : IAsyncLifetime
         return intake;
     }
 
+    /// <summary>
+    /// What the case store holds about a case's escalation, read from its SQLite file: the saga (state, level, deadline, timer
+    /// token, status sequence), the case's timers, and the outbox's backlog. Ids, levels and times only, for a failure message.
+    /// </summary>
+    public string CaseEscalationDiagnostics(Guid caseId)
+    {
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data, "case", "case.db")};Mode=ReadOnly");
+            connection.Open();
+            var lines = new List<string> { $"--- case store, case {caseId} ---" };
+            void Query(string title, string sql)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$id", caseId.ToString("D"));
+                using var reader = command.ExecuteReader();
+                var rows = 0;
+                while (reader.Read())
+                {
+                    rows++;
+                    lines.Add($"{title}: " + string.Join(", ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "null" : reader.GetValue(i))}")));
+                }
+
+                if (rows == 0) lines.Add($"{title}: none");
+            }
+
+            Query("escalation saga", """
+                SELECT version, updated_at, json_extract(data, '$.saga.currentState') AS state, json_extract(data, '$.saga.level') AS level,
+                  json_extract(data, '$.saga.acknowledgeDueAt') AS acknowledgeDueAt, json_extract(data, '$.saga.acknowledgeTokenId') AS acknowledgeToken,
+                  json_extract(data, '$.saga.breaches') AS breaches, json_extract(data, '$.saga.statusSequence') AS statusSequence
+                FROM escalations WHERE lower(id) = $id
+                """);
+            Query("timer", """
+                SELECT id AS token, version, json_extract(data, '$.messageTypes[0]') AS type, json_extract(data, '$.scheduledTime') AS scheduledTime,
+                  json_extract(data, '$.dueAt') AS dueAt, json_extract(data, '$.attempts') AS attempts
+                FROM scheduled_messages WHERE data LIKE '%' || $id || '%'
+                """);
+            Query("case document", """
+                SELECT version, updated_at, json_extract(data, '$.escalationLevel') AS level, json_extract(data, '$.escalationSequence') AS sequence
+                FROM cases WHERE lower(id) = $id
+                """);
+            Query("outbox", """SELECT count(*) AS pending, min(created_at) AS oldest, sum(lease_until IS NOT NULL) AS leased FROM "__outbox" """);
+            Query("dead timers", "SELECT count(*) AS dead FROM scheduled_messages_dead");
+            return string.Join(Environment.NewLine, lines);
+        }
+        catch (Exception e)
+        {
+            return $"--- case store unreadable: {e.GetType().Name}: {e.Message} ---";
+        }
+    }
+
     public RabbitMqBroker Require()
     {
         if (SkipReason is not null) Assert.Skip(SkipReason);
