@@ -225,25 +225,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 var current = stored.GetValueOrDefault(monthId);
                 var month = current?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
                 var before = current is null ? null : Copy(current.Document.All);
-                var changed = false;
-                var resum = false;
-                foreach (var day in days)
-                {
-                    var dayString = DayKey.DayString(day.Key.Day);
-                    long? held = month.DayVersions.TryGetValue(dayString, out var v) ? v : null;
-                    if (held >= day.Version) continue;
-                    if (held == day.BeforeVersion)
-                    {
-                        if (day.Before is { } dayBefore) month.All.Add(dayBefore.All, -1);
-                        month.All.Add(day.After.All, 1);
-                        month.DayVersions[dayString] = day.Version;
-                        changed = true;
-                    }
-                    else
-                    {
-                        resum = true;
-                    }
-                }
+                var (changed, resum) = ApplyParts(month.All, month.DayVersions,
+                    days.Select(d => new PartChange(DayKey.DayString(d.Key.Day), d.BeforeVersion, d.Before?.All, d.Version, d.After.All)));
 
                 if (resum)
                 {
@@ -276,6 +259,36 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         return results;
     }
 
+    /// <summary>A part of a roll-up (a day of a unit-month, a unit-month of a facility-month) as a batch left it.</summary>
+    private readonly record struct PartChange(string Part, long? BeforeVersion, Measures? Before, long Version, Measures After);
+
+    /// <summary>
+    /// Applies the parts' changes to a roll-up's totals and the part versions it holds: a part newer than the version held is
+    /// applied as the difference from the version it replaced, when that is the one held. Returns whether anything changed,
+    /// and whether a part's replaced version is not the one held (the roll-up missed a write: sum it again from its parts).
+    /// </summary>
+    private static (bool Changed, bool Resum) ApplyParts(Measures all, Dictionary<string, long> held, IEnumerable<PartChange> parts)
+    {
+        var (changed, resum) = (false, false);
+        foreach (var part in parts)
+        {
+            long? version = held.TryGetValue(part.Part, out var v) ? v : null;
+            if (version >= part.Version) continue;
+            if (version != part.BeforeVersion)
+            {
+                resum = true;
+                continue;
+            }
+
+            if (part.Before is { } before) all.Add(before, -1);
+            all.Add(part.After, 1);
+            held[part.Part] = part.Version;
+            changed = true;
+        }
+
+        return (changed, resum);
+    }
+
     /// <summary>A unit's month as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
     private sealed record MonthWrite(string Id, DayKey Key, string Month, long? BeforeVersion, Measures? Before, long Version, Measures After);
 
@@ -306,24 +319,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
                 var (facilityId, monthString) = (months[0].Key.FacilityId, months[0].Month);
                 var current = stored.GetValueOrDefault(id);
                 var facilityMonth = current?.Document ?? new ReportFacilityMonth { FacilityId = facilityId, Month = monthString };
-                var changed = false;
-                var resum = false;
-                foreach (var month in months)
-                {
-                    long? held = facilityMonth.UnitMonthVersions.TryGetValue(month.Id, out var v) ? v : null;
-                    if (held >= month.Version) continue;
-                    if (held == month.BeforeVersion)
-                    {
-                        if (month.Before is { } before) facilityMonth.All.Add(before, -1);
-                        facilityMonth.All.Add(month.After, 1);
-                        facilityMonth.UnitMonthVersions[month.Id] = month.Version;
-                        changed = true;
-                    }
-                    else
-                    {
-                        resum = true;
-                    }
-                }
+                var (changed, resum) = ApplyParts(facilityMonth.All, facilityMonth.UnitMonthVersions,
+                    months.Select(m => new PartChange(m.Id, m.BeforeVersion, m.Before, m.Version, m.After)));
 
                 if (resum)
                 {
