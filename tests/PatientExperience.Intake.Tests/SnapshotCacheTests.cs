@@ -57,6 +57,23 @@ public sealed class SnapshotCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Callers_that_saw_the_stale_list_while_it_was_being_replaced_start_no_second_read()
+    {
+        await _cache.FindAsync("f1", Ct);
+        _source["f1"] = "Renamed";
+        _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+
+        // Many callers on the thread pool, some of which look at the stale list just before the background read replaces it.
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (await FindAsync("f1") != "Renamed") { }
+        }, Ct)).ToArray();
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(2, Volatile.Read(ref _reads));
+    }
+
+    [Fact]
     public async Task A_missing_key_reads_again_early_but_not_more_often_than_the_miss_interval()
     {
         await _cache.FindAsync("f1", Ct);

@@ -43,7 +43,7 @@ public sealed class SnapshotCache<TValue>(
 
         if (usable && snapshot!.Items.TryGetValue(key, out var held))
         {
-            if (age > timeToLive && !FailedRecently(now)) _ = RefreshInBackgroundAsync();
+            if (age > timeToLive && !FailedRecently(now)) _ = RefreshInBackgroundAsync(snapshot);
             return (true, held);
         }
 
@@ -57,7 +57,7 @@ public sealed class SnapshotCache<TValue>(
 
         try
         {
-            snapshot = await ReadAsync().WaitAsync(ct);
+            snapshot = await ReadAsync(snapshot).WaitAsync(ct);
         }
         catch (Exception e) when (isUnavailable(e) && usable)
         {
@@ -69,12 +69,18 @@ public sealed class SnapshotCache<TValue>(
 
     private bool FailedRecently(DateTimeOffset now) => _lastFailure is { } failure && now - failure.At <= missRefreshInterval;
 
-    /// <summary>The read in flight, or a new one: one at a time, shared by every caller that needs it.</summary>
-    private Task<Snapshot> ReadAsync()
+    /// <summary>
+    /// The read in flight, or the list read since the caller looked at <paramref name="seen"/>, or else a new read: one at a
+    /// time, shared by every caller that needs it, and none started for a caller whose stale list was replaced meanwhile.
+    /// </summary>
+    private Task<Snapshot> ReadAsync(Snapshot? seen)
     {
         lock (_gate)
         {
-            return _reading ??= ReadOnceAsync();
+            if (_reading is not null) return _reading;
+            var current = _snapshot;
+            if (current is not null && !ReferenceEquals(current, seen)) return Task.FromResult(current);
+            return _reading = ReadOnceAsync();
         }
     }
 
@@ -100,11 +106,11 @@ public sealed class SnapshotCache<TValue>(
         }
     }
 
-    private async Task RefreshInBackgroundAsync()
+    private async Task RefreshInBackgroundAsync(Snapshot seen)
     {
         try
         {
-            await ReadAsync();
+            await ReadAsync(seen);
         }
         catch (Exception)
         {
