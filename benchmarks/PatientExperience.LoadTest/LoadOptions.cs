@@ -54,7 +54,7 @@ internal sealed record LoadOptions
                                       plain Kestrel (starts all three itself; needs the gateway built in this configuration)
                  messaging-baselines  raw RabbitMQ.Client vs MassTransit with the platform's settings (ratio)
                  sweep                end-to-end at each of --rates, then the plot
-          --start standalone | --target http://localhost:8080 [--intake http://localhost:5180]
+          --start standalone | --start distributed | --target http://localhost:8080 [--intake http://localhost:5180]
           --rate R (open loop, requests/s) | --connections N (closed loop)      --rates 100,200,400 (sweep)
           --duration 30 --warmup 5 (seconds)   --max-in-flight 2000   --sample 2000 (end to end)
           --messages 20000 (messaging)         --out loadtest-results.json   --plot docs/benchmarks/latency.svg
@@ -73,7 +73,7 @@ internal sealed record LoadOptions
             {
                 "--target" => options with { Target = new Uri(value) },
                 "--intake" => options with { Intake = new Uri(value) },
-                "--start" => value == "standalone" ? options with { Start = value } : throw new ArgumentException("--start takes 'standalone'."),
+                "--start" => value is "standalone" or "distributed" ? options with { Start = value } : throw new ArgumentException("--start takes 'standalone' or 'distributed'."),
                 "--rate" => options with { Rate = Positive(name, value) },
                 "--rates" => options with { Rates = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Positive(name, v))] },
                 "--connections" => options with { Connections = (int)Positive(name, value) },
@@ -92,7 +92,7 @@ internal sealed record LoadOptions
 
         var needsPlatform = options.Mode is not ("messaging-baselines" or "proxy-overhead" or ServeBaselinesMode);
         if (needsPlatform && (options.Target is null) == (options.Start is null))
-            throw new ArgumentException("Give exactly one of --target URL and --start standalone.");
+            throw new ArgumentException("Give exactly one of --target URL and --start standalone|distributed.");
         if (options.Mode is "gateway" or "intake" or "end-to-end" or "fhir-discharges" or "survey-responses" && (options.Rate is null) == (options.Connections is null))
             throw new ArgumentException("Give exactly one of --rate (open loop) and --connections (closed loop).");
         if (options.Mode is "sweep" && options.Rates.Count == 0) throw new ArgumentException("sweep needs --rates.");

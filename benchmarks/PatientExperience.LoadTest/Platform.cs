@@ -4,10 +4,12 @@ using PatientExperience.Testing;
 namespace PatientExperience.LoadTest;
 
 /// <summary>
-/// The platform under load: one already running (<c>--target</c>, and <c>--intake</c> for intake's own port), or the
-/// standalone host this tool starts itself (<c>--start standalone</c>) from its build output in the tool's configuration
-/// (run the tool in Release), with its own data folder and free ports, Development (for <c>/dev/token</c>), logging at
-/// Warning, and the gateway's public rate limit lifted (<c>Gateway__PublicPermitLimit</c>, <c>Gateway__PublicWindowSeconds</c>).
+/// The platform under load: one already running (<c>--target</c>, and <c>--intake</c> for intake's own port), or one this
+/// tool starts itself from the build output in the tool's configuration (run the tool in Release) with its own data
+/// folder and free ports, Development (for <c>/dev/token</c>), logging at Warning, and the gateway's public rate limit
+/// lifted (<c>Gateway__PublicPermitLimit</c>, <c>Gateway__PublicWindowSeconds</c>): the standalone host
+/// (<c>--start standalone</c>), or every service in a process of its own over RabbitMQ (<c>--start distributed</c>, a
+/// <see cref="ProcessPlatform"/>: a private <c>rabbitmq-server</c> node, or <c>RABBITMQ_URI</c>).
 /// </summary>
 internal sealed class Platform : IAsyncDisposable
 {
@@ -26,13 +28,15 @@ internal sealed class Platform : IAsyncDisposable
 
     private readonly ServiceProcess? _process;
     private readonly string? _dataDirectory;
+    private readonly ProcessPlatform? _distributed;
 
-    private Platform(Uri gateway, Uri? intake, ServiceProcess? process, string? dataDirectory)
+    private Platform(Uri gateway, Uri? intake, ServiceProcess? process, string? dataDirectory, ProcessPlatform? distributed = null)
     {
         Gateway = gateway;
         Intake = intake;
         _process = process;
         _dataDirectory = dataDirectory;
+        _distributed = distributed;
     }
 
     public Uri Gateway { get; }
@@ -40,9 +44,13 @@ internal sealed class Platform : IAsyncDisposable
     /// <summary>Intake's own port (the standalone host's services port), when known.</summary>
     public Uri? Intake { get; }
 
-    public int? ProcessId => _process?.Id;
-
-    public string Description => _process is null ? $"running platform at {Gateway}" : $"standalone host (pid {_process.Id}) started by the tool, gateway {Gateway}, services {Intake}";
+    public string Description => (_process, _distributed) switch
+    {
+        ({ } host, _) => $"standalone host (pid {host.Id}) started by the tool, gateway {Gateway}, services {Intake}",
+        (_, { } platform) => $"every service in its own process over RabbitMQ (virtual host {platform.VirtualHost} on {platform.Broker.Description}), "
+            + $"started by the tool: {string.Join(", ", platform.ServiceNames.Select(s => $"{s} pid {platform.ProcessId(s)}"))}; gateway {Gateway}",
+        _ => $"running platform at {Gateway}",
+    };
 
     public static Platform Running(Uri gateway, Uri? intake) => new(gateway, intake, null, null);
 
@@ -69,26 +77,49 @@ internal sealed class Platform : IAsyncDisposable
         return new Platform(gateway, new Uri($"http://127.0.0.1:{servicesPort}"), process, data);
     }
 
-    /// <summary>Resident memory of the started host in MB (null for a platform the tool did not start).</summary>
-    public double? ResidentMegabytes()
+    /// <summary>
+    /// Starts every service in a process of its own over RabbitMQ; the gateway's routes point at them. Throws when no broker can
+    /// be had (no <c>rabbitmq-server</c> installed and no <c>RABBITMQ_URI</c>).
+    /// </summary>
+    public static async Task<Platform> StartDistributedAsync(IReadOnlyDictionary<string, string?> extraSettings, CancellationToken ct)
     {
-        if (_process is null) return null;
-        try
-        {
-            using var p = System.Diagnostics.Process.GetProcessById(_process.Id);
-            return Math.Round(p.WorkingSet64 / 1024.0 / 1024.0, 1);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
+        var settings = new Dictionary<string, string?>(LoadSettings);
+        foreach (var (key, value) in extraSettings) settings[key] = value;
+        var (platform, skip) = await ProcessPlatform.StartAsync(ProcessPlatform.AllServices, settings, "pxp-loadtest-", Console.WriteLine, ct);
+        if (platform is null) throw new InvalidOperationException($"--start distributed needs RabbitMQ: {skip}");
+        return new Platform(platform.GatewayUri, platform.ServiceUri("intake"), null, null, platform);
     }
 
-    public string Output => _process?.Output ?? "";
+    /// <summary>Resident memory in MB of each process the tool started (empty for a platform it did not start).</summary>
+    public IReadOnlyDictionary<string, double> ResidentMegabytes()
+    {
+        var processes = _process is not null
+            ? new Dictionary<string, int?> { ["standalone"] = _process.Id }
+            : _distributed?.ServiceNames.ToDictionary(s => s, _distributed.ProcessId) ?? [];
+        var resident = new Dictionary<string, double>();
+        foreach (var (name, pid) in processes)
+        {
+            if (pid is null) continue;
+            try
+            {
+                using var p = System.Diagnostics.Process.GetProcessById(pid.Value);
+                resident[name] = Math.Round(p.WorkingSet64 / 1024.0 / 1024.0, 1);
+            }
+            catch (ArgumentException)
+            {
+                // Exited.
+            }
+        }
+
+        return resident;
+    }
+
+    public string Output => _process?.Output ?? _distributed?.Output() ?? "";
 
     public async ValueTask DisposeAsync()
     {
         if (_process is not null) await _process.DisposeAsync();
+        if (_distributed is not null) await _distributed.DisposeAsync();
         if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
         {
             try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

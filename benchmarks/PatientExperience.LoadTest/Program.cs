@@ -32,14 +32,25 @@ var runs = new List<RunReport>();
 var ratios = new List<Ratio>();
 var messaging = new List<MessagingResult>();
 Platform? platform = null;
+IReadOnlyDictionary<string, double> residentIdle = new Dictionary<string, double>(), residentAfter = new Dictionary<string, double>();
 try
 {
     if (options.Mode is not ("messaging-baselines" or "proxy-overhead"))
     {
-        platform = options.Start is not null
-            ? await Platform.StartStandaloneAsync(new Dictionary<string, string?>(), ct)
-            : Platform.Running(options.Target!, options.Intake);
+        platform = options.Start switch
+        {
+            "standalone" => await Platform.StartStandaloneAsync(new Dictionary<string, string?>(), ct),
+            "distributed" => await Platform.StartDistributedAsync(new Dictionary<string, string?>(), ct),
+            _ => Platform.Running(options.Target!, options.Intake),
+        };
         Console.WriteLine($"target: {platform.Description}");
+        if (options.Start is not null)
+        {
+            // Idle memory: started, ready, and given a moment to finish start-up work (seeding, first reads) before any load.
+            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            residentIdle = platform.ResidentMegabytes();
+            Console.WriteLine($"resident memory idle: {string.Join(", ", residentIdle.Select(p => $"{p.Key} {p.Value} MB"))}");
+        }
     }
 
     switch (options.Mode)
@@ -89,7 +100,11 @@ try
             break;
     }
 
-    if (platform?.ResidentMegabytes() is { } rss) Console.WriteLine($"standalone host resident memory after the run: {rss} MB");
+    if (platform?.ResidentMegabytes() is { Count: > 0 } rss)
+    {
+        residentAfter = rss;
+        Console.WriteLine($"resident memory after the run: {string.Join(", ", rss.Select(p => $"{p.Key} {p.Value} MB"))}");
+    }
 }
 finally
 {
@@ -104,6 +119,8 @@ var results = new LoadResults
     Runs = runs,
     Messaging = messaging,
     Ratios = ratios,
+    ResidentIdleMegabytes = residentIdle,
+    ResidentAfterMegabytes = residentAfter,
 };
 await File.WriteAllTextAsync(options.Out, results.ToJson(), ct);
 if (options.Plot is not null && runs.Count > 0) LatencyPlot.Write(runs, options.Plot);

@@ -113,6 +113,11 @@ internal sealed record LoadResults
 
     public IReadOnlyList<Ratio> Ratios { get; init; } = [];
 
+    /// <summary>Resident memory (MB) of each process the tool started, idle before the load and after the run.</summary>
+    public IReadOnlyDictionary<string, double> ResidentIdleMegabytes { get; init; } = new Dictionary<string, double>();
+
+    public IReadOnlyDictionary<string, double> ResidentAfterMegabytes { get; init; } = new Dictionary<string, double>();
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,

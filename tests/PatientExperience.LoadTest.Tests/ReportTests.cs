@@ -85,6 +85,7 @@ public sealed class ReportTests
     [InlineData("sweep --start standalone")]
     [InlineData("fly --start standalone --rate 1")]
     [InlineData("intake --start standalone --rate -5")]
+    [InlineData("end-to-end --start cluster --rate 5")]
     public void Contradictory_or_incomplete_command_lines_are_refused(string commandLine) =>
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(commandLine.Split(' ')));
 
@@ -94,6 +95,9 @@ public sealed class ReportTests
         var sweep = LoadOptions.Parse("sweep --start standalone --rates 100,200,400 --duration 20 --plot x.svg".Split(' '));
         var messaging = LoadOptions.Parse("messaging-baselines --messages 5000".Split(' '));
 
+        var distributed = LoadOptions.Parse("sweep --start distributed --rates 50".Split(' '));
+
+        Assert.Equal("distributed", distributed.Start);
         Assert.Equal([100, 200, 400], sweep.Rates);
         Assert.Equal(TimeSpan.FromSeconds(20), sweep.Duration);
         Assert.Equal(5000, messaging.Messages);

@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using PatientExperience.Testing;
 using PatientExperience.Testing.Smtp;
 
-namespace PatientExperience.FaultRun;
+namespace PatientExperience.Testing;
 
 /// <summary>
-/// The platform under a fault run: a RabbitMQ broker (a private node this run can restart, or RABBITMQ_URI), the case,
-/// intake and notification services and the gateway each in its own process with its own SQLite folder, and a real SMTP
-/// server in this process that the notification service sends to. Any service can be SIGKILLed and restarted on its data.
+/// The platform as separate processes over a real RabbitMQ broker (a private node this run can restart, or RABBITMQ_URI), as
+/// it is deployed: each service from its build output in a process of its own with its own SQLite folder, the notification
+/// service sending email to a real SMTP server in this process. Used by the fault run (which SIGKILLs and restarts services
+/// on their data) and by the load tool's distributed mode. Services are started in <see cref="AllServices"/> order (case
+/// first: its queues must exist before intake publishes); a run may start a subset, and the gateway's routes to a service
+/// not started answer 503.
 /// </summary>
-public sealed class FaultRunPlatform : IAsyncDisposable
+public sealed class ProcessPlatform : IAsyncDisposable
 {
     // Fresh keys for each run (32 random bytes): the processes run in Development on loopback, on throw-away data.
     private static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -18,21 +20,24 @@ public sealed class FaultRunPlatform : IAsyncDisposable
     private static readonly string PatientReferenceKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>Every service of the platform, in the order they start.</summary>
+    public static readonly IReadOnlyList<string> AllServices = ["case", "intake", "notification", "survey", "reporting", "gateway"];
+
     private readonly RabbitMqBroker _broker;
     private readonly string _rabbitUri;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "pxp-faultrun-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _data;
+    private readonly IReadOnlyList<string> _names;
     private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
 
-    private FaultRunPlatform(RabbitMqBroker broker, string virtualHost, string rabbitUri, TestSmtpServer smtp)
+    private ProcessPlatform(RabbitMqBroker broker, string virtualHost, string rabbitUri, TestSmtpServer smtp, IReadOnlyList<string> names, string dataPrefix)
     {
         _broker = broker;
         VirtualHost = virtualHost;
         _rabbitUri = rabbitUri;
         Smtp = smtp;
+        _names = names;
+        _data = Path.Combine(Path.GetTempPath(), dataPrefix + Guid.NewGuid().ToString("N")[..8]);
     }
-
-    /// <summary>The services a run crashes, in the order it starts them (case before intake: its queue must exist first).</summary>
-    public static readonly IReadOnlyList<string> ServiceNames = ["case", "intake", "notification", "gateway"];
 
     public TestSmtpServer Smtp { get; }
 
@@ -40,11 +45,27 @@ public sealed class FaultRunPlatform : IAsyncDisposable
 
     public RabbitMqBroker Broker => _broker;
 
+    /// <summary>The services this platform runs, in start order.</summary>
+    public IReadOnlyList<string> ServiceNames => _names;
+
     public Uri GatewayUri => _services["gateway"].BaseUri;
 
-    /// <summary>Starts the broker and the four services; null with <paramref name="skipReason"/> set when no RabbitMQ is available.</summary>
-    public static async Task<(FaultRunPlatform? Platform, string? SkipReason)> StartAsync(Action<string> log, CancellationToken cancellationToken)
+    /// <summary>A service's own HTTP address (intake's, to load it past the gateway).</summary>
+    public Uri ServiceUri(string name) => _services[name].BaseUri;
+
+    /// <summary>The process id of a running service; null while it is down.</summary>
+    public int? ProcessId(string name) => _services[name].Process?.Id;
+
+    /// <summary>
+    /// Starts the broker and <paramref name="services"/> (a subset of <see cref="AllServices"/>, started in that order) with
+    /// <paramref name="settings"/> given to every process; null with the skip reason when no RabbitMQ is available.
+    /// </summary>
+    /// <param name="dataPrefix">The name of the temporary folder of the services' stores, before a random suffix.</param>
+    public static async Task<(ProcessPlatform? Platform, string? SkipReason)> StartAsync(
+        IReadOnlyCollection<string> services, IReadOnlyDictionary<string, string?> settings, string dataPrefix, Action<string> log, CancellationToken cancellationToken)
     {
+        var unknown = services.Except(AllServices, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"Unknown services: {string.Join(", ", unknown)}.", nameof(services));
         var broker = await RabbitMqBroker.ResolveAsync(cancellationToken).ConfigureAwait(false);
         if (!broker.IsAvailable)
         {
@@ -53,16 +74,16 @@ public sealed class FaultRunPlatform : IAsyncDisposable
         }
 
         log($"broker: {broker.Description}");
-        var virtualHost = "faultrun-" + Guid.NewGuid().ToString("N")[..8];
+        var virtualHost = dataPrefix.Trim('-') + "-" + Guid.NewGuid().ToString("N")[..8];
         var uri = await broker.CreateVirtualHostAsync(virtualHost, cancellationToken).ConfigureAwait(false);
-        var platform = new FaultRunPlatform(broker, virtualHost, uri, TestSmtpServer.Start());
+        var platform = new ProcessPlatform(broker, virtualHost, uri, TestSmtpServer.Start(), [.. AllServices.Where(services.Contains)], dataPrefix);
         try
         {
-            platform.Define();
-            foreach (var name in ServiceNames)
+            platform.Define(settings);
+            foreach (var name in platform._names)
             {
                 await platform.StartAsync(name, cancellationToken).ConfigureAwait(false);
-                log($"{name}: ready");
+                log($"{name}: ready (pid {platform.ProcessId(name)})");
             }
 
             return (platform, null);
@@ -108,49 +129,56 @@ public sealed class FaultRunPlatform : IAsyncDisposable
         await process.WaitUntilReadyAsync(new Uri(service.BaseUri, "/health/ready"), StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private void Define()
+    private void Define(IReadOnlyDictionary<string, string?> settings)
     {
-        var ports = Enumerable.Range(0, 7).Select(_ => ServiceProcess.FreeTcpPort()).ToArray();
-        var (caseHttp, caseGrpc, intakeHttp, intakeGrpc, notificationHttp, notificationGrpc, gatewayHttp) =
-            (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]);
+        var http = AllServices.ToDictionary(s => s, _ => ServiceProcess.FreeTcpPort(), StringComparer.Ordinal);
+        var grpc = AllServices.Where(s => s != "gateway").ToDictionary(s => s, _ => ServiceProcess.FreeTcpPort(), StringComparer.Ordinal);
         string Url(int port) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 
-        Add("case", "PatientExperience.Case", caseHttp, caseGrpc, new()
+        Add("case", "PatientExperience.Case", new()
         {
             ["Directory__SeedDemo"] = "true",
             ["Directory__SeedAssignmentPolicies"] = "false",
             ["Complainants__PublicBaseUrl"] = "http://localhost:8080",
             ["Phi__EncryptionKey"] = PhiKey,
         });
-        Add("intake", "PatientExperience.Intake", intakeHttp, intakeGrpc, new()
+        Add("intake", "PatientExperience.Intake", new()
         {
             ["Phi__EncryptionKey"] = PhiKey,
-            ["Intake__CaseGrpcAddress"] = Url(caseGrpc),
+            ["Intake__CaseGrpcAddress"] = Url(grpc["case"]),
             ["Intake__PatientReferenceKey"] = PatientReferenceKey,
         });
-        Add("notification", "PatientExperience.Notification", notificationHttp, notificationGrpc, new()
+        Add("notification", "PatientExperience.Notification", new()
         {
             ["Phi__EncryptionKey"] = PhiKey,
-            ["Notification__CaseGrpcAddress"] = Url(caseGrpc),
-            ["Notification__IntakeGrpcAddress"] = Url(intakeGrpc),
-            ["Notification__ConsoleBaseUrl"] = "http://console.faultrun.test",
+            ["Notification__CaseGrpcAddress"] = Url(grpc["case"]),
+            ["Notification__IntakeGrpcAddress"] = Url(grpc["intake"]),
+            ["Notification__ConsoleBaseUrl"] = "http://console.platform.test",
             ["ConnectionStrings__smtp"] = Smtp.ConnectionString,
             ["Notification__PatientQuietHours__Start"] = "",
             ["Notification__PatientQuietHours__End"] = "",
         });
-        Add("gateway", "PatientExperience.Gateway", gatewayHttp, grpcPort: null, new()
+        Add("survey", "PatientExperience.Survey", new()
         {
-            ["ReverseProxy__Clusters__intake__Destinations__primary__Address"] = Url(intakeHttp),
-            ["ReverseProxy__Clusters__case__Destinations__primary__Address"] = Url(caseHttp),
-            ["ReverseProxy__Clusters__notification__Destinations__primary__Address"] = Url(notificationHttp),
-            // Survey is not part of the run; its route answers 502, which the run never calls.
-            ["ReverseProxy__Clusters__survey__Destinations__primary__Address"] = Url(ServiceProcess.FreeTcpPort()),
-            // One client (this process) submits every concern: the per-client limit of public forms must not refuse the run's rate.
-            ["Gateway__PublicPermitLimit"] = "1000000",
+            ["Phi__EncryptionKey"] = PhiKey,
+            // Invitation links point at the gateway, where patients answer.
+            ["Survey__PublicBaseUrl"] = Url(http["gateway"]),
         });
-
-        void Add(string name, string project, int httpPort, int? grpcPort, Dictionary<string, string?> specific)
+        // Aggregates only: no PHI key.
+        Add("reporting", "PatientExperience.Reporting", []);
+        var gateway = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
+            // One client (the run) submits every concern: the per-client limit of public forms must not refuse its rate.
+            ["Gateway__PublicPermitLimit"] = "1000000",
+        };
+        // A route to a service this platform does not run points at a closed port: the gateway answers it 503.
+        foreach (var cluster in new[] { "intake", "case", "notification", "survey", "reporting" })
+            gateway[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Address"] = Url(_names.Contains(cluster) ? http[cluster] : ServiceProcess.FreeTcpPort());
+        Add("gateway", "PatientExperience.Gateway", gateway);
+
+        void Add(string name, string project, Dictionary<string, string?> specific)
+        {
+            if (!_names.Contains(name)) return;
             var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -159,22 +187,23 @@ public sealed class FaultRunPlatform : IAsyncDisposable
                 ["Storage__DataDirectory"] = Path.Combine(_data, name),
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
-                ["Kestrel__Endpoints__Http__Url"] = Url(httpPort),
+                ["Kestrel__Endpoints__Http__Url"] = Url(http[name]),
             };
-            if (grpcPort is { } grpc)
+            if (grpc.TryGetValue(name, out var grpcPort))
             {
-                environment["Kestrel__Endpoints__Grpc__Url"] = Url(grpc);
+                environment["Kestrel__Endpoints__Grpc__Url"] = Url(grpcPort);
                 environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
             }
 
             foreach (var (key, value) in specific) environment[key] = value;
-            _services[name] = new Service(name, project, new Uri(Url(httpPort)), environment);
+            foreach (var (key, value) in settings) environment[key] = value;
+            _services[name] = new Service(name, project, new Uri(Url(http[name])), environment);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var name in ServiceNames.Reverse())
+        foreach (var name in _names.Reverse())
         {
             if (_services.TryGetValue(name, out var service) && service.Process is { } process) await process.DisposeAsync().ConfigureAwait(false);
         }
@@ -183,8 +212,10 @@ public sealed class FaultRunPlatform : IAsyncDisposable
         await _broker.DisposeAsync().ConfigureAwait(false);
         try
         {
-            // PXP_FAULT_RUN_KEEP=1 keeps the services' stores (under the temporary folder, pxp-faultrun-*) to look into afterwards.
-            if (Directory.Exists(_data) && Environment.GetEnvironmentVariable("PXP_FAULT_RUN_KEEP") != "1") Directory.Delete(_data, recursive: true);
+            // PXP_KEEP_DATA=1 (or the fault run's older PXP_FAULT_RUN_KEEP=1) keeps the services' stores, under the temporary
+            // folder, to look into afterwards.
+            var keep = Environment.GetEnvironmentVariable("PXP_KEEP_DATA") == "1" || Environment.GetEnvironmentVariable("PXP_FAULT_RUN_KEEP") == "1";
+            if (Directory.Exists(_data) && !keep) Directory.Delete(_data, recursive: true);
         }
         catch (IOException)
         {

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml;
 using PatientExperience.ServiceDefaults.Http;
+using PatientExperience.Testing;
 
 namespace PatientExperience.FaultRun;
 
@@ -16,13 +17,16 @@ namespace PatientExperience.FaultRun;
 /// </summary>
 public static class FaultRunner
 {
+    /// <summary>The services a run starts and crashes, in the order it starts them.</summary>
+    public static readonly IReadOnlyList<string> ServiceNames = ["case", "intake", "notification", "gateway"];
+
     /// <summary>Runs one fault run; returns null with the reason when no RabbitMQ is available.</summary>
     public static async Task<(FaultRunReport? Report, string? SkipReason)> RunAsync(FaultRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var log = options.Log ?? (_ => { });
-        var (platform, skip) = await FaultRunPlatform.StartAsync(log, cancellationToken).ConfigureAwait(false);
+        var (platform, skip) = await ProcessPlatform.StartAsync(ServiceNames, new Dictionary<string, string?>(), "pxp-faultrun-", log, cancellationToken).ConfigureAwait(false);
         if (platform is null) return (null, skip);
         await using (platform.ConfigureAwait(false))
         {
@@ -37,7 +41,7 @@ public static class FaultRunner
         }
     }
 
-    private static async Task<FaultRunReport> RunAsync(FaultRunPlatform platform, FaultRunOptions options, Action<string> log, CancellationToken ct)
+    private static async Task<FaultRunReport> RunAsync(ProcessPlatform platform, FaultRunOptions options, Action<string> log, CancellationToken ct)
     {
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
@@ -68,14 +72,14 @@ public static class FaultRunner
     /// Each service killed <see cref="FaultRunOptions.Kills"/> times and the broker restarted <see cref="FaultRunOptions.BrokerRestarts"/>
     /// times, spread evenly over the time the concerns take to submit, one fault at a time (each recovered before the next).
     /// </summary>
-    private static async Task<IReadOnlyList<FaultDone>> RunFaultsAsync(FaultRunPlatform platform, FaultRunOptions options, Stopwatch clock, Action<string> log, CancellationToken ct)
+    private static async Task<IReadOnlyList<FaultDone>> RunFaultsAsync(ProcessPlatform platform, FaultRunOptions options, Stopwatch clock, Action<string> log, CancellationToken ct)
     {
         var plan = new List<string>();
         var brokerRestarts = platform.Broker.CanRestart ? options.BrokerRestarts : 0;
         if (brokerRestarts < options.BrokerRestarts) log($"broker restarts skipped: this helper can restart only a private node ({platform.Broker.Description})");
         for (var round = 0; round < Math.Max(options.Kills, brokerRestarts); round++)
         {
-            if (round < options.Kills) plan.AddRange(FaultRunPlatform.ServiceNames.Select(s => "kill " + s));
+            if (round < options.Kills) plan.AddRange(ServiceNames.Select(s => "kill " + s));
             if (round < brokerRestarts) plan.Add("restart broker");
         }
 
@@ -103,7 +107,7 @@ public static class FaultRunner
     /// It looks at the lists' totals (<see cref="Counts"/>: a few one-item pages) until they say so, and only then reads
     /// everything once to check each deadline: a whole snapshot of a 1,000-concern run is 30,000 deliveries.
     /// </summary>
-    private static async Task<bool> WaitForQuiescenceAsync(FaultRunPlatform platform, StaffApi staff, Reconciliation reconciliation, FaultRunOptions options, Action<string> log, CancellationToken ct)
+    private static async Task<bool> WaitForQuiescenceAsync(ProcessPlatform platform, StaffApi staff, Reconciliation reconciliation, FaultRunOptions options, Action<string> log, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
         Counts? previous = null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PatientExperience.Testing;
 using PatientExperience.Testing.Smtp;
 
 namespace PatientExperience.FaultRun;
@@ -8,7 +9,7 @@ namespace PatientExperience.FaultRun;
 /// <summary>What the platform holds at one moment: the run's cases, the facility's deliveries, the emails received.</summary>
 internal sealed record Snapshot(DateTimeOffset At, IReadOnlyList<CaseSeen> Cases, IReadOnlyList<DeliverySeen> Deliveries, IReadOnlyList<ReceivedEmail> Emails)
 {
-    public static async Task<Snapshot> TakeAsync(FaultRunner.StaffApi staff, FaultRunPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
+    public static async Task<Snapshot> TakeAsync(FaultRunner.StaffApi staff, ProcessPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
     {
         var at = DateTimeOffset.UtcNow;
         // What the run created, from a minute before it started (clocks of one machine) to a minute from now. Items are read
@@ -30,7 +31,7 @@ internal sealed record Counts(long Cases, long AtExecutive, long Deliveries, lon
 {
     public long NotFinal => Deliveries - Delivered - Failed;
 
-    public static async Task<Counts> TakeAsync(FaultRunner.StaffApi staff, FaultRunPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
+    public static async Task<Counts> TakeAsync(FaultRunner.StaffApi staff, ProcessPlatform platform, string facility, DateTimeOffset startedAt, CancellationToken ct)
     {
         var (from, to) = (startedAt.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Task<long> Count(string path) => staff.CountAsync(path, "createdFrom", "createdTo", from, to, ct);
