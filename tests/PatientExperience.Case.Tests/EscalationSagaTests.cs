@@ -48,16 +48,8 @@ public sealed class EscalationSagaTests : IAsyncLifetime
 
     private IReadOnlyList<SlaBreached> BreachesOf(Guid id) => _app.Published<SlaBreached>().Where(e => e.CaseId == id).ToList();
 
-    /// <summary>
-    /// The timers not yet due. A timer that fired stays in the schedule until its consumer has finished, which can be after the
-    /// case shows the level it caused, so counting every row would count it too for a moment.
-    /// </summary>
-    private async Task<int> PendingTimersAsync()
-    {
-        var timers = _app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<ScheduledMessageDocument>(ScheduledMessages.Definition);
-        var now = _app.Clock.GetUtcNow();
-        return (await timers.ReadAllAsync(new DocumentQuery(), Ct)).Count(t => t.Document.ScheduledTime > now);
-    }
+    private async Task<long> PendingTimersAsync() =>
+        await _app.Services.GetRequiredKeyedService<IDocumentStore>(CaseModule.ServiceName).Collection<object>(ScheduledMessages.Definition).CountAsync(Ct);
 
     [Fact]
     public async Task Missed_acknowledgement_deadlines_escalate_unit_then_department_then_executive()
@@ -279,7 +271,9 @@ public sealed class EscalationSagaTests : IAsyncLifetime
 
         Assert.Single(EscalationsOf(id), e => e.Reason.ToWire() == "opened");
         Assert.Single(BreachesOf(id));
-        Assert.Equal(3, await PendingTimersAsync()); // the department's acknowledgement, interim notice, response: no duplicates
+        // The department's acknowledgement, interim notice, response: no duplicates. The unit's acknowledgement, which fired,
+        // leaves the schedule once its consumer has finished, which can be a moment after the case shows the new level.
+        await Eventually.UntilAsync(async () => await PendingTimersAsync() == 3, "three timers in the schedule");
     }
 
     [Fact]

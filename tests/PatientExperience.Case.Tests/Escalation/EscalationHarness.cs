@@ -131,15 +131,21 @@ public sealed class EscalationHarness : IAsyncDisposable
 
     public Task UntilAsync(Func<bool> condition, string because) => Eventually.UntilAsync(condition, because, Timeout);
 
-    /// <summary>
-    /// The timers not yet due. A timer that fired stays in the schedule until its consumer has finished, which can be after
-    /// the saga shows what it caused, so counting every row would count it too for a moment.
-    /// </summary>
-    public async Task<int> PendingTimersAsync()
+    public async Task<long> PendingTimersAsync() => await Store.Collection<object>(ScheduledMessages.Definition).CountAsync(Ct);
+
+    /// <summary>Waits until <paramref name="count"/> timers are in the schedule; on time-out says which are, for the failure message.</summary>
+    public async Task UntilTimersAsync(int count)
     {
-        var now = Clock.GetUtcNow();
-        return (await Store.Collection<ScheduledMessageDocument>(ScheduledMessages.Definition).ReadAllAsync(new DocumentQuery(), Ct))
-            .Count(t => t.Document.ScheduledTime > now);
+        try
+        {
+            await UntilAsync(async () => await PendingTimersAsync() == count, $"{count} timers in the schedule");
+        }
+        catch (TimeoutException e)
+        {
+            var timers = await Store.Collection<ScheduledMessageDocument>(ScheduledMessages.Definition).ReadAllAsync(new DocumentQuery(), Ct);
+            throw new TimeoutException($"{e.Message} At {Clock.GetUtcNow():O} the schedule holds: "
+                + string.Join("; ", timers.Select(t => $"{t.Document.MessageTypes.FirstOrDefault()} at {t.Document.ScheduledTime:O} (due {t.Document.DueAt:O}, attempts {t.Document.Attempts})")), e);
+        }
     }
 
     /// <param name="submittedBy">The channel: staff by default (a critical case pages at once); anonymous puts a critical one in triage.</param>

@@ -304,7 +304,7 @@ public sealed class EscalationStateMachineTests : IAsyncLifetime
         Assert.Single(EscalationsOf(opened.CaseId), e => e.Reason.ToWire() == "opened");
         Assert.Single(BreachesOf(opened.CaseId));
         // The department's acknowledgement, interim notice, response (the unit's, sent, is removed): no duplicates.
-        await _saga.UntilAsync(async () => await _saga.PendingTimersAsync() == 3, "three timers pending");
+        await _saga.UntilTimersAsync(3);
     }
 
     [Fact]
