@@ -28,8 +28,8 @@ using PatientExperience.Storage.Sqlite;
 //    ways agree on the counts.
 var total = ArgInt("--events", 1_000_000);
 var facilities = ArgInt("--facilities", 10);
-var concurrency = ArgInt("--concurrency", 64);
-var maxBatch = ArgInt("--batch", 256);
+var concurrency = ArgInt("--concurrency", new ReportingOptions().IngestConcurrentMessages);
+var maxBatch = ArgInt("--batch", new ReportingOptions().IngestMaxBatch);
 var writers = ArgInt("--writers", new ReportingOptions().IngestWriters);
 var queries = ArgInt("--queries", 200);
 var naiveQueries = ArgInt("--naive-queries", 5);
