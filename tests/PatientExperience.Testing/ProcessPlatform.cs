@@ -212,10 +212,8 @@ public sealed class ProcessPlatform : IAsyncDisposable
         await _broker.DisposeAsync().ConfigureAwait(false);
         try
         {
-            // PXP_KEEP_DATA=1 (or the fault run's older PXP_FAULT_RUN_KEEP=1) keeps the services' stores, under the temporary
-            // folder, to look into afterwards.
-            var keep = Environment.GetEnvironmentVariable("PXP_KEEP_DATA") == "1" || Environment.GetEnvironmentVariable("PXP_FAULT_RUN_KEEP") == "1";
-            if (Directory.Exists(_data) && !keep) Directory.Delete(_data, recursive: true);
+            // PXP_KEEP_DATA=1 keeps the services' stores, under the temporary folder, to look into afterwards.
+            if (Directory.Exists(_data) && Environment.GetEnvironmentVariable("PXP_KEEP_DATA") != "1") Directory.Delete(_data, recursive: true);
         }
         catch (IOException)
         {
