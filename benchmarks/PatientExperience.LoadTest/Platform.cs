@@ -22,9 +22,15 @@ internal sealed class Platform : IAsyncDisposable
         // Information-level request logging costs more than the proxy hop itself.
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
-        // survey-responses reads the invitation links from the development mailbox.
-        ["Notification__DevMailboxCapacity"] = "100000",
     };
+
+    /// <summary>
+    /// survey-responses reads the invitation links from the development mailbox, so it keeps them all; every other mode keeps
+    /// the default 1,000 (the mailbox holds each email in memory: 100,000 of them made a 10-minute run look like a leak).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ModeSettings(string mode) => mode == "survey-responses"
+        ? new Dictionary<string, string?> { ["Notification__DevMailboxCapacity"] = "100000" }
+        : new Dictionary<string, string?>();
 
     private readonly ServiceProcess? _process;
     private readonly string? _dataDirectory;

@@ -33,14 +33,15 @@ var ratios = new List<Ratio>();
 var messaging = new List<MessagingResult>();
 Platform? platform = null;
 IReadOnlyDictionary<string, double> residentIdle = new Dictionary<string, double>(), residentAfter = new Dictionary<string, double>();
+IReadOnlyList<MemorySample> residentSamples = [];
 try
 {
     if (options.Mode is not ("messaging-baselines" or "proxy-overhead"))
     {
         platform = options.Start switch
         {
-            "standalone" => await Platform.StartStandaloneAsync(new Dictionary<string, string?>(), ct),
-            "distributed" => await Platform.StartDistributedAsync(new Dictionary<string, string?>(), ct),
+            "standalone" => await Platform.StartStandaloneAsync(Platform.ModeSettings(options.Mode), ct),
+            "distributed" => await Platform.StartDistributedAsync(Platform.ModeSettings(options.Mode), ct),
             _ => Platform.Running(options.Target!, options.Intake),
         };
         Console.WriteLine($"target: {platform.Description}");
@@ -51,8 +52,11 @@ try
             residentIdle = platform.ResidentMegabytes();
             Console.WriteLine($"resident memory idle: {string.Join(", ", residentIdle.Select(p => $"{p.Key} {p.Value} MB"))}");
         }
+
+        if (options.EffectivePlatformWarmup > TimeSpan.Zero) await WarmPlatformAsync(platform);
     }
 
+    var sampler = options.MemoryEvery is { } every && platform is not null ? new MemorySampler(platform.ResidentMegabytes, every) : null;
     switch (options.Mode)
     {
         case "gateway":
@@ -100,6 +104,12 @@ try
             break;
     }
 
+    if (sampler is not null)
+    {
+        await sampler.DisposeAsync();
+        residentSamples = sampler.Samples;
+    }
+
     if (platform?.ResidentMegabytes() is { Count: > 0 } rss)
     {
         residentAfter = rss;
@@ -121,6 +131,8 @@ var results = new LoadResults
     Ratios = ratios,
     ResidentIdleMegabytes = residentIdle,
     ResidentAfterMegabytes = residentAfter,
+    ResidentSamples = residentSamples,
+    ResidentTrends = MemoryTrend.From(residentSamples),
 };
 await File.WriteAllTextAsync(options.Out, results.ToJson(), ct);
 if (options.Plot is not null && runs.Count > 0) LatencyPlot.Write(runs, options.Plot);
@@ -128,10 +140,23 @@ if (options.Plot is not null && runs.Count > 0) LatencyPlot.Write(runs, options.
 foreach (var run in runs) Console.WriteLine(run.SummaryLine());
 foreach (var m in messaging) Console.WriteLine(m.SummaryLine());
 foreach (var r in ratios) Console.WriteLine(r.SummaryLine());
+foreach (var m in results.ResidentTrends) Console.WriteLine(m.SummaryLine());
 Console.WriteLine($"load average after: {Format(results.Machine.LoadAverageAfter)}; results in {Path.GetFullPath(options.Out)}");
 return 0;
 
 string RunId() => "lt-" + Guid.NewGuid().ToString("N")[..12];
+
+// Concerns through the gateway at a rate any platform keeps up with, not measured: the pipeline's code is compiled and
+// tiered up before the first run, so that run measures the platform and not the JIT.
+async Task WarmPlatformAsync(Platform target)
+{
+    using var handler = Handler(options.MaxInFlight);
+    using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = target.Gateway, Timeout = TimeSpan.FromSeconds(60) };
+    var warm = await LoadRunner.OpenLoopAsync(new OpenLoopSchedule(LoadOptions.PlatformWarmupRate, options.EffectivePlatformWarmup),
+        Scenarios.Feedback(client, RunId()), new StopwatchClock(), options.MaxInFlight, ct);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"platform warm-up (not measured): {options.EffectivePlatformWarmup.TotalSeconds:0} s at {LoadOptions.PlatformWarmupRate:0}/s, {warm.Sent} sent, {warm.Failed} failed"));
+}
 
 async Task<RunReport> HttpRunAsync(string name, Uri baseAddress, Func<HttpClient, SendRequest> scenario, double? rate, int? connections,
     Func<HttpClient, SendRequest>? warmupScenario = null, long? measuredTokens = null)

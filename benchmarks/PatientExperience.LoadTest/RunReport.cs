@@ -80,11 +80,7 @@ internal sealed record EndToEndResult(int Cases, int Missing, LatencySummary Lat
 {
     public static double Trend(IReadOnlyList<EndToEndSample> samples)
     {
-        if (samples.Count < 2) return 0;
-        var meanX = samples.Average(s => s.SubmittedAtSeconds);
-        var meanY = samples.Average(s => s.ToCaseMs);
-        var sxx = samples.Sum(s => (s.SubmittedAtSeconds - meanX) * (s.SubmittedAtSeconds - meanX));
-        return sxx == 0 ? 0 : Math.Round(samples.Sum(s => (s.SubmittedAtSeconds - meanX) * (s.ToCaseMs - meanY)) / sxx, 1);
+        return Math.Round(LeastSquares.Slope([.. samples.Select(s => (s.SubmittedAtSeconds, s.ToCaseMs))]), 1);
     }
 }
 
@@ -117,6 +113,11 @@ internal sealed record LoadResults
     public IReadOnlyDictionary<string, double> ResidentIdleMegabytes { get; init; } = new Dictionary<string, double>();
 
     public IReadOnlyDictionary<string, double> ResidentAfterMegabytes { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>With <c>--memory-every</c>: each started process's resident memory read during the measured load, and its trend.</summary>
+    public IReadOnlyList<MemorySample> ResidentSamples { get; init; } = [];
+
+    public IReadOnlyList<MemoryTrend> ResidentTrends { get; init; } = [];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

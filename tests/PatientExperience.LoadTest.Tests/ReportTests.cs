@@ -103,5 +103,38 @@ public sealed class ReportTests
         Assert.Equal(5000, messaging.Messages);
     }
 
+    [Fact]
+    public void A_started_platform_is_warmed_up_for_a_minute_unless_told_and_a_given_one_is_not()
+    {
+        var started = LoadOptions.Parse("end-to-end --start standalone --rate 100".Split(' '));
+        var told = LoadOptions.Parse("end-to-end --start distributed --rate 100 --platform-warmup 0 --memory-every 30".Split(' '));
+        var target = LoadOptions.Parse("end-to-end --target http://localhost:8080 --rate 100".Split(' '));
+
+        Assert.Equal(TimeSpan.FromSeconds(60), started.EffectivePlatformWarmup);
+        Assert.Equal(TimeSpan.Zero, told.EffectivePlatformWarmup);
+        Assert.Equal(TimeSpan.FromSeconds(30), told.MemoryEvery);
+        Assert.Equal(TimeSpan.Zero, target.EffectivePlatformWarmup);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse("end-to-end --target http://localhost:8080 --rate 100 --memory-every 30".Split(' ')));
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse("end-to-end --start standalone --rate 100 --platform-warmup -1".Split(' ')));
+    }
+
+    [Fact]
+    public void Memory_that_levels_off_shows_no_growth_in_the_second_half_and_a_leak_shows_its_rate()
+    {
+        // Ten minutes read every 30 s: "steady" fills up in the first two minutes then holds; "leaking" grows 3 MB a minute throughout.
+        var samples = Enumerable.Range(0, 21).SelectMany(i => new[]
+        {
+            new MemorySample(i * 30, "steady", 200 + Math.Min(i, 4) * 50 + (i % 2 == 0 ? 1 : -1)),
+            new MemorySample(i * 30, "leaking", 150 + i * 1.5),
+        }).ToList();
+
+        var trends = MemoryTrend.From(samples).ToDictionary(t => t.Process);
+
+        Assert.Equal(0, trends["steady"].SecondHalfMbPerMinute, 0.2);
+        Assert.Equal(3, trends["leaking"].SecondHalfMbPerMinute, 0.01);
+        Assert.Equal((21, 201d, 401d, 401d), (trends["steady"].Samples, trends["steady"].First, trends["steady"].Max, trends["steady"].Last));
+        Assert.Equal(150, trends["leaking"].Min);
+    }
+
     private static DateTimeOffset T(double seconds) => new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(seconds);
 }
