@@ -45,7 +45,7 @@ public static partial class StorageExtensions
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             IDocumentStore store = string.IsNullOrWhiteSpace(mongo)
-                ? new SqliteDocumentStore(serviceName, options.InMemory ? null : DataFile(sp, options, serviceName))
+                ? new SqliteDocumentStore(serviceName, options.InMemory ? null : DataFile(sp, options, serviceName), options.SqliteWalCheckpointPages)
                 : new MongoDocumentStore(serviceName, sp.GetRequiredService<IMongoClient>().GetDatabase($"{options.MongoDatabasePrefix}-{serviceName}"));
             foreach (var c in collections) store.Collection<object>(c);
             return store;

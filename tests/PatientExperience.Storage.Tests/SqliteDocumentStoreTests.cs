@@ -185,6 +185,25 @@ public sealed class SqliteFileDocumentStoreTests : DocumentStoreConformanceTests
     }
 
     [Fact]
+    public async Task The_store_connections_checkpoint_the_write_ahead_log_at_the_configured_size()
+    {
+        using var configured = new SqliteDocumentStore("grievance", Path.Combine(_directory, "checkpoint.db"), walCheckpointPages: 2048);
+        await configured.InitializeAsync(Ct);
+
+        Assert.Equal(StorageOptions.DefaultSqliteWalCheckpointPages, await PragmaAsync((SqliteDocumentStore)Store));
+        Assert.Equal(2048, await PragmaAsync(configured));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteDocumentStore("grievance", Path.Combine(_directory, "none.db"), walCheckpointPages: 0));
+
+        static async Task<long> PragmaAsync(SqliteDocumentStore store)
+        {
+            await using var connection = await store.OpenAsync(Ct);
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_autocheckpoint";
+            return (long)(await cmd.ExecuteScalarAsync(Ct))!;
+        }
+    }
+
+    [Fact]
     public async Task Initializing_twice_keeps_the_data()
     {
         await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);

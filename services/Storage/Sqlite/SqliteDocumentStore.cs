@@ -25,11 +25,16 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         "pxp.store.writes", description: "Write transactions committed to a service's SQLite store (each one serialised with the store's other writes).");
     private readonly KeyValuePair<string, object?> _serviceTag;
 
+    private readonly int _walCheckpointPages;
+
     /// <param name="name">The owning service, used in messages.</param>
     /// <param name="path">A file path, or null for a private in-memory database that lives as long as this object.</param>
-    public SqliteDocumentStore(string name, string? path)
+    /// <param name="walCheckpointPages">See <see cref="StorageOptions.SqliteWalCheckpointPages"/>.</param>
+    public SqliteDocumentStore(string name, string? path, int walCheckpointPages = StorageOptions.DefaultSqliteWalCheckpointPages)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(walCheckpointPages, 1);
         Name = name;
+        _walCheckpointPages = walCheckpointPages;
         if (path is null)
         {
             _connectionString = new SqliteConnectionStringBuilder
@@ -159,7 +164,7 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         if (!ConfiguredConnections.TryGetValue(handle, out _))
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            cmd.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint={_walCheckpointPages};";
             await cmd.ExecuteNonQueryAsync(cancellationToken);
             ConfiguredConnections.AddOrUpdate(handle, Configured);
         }
