@@ -47,6 +47,9 @@ internal sealed record LoadOptions
 
     public TimeSpan EffectivePlatformWarmup => PlatformWarmup ?? (Start is null ? TimeSpan.Zero : DefaultPlatformWarmup);
 
+    /// <summary><c>one</c> (default): every concern about one unit; <c>all</c>: the demo health system's 18 units in turn.</summary>
+    public string Units { get; init; } = "one";
+
     /// <summary>Read each started process's resident memory this often during the measured load (null: only idle and after).</summary>
     public TimeSpan? MemoryEvery { get; init; }
 
@@ -77,6 +80,7 @@ internal sealed record LoadOptions
           --duration 30 --warmup 5 (seconds)   --max-in-flight 2000   --sample 2000 (end to end)
           --platform-warmup 60 (seconds at 50 concerns/s before the first run; default 60 with --start, 0 with --target)
           --memory-every 30 (seconds: read each started process's resident memory during the load, and its trend)
+          --units one | all (concerns about one unit, the default, or the demo health system's 18 units in turn)
           --messages 20000 (messaging)         --out loadtest-results.json   --plot docs/benchmarks/latency.svg
         """;
 
@@ -101,6 +105,7 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(NotNegative(name, value)) },
                 "--max-in-flight" => options with { MaxInFlight = (int)Positive(name, value) },
                 "--platform-warmup" => options with { PlatformWarmup = TimeSpan.FromSeconds(NotNegative(name, value)) },
+                "--units" => value is "one" or "all" ? options with { Units = value } : throw new ArgumentException("--units takes 'one' or 'all'."),
                 "--memory-every" => options with { MemoryEvery = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--sample" => options with { Sample = (int)Positive(name, value) },
                 "--messages" => options with { Messages = (int)Positive(name, value) },

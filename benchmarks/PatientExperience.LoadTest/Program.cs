@@ -60,11 +60,11 @@ try
     switch (options.Mode)
     {
         case "gateway":
-            runs.Add(await HttpRunAsync("gateway", platform!.Gateway, client => Scenarios.Feedback(client, RunId()), options.Rate, options.Connections));
+            runs.Add(await HttpRunAsync("gateway", platform!.Gateway, client => Scenarios.Feedback(client, RunId(), units: Units()), options.Rate, options.Connections));
             break;
         case "intake":
             runs.Add(await HttpRunAsync("intake", platform!.Intake ?? throw new ArgumentException("intake needs --intake URL with --target."),
-                client => Scenarios.Feedback(client, RunId()), options.Rate, options.Connections));
+                client => Scenarios.Feedback(client, RunId(), units: Units()), options.Rate, options.Connections));
             break;
         case "end-to-end":
             runs.Add(await EndToEndAsync(platform!, options.Rate, options.Connections));
@@ -146,6 +146,8 @@ return 0;
 
 string RunId() => "lt-" + Guid.NewGuid().ToString("N")[..12];
 
+IReadOnlyList<Scenarios.UnitRef> Units() => options.Units == "all" ? Scenarios.DemoUnits : Scenarios.OneUnit;
+
 // Concerns through the gateway at a rate any platform keeps up with, not measured: the pipeline's code is compiled and
 // tiered up before the first run, so that run measures the platform and not the JIT.
 async Task WarmPlatformAsync(Platform target)
@@ -153,7 +155,7 @@ async Task WarmPlatformAsync(Platform target)
     using var handler = Handler(options.MaxInFlight);
     using var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = target.Gateway, Timeout = TimeSpan.FromSeconds(60) };
     var warm = await LoadRunner.OpenLoopAsync(new OpenLoopSchedule(LoadOptions.PlatformWarmupRate, options.EffectivePlatformWarmup),
-        Scenarios.Feedback(client, RunId()), new StopwatchClock(), options.MaxInFlight, ct);
+        Scenarios.Feedback(client, RunId(), units: Units()), new StopwatchClock(), options.MaxInFlight, ct);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"platform warm-up (not measured): {options.EffectivePlatformWarmup.TotalSeconds:0} s at {LoadOptions.PlatformWarmupRate:0}/s, {warm.Sent} sent, {warm.Failed} failed"));
 }
@@ -188,8 +190,8 @@ async Task<RunReport> EndToEndAsync(Platform target, double? rate, int? connecti
 {
     var accepted = new System.Collections.Concurrent.ConcurrentDictionary<long, Guid>();
     var run = await HttpRunAsync(rate is { } r ? string.Create(CultureInfo.InvariantCulture, $"end-to-end@{r:0}") : "end-to-end", target.Gateway,
-        client => Scenarios.Feedback(client, RunId(), (i, id) => accepted[i] = id), rate, connections,
-        warmupScenario: client => Scenarios.Feedback(client, RunId()));
+        client => Scenarios.Feedback(client, RunId(), (i, id) => accepted[i] = id, Units()), rate, connections,
+        warmupScenario: client => Scenarios.Feedback(client, RunId(), units: Units()));
     var submissions = accepted.OrderBy(p => p.Key).Select(p => p.Value).ToList();
     using var handler = Handler(16);
     using var staff = await Scenarios.ClientWithDevTokenAsync(target.Gateway, handler, "patient-relations", "*", ct);
@@ -233,8 +235,8 @@ async Task<(Dictionary<string, RunReport> Closed, Dictionary<string, RunReport> 
     var open = new Dictionary<string, RunReport>();
     foreach (var (name, address) in subjects)
     {
-        closed[name] = await HttpRunAsync(name, address, client => Scenarios.Feedback(client, RunId()), null, options.Connections);
-        open[name] = await HttpRunAsync(name, address, client => Scenarios.Feedback(client, RunId()), options.Rate, null);
+        closed[name] = await HttpRunAsync(name, address, client => Scenarios.Feedback(client, RunId(), units: Units()), null, options.Connections);
+        open[name] = await HttpRunAsync(name, address, client => Scenarios.Feedback(client, RunId(), units: Units()), options.Rate, null);
     }
 
     runs.AddRange(closed.Values);

@@ -13,12 +13,35 @@ internal static class Scenarios
 {
     public const string Facility = "riverside-general";
 
-    /// <summary>A complaint about the adult emergency unit; invented text and contact, no real person.</summary>
-    public static byte[] FeedbackBody(long index) => JsonSerializer.SerializeToUtf8Bytes(new
+    /// <summary>A place in the demo health system a concern is about.</summary>
+    public sealed record UnitRef(string FacilityId, string DepartmentId, string UnitId);
+
+    /// <summary><c>--units one</c> (the default): every concern about the adult emergency unit of riverside-general.</summary>
+    public static readonly IReadOnlyList<UnitRef> OneUnit = [new(Facility, "emergency", "ed-adult")];
+
+    /// <summary>
+    /// <c>--units all</c>: every unit of the three facilities the standalone host seeds (services/Case/Organisation/
+    /// demo-health-system.json), in turn: load shaped like a health system's rather than one unit's.
+    /// </summary>
+    public static readonly IReadOnlyList<UnitRef> DemoUnits =
+    [
+        new(Facility, "emergency", "ed-adult"), new(Facility, "emergency", "ed-peds"), new(Facility, "medicine", "4-west"),
+        new(Facility, "medicine", "5-east"), new(Facility, "surgery", "6-north"), new(Facility, "surgery", "pacu"),
+        new(Facility, "maternity", "labor-delivery"), new(Facility, "maternity", "postpartum"),
+        new("mesa-valley", "emergency", "ed-main"), new("mesa-valley", "cardiology", "cvicu"), new("mesa-valley", "cardiology", "3-south"),
+        new("mesa-valley", "oncology", "infusion"), new("mesa-valley", "oncology", "7-west"),
+        new("st-brendans", "a-and-e", "majors"), new("st-brendans", "a-and-e", "minors"), new("st-brendans", "elderly-care", "nightingale"),
+        new("st-brendans", "elderly-care", "seacole"), new("st-brendans", "outpatients", "clinic-a"),
+    ];
+
+    /// <summary>A complaint about the <paramref name="index"/>-th unit in turn of <paramref name="units"/> (default <see cref="OneUnit"/>); invented text and contact, no real person.</summary>
+    public static byte[] FeedbackBody(long index, IReadOnlyList<UnitRef>? units = null) => FeedbackBody(index, (units ?? OneUnit)[(int)(index % (units ?? OneUnit).Count)]);
+
+    private static byte[] FeedbackBody(long index, UnitRef unit) => JsonSerializer.SerializeToUtf8Bytes(new
     {
-        facilityId = Facility,
-        departmentId = "emergency",
-        unitId = "ed-adult",
+        facilityId = unit.FacilityId,
+        departmentId = unit.DepartmentId,
+        unitId = unit.UnitId,
         channel = "web",
         kind = "complaint",
         description = "Load test concern: the wait after triage was not explained.",
@@ -28,9 +51,9 @@ internal static class Scenarios
     });
 
     /// <summary>POST /api/v1/feedback with a unique Idempotency-Key; succeeds on 202 and keeps the submission id when asked to.</summary>
-    public static SendRequest Feedback(HttpClient client, string runId, Action<long, Guid>? accepted = null) => async (index, ct) =>
+    public static SendRequest Feedback(HttpClient client, string runId, Action<long, Guid>? accepted = null, IReadOnlyList<UnitRef>? units = null) => async (index, ct) =>
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/feedback") { Content = Json(FeedbackBody(index)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/feedback") { Content = Json(FeedbackBody(index, units)) };
         request.Headers.Add("Idempotency-Key", string.Create(CultureInfo.InvariantCulture, $"{runId}-{index}"));
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         if (response.StatusCode != HttpStatusCode.Accepted) return RequestOutcome.Failed((int)response.StatusCode);

@@ -136,5 +136,27 @@ public sealed class ReportTests
         Assert.Equal(150, trends["leaking"].Min);
     }
 
+    [Fact]
+    public void Concerns_spread_over_all_units_name_every_unit_of_the_demo_health_system_in_turn_and_one_unit_by_default()
+    {
+        using var demo = JsonDocument.Parse(File.ReadAllText(Path.Combine(PatientExperience.Testing.RepositoryPaths.Root, "services", "Case", "Organisation", "demo-health-system.json")));
+        var seeded = demo.RootElement.GetProperty("facilities").EnumerateArray().SelectMany(f => f.GetProperty("departments").EnumerateArray()
+            .SelectMany(d => d.GetProperty("units").EnumerateArray().Select(u => new Scenarios.UnitRef(f.GetProperty("id").GetString()!, d.GetProperty("id").GetString()!, u.GetProperty("id").GetString()!))))
+            .ToList();
+
+        Scenarios.UnitRef About(long index, IReadOnlyList<Scenarios.UnitRef>? units)
+        {
+            var body = JsonDocument.Parse(Scenarios.FeedbackBody(index, units)).RootElement;
+            return new Scenarios.UnitRef(body.GetProperty("facilityId").GetString()!, body.GetProperty("departmentId").GetString()!, body.GetProperty("unitId").GetString()!);
+        }
+
+        Assert.Equal(seeded, Scenarios.DemoUnits);
+        Assert.Equal(seeded, Enumerable.Range(0, seeded.Count).Select(i => About(i, Scenarios.DemoUnits)));
+        Assert.Equal(About(0, Scenarios.DemoUnits), About(seeded.Count, Scenarios.DemoUnits));
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Equal(Scenarios.OneUnit[0], About(i, null)));
+        Assert.Equal("all", LoadOptions.Parse("end-to-end --start standalone --rate 10 --units all".Split(' ')).Units);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse("end-to-end --start standalone --rate 10 --units some".Split(' ')));
+    }
+
     private static DateTimeOffset T(double seconds) => new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(seconds);
 }
