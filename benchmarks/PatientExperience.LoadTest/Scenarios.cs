@@ -20,22 +20,29 @@ internal static class Scenarios
     public static readonly IReadOnlyList<UnitRef> OneUnit = [new(Facility, "emergency", "ed-adult")];
 
     /// <summary>
-    /// <c>--units all</c>: every unit of the three facilities the standalone host seeds (services/Case/Organisation/
-    /// demo-health-system.json), in turn: load shaped like a health system's rather than one unit's.
+    /// <c>--units all</c>: every unit of the facilities the standalone host seeds, in turn, read from the same file it seeds
+    /// them from (services/Case/Organisation/demo-health-system.json): load shaped like a health system's, not one unit's.
     /// </summary>
-    public static readonly IReadOnlyList<UnitRef> DemoUnits =
-    [
-        new(Facility, "emergency", "ed-adult"), new(Facility, "emergency", "ed-peds"), new(Facility, "medicine", "4-west"),
-        new(Facility, "medicine", "5-east"), new(Facility, "surgery", "6-north"), new(Facility, "surgery", "pacu"),
-        new(Facility, "maternity", "labor-delivery"), new(Facility, "maternity", "postpartum"),
-        new("mesa-valley", "emergency", "ed-main"), new("mesa-valley", "cardiology", "cvicu"), new("mesa-valley", "cardiology", "3-south"),
-        new("mesa-valley", "oncology", "infusion"), new("mesa-valley", "oncology", "7-west"),
-        new("st-brendans", "a-and-e", "majors"), new("st-brendans", "a-and-e", "minors"), new("st-brendans", "elderly-care", "nightingale"),
-        new("st-brendans", "elderly-care", "seacole"), new("st-brendans", "outpatients", "clinic-a"),
-    ];
+    public static IReadOnlyList<UnitRef> DemoUnits => LazyDemoUnits.Value;
+
+    private static readonly Lazy<IReadOnlyList<UnitRef>> LazyDemoUnits = new(() =>
+    {
+        using var demo = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "services", "Case", "Organisation", "demo-health-system.json")));
+        return
+        [
+            .. from facility in demo.RootElement.GetProperty("facilities").EnumerateArray()
+               from department in facility.GetProperty("departments").EnumerateArray()
+               from unit in department.GetProperty("units").EnumerateArray()
+               select new UnitRef(facility.GetProperty("id").GetString()!, department.GetProperty("id").GetString()!, unit.GetProperty("id").GetString()!),
+        ];
+    });
 
     /// <summary>A complaint about the <paramref name="index"/>-th unit in turn of <paramref name="units"/> (default <see cref="OneUnit"/>); invented text and contact, no real person.</summary>
-    public static byte[] FeedbackBody(long index, IReadOnlyList<UnitRef>? units = null) => FeedbackBody(index, (units ?? OneUnit)[(int)(index % (units ?? OneUnit).Count)]);
+    public static byte[] FeedbackBody(long index, IReadOnlyList<UnitRef>? units = null)
+    {
+        units ??= OneUnit;
+        return FeedbackBody(index, units[(int)(index % units.Count)]);
+    }
 
     private static byte[] FeedbackBody(long index, UnitRef unit) => JsonSerializer.SerializeToUtf8Bytes(new
     {
