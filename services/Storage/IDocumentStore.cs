@@ -18,6 +18,27 @@ public interface IDocumentStore
 
     /// <summary>Answers whether the database can be reached, for the readiness check.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts and replaces documents of one or several collections all together or not at all, each under the condition
+    /// <see cref="IDocumentCollection{T}.WriteManyAsync"/> gives it (an insert needs its id and unique values free; a replace,
+    /// its document still at the expected version), without outbox messages. For read models whose documents must agree with
+    /// each other (a total and the entries it sums). SQLite commits them in one transaction; MongoDB in one multi-document
+    /// transaction, which needs a replica set (as every deployment runs). (Collection, id) pairs must be distinct within a call.
+    /// </summary>
+    /// <returns>True when every write was applied (an insert at version 1, a replace at its expected version + 1); false when a
+    /// condition failed, and then nothing was written.</returns>
+    Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One write of <see cref="IDocumentStore.TryWriteAllAsync"/>: an insert into <paramref name="Collection"/> when
+/// <paramref name="ExpectedVersion"/> is null, otherwise a replace of the document still at that version. The document is
+/// stored as its runtime type serialises.
+/// </summary>
+public sealed record CollectionWrite(CollectionDefinition Collection, string Id, object Document, long? ExpectedVersion)
+{
+    internal DocumentWrite<object> AsDocumentWrite() => new(Id, Document, ExpectedVersion);
 }
 
 /// <summary>A collection's name and the fields queries filter and sort on (camelCase JSON paths, dots for nesting).</summary>
@@ -139,6 +160,17 @@ internal static class DocumentWrites
         foreach (var write in writes)
         {
             if (!seen.Add(write.Id)) throw new ArgumentException($"Document '{write.Id}' is written twice in one call.", nameof(writes));
+        }
+    }
+
+    /// <summary>Refuses a <see cref="IDocumentStore.TryWriteAllAsync"/> call that writes one document twice.</summary>
+    public static void EnsureDistinct(IReadOnlyList<CollectionWrite> writes)
+    {
+        var seen = new HashSet<(string, string)>(writes.Count);
+        foreach (var write in writes)
+        {
+            if (!seen.Add((write.Collection.Name, write.Id)))
+                throw new ArgumentException($"Document '{write.Id}' of '{write.Collection.Name}' is written twice in one call.", nameof(writes));
         }
     }
 }

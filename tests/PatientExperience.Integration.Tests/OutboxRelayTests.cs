@@ -175,6 +175,8 @@ public sealed class OutboxRelayTests
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
         public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
+        public Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken) => inner.TryWriteAllAsync(writes, cancellationToken);
     }
 
     /// <summary>The store's outbox, counting how the relay marks messages published.</summary>

@@ -367,6 +367,104 @@ public abstract class DocumentStoreConformanceTests : IAsyncLifetime
         }
     }
 
+    // ---- atomic writes across collections -------------------------------------------------------------------
+
+    /// <summary>A running total in a second collection, kept with the entries it counts (a read model's shape).</summary>
+    public sealed record Tally(long Count);
+
+    private CollectionDefinition Tallies { get; } = new(UniqueCollectionName("tallies"));
+
+    private CollectionWrite Write(string id, Grievance document, long? expected) => new(Definition, id, document, expected);
+
+    private CollectionWrite Write(string id, Tally tally, long? expected) => new(Tallies, id, tally, expected);
+
+    [Fact]
+    public async Task TryWriteAll_writes_documents_of_several_collections_together_each_at_its_next_version()
+    {
+        var tallies = Store.Collection<Tally>(Tallies);
+        await Store.InitializeAsync(Ct);
+        var existing = await Grievances.InsertAsync("g-1", Grievance("G-1"), [], Ct);
+
+        Assert.True(await Store.TryWriteAllAsync(
+            [Write("g-1", existing.Document with { EscalationLevel = 3 }, 1), Write("g-2", Grievance("G-2"), null), Write("total", new Tally(2), null)], Ct));
+        Assert.True(await Store.TryWriteAllAsync([Write("total", new Tally(3), 1), Write("g-3", Grievance("G-3"), null)], Ct));
+
+        Assert.Equal((2L, 3), ((await Grievances.GetAsync("g-1", Ct))!.Version, (await Grievances.GetAsync("g-1", Ct))!.Document.EscalationLevel));
+        Assert.Equal(["g-1", "g-2", "g-3"], (await Grievances.GetManyAsync(["g-1", "g-2", "g-3"], Ct)).Select(g => g.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(new Stored<Tally>("total", 2, new Tally(3)), await tallies.GetAsync("total", Ct));
+        Assert.True(await Store.TryWriteAllAsync([], Ct));
+    }
+
+    [Theory]
+    [InlineData("stale replace")]
+    [InlineData("replace of a missing document")]
+    [InlineData("insert of a taken id")]
+    [InlineData("insert of a taken unique value")]
+    public async Task TryWriteAll_writes_nothing_when_one_condition_fails(string failure)
+    {
+        var tallies = Store.Collection<Tally>(Tallies);
+        await Store.InitializeAsync(Ct);
+        await Grievances.InsertAsync("g-taken", Grievance("G-0", email: "taken@example.org"), [], Ct);
+        await tallies.InsertAsync("total", new Tally(1), [], Ct);
+        await tallies.ReplaceAsync("total", new Tally(2), 1, [], Ct);
+
+        CollectionWrite failing = failure switch
+        {
+            "stale replace" => Write("total", new Tally(9), 1),
+            "replace of a missing document" => Write("g-gone", Grievance("G-gone"), 1),
+            "insert of a taken id" => Write("g-taken", Grievance("G-again"), null),
+            _ => Write("g-email", Grievance("G-email", email: "taken@example.org"), null),
+        };
+        List<CollectionWrite> writes = [Write("g-new", Grievance("G-new"), null), Write("other", new Tally(5), null), failing];
+        if (failure != "stale replace") writes.Add(Write("total", new Tally(3), 2));
+
+        Assert.False(await Store.TryWriteAllAsync(writes, Ct));
+
+        Assert.Null(await Grievances.GetAsync("g-new", Ct));
+        Assert.Null(await tallies.GetAsync("other", Ct));
+        Assert.Equal(new Stored<Tally>("total", 2, new Tally(2)), await tallies.GetAsync("total", Ct));
+        Assert.Equal("G-0", (await Grievances.GetAsync("g-taken", Ct))!.Document.Reference);
+        Assert.Equal(1, await Grievances.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TryWriteAll_refuses_a_call_that_writes_one_document_twice_and_writes_nothing()
+    {
+        Store.Collection<Tally>(Tallies);
+        await Store.InitializeAsync(Ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.TryWriteAllAsync([Write("t", new Tally(1), null), Write("t", new Tally(2), null)], Ct));
+        // The same id in two collections is two documents.
+        Assert.True(await Store.TryWriteAllAsync([Write("same", new Tally(1), null), Write("same", Grievance("G-same"), null)], Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_a_total_and_its_entries_never_lose_or_double_an_entry()
+    {
+        // Each writer adds entries and the total that counts them in one atomic write, reading the total again when refused:
+        // whatever interleaving, the total equals the entries written.
+        var tallies = Store.Collection<Tally>(Tallies);
+        await Store.InitializeAsync(Ct);
+        await tallies.InsertAsync("total", new Tally(0), [], Ct);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                while (true)
+                {
+                    var total = (await tallies.GetAsync("total", Ct))!;
+                    if (await Store.TryWriteAllAsync(
+                            [Write($"w{writer}-{i}-a", Grievance($"G-{writer}-{i}"), null), Write($"w{writer}-{i}-b", Grievance($"G-{writer}-{i}b"), null),
+                             Write("total", new Tally(total.Document.Count + 2), total.Version)], Ct)) break;
+                }
+            }
+        }, Ct)));
+
+        Assert.Equal(120, await Grievances.CountAsync(Ct));
+        Assert.Equal(new Stored<Tally>("total", 61, new Tally(120)), await tallies.GetAsync("total", Ct));
+    }
+
     [Fact]
     public async Task WriteMany_writes_a_thousand_documents_that_read_back_and_replace_again_at_their_versions()
     {

@@ -5,8 +5,9 @@ using Testcontainers.MongoDb;
 namespace PatientExperience.Storage.Tests;
 
 /// <summary>
-/// A MongoDB database for one test class: from a Testcontainers container when a Docker engine answers, else from
-/// <c>MONGODB_URI</c>, else none (and <see cref="SkipReason"/> says why). The database is dropped at the end.
+/// A MongoDB database for one test class: from a Testcontainers container (a single-node replica set, which transactions
+/// need) when a Docker engine answers, else from <c>MONGODB_URI</c> (a replica set), else none (and <see cref="SkipReason"/>
+/// says why). The database is dropped at the end.
 /// </summary>
 public sealed class MongoFixture : IAsyncLifetime
 {
@@ -40,7 +41,7 @@ public sealed class MongoFixture : IAsyncLifetime
     {
         try
         {
-            _container = new MongoDbBuilder(Image).Build();
+            _container = new MongoDbBuilder(Image).WithReplicaSet().Build();
         }
         catch (DockerUnavailableException)
         {

@@ -293,4 +293,22 @@ public sealed class MongoMappingTests
         Assert.Equal(token, set[MongoMapping.WriteToken].AsObjectId);
         Assert.False(set.Contains(MongoMapping.OutboxPending));
     }
+
+    [Fact]
+    public void A_transactions_writes_carry_no_token_and_store_each_document_as_its_runtime_type_serialises()
+    {
+        // TryWriteAllAsync passes documents as objects: their own fields must be stored, and a refusal aborts the whole
+        // transaction, so no token is left to read back.
+        var models = MongoMapping.WriteManyModels(
+            [new CollectionWrite(new CollectionDefinition("grievances"), "g-1", Grievance("G-1"), null).AsDocumentWrite(),
+             new CollectionWrite(new CollectionDefinition("grievances"), "g-2", Grievance("G-2", escalationLevel: 3), 4).AsDocumentWrite()], token: null);
+
+        var insert = Assert.IsType<InsertOneModel<BsonDocument>>(models[0]).Document;
+        Assert.False(insert.Contains(MongoMapping.WriteToken));
+        Assert.Equal("G-1", insert[MongoMapping.Data]["reference"].AsString);
+        var set = Assert.IsType<UpdateOneModel<BsonDocument>>(models[1]).Update
+            .Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry)).AsBsonDocument["$set"].AsBsonDocument;
+        Assert.False(set.Contains(MongoMapping.WriteToken));
+        Assert.Equal((5L, 3), (set[MongoMapping.Version].ToInt64(), set[MongoMapping.Data]["escalationLevel"].ToInt32()));
+    }
 }

@@ -201,6 +201,8 @@ public sealed class PhiReEncryptionTests : IDisposable
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
         public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
+        public Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken) => inner.TryWriteAllAsync(writes, cancellationToken);
     }
 
     private sealed class ChangingOnFirstReplace(

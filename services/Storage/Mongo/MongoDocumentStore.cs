@@ -78,6 +78,42 @@ public sealed class MongoDocumentStore : IDocumentStore
         }
     }
 
+    public async Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken)
+    {
+        DocumentWrites.EnsureDistinct(writes);
+        if (writes.Count == 0) return true;
+        var parts = writes.GroupBy(w => w.Collection.Name, StringComparer.Ordinal)
+            .Select(g => (Collection: Database.GetCollection<BsonDocument>(g.Key), Writes: g.Select(w => w.AsDocumentWrite()).ToList()))
+            .ToList();
+        using var session = await Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        try
+        {
+            // The driver retries the whole callback on a transient error (another transaction wrote the same document first);
+            // the retry then finds the version changed and refuses.
+            return await session.WithTransactionAsync(async (s, token) =>
+            {
+                foreach (var (collection, part) in parts)
+                {
+                    var result = await collection.BulkWriteAsync(s, MongoMapping.WriteManyModels(part, token: null), new BulkWriteOptions { IsOrdered = true }, token);
+                    if (result.MatchedCount != part.Count(w => w.ExpectedVersion is not null)) throw new WriteRefusedException();
+                }
+
+                return true;
+            }, cancellationToken: cancellationToken);
+        }
+        catch (WriteRefusedException)
+        {
+            return false;
+        }
+        catch (MongoBulkWriteException<BsonDocument> e) when (e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey) && e.WriteConcernError is null)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A write of <see cref="TryWriteAllAsync"/> was refused: the transaction is aborted.</summary>
+    private sealed class WriteRefusedException : Exception;
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         await Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);

@@ -53,8 +53,11 @@ internal static class MongoMapping
     /// </summary>
     public const string WriteToken = "_writeToken";
 
-    /// <summary>The requests of one unordered bulk write for <see cref="IDocumentCollection{T}.WriteManyAsync"/>, in order.</summary>
-    public static List<WriteModel<BsonDocument>> WriteManyModels<T>(IReadOnlyList<DocumentWrite<T>> writes, ObjectId token) where T : class
+    /// <summary>
+    /// The requests of one bulk write for <see cref="IDocumentCollection{T}.WriteManyAsync"/> (with the call's token) or for one
+    /// collection's part of <see cref="IDocumentStore.TryWriteAllAsync"/> (no token: a refusal aborts the whole transaction), in order.
+    /// </summary>
+    public static List<WriteModel<BsonDocument>> WriteManyModels<T>(IReadOnlyList<DocumentWrite<T>> writes, ObjectId? token) where T : class
     {
         var models = new List<WriteModel<BsonDocument>>(writes.Count);
         foreach (var write in writes)
@@ -62,13 +65,13 @@ internal static class MongoMapping
             if (write.ExpectedVersion is not { } expected)
             {
                 var doc = ToBson(write.Id, 1, write.Document, []);
-                doc[WriteToken] = token;
+                if (token is { } t) doc[WriteToken] = t;
                 models.Add(new InsertOneModel<BsonDocument>(doc));
             }
             else
             {
                 var update = ReplaceUpdate(ToBson(write.Id, expected + 1, write.Document, []), []);
-                update["$set"].AsBsonDocument[WriteToken] = token;
+                if (token is { } t) update["$set"].AsBsonDocument[WriteToken] = t;
                 models.Add(new UpdateOneModel<BsonDocument>(new BsonDocument { { "_id", write.Id }, { Version, expected } }, update));
             }
         }

@@ -174,40 +174,9 @@ internal sealed class SqliteDocumentCollection<T>(SqliteDocumentStore store, Col
         var now = SqlNames.Timestamp(DateTimeOffset.UtcNow);
         return await store.WriteAsync(async (connection, tx) =>
         {
-            // Two statements prepared once and run for every write; OR IGNORE refuses a write whose id or unique value is
-            // taken without failing the transaction, and a replace matches only the version it expects.
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = $"INSERT OR IGNORE INTO {_table}(id, version, data, updated_at) VALUES ($id, 1, $data, $now)";
-            var insertId = insert.Parameters.Add("$id", SqliteType.Text);
-            var insertData = insert.Parameters.Add("$data", SqliteType.Text);
-            insert.Parameters.AddWithValue("$now", now);
-            await using var update = connection.CreateCommand();
-            update.Transaction = tx;
-            update.CommandText = $"UPDATE OR IGNORE {_table} SET version = version + 1, data = $data, updated_at = $now WHERE id = $id AND version = $version";
-            var updateId = update.Parameters.Add("$id", SqliteType.Text);
-            var updateData = update.Parameters.Add("$data", SqliteType.Text);
-            var updateVersion = update.Parameters.Add("$version", SqliteType.Integer);
-            update.Parameters.AddWithValue("$now", now);
-
+            await using var writer = new SqliteConditionalWriter(connection, tx, definition.Name, now);
             var versions = new long?[writes.Count];
-            for (var i = 0; i < writes.Count; i++)
-            {
-                if (writes[i].ExpectedVersion is not { } expected)
-                {
-                    insertId.Value = writes[i].Id;
-                    insertData.Value = json[i];
-                    versions[i] = await insert.ExecuteNonQueryAsync(cancellationToken) == 1 ? 1 : null;
-                }
-                else
-                {
-                    updateId.Value = writes[i].Id;
-                    updateData.Value = json[i];
-                    updateVersion.Value = expected;
-                    versions[i] = await update.ExecuteNonQueryAsync(cancellationToken) == 1 ? expected + 1 : null;
-                }
-            }
-
+            for (var i = 0; i < writes.Count; i++) versions[i] = await writer.WriteAsync(writes[i].Id, json[i], writes[i].ExpectedVersion, cancellationToken);
             return (IReadOnlyList<long?>)versions;
         }, addsOutbox: false, cancellationToken);
     }

@@ -154,6 +154,45 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         return true;
     }
 
+    public async Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken)
+    {
+        DocumentWrites.EnsureDistinct(writes);
+        if (writes.Count == 0) return true;
+        foreach (var collection in writes.Select(w => w.Collection.Name).Distinct(StringComparer.Ordinal)) SqlNames.EnsureSafe(collection);
+        var json = writes.Select(w => JsonSerializer.Serialize(w.Document, StoreJson.Options)).ToArray();
+        var now = SqlNames.Timestamp(DateTimeOffset.UtcNow);
+        try
+        {
+            return await WriteAsync(async (connection, tx) =>
+            {
+                var writers = new Dictionary<string, SqliteConditionalWriter>(StringComparer.Ordinal);
+                try
+                {
+                    for (var i = 0; i < writes.Count; i++)
+                    {
+                        var name = writes[i].Collection.Name;
+                        if (!writers.TryGetValue(name, out var writer)) writers[name] = writer = new SqliteConditionalWriter(connection, tx, name, now);
+                        // A refused write throws, so the transaction is rolled back, not committed.
+                        if (await writer.WriteAsync(writes[i].Id, json[i], writes[i].ExpectedVersion, cancellationToken) is null) throw new WriteRefusedException();
+                    }
+                }
+                finally
+                {
+                    foreach (var writer in writers.Values) await writer.DisposeAsync();
+                }
+
+                return true;
+            }, addsOutbox: false, cancellationToken);
+        }
+        catch (WriteRefusedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A write of <see cref="TryWriteAllAsync"/> was refused: the transaction is abandoned.</summary>
+    private sealed class WriteRefusedException : Exception;
+
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -57,6 +57,12 @@ public sealed class StoreWrites
 
         public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
+        public Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken)
+        {
+            foreach (var write in writes) Record(write.Collection.Name, write.ExpectedVersion is null ? "insert" : "replace", write.Id, 0);
+            return inner.TryWriteAllAsync(writes, cancellationToken);
+        }
+
         public void Record(string collection, string operation, string id, int outbox)
         {
             var probe = http.HttpContext?.Request.Headers[ProbeHeader].ToString();
