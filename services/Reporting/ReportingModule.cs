@@ -28,6 +28,8 @@ public static class ReportingModule
 
         builder.AddDocumentStore(ServiceName, [.. ReportingStore.AllDefinitions, ImprovementActionsReadModel.Definition]);
         builder.Services.AddSingleton<ReportingStore>();
+        // Before the consumers (the bus starts later): a store written by an earlier version is brought to the current shape.
+        builder.Services.AddHostedService<LegacyDayEntries>();
         builder.Services.AddSingleton<ProjectionBatcher>();
         builder.Services.AddSingleton<KpiQuery>();
         builder.Services.AddSingleton<SignalsQuery>();

@@ -58,9 +58,9 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
         f.OpenedAt = Opened;
     }
 
-    private async Task<List<ReportDayTotals>> DaysAsync()
+    private async Task<List<ReportDay>> DaysAsync()
     {
-        var days = new List<ReportDayTotals>();
+        var days = new List<ReportDay>();
         await foreach (var d in _store.DaysAsync(new ReportScope(["riverside"]), March10, March10, Ct)) days.Add(d);
         return days;
     }
@@ -226,40 +226,99 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_month_that_missed_a_days_write_is_summed_again_from_its_days()
+    public async Task A_batch_whose_write_died_before_committing_leaves_nothing_half_counted_and_its_redelivery_counts_once()
     {
+        // The process dies in the atomic write of entries and totals (after the facts were written): nothing of it is stored.
+        var dying = new ReportingStore(new DyingStore(_documents));
+        await Assert.ThrowsAsync<IOException>(() => ProjectSpringAsync(dying, seed: 12, order: 12));
+        Assert.Equal(0, (await _store.TotalsAsync(new ReportScope(["riverside"]), new(2026, 2, 1), new(2026, 4, 30), Ct)).CasesOpened);
+
+        // The broker redelivers every event: the facts are already there, the entries and totals are written now, once.
         await ProjectSpringAsync(seed: 12);
-        // As if the process died between a day's write and its month's: the month forgets what it held.
-        var months = _documents.Collection<ReportMonth>(ReportingStore.MonthsDefinition);
-        var march = (await months.QueryAsync(new DocumentQuery { Filters = [FieldFilter.Eq("month", "2026-03"), FieldFilter.Eq("unitId", "ed-adult")] }, Ct)).Items.Single();
-        var stale = march.Document;
-        stale.DayVersions.Clear();
-        stale.All = new Measures();
-        await months.ReplaceAsync(march.Id, stale, march.Version, [], Ct);
 
-        // The redelivered events of a day of that month bring it back whole.
-        await _store.ProjectBatchAsync([Event("late", f => { f.DepartmentId = "emergency"; f.UnitId = "ed-adult"; f.OpenedAt = new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero); })], Ct);
-
+        var spring = await _store.TotalsAsync(new ReportScope(["riverside"]), new(2026, 2, 1), new(2026, 4, 30), Ct);
+        Assert.Equal((80L, 80L, 20L, 16L), (spring.CasesOpened, spring.Acknowledged, spring.Resolved, spring.EscalatedToDepartment));
         Assert.Equal(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
     }
 
-    [Fact]
-    public async Task A_facility_month_that_missed_a_unit_months_write_is_summed_again_from_its_unit_months()
+    /// <summary>A store whose first atomic write dies before it commits (as a process killed mid-write).</summary>
+    private sealed class DyingStore(IDocumentStore inner) : IDocumentStore
     {
-        await ProjectSpringAsync(seed: 13);
-        // As if the process died between a unit-month's write and its facility's month: the facility's month forgets what it held.
-        var facilityMonths = _documents.Collection<ReportFacilityMonth>(ReportingStore.FacilityMonthsDefinition);
-        var march = await facilityMonths.GetAsync("riverside|2026-03", Ct);
-        var stale = march!.Document;
-        stale.UnitMonthVersions.Clear();
-        stale.All = new Measures();
-        await facilityMonths.ReplaceAsync(march.Id, stale, march.Version, [], Ct);
-        Assert.NotEqual(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+        private int _writes;
 
-        // The batch redelivered (its facts, days and unit-months already written, so none of them changes) brings it back whole.
-        await ProjectSpringAsync(seed: 13);
+        public string Name => inner.Name;
+        public IOutbox Outbox => inner.Outbox;
+        public IDocumentCollection<T> Collection<T>(CollectionDefinition definition) where T : class => inner.Collection<T>(definition);
+        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+        public Task<bool> PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
-        Assert.Equal(await DaySumAsync(new(2026, 3, 1), new(2026, 3, 31)), await TotalSumAsync(new(2026, 3, 1), new(2026, 3, 31)));
+        public Task<bool> TryWriteAllAsync(IReadOnlyList<CollectionWrite> writes, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _writes) == 1 ? throw new IOException("The process died.") : inner.TryWriteAllAsync(writes, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Every_days_totals_equal_its_entries_summed_afresh_after_moves_duplicates_and_shuffled_batches()
+    {
+        await ProjectSpringAsync(seed: 15);
+        // Cases whose place arrives late (counted under no unit first), then moved again to another unit.
+        for (var i = 0; i < 6; i++)
+        {
+            var id = $"moving-{i}";
+            await MergeAsync(id, f => f.FirstAcknowledgedAt = Opened.AddHours(i));
+            await MergeAsync(id, Open);
+            await MergeAsync(id, f => f.UnitId = i % 2 == 0 ? "ed-peds" : "ed-adult");
+            await MergeAsync(id, f => f.UnitId = i % 2 == 0 ? "ed-peds" : "ed-adult");
+        }
+
+        var entries = new List<Stored<DayEntry>>();
+        var collection = _documents.Collection<DayEntry>(ReportingStore.DayEntriesDefinition);
+        for (var page = 1; ; page++)
+        {
+            var result = await collection.QueryAsync(new DocumentQuery { PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, Ct);
+            entries.AddRange(result.Items);
+            if (result.Items.Count < DocumentQuery.MaxPageSize) break;
+        }
+
+        var days = new List<ReportDay>();
+        await foreach (var d in _store.DaysAsync(new ReportScope(["riverside"]), new(2026, 2, 1), new(2026, 4, 30), Ct)) days.Add(d);
+        Assert.Contains(entries, e => e.Document.Measures is null); // the moves left tombstones
+        foreach (var day in days)
+        {
+            var id = new DayKey(day.FacilityId, day.DepartmentId, day.UnitId, DateOnly.ParseExact(day.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Id;
+            var afresh = DayTotals.Of(entries.Where(e => e.Id.StartsWith(id + "#", StringComparison.Ordinal)).Select(e => e.Document));
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.JsonSerializer.SerializeToNode(afresh), System.Text.Json.JsonSerializer.SerializeToNode(day.Totals)), id);
+        }
+
+        Assert.Equal(86, days.Sum(d => d.Totals.All.CasesOpened));
+    }
+
+    [Fact]
+    public async Task Days_written_by_an_earlier_version_with_their_entries_inside_are_moved_and_then_counted_once()
+    {
+        // An earlier version kept each subject's entry inside its day: c20 and c21 opened, c20 acknowledged.
+        await MergeAsync("c20", Open);
+        await MergeAsync("c20", f => f.FirstAcknowledgedAt = Opened.AddHours(1));
+        await MergeAsync("c21", Open);
+        var entryDocs = _documents.Collection<DayEntry>(ReportingStore.DayEntriesDefinition);
+        var dayId = new DayKey("riverside", "emergency", "ed-adult", March10).Id;
+        var legacyDays = _documents.Collection<System.Text.Json.Nodes.JsonObject>(ReportingStore.DaysDefinition);
+        var day = (await legacyDays.GetAsync(dayId, Ct))!;
+        var entries = (await entryDocs.GetManyAsync([DayEntry.IdOf(dayId, "case:c20"), DayEntry.IdOf(dayId, "case:c21")], Ct)).ToList();
+        foreach (var e in entries) Assert.True(await entryDocs.DeleteAsync(e.Id, null, Ct));
+        day.Document[LegacyDayEntries.EntriesField] = System.Text.Json.JsonSerializer.SerializeToNode(
+            entries.ToDictionary(e => e.Id[(dayId.Length + 1)..], e => e.Document), StoreJson.Options);
+        await legacyDays.ReplaceAsync(dayId, day.Document, day.Version, [], Ct);
+
+        var migration = new LegacyDayEntries(_documents, Microsoft.Extensions.Logging.Abstractions.NullLogger<LegacyDayEntries>.Instance);
+        Assert.Equal(1, await migration.MoveAsync(Ct));
+        Assert.Equal(0, await migration.MoveAsync(Ct));
+
+        // A redelivered opening changes nothing; c21's acknowledgement counts once.
+        Assert.False(await MergeAsync("c21", Open));
+        await MergeAsync("c21", f => f.FirstAcknowledgedAt = Opened.AddHours(2));
+        var totals = (await DaysAsync()).Single(d => d.UnitId == "ed-adult").Totals;
+        Assert.Equal((2, 2L, 2L), (totals.Subjects, totals.All.CasesOpened, totals.All.Acknowledged));
+        Assert.False((await legacyDays.GetAsync(dayId, Ct))!.Document.ContainsKey(LegacyDayEntries.EntriesField));
     }
 
     [Fact]
@@ -299,13 +358,13 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
                 }, Ct);
             }
 
-        var days = new List<ReportDayTotals>();
+        var days = new List<ReportDay>();
         await foreach (var day in _store.DaysAsync(ReportScope.Facility("riverside"), March10, March10.AddDays(99), Ct)) days.Add(day);
         Assert.Equal(1300, days.Count);
         Assert.Equal(1300, days.Select(x => (x.UnitId, x.Day)).Distinct().Count());
         Assert.Equal(1300, days.Sum(x => x.Totals.All.Discharges));
 
-        var some = new List<ReportDayTotals>();
+        var some = new List<ReportDay>();
         await foreach (var day in _store.DaysAsync(ReportScope.Facility("riverside"), March10.AddDays(10), March10.AddDays(89), Ct)) some.Add(day);
         Assert.Equal(80 * 13, some.Count);
     }
@@ -362,7 +421,7 @@ public sealed class MongoDatabaseFixture : IAsyncLifetime
         string? uri = null;
         try
         {
-            _container = new MongoDbBuilder("mongo:8.0").Build();
+            _container = new MongoDbBuilder("mongo:8.0").WithReplicaSet().Build();
             using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             await _container.StartAsync(startup.Token);
             uri = _container.GetConnectionString();

@@ -70,6 +70,19 @@ public sealed class Measures
     /// <summary>The number of cases or responses behind these counts: what small-cell suppression looks at.</summary>
     [JsonIgnore] public long CellSize => Math.Max(Math.Max(CasesOpened, FeedbackTotal), Math.Max(Responses, Math.Max(Acknowledged, Resolved)));
 
+    /// <summary>Whether every count is zero and there is no duration (what a group whose subjects all moved away holds).</summary>
+    [JsonIgnore]
+    public bool IsEmpty =>
+        FeedbackTotal == 0 && FeedbackComplaints == 0 && FeedbackGrievances == 0 && FeedbackCompliments == 0 &&
+        FeedbackSuggestions == 0 && FeedbackQuestions == 0 && CasesOpened == 0 && ComplaintCases == 0 &&
+        GrievanceCases == 0 && Acknowledged == 0 && Resolved == 0 && AcknowledgedOnTime == 0 &&
+        AcknowledgedLate == 0 && InterimNoticeOnTime == 0 && InterimNoticeLate == 0 && ResponseOnTime == 0 &&
+        ResponseLate == 0 && EscalatedToDepartment == 0 && EscalatedToExecutive == 0 && Discharges == 0 &&
+        InvitationsIssued == 0 && InvitationsAnswered == 0 && Responses == 0 && Promoters == 0 &&
+        Passives == 0 && Detractors == 0 && ServiceRecoveryRequested == 0 && ServiceRecoveryOpened == 0 &&
+        ServiceRecoveryResolved == 0 && NotificationsDelivered == 0 && NotificationsFailed == 0 &&
+        AcknowledgeSeconds is null && ResolveSeconds is null;
+
     public void Add(Measures other) => Add(other, 1);
 
     /// <summary>Adds (sign 1) or takes away (sign -1) another set of measures.</summary>

@@ -1,11 +1,10 @@
 namespace PatientExperience.Reporting.Projections;
 
 /// <summary>
-/// One unit's day (id: <see cref="DayKey.Id"/>): each subject's contribution to it, keyed by the subject and stamped with the
-/// version of the subject's fact it was computed from, and the totals over them (overall and by category, channel and
-/// severity). Setting a subject's entry is idempotent and only ever moves to a newer fact version, so redelivered events,
-/// concurrent writers and a replay all converge on the same totals. A withdrawn entry (the subject moved to another day or
-/// unit) stays as a tombstone with no measures, so a late writer with an older version cannot bring it back.
+/// One unit's day (id: <see cref="DayKey.Id"/>): the totals of the subjects that count in it (overall and by category, channel
+/// and severity), what queries read. Each subject's contribution is a <see cref="DayEntry"/> of its own, and the totals are
+/// kept by difference, written in the same atomic write as the entries they change (and the months above them), so a batch
+/// writes what it changed, whatever the day already holds.
 /// </summary>
 public sealed class ReportDay
 {
@@ -14,17 +13,20 @@ public sealed class ReportDay
     public string? UnitId { get; set; }
     /// <summary>yyyy-MM-dd (UTC).</summary>
     public required string Day { get; set; }
-    public Dictionary<string, DayEntry> Entries { get; set; } = new(StringComparer.Ordinal);
     public DayTotals Totals { get; set; } = new();
 
     public static ReportDay For(DayKey key) => new()
     {
         FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Day = DayKey.DayString(key.Day),
     };
-
-    public void Recount() => Totals = DayTotals.Of(Entries.Values);
 }
 
+/// <summary>
+/// What one subject contributes to one unit's day (id: <see cref="IdOf"/>), stamped with the version of the subject's fact it
+/// was computed from. Setting it is idempotent and only ever moves to a newer fact version, so redelivered events, concurrent
+/// writers and a replay all converge on the same totals. A withdrawn entry (the subject moved to another day or unit) stays as
+/// a tombstone with no measures, so a late writer with an older version cannot bring it back.
+/// </summary>
 public sealed class DayEntry
 {
     public long Version { get; set; }
@@ -33,6 +35,9 @@ public sealed class DayEntry
     public string? Category { get; set; }
     public string? Channel { get; set; }
     public string? Severity { get; set; }
+
+    /// <summary>The entry's id: its day's id and the subject's entry key (<c>kind:id</c>).</summary>
+    public static string IdOf(string dayId, string entryKey) => $"{dayId}#{entryKey}";
 }
 
 /// <summary>A day's totals: what queries read (they skip the entries).</summary>
@@ -49,35 +54,46 @@ public sealed class DayTotals
     public Dictionary<string, Measures> ByChannel { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, Measures> BySeverity { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The totals of the entries, summed afresh (what <see cref="Replace"/> keeps them equal to).</summary>
     public static DayTotals Of(IEnumerable<DayEntry> entries)
     {
         var totals = new DayTotals();
-        foreach (var e in entries)
-        {
-            if (e.Measures is not { } m) continue;
-            totals.Subjects++;
-            totals.All.Add(m);
-            AddTo(totals.ByCategory, e.Category, m);
-            AddTo(totals.ByChannel, e.Channel, m);
-            AddTo(totals.BySeverity, e.Severity, m);
-        }
-
+        foreach (var e in entries) totals.Replace(null, e);
         return totals;
     }
 
-    private static void AddTo(Dictionary<string, Measures> groups, string? key, Measures m)
+    /// <summary>
+    /// Takes a subject's previous entry (null: none) out of the totals and puts its new one in. Groups left empty are dropped,
+    /// so the totals are the same as summing the entries afresh.
+    /// </summary>
+    public void Replace(DayEntry? before, DayEntry after)
+    {
+        if (before is not null) Apply(before, -1);
+        Apply(after, 1);
+    }
+
+    private void Apply(DayEntry e, int sign)
+    {
+        if (e.Measures is not { } m) return;
+        Subjects += sign;
+        All.Add(m, sign);
+        AddTo(ByCategory, e.Category, m, sign);
+        AddTo(ByChannel, e.Channel, m, sign);
+        AddTo(BySeverity, e.Severity, m, sign);
+    }
+
+    private static void AddTo(Dictionary<string, Measures> groups, string? key, Measures m, int sign)
     {
         key ??= Unspecified;
         if (!groups.TryGetValue(key, out var sum)) groups[key] = sum = new Measures();
-        sum.Add(m);
+        sum.Add(m, sign);
+        if (sum.IsEmpty) groups.Remove(key);
     }
 }
 
 /// <summary>
 /// One unit's month (id: the unit-day id with <c>yyyy-MM</c>): the sum of its days' overall totals, so a query over whole months reads
-/// one small row per unit and month instead of one per day. Kept up to date from the days: each day's version it holds is
-/// recorded, a day's change is applied as the difference from the version it replaced, and a month that missed a version
-/// (a crash between the day's write and the month's) is summed again from its days.
+/// one small row per unit and month instead of one per day. Kept by the same difference as its days, in the same atomic write.
 /// </summary>
 public sealed class ReportMonth
 {
@@ -86,36 +102,19 @@ public sealed class ReportMonth
     public string? UnitId { get; set; }
     /// <summary>yyyy-MM.</summary>
     public required string Month { get; set; }
-    /// <summary>The version of each day (yyyy-MM-dd) the totals include.</summary>
-    public Dictionary<string, long> DayVersions { get; set; } = new(StringComparer.Ordinal);
-
     /// <summary>The sum of the days' overall totals (<see cref="DayTotals.All"/>; the groups stay in the days, where series read them).</summary>
     public Measures All { get; set; } = new();
 }
 
 /// <summary>
-/// One facility's month (id: <c>facility|yyyy-MM</c>): the sum of its unit-months, kept from them as they are kept from their
-/// days (each unit-month's version recorded, a change applied as a difference, a missed version summed again), so a query over
-/// whole months of a facility reads one row per month.
+/// One facility's month (id: <c>facility|yyyy-MM</c>): the sum of its unit-months, kept by the same difference in the same
+/// atomic write, so a query over whole months of a facility reads one row per month.
 /// </summary>
 public sealed class ReportFacilityMonth
 {
     public required string FacilityId { get; set; }
     /// <summary>yyyy-MM.</summary>
     public required string Month { get; set; }
-    /// <summary>The version of each unit-month (by its id) the totals include.</summary>
-    public Dictionary<string, long> UnitMonthVersions { get; set; } = new(StringComparer.Ordinal);
-
     /// <summary>The sum of the unit-months' totals.</summary>
     public Measures All { get; set; } = new();
-}
-
-/// <summary>The part of a <see cref="ReportDay"/> that queries read: its place, day and totals (the entries are skipped).</summary>
-public sealed class ReportDayTotals
-{
-    public required string FacilityId { get; set; }
-    public string? DepartmentId { get; set; }
-    public string? UnitId { get; set; }
-    public required string Day { get; set; }
-    public DayTotals Totals { get; set; } = new();
 }

@@ -10,9 +10,9 @@ namespace PatientExperience.Reporting.Projections;
 public sealed record FactCollection<TFact>(CollectionDefinition Definition, string EntryPrefix) where TFact : ReportFact;
 
 /// <summary>
-/// The reporting service's port over its own store: facts per subject, and the unit-days they add up in. Writes go through
-/// <see cref="ProjectAsync{TFact}"/> only; queries read days (a year of one facility is a few thousand rows) and, for the
-/// backlog, the cases open at an instant.
+/// The reporting service's port over its own store: facts per subject, their entries in the unit-days they count in, and the
+/// days' and months' totals. Writes go through <see cref="ProjectAsync{TFact}"/> only; queries read the totals of days (a
+/// year of one facility is a few thousand rows) and months and, for the backlog, the cases open at an instant.
 /// </summary>
 public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceName)] IDocumentStore store)
 {
@@ -22,6 +22,12 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     {
         IndexedFields = ["facilityId", "day", "departmentId", "unitId"], CompoundIndexes = [["facilityId", "day"]],
     };
+
+    /// <summary>
+    /// Each subject's contribution to each day it counts in (<see cref="DayEntry"/>), one document each, read and written by id
+    /// only: what the days' totals are kept from.
+    /// </summary>
+    public static readonly CollectionDefinition DayEntriesDefinition = new("report_day_entries");
 
     /// <summary>Each unit's months: the sums of its days (<see cref="ReportMonth"/>), what a query over whole months reads.</summary>
     public static readonly CollectionDefinition MonthsDefinition = new("report_months")
@@ -51,7 +57,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static readonly FactCollection<DeliveryFact> Deliveries = new(new CollectionDefinition("report_deliveries"), "delivery");
 
     public static IEnumerable<CollectionDefinition> Definitions =>
-        [DaysDefinition, MonthsDefinition, FacilityMonthsDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
+        [DaysDefinition, DayEntriesDefinition, MonthsDefinition, FacilityMonthsDefinition, Cases.Definition, Submissions.Definition, Discharges.Definition, Invitations.Definition, Deliveries.Definition];
 
     /// <summary>The signals raised (one document per signal id): not a read model, so a rebuild keeps it and raises nothing twice.</summary>
     public static readonly CollectionDefinition RaisedSignalsDefinition = new("report_raised_signals");
@@ -63,7 +69,7 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     public static IEnumerable<CollectionDefinition> AllDefinitions => [.. Definitions, RaisedSignalsDefinition, GovernancePacksDefinition];
 
     private readonly IDocumentCollection<ReportDay> _days = store.Collection<ReportDay>(DaysDefinition);
-    private readonly IDocumentCollection<ReportDayTotals> _dayTotals = store.Collection<ReportDayTotals>(DaysDefinition);
+    private readonly IDocumentCollection<DayEntry> _entries = store.Collection<DayEntry>(DayEntriesDefinition);
     private readonly IDocumentCollection<ReportMonth> _months = store.Collection<ReportMonth>(MonthsDefinition);
     private readonly IDocumentCollection<ReportFacilityMonth> _facilityMonths = store.Collection<ReportFacilityMonth>(FacilityMonthsDefinition);
 
@@ -85,11 +91,11 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
 
     /// <summary>
     /// <see cref="ProjectAsync{TFact}"/> for many events at once, with the same guarantees: the events about one subject are
-    /// folded into its fact together; then every day the batch touches gets all its new entries, and every month those days
-    /// are in their change. Each step reads what it needs in one round trip and writes in one
-    /// (<see cref="IDocumentCollection{T}.WriteManyAsync"/>: one transaction on SQLite, one bulk write on MongoDB), again for
-    /// the documents a concurrent writer changed meanwhile. A batch of events close in time (what the bus delivers) writes each
-    /// busy unit-day once instead of once per event. Sets each projection's <see cref="PendingProjection.Changed"/>.
+    /// folded into its fact together, the facts written in one round trip per kind
+    /// (<see cref="IDocumentCollection{T}.WriteManyAsync"/>), again for the ones a concurrent writer changed meanwhile; then
+    /// the batch's new day entries, with the totals of their days and months, in one atomic write. A batch of events close in
+    /// time (what the bus delivers) writes each busy unit-day once instead of once per event, and only the entries it changes
+    /// (a day's cost does not grow with what it already holds). Sets each projection's <see cref="PendingProjection.Changed"/>.
     /// </summary>
     public async Task ProjectBatchAsync(IReadOnlyList<PendingProjection> batch, CancellationToken ct)
     {
@@ -108,84 +114,89 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
             if (forget is not null) forgets.Add(forget);
         }
 
-        var days = new Dictionary<string, (DayKey Key, List<(string Entry, long Version, Contribution? Contribution)> Entries)>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, PendingEntry>(StringComparer.Ordinal);
         foreach (var write in writes)
         {
             foreach (var dayId in write.Placements)
             {
                 var contribution = write.Contributions.FirstOrDefault(x => x.Day.Id == dayId);
-                if (!days.TryGetValue(dayId, out var day)) days[dayId] = day = (contribution?.Day ?? ParseDayId(dayId), []);
-                day.Entries.Add((write.EntryKey, write.Version, contribution));
+                var entry = new DayEntry
+                {
+                    Version = write.Version,
+                    Measures = contribution?.Measures,
+                    Category = contribution?.Attributes.Category,
+                    Channel = contribution?.Attributes.Channel,
+                    Severity = contribution?.Attributes.Severity,
+                };
+                var id = DayEntry.IdOf(dayId, write.EntryKey);
+                if (!entries.TryGetValue(id, out var held) || held.Entry.Version < entry.Version)
+                    entries[id] = new PendingEntry(contribution?.Day ?? ParseDayId(dayId), entry);
             }
         }
 
-        var written = await SetEntriesAsync(days, ct);
-        var months = await UpdateMonthsAsync(written.GroupBy(d => MonthId(d.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
-        await UpdateFacilityMonthsAsync(months.GroupBy(m => FacilityMonthId(m.Key.FacilityId, m.Month), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal), ct);
+        await ApplyEntriesAsync(entries, ct);
         foreach (var forget in forgets) await forget(ct);
     }
 
     /// <summary>
-    /// Reads the days, sets in each every entry newer than the one it holds, recounts it and writes the days that changed
-    /// together; the days a concurrent writer changed meanwhile are read and set again. Returns each day's totals before and
-    /// after, with their versions (the same when nothing was newer).
+    /// Sets every entry newer than the one stored, and changes its day's totals, its unit-month and its facility-month by the
+    /// difference, all in one atomic write (<see cref="IDocumentStore.TryWriteAllAsync"/>): the totals never disagree with the
+    /// entries, whatever crashes in between. Each step reads what it needs in one round trip per collection; when a concurrent
+    /// writer changed any of it meanwhile, nothing is written and the step is read and computed again.
     /// </summary>
-    private async Task<List<DayWrite>> SetEntriesAsync(
-        Dictionary<string, (DayKey Key, List<(string Entry, long Version, Contribution? Contribution)> Entries)> days, CancellationToken ct)
+    private async Task ApplyEntriesAsync(Dictionary<string, PendingEntry> entries, CancellationToken ct)
     {
-        var results = new List<DayWrite>(days.Count);
-        var pending = days.Keys.ToList();
-        for (var attempt = 1; pending.Count > 0; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
-            var stored = (await _days.GetManyAsync(pending, ct)).ToDictionary(d => d.Id, StringComparer.Ordinal);
-            var writes = new List<DocumentWrite<ReportDay>>();
-            var outcomes = new List<(DayKey Key, long? BeforeVersion, DayTotals? Before, DayTotals After)>();
-            foreach (var id in pending)
+            var stored = (await _entries.GetManyAsync(entries.Keys, ct)).ToDictionary(e => e.Id, StringComparer.Ordinal);
+            var newer = entries.Where(e => stored.GetValueOrDefault(e.Key) is not { } held || held.Document.Version < e.Value.Entry.Version).ToList();
+            if (newer.Count == 0) return;
+
+            var days = await ReadAsync(_days, newer.Select(e => e.Value.Day.Id), ct);
+            var months = await ReadAsync(_months, newer.Select(e => MonthId(e.Value.Day)), ct);
+            var facilityMonths = await ReadAsync(_facilityMonths, newer.Select(e => FacilityMonthId(e.Value.Day)), ct);
+            var writes = new List<CollectionWrite>(newer.Count + days.Count + months.Count + facilityMonths.Count);
+            foreach (var (id, (key, entry)) in newer)
             {
-                var (key, entries) = days[id];
-                var current = stored.GetValueOrDefault(id);
-                var day = current?.Document ?? ReportDay.For(key);
-                var changed = false;
-                foreach (var (entryKey, version, contribution) in entries)
+                var before = stored.GetValueOrDefault(id);
+                writes.Add(new CollectionWrite(DayEntriesDefinition, id, entry, before?.Version));
+                var day = days[key.Id].Document ??= ReportDay.For(key);
+                day.Totals.Replace(before?.Document, entry);
+                var month = months[MonthId(key)].Document ??= new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
+                var facilityMonth = facilityMonths[FacilityMonthId(key)].Document ??= new ReportFacilityMonth { FacilityId = key.FacilityId, Month = MonthString(key.Day) };
+                foreach (var sum in (Measures[])[month.All, facilityMonth.All])
                 {
-                    if (day.Entries.TryGetValue(entryKey, out var existing) && existing.Version >= version) continue;
-                    day.Entries[entryKey] = new DayEntry
-                    {
-                        Version = version,
-                        Measures = contribution?.Measures,
-                        Category = contribution?.Attributes.Category,
-                        Channel = contribution?.Attributes.Channel,
-                        Severity = contribution?.Attributes.Severity,
-                    };
-                    changed = true;
+                    if (before?.Document.Measures is { } was) sum.Add(was, -1);
+                    if (entry.Measures is { } now) sum.Add(now, 1);
                 }
-
-                if (!changed)
-                {
-                    results.Add(new DayWrite(key, current!.Version, current.Document.Totals, current.Version, day.Totals));
-                    continue;
-                }
-
-                var before = current?.Document.Totals;
-                day.Recount();
-                writes.Add(new DocumentWrite<ReportDay>(id, day, current?.Version));
-                outcomes.Add((key, current?.Version, before, day.Totals));
             }
 
-            pending = [];
-            var versions = await _days.WriteManyAsync(writes, ct);
-            for (var i = 0; i < writes.Count; i++)
-            {
-                var (key, beforeVersion, before, after) = outcomes[i];
-                if (versions[i] is { } version) results.Add(new DayWrite(key, beforeVersion, before, version, after));
-                else pending.Add(writes[i].Id);
-            }
-
-            Conflicted(pending.Count, attempt, DaysDefinition);
+            writes.AddRange(days.Select(d => new CollectionWrite(DaysDefinition, d.Key, d.Value.Document!, d.Value.Version)));
+            writes.AddRange(months.Select(m => new CollectionWrite(MonthsDefinition, m.Key, m.Value.Document!, m.Value.Version)));
+            writes.AddRange(facilityMonths.Select(m => new CollectionWrite(FacilityMonthsDefinition, m.Key, m.Value.Document!, m.Value.Version)));
+            if (await store.TryWriteAllAsync(writes, ct)) return;
+            Conflicted(1, attempt, DayEntriesDefinition);
         }
-
-        return results;
     }
+
+    /// <summary>The documents of the ids as stored (version null and document null: none yet), one round trip.</summary>
+    private static async Task<Dictionary<string, Held<T>>> ReadAsync<T>(IDocumentCollection<T> collection, IEnumerable<string> ids, CancellationToken ct)
+        where T : class
+    {
+        var held = ids.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new Held<T>(), StringComparer.Ordinal);
+        foreach (var stored in await collection.GetManyAsync(held.Keys, ct)) held[stored.Id] = new Held<T> { Version = stored.Version, Document = stored.Document };
+        return held;
+    }
+
+    /// <summary>A document read for a write: its version (null: none yet) and content, created in place when none.</summary>
+    private sealed class Held<T> where T : class
+    {
+        public long? Version { get; init; }
+        public T? Document { get; set; }
+    }
+
+    /// <summary>A subject's new entry in a day, waiting to be set.</summary>
+    private readonly record struct PendingEntry(DayKey Day, DayEntry Entry);
 
     /// <summary>Counts a step's conflicts, and gives up (the batch is retried event by event, then redelivered) after <see cref="MaxAttempts"/>.</summary>
     private static void Conflicted(int conflicts, int attempt, CollectionDefinition collection)
@@ -195,182 +206,11 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         if (attempt >= MaxAttempts) throw new ConcurrencyConflictException(collection.Name, $"{conflicts} documents");
     }
 
-    /// <summary>A day as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
-    private sealed record DayWrite(DayKey Key, long? BeforeVersion, DayTotals? Before, long Version, DayTotals After);
-
     private static string MonthId(DayKey key) => $"{key.FacilityId}|{key.DepartmentId ?? "-"}|{key.UnitId ?? "-"}|{MonthString(key.Day)}";
 
     private static string MonthString(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Brings the units' months up to date with the days a batch left: each day's change is applied as the difference from
-    /// the version the month holds; a month that holds another version than the one a day replaced (it missed a write) is
-    /// summed again from all its days. Read and written together with optimistic concurrency, again for the months a
-    /// concurrent writer changed meanwhile. Returns each month's totals before and after, with their versions (the same when
-    /// it held every day already), for the facilities' months.
-    /// </summary>
-    private async Task<List<MonthWrite>> UpdateMonthsAsync(Dictionary<string, List<DayWrite>> months, CancellationToken ct)
-    {
-        var results = new List<MonthWrite>(months.Count);
-        var pending = months.Keys.ToList();
-        for (var attempt = 1; pending.Count > 0; attempt++)
-        {
-            var stored = (await _months.GetManyAsync(pending, ct)).ToDictionary(m => m.Id, StringComparer.Ordinal);
-            var writes = new List<DocumentWrite<ReportMonth>>();
-            var outcomes = new List<MonthWrite>();
-            foreach (var monthId in pending)
-            {
-                var days = months[monthId];
-                var key = days[0].Key;
-                var current = stored.GetValueOrDefault(monthId);
-                var month = current?.Document ?? new ReportMonth { FacilityId = key.FacilityId, DepartmentId = key.DepartmentId, UnitId = key.UnitId, Month = MonthString(key.Day) };
-                var before = current is null ? null : Copy(current.Document.All);
-                var (changed, resum) = ApplyParts(month.All, month.DayVersions,
-                    days.Select(d => new PartChange(DayKey.DayString(d.Key.Day), d.BeforeVersion, d.Before?.All, d.Version, d.After.All)));
-
-                if (resum)
-                {
-                    (month.All, month.DayVersions) = await SumDaysAsync(key, ct);
-                    changed = true;
-                }
-
-                if (changed)
-                {
-                    writes.Add(new DocumentWrite<ReportMonth>(monthId, month, current?.Version));
-                    outcomes.Add(new MonthWrite(monthId, key, month.Month, current?.Version, before, 0, month.All));
-                }
-                else
-                {
-                    results.Add(new MonthWrite(monthId, key, month.Month, current!.Version, month.All, current.Version, month.All));
-                }
-            }
-
-            var versions = await _months.WriteManyAsync(writes, ct);
-            pending = [];
-            for (var i = 0; i < writes.Count; i++)
-            {
-                if (versions[i] is { } version) results.Add(outcomes[i] with { Version = version });
-                else pending.Add(writes[i].Id);
-            }
-
-            Conflicted(pending.Count, attempt, MonthsDefinition);
-        }
-
-        return results;
-    }
-
-    /// <summary>A part of a roll-up (a day of a unit-month, a unit-month of a facility-month) as a batch left it.</summary>
-    private readonly record struct PartChange(string Part, long? BeforeVersion, Measures? Before, long Version, Measures After);
-
-    /// <summary>
-    /// Applies the parts' changes to a roll-up's totals and the part versions it holds: a part newer than the version held is
-    /// applied as the difference from the version it replaced, when that is the one held. Returns whether anything changed,
-    /// and whether a part's replaced version is not the one held (the roll-up missed a write: sum it again from its parts).
-    /// </summary>
-    private static (bool Changed, bool Resum) ApplyParts(Measures all, Dictionary<string, long> held, IEnumerable<PartChange> parts)
-    {
-        var (changed, resum) = (false, false);
-        foreach (var part in parts)
-        {
-            long? version = held.TryGetValue(part.Part, out var v) ? v : null;
-            if (version >= part.Version) continue;
-            if (version != part.BeforeVersion)
-            {
-                resum = true;
-                continue;
-            }
-
-            if (part.Before is { } before) all.Add(before, -1);
-            all.Add(part.After, 1);
-            held[part.Part] = part.Version;
-            changed = true;
-        }
-
-        return (changed, resum);
-    }
-
-    /// <summary>A unit's month as a batch left it: its totals before (null: it did not exist) and after, with their versions.</summary>
-    private sealed record MonthWrite(string Id, DayKey Key, string Month, long? BeforeVersion, Measures? Before, long Version, Measures After);
-
-    private static string FacilityMonthId(string facilityId, string month) => $"{facilityId}|{month}";
-
-    private static Measures Copy(Measures m)
-    {
-        var copy = new Measures();
-        copy.Add(m);
-        return copy;
-    }
-
-    /// <summary>
-    /// Brings the facilities' months up to date with the unit-months a batch left, as the unit-months are kept from their days:
-    /// each unit-month's change applied as a difference from the version held, a facility-month that missed one summed again
-    /// from its unit-months; optimistic concurrency, again for the facility-months a concurrent writer changed.
-    /// </summary>
-    private async Task UpdateFacilityMonthsAsync(Dictionary<string, List<MonthWrite>> facilityMonths, CancellationToken ct)
-    {
-        var pending = facilityMonths.Keys.ToList();
-        for (var attempt = 1; pending.Count > 0; attempt++)
-        {
-            var stored = (await _facilityMonths.GetManyAsync(pending, ct)).ToDictionary(m => m.Id, StringComparer.Ordinal);
-            var writes = new List<DocumentWrite<ReportFacilityMonth>>();
-            foreach (var id in pending)
-            {
-                var months = facilityMonths[id];
-                var (facilityId, monthString) = (months[0].Key.FacilityId, months[0].Month);
-                var current = stored.GetValueOrDefault(id);
-                var facilityMonth = current?.Document ?? new ReportFacilityMonth { FacilityId = facilityId, Month = monthString };
-                var (changed, resum) = ApplyParts(facilityMonth.All, facilityMonth.UnitMonthVersions,
-                    months.Select(m => new PartChange(m.Id, m.BeforeVersion, m.Before, m.Version, m.After)));
-
-                if (resum)
-                {
-                    (facilityMonth.All, facilityMonth.UnitMonthVersions) = await SumUnitMonthsAsync(facilityId, monthString, ct);
-                    changed = true;
-                }
-
-                if (changed) writes.Add(new DocumentWrite<ReportFacilityMonth>(id, facilityMonth, current?.Version));
-            }
-
-            var versions = await _facilityMonths.WriteManyAsync(writes, ct);
-            pending = [.. writes.Where((_, i) => versions[i] is null).Select(w => w.Id)];
-            Conflicted(pending.Count, attempt, FacilityMonthsDefinition);
-        }
-    }
-
-    /// <summary>The totals of a facility's month summed from its unit-months as stored, with each unit-month's version.</summary>
-    private async Task<(Measures All, Dictionary<string, long> Versions)> SumUnitMonthsAsync(string facilityId, string month, CancellationToken ct)
-    {
-        var totals = new Measures();
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        var filters = new List<FieldFilter> { FieldFilter.Eq("facilityId", facilityId), FieldFilter.Eq("month", month) };
-        for (var page = 1; ; page++)
-        {
-            var result = await _months.QueryAsync(new DocumentQuery { Filters = filters, PageNumber = page, PageSize = DocumentQuery.MaxPageSize }, ct);
-            foreach (var stored in result.Items)
-            {
-                totals.Add(stored.Document.All);
-                versions[stored.Id] = stored.Version;
-            }
-
-            if (result.Items.Count < DocumentQuery.MaxPageSize) return (totals, versions);
-        }
-    }
-
-    /// <summary>The overall totals of a unit's month summed from its days as stored, with each day's version.</summary>
-    private async Task<(Measures All, Dictionary<string, long> Versions)> SumDaysAsync(DayKey any, CancellationToken ct)
-    {
-        var totals = new Measures();
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        var first = new DateOnly(any.Day.Year, any.Day.Month, 1);
-        var days = Enumerable.Range(0, DateTime.DaysInMonth(first.Year, first.Month)).Select(i => any with { Day = first.AddDays(i) }).ToDictionary(d => d.Id, StringComparer.Ordinal);
-        foreach (var stored in await _dayTotals.GetManyAsync(days.Keys, ct))
-        {
-            totals.Add(stored.Document.Totals.All);
-            versions[DayKey.DayString(days[stored.Id].Day)] = stored.Version;
-        }
-
-        return (totals, versions);
-    }
+    private static string FacilityMonthId(DayKey key) => $"{key.FacilityId}|{MonthString(key.Day)}";
 
     /// <summary>
     /// The totals of a period [from, to] (inclusive days) in the scope: whole months from the facility-months (one row per
@@ -536,13 +376,13 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// ranges that fit one page each (the range is split by the count the store gives), never by offset: an offset page
     /// makes the store walk every row before it again, which made a year of ten facilities (44,000 unit-days) take seconds.
     /// </summary>
-    public async IAsyncEnumerable<ReportDayTotals> DaysAsync(ReportScope scope, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<ReportDay> DaysAsync(ReportScope scope, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken ct)
     {
-        var probe = await _dayTotals.QueryAsync(new DocumentQuery { Filters = DayFilters(scope, from, to), PageSize = 1 }, ct);
+        var probe = await _days.QueryAsync(new DocumentQuery { Filters = DayFilters(scope, from, to), PageSize = 1 }, ct);
         if (probe.Total == 0) yield break;
         if (probe.Total <= DocumentQuery.MaxPageSize || from == to)
         {
-            await foreach (var day in PagesAsync(_dayTotals, DayFilters(scope, from, to), ct)) yield return day;
+            await foreach (var day in PagesAsync(_days, DayFilters(scope, from, to), ct)) yield return day;
             yield break;
         }
 
