@@ -336,6 +336,28 @@ public abstract class ReportingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_open_cases_of_every_facility_are_counted_facility_by_facility_and_add_up()
+    {
+        await MergeAsync("r1", Open);
+        await MergeAsync("r2", Open);
+        await _store.ProjectAsync(ReportingStore.Cases, "h1", f =>
+        {
+            var fact = f ?? new CaseFact { CaseId = "h1", FacilityId = "hillcrest" };
+            Open(fact);
+            return fact;
+        }, Ct);
+        await MergeAsync("r2", f => f.FirstResolvedAt = f.LastResolvedAt = Opened.AddHours(2));
+
+        Assert.Equal(["hillcrest", "riverside"], (await _store.FacilitiesAsync(Ct)).Order(StringComparer.Ordinal));
+        var at = Opened.AddHours(3);
+        Assert.Equal(2, await OpenAtAsync(new ReportScope(null), at));
+        Assert.Equal(3, await OpenAtAsync(new ReportScope(null), Opened.AddHours(1)));
+        Assert.Equal(1, await OpenAtAsync(new ReportScope(["riverside"]), at));
+        Assert.Equal(2, await _store.CountOpenCasesAtAsync(new ReportScope(null, "emergency", "ed-adult"), at, Opened, at, Ct));
+        Assert.Equal(0, await _store.CountOpenCasesAtAsync(new ReportScope(null, "emergency", "ed-peds"), at, null, at, Ct));
+    }
+
+    [Fact]
     public async Task Clearing_empties_every_read_model()
     {
         await MergeAsync("c4", Open);

@@ -417,11 +417,23 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// </summary>
     public async Task<long> CountOpenCasesAtAsync(ReportScope scope, DateTimeOffset at, DateTimeOffset? openedFrom, DateTimeOffset openedBefore, CancellationToken ct)
     {
+        // Every facility (a health-system analyst's scope) is asked as the list of the facilities counted so far: with the facility
+        // leading the index, the store seeks each facility's open cases; without it SQLite's planner walked the opened-at index
+        // and read a year of facts, or the whole compound index (37 ms of a 39 ms query over a million events).
+        if (scope.FacilityIds is null) scope = scope with { FacilityIds = await FacilitiesAsync(ct) };
+        if (scope.FacilityIds.Count == 0) return 0;
         var filters = Scoped(scope, FieldFilter.Gte("openUntil", at.AddTicks(1)), FieldFilter.Lt("openedAt", openedBefore));
         if (openedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
         var counts = await store.Collection<CaseFact>(Cases.Definition).CountByAsync(new DocumentQuery { Filters = filters }, ["facilityId"], ct);
         return counts.Sum(c => c.Count);
     }
+
+    /// <summary>
+    /// Every facility the read model has counted anything for, from the facility-months' index: a case, a submission or a
+    /// delivery is counted in its facility's month, so no facility with a fact is missing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FacilitiesAsync(CancellationToken ct) =>
+        [.. (await _facilityMonths.CountByAsync(new DocumentQuery(), ["facilityId"], ct)).Select(g => g.Keys[0]).OfType<string>()];
 
     /// <summary>The facts of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
     public async Task<IReadOnlyList<CaseFact>> OpenCaseFactsAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
