@@ -151,6 +151,9 @@ public sealed class DuplicateDocumentException(string collection, Exception? inn
 public sealed class ConcurrencyConflictException(string collection, string id)
     : Exception($"Document '{id}' in '{collection}' was changed by someone else or no longer exists.");
 
+/// <summary>A write of <see cref="IDocumentStore.TryWriteAllAsync"/> was refused: thrown inside its transaction, so it is rolled back.</summary>
+internal sealed class WriteRefusedException : Exception;
+
 internal static class DocumentWrites
 {
     /// <summary>Refuses a <see cref="IDocumentCollection{T}.WriteManyAsync"/> call that writes one id twice (its outcome would depend on order).</summary>

@@ -111,9 +111,6 @@ public sealed class MongoDocumentStore : IDocumentStore
         }
     }
 
-    /// <summary>A write of <see cref="TryWriteAllAsync"/> was refused: the transaction is aborted.</summary>
-    private sealed class WriteRefusedException : Exception;
-
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         await Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);

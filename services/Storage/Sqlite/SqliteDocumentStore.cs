@@ -190,9 +190,6 @@ public sealed class SqliteDocumentStore : IDocumentStore, IDisposable
         }
     }
 
-    /// <summary>A write of <see cref="TryWriteAllAsync"/> was refused: the transaction is abandoned.</summary>
-    private sealed class WriteRefusedException : Exception;
-
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
