@@ -311,4 +311,12 @@ public sealed class MongoMappingTests
         Assert.False(set.Contains(MongoMapping.WriteToken));
         Assert.Equal((5L, 3), (set[MongoMapping.Version].ToInt64(), set[MongoMapping.Data]["escalationLevel"].ToInt32()));
     }
+
+    [Fact]
+    public void Only_a_replica_set_member_or_a_router_is_accepted_for_transactions()
+    {
+        Assert.Null(MongoMapping.TransactionsUnavailable(new BsonDocument { { "isWritablePrimary", true }, { "setName", "rs0" } }));
+        Assert.Null(MongoMapping.TransactionsUnavailable(new BsonDocument { { "isWritablePrimary", true }, { "msg", "isdbgrid" } }));
+        Assert.Contains("replica set", MongoMapping.TransactionsUnavailable(new BsonDocument { { "isWritablePrimary", true }, { "maxWireVersion", 25 } }));
+    }
 }

@@ -45,6 +45,10 @@ public sealed class MongoDocumentStore : IDocumentStore
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        // TryWriteAllAsync needs transactions: refused at start-up, with the reason, rather than at the first projection.
+        var hello = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
+        if (MongoMapping.TransactionsUnavailable(hello) is { } reason) throw new InvalidOperationException($"The {Name} store's MongoDB {reason}");
+
         foreach (var definition in _collections.Values)
         {
             var collection = Database.GetCollection<BsonDocument>(definition.Name);

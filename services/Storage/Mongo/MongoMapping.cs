@@ -48,6 +48,15 @@ internal static class MongoMapping
     }
 
     /// <summary>
+    /// Why the server that answered <c>hello</c> cannot run multi-document transactions (<see cref="IDocumentStore.TryWriteAllAsync"/>),
+    /// or null when it can: a replica set member (it names its set) or a sharded cluster's router.
+    /// </summary>
+    public static string? TransactionsUnavailable(BsonDocument hello) =>
+        hello.Contains("setName") || hello.GetValue("msg", BsonNull.Value) == "isdbgrid"
+            ? null
+            : "is a standalone server: multi-document transactions need a replica set (a one-member set will do; see docker-compose.yml).";
+
+    /// <summary>
     /// The token a <see cref="IDocumentCollection{T}.WriteManyAsync"/> call leaves on what it wrote: a bulk write's result counts
     /// the replaces that matched but does not say which, so when some did not, the ones that did are read back by it.
     /// </summary>
