@@ -20,6 +20,7 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
 
     private readonly SmtpConnection _connection;
     private readonly EmailOptions _options;
+    /// <summary>The configured sender, copied into each message (never added to one itself).</summary>
     private readonly MailboxAddress _from;
     private readonly ILogger<SmtpEmailTransport> _logger;
     private readonly SemaphoreSlim _slots;
@@ -40,7 +41,9 @@ internal sealed partial class SmtpEmailTransport : IChannelTransport, IAsyncDisp
             return SendOutcome.Permanent(TransportName, "invalid-address");
 
         var mime = new MimeMessage();
-        mime.From.Add(_from);
+        // A copy per message: an address list subscribes to its addresses' Changed event, so one address object shared by every
+        // message would keep every message ever sent alive.
+        mime.From.Add(new MailboxAddress(_from.Name, _from.Address));
         mime.To.Add(to);
         mime.Subject = message.Subject ?? "";
         mime.MessageId = $"{message.DeliveryId:N}@patient-experience";
