@@ -86,6 +86,7 @@ public sealed class KpiQuery(ReportingStore store, IOptions<ReportingOptions> op
         // the next band's: it opened after at - next band's lowest days and no later than at - the band's own (before at
         // for the youngest band). Each band is one count over the open cases' index.
         var bands = new List<BacklogBand>(AgeBands.Count);
+        scope = await store.WithFacilitiesAsync(scope, ct); // once for the four counts, not once per count
         for (var i = 0; i < AgeBands.Count; i++)
         {
             var openedBefore = i == 0 ? at : at.AddDays(-AgeBands[i].FromDays).AddTicks(1);

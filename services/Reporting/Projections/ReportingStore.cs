@@ -420,8 +420,8 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
         // Every facility (a health-system analyst's scope) is asked as the list of the facilities counted so far: with the facility
         // leading the index, the store seeks each facility's open cases; without it SQLite's planner walked the opened-at index
         // and read a year of facts, or the whole compound index (37 ms of a 39 ms query over a million events).
-        if (scope.FacilityIds is null) scope = scope with { FacilityIds = await FacilitiesAsync(ct) };
-        if (scope.FacilityIds.Count == 0) return 0;
+        scope = await WithFacilitiesAsync(scope, ct);
+        if (scope.FacilityIds!.Count == 0) return 0;
         var filters = Scoped(scope, FieldFilter.Gte("openUntil", at.AddTicks(1)), FieldFilter.Lt("openedAt", openedBefore));
         if (openedFrom is { } from) filters.Add(FieldFilter.Gte("openedAt", from));
         var counts = await store.Collection<CaseFact>(Cases.Definition).CountByAsync(new DocumentQuery { Filters = filters }, ["facilityId"], ct);
@@ -434,6 +434,10 @@ public sealed class ReportingStore([FromKeyedServices(ReportingModule.ServiceNam
     /// </summary>
     public async Task<IReadOnlyList<string>> FacilitiesAsync(CancellationToken ct) =>
         [.. (await _facilityMonths.CountByAsync(new DocumentQuery(), ["facilityId"], ct)).Select(g => g.Keys[0]).OfType<string>()];
+
+    /// <summary>The scope with every facility named (<see cref="FacilitiesAsync"/>) when it has none: resolve once for several counts.</summary>
+    public async Task<ReportScope> WithFacilitiesAsync(ReportScope scope, CancellationToken ct) =>
+        scope.FacilityIds is null ? scope with { FacilityIds = await FacilitiesAsync(ct) } : scope;
 
     /// <summary>The facts of the cases in the scope that were open at the instant (opened before it, not settled by it).</summary>
     public async Task<IReadOnlyList<CaseFact>> OpenCaseFactsAtAsync(ReportScope scope, DateTimeOffset at, CancellationToken ct)
