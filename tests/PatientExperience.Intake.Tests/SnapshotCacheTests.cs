@@ -93,7 +93,9 @@ public sealed class SnapshotCacheTests : IDisposable
         _unavailable = true;
         _clock.Advance(Ttl + TimeSpan.FromSeconds(1));
         Assert.Equal("General", await FindAsync("f1"));
-        await Eventually.UntilAsync(() => Volatile.Read(ref _reads) == 2, "the background read to fail");
+        await Eventually.UntilAsync(() => Volatile.Read(ref _reads) == 2, "the background read to start");
+        // The owner has been asked; the cache records the failure just after, so wait for the read to settle.
+        await Task.WhenAny(_cache.PendingRead).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         // A key it never held is looked for once the failed read is older than the miss interval, and the last list answers.
         _clock.Advance(MissInterval + TimeSpan.FromSeconds(1));
         Assert.Null(await FindAsync("f9"));

@@ -67,6 +67,15 @@ public sealed class SnapshotCache<TValue>(
         return snapshot.Items.TryGetValue(key, out var value) ? (true, value) : (false, default);
     }
 
+    /// <summary>
+    /// The read in flight, or a completed task when none is. Once it has completed, the read's outcome is recorded (the new
+    /// list, or the failure that holds further reads back): what a test waits for after a background read started.
+    /// </summary>
+    internal Task PendingRead
+    {
+        get { lock (_gate) return _reading ?? Task.CompletedTask; }
+    }
+
     private bool FailedRecently(DateTimeOffset now) => _lastFailure is { } failure && now - failure.At <= missRefreshInterval;
 
     /// <summary>
