@@ -3,6 +3,7 @@ using MassTransit.Context;
 using MassTransit.Logging;
 using MassTransit.Middleware;
 using MassTransit.Saga;
+using PatientExperience.Messaging.Scheduling;
 
 namespace PatientExperience.Messaging.Sagas;
 
@@ -66,18 +67,25 @@ public sealed class DocumentSagaRepositoryContext<TSaga, TMessage> :
     }
 
     /// <summary>Inserts an instance created by this message; a concurrent creation of the same instance is a conflict.</summary>
-    public Task Save(SagaConsumeContext<TSaga> context) => _documents.InsertAsync(context.Saga, CancellationToken);
+    public Task Save(SagaConsumeContext<TSaga> context) => StoredAsync(_documents.InsertAsync(context.Saga, CancellationToken));
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _documents.UpdateAsync(context.Saga, CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) => StoredAsync(_documents.UpdateAsync(context.Saga, CancellationToken));
 
-    public Task Delete(SagaConsumeContext<TSaga> context) => _documents.DeleteAsync(context.Saga, CancellationToken);
+    public Task Delete(SagaConsumeContext<TSaga> context) => StoredAsync(_documents.DeleteAsync(context.Saga, CancellationToken));
 
     /// <summary>
     /// An instance created by this message is dropped: nothing to undo, since nothing was written, except that an instance
     /// that completed at once keeps the events it raised (they are stored, and the instance removed again).
     /// </summary>
     public Task Discard(SagaConsumeContext<TSaga> context) =>
-        context.IsCompleted ? _documents.StoreEventsOfDiscardedAsync(context.Saga, CancellationToken) : Task.CompletedTask;
+        context.IsCompleted ? StoredAsync(_documents.StoreEventsOfDiscardedAsync(context.Saga, CancellationToken)) : Task.CompletedTask;
+
+    /// <summary>The state machine's outcome is written: the attempt's timers stand (<see cref="SagaAttemptTimers"/>).</summary>
+    private static async Task StoredAsync(Task write)
+    {
+        await write;
+        SagaAttemptTimers.Current?.MarkStored();
+    }
 
     public Task Undo(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
 }

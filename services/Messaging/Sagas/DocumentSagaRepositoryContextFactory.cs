@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Saga;
+using PatientExperience.Messaging.Scheduling;
 
 namespace PatientExperience.Messaging.Sagas;
 
@@ -22,13 +23,36 @@ public sealed class DocumentSagaRepositoryContextFactory<TSaga>(
         asyncMethod(new DocumentSagaRepositoryContext<TSaga>(documents, cancellationToken));
 
     public Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next) where T : class =>
-        next.Send(new DocumentSagaRepositoryContext<TSaga, T>(documents, context, factory));
+        AsOneAttemptAsync(() => next.Send(new DocumentSagaRepositoryContext<TSaga, T>(documents, context, factory)));
 
-    public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next) where T : class
+    public Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next) where T : class =>
+        AsOneAttemptAsync(async () =>
+        {
+            var repositoryContext = new DocumentSagaRepositoryContext<TSaga, T>(documents, context, factory);
+            var instances = await documents.QueryAsync(query.FilterExpression, context.CancellationToken);
+            await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+        });
+
+    /// <summary>
+    /// Runs the message against its instance as one attempt for the durable scheduler (<see cref="SagaAttemptTimers"/>): if it
+    /// fails before the instance is stored, the timers it scheduled are removed and those it cancelled stay; once the
+    /// instance is stored, the cancellations are made. (A query that matched several instances and failed after storing one
+    /// keeps all of the attempt's timers: the ones that are not current are ignored when they fire.)
+    /// </summary>
+    private static async Task AsOneAttemptAsync(Func<Task> attempt)
     {
-        var repositoryContext = new DocumentSagaRepositoryContext<TSaga, T>(documents, context, factory);
-        var instances = await documents.QueryAsync(query.FilterExpression, context.CancellationToken);
-        await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+        var timers = SagaAttemptTimers.Begin();
+        try
+        {
+            await attempt();
+        }
+        catch (Exception)
+        {
+            await (timers.Stored ? timers.CompleteAsync() : timers.UndoAsync());
+            throw;
+        }
+
+        await timers.CompleteAsync();
     }
 
     public void Probe(ProbeContext context)

@@ -11,6 +11,8 @@ namespace PatientExperience.Messaging.Scheduling;
 /// Schedules by writing the message to the service's store; <see cref="ScheduledMessageDispatcher"/> sends it when due.
 /// The message goes through the send pipe it is given (headers, ids) and MassTransit's serializer, as a transport would send
 /// it, and is stored under its scheduling token: the token of <see cref="ScheduleTokenIdCache{T}"/>, or a new one.
+/// Inside an attempt of a saga on the document repository the message is stored at once all the same, but undone if the
+/// attempt is discarded, and cancellations wait until the attempt's instance is stored (<see cref="SagaAttemptTimers"/>).
 /// </summary>
 internal sealed class DurableScheduleMessageProvider(ScheduledMessageStore store, ConsumeContext? consumeContext) : IScheduleMessageProvider
 {
@@ -50,15 +52,28 @@ internal sealed class DurableScheduleMessageProvider(ScheduledMessageStore store
             TraceState = activity?.TraceStateString,
             CreatedAt = store.Time.GetUtcNow(),
         };
-        await store.SaveAsync(tokenId, document, cancellationToken);
+        var inserted = await store.SaveAsync(tokenId, document, cancellationToken);
+        if (inserted) SagaAttemptTimers.Current?.Scheduled(store, tokenId);
 
         return new ScheduledMessageHandle<T>(tokenId, scheduledTime, destinationAddress, message);
     }
 
-    public Task CancelScheduledSend(Guid tokenId, CancellationToken cancellationToken) => store.CancelAsync(tokenId, cancellationToken);
+    public Task CancelScheduledSend(Guid tokenId, CancellationToken cancellationToken) => CancelAsync(tokenId, cancellationToken);
 
     /// <summary>Called by state machines with the receive endpoint's address, not the destination: the token alone finds the message.</summary>
-    public Task CancelScheduledSend(Uri destinationAddress, Guid tokenId, CancellationToken cancellationToken) => store.CancelAsync(tokenId, cancellationToken);
+    public Task CancelScheduledSend(Uri destinationAddress, Guid tokenId, CancellationToken cancellationToken) => CancelAsync(tokenId, cancellationToken);
+
+    /// <summary>In a saga's attempt, held until the attempt's instance is stored (see <see cref="SagaAttemptTimers"/>); elsewhere at once.</summary>
+    private Task CancelAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        if (SagaAttemptTimers.Current is { } attempt)
+        {
+            attempt.CancelOnceStored(store, tokenId);
+            return Task.CompletedTask;
+        }
+
+        return store.CancelAsync(tokenId, cancellationToken);
+    }
 
     /// <summary>MassTransit treats an unspecified kind as UTC; a local time is converted.</summary>
     private static DateTimeOffset AsUtc(DateTime time) =>

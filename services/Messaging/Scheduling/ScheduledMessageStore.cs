@@ -37,15 +37,20 @@ internal sealed class ScheduledMessageStore
     /// <summary>A scheduler for code outside consumers (consumers get theirs from <see cref="DurableMessageSchedulerFilter"/>).</summary>
     public IMessageScheduler SchedulerFor(IBus bus) => new MessageScheduler(new DurableScheduleMessageProvider(this, consumeContext: null), bus.Topology);
 
-    /// <summary>Stores the message under its token, replacing one already scheduled with that token, and wakes the dispatcher if it is due sooner than it planned to look.</summary>
-    public async Task SaveAsync(Guid tokenId, ScheduledMessageDocument document, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the message under its token, replacing one already scheduled with that token, and wakes the dispatcher if it is
+    /// due sooner than it planned to look. True when the token was new (an insert), false when it replaced a message.
+    /// </summary>
+    public async Task<bool> SaveAsync(Guid tokenId, ScheduledMessageDocument document, CancellationToken cancellationToken)
     {
         var id = Id(tokenId);
+        var inserted = false;
         while (true)
         {
             try
             {
                 await Messages.InsertAsync(id, document, [], cancellationToken);
+                inserted = true;
                 break;
             }
             catch (DuplicateDocumentException)
@@ -66,6 +71,7 @@ internal sealed class ScheduledMessageStore
         }
 
         Signal.Scheduled(document.DueAt);
+        return inserted;
     }
 
     /// <summary>Removes the message scheduled under the token, wherever it was going. True if it was still waiting.</summary>
