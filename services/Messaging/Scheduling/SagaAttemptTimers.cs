@@ -61,7 +61,7 @@ internal sealed class SagaAttemptTimers
 
     private static async Task RunAsync((ScheduledMessageStore Store, Guid TokenId)[] cancels)
     {
-        // Not the message's token: an attempt that has ended still completes its bookkeeping.
+        // CancellationToken.None, not the message's: an attempt that was cancelled or has failed still tidies the schedule.
         foreach (var (store, tokenId) in cancels) await store.CancelAsync(tokenId, CancellationToken.None);
     }
 }
